@@ -1,0 +1,311 @@
+"""The briefing model: frozen, typed dataclasses. Imports no Textual.
+
+A *briefing* is a hand-curated reading of one news article (its *source*): the
+actors it names, the commitments they make, and the dated context around them.
+Every item cites the article through *evidence*: verbatim quotes mapped to the
+numbered sentences of the source text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A position in a file: 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Precision(StrEnum):
+    """How precisely a date is known."""
+
+    DAY = "day"  # the day of the month is known
+    MONTH = "month"  # the month is known (perhaps with a weekday, "a Saturday")
+    APPROXIMATE = "approximate"  # roughly a period: "in recent months"
+    UNDATED = "undated"  # no date can be given
+
+
+class ActorKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    COUNTRY = "country"
+    GOVERNMENT = "government"  # an administration or a government as a body
+    GROUP = "group"  # a loose collective: "American firms", "officials in both capitals"
+
+
+class CommitmentKind(StrEnum):
+    AGREEMENT = "agreement"  # two or more parties agree
+    OFFER = "offer"  # one party offers something to another
+    PLEDGE = "pledge"  # a promise or reaffirmed commitment
+    POLICY = "policy"  # a standing policy being applied
+    PLAN = "plan"  # something announced to be done
+    INTENTION = "intention"  # a stated wish or aim
+
+
+class Status(StrEnum):
+    """Where a commitment stands, as far as the article says."""
+
+    STATED = "stated"  # voiced as an aim or intention; nothing agreed
+    OFFERED = "offered"  # offered by one side; acceptance not reported
+    WELCOMED = "welcomed"  # offered and welcomed by the other side
+    AGREED = "agreed"  # agreed by the parties
+    REAFFIRMED = "reaffirmed"  # an earlier commitment restated
+    PLANNED = "planned"  # announced to happen; not started
+    UNDERWAY = "underway"  # being carried out
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A date as the article gives it, with its precision.
+
+    ``month`` is ``YYYY-MM`` (``None`` only when undated); ``day`` is set only
+    with ``Precision.DAY``. ``qualifier`` is shown in parentheses ("a Saturday",
+    "earlier in the month"); ``basis`` says how the date was inferred.
+    """
+
+    precision: Precision = Precision.UNDATED
+    month: str | None = None
+    day: int | None = None
+    qualifier: str = ""
+    basis: str = ""
+
+    @property
+    def year(self) -> int | None:
+        return int(self.month[:4]) if self.month else None
+
+    def label(self) -> str:
+        """Human label: ``Nov 2025 (a Saturday)``, ``~Oct 2025``, ``undated``."""
+        if self.month is None or self.precision is Precision.UNDATED:
+            text = "undated"
+        else:
+            year, month = self.month.split("-")
+            text = f"{MONTH_NAMES[int(month) - 1]} {year}"
+            if self.precision is Precision.DAY and self.day is not None:
+                text = f"{self.day} {text}"
+            elif self.precision is Precision.APPROXIMATE:
+                text = f"~{text}"
+        if self.qualifier:
+            text = f"{text} ({self.qualifier})"
+        return text
+
+    def month_label(self) -> str:
+        """The month heading this date groups under: ``November 2025`` or ``Undated``."""
+        if self.month is None or self.precision is Precision.UNDATED:
+            return "Undated"
+        year, month = self.month.split("-")
+        full = (
+            "January February March April May June July August September October "
+            "November December"
+        ).split()
+        return f"{full[int(month) - 1]} {year}"
+
+    def sort_key(self) -> tuple[int, str, int]:
+        """Dated items in date order; undated ones last."""
+        if self.month is None or self.precision is Precision.UNDATED:
+            return (1, "", 0)
+        return (0, self.month, self.day or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a source article. ``number`` is 1-based over the article."""
+
+    number: int
+    paragraph: int
+    text: str
+    start: int  # offset of the first character in the source text
+    end: int  # offset just past the last character
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A verbatim quote of the source, and the sentence numbers it falls in."""
+
+    quote: str
+    sentences: tuple[int, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The article a briefing reads."""
+
+    title: str
+    file: str  # as written in the briefing, relative to the briefing file
+    path: Path  # resolved
+    text: str
+    sentences: tuple[Sentence, ...]
+    when: When
+    place: str = ""
+    publisher: str = ""
+    url: str = ""
+
+    def sentence(self, number: int) -> Sentence:
+        return self.sentences[number - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Dating:
+    """How the briefing's dates were fixed when the article gives no year."""
+
+    year: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    name: str
+    kind: ActorKind
+    pos: Pos
+    role: str = ""
+    affiliation: str | None = None  # another actor's id
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    note: str = ""  # attribution or curation note
+    evidence: tuple[Evidence, ...] = ()
+
+    item_kind = "actor"
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+    def references(self) -> tuple[tuple[str, str], ...]:
+        """(relation, target id) pairs this item names."""
+        return (("affiliation", self.affiliation),) if self.affiliation else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    title: str
+    kind: CommitmentKind
+    status: Status
+    pos: Pos
+    by: tuple[str, ...] = ()  # actor ids
+    to: tuple[str, ...] = ()  # actor ids
+    topics: tuple[str, ...] = ()
+    when: When = field(default_factory=When)
+    summary: str = ""
+    note: str = ""
+    related: tuple[str, ...] = ()  # ids of commitments, events or notes
+    evidence: tuple[Evidence, ...] = ()
+
+    item_kind = "commitment"
+
+    def references(self) -> tuple[tuple[str, str], ...]:
+        return (
+            tuple(("by", a) for a in self.by)
+            + tuple(("to", a) for a in self.to)
+            + tuple(("related", r) for r in self.related)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContextEvent:
+    id: str
+    title: str
+    when: When
+    pos: Pos
+    actors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    summary: str = ""
+    note: str = ""
+    related: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    item_kind = "event"
+
+    def references(self) -> tuple[tuple[str, str], ...]:
+        return tuple(("actor", a) for a in self.actors) + tuple(
+            ("related", r) for r in self.related
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An attribution or curation note: where the text is ambiguous, say so."""
+
+    id: str
+    title: str
+    text: str
+    pos: Pos
+    about: tuple[str, ...] = ()  # ids of any items
+    evidence: tuple[Evidence, ...] = ()
+
+    item_kind = "note"
+
+    def references(self) -> tuple[tuple[str, str], ...]:
+        return tuple(("about", a) for a in self.about)
+
+
+Item = Actor | Commitment | ContextEvent | Note
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGroup:
+    label: str  # "November 2025" or "Undated"
+    events: tuple[ContextEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    id: str
+    title: str
+    path: Path
+    source: Source
+    actors: tuple[Actor, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+    context: tuple[ContextEvent, ...] = ()
+    notes: tuple[Note, ...] = ()
+    dating: Dating | None = None
+    summary: str = ""
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return (*self.actors, *self.commitments, *self.context, *self.notes)
+
+    def item(self, item_id: str) -> Item | None:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        return None
+
+    def context_by_month(self) -> tuple[MonthGroup, ...]:
+        """Context events grouped under month headings, in date order, undated last."""
+        groups: dict[str, list[ContextEvent]] = {}
+        for ev in sorted(self.context, key=lambda e: e.when.sort_key()):
+            groups.setdefault(ev.when.month_label(), []).append(ev)
+        return tuple(MonthGroup(label, tuple(evs)) for label, evs in groups.items())
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "actors": len(self.actors),
+            "commitments": len(self.commitments),
+            "context": len(self.context),
+            "notes": len(self.notes),
+            "sentences": len(self.source.sentences),
+        }
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ItemRef:
+    """A library-wide reference to an item: its briefing and its id."""
+
+    briefing: str
+    item: str
+
+    def __str__(self) -> str:
+        return f"{self.briefing}:{self.item}"
