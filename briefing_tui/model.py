@@ -104,10 +104,20 @@ class When:
         if self.month is None or self.precision is Precision.UNDATED:
             return "Undated"
         year, month = self.month.split("-")
-        full = (
-            "January February March April May June July August September October "
-            "November December"
-        ).split()
+        full = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
         return f"{full[int(month) - 1]} {year}"
 
     def sort_key(self) -> tuple[int, str, int]:

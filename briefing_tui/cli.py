@@ -1,0 +1,180 @@
+"""The command line: open the app, or validate, export, search and index a library.
+
+``briefing-tui [PATH ...]`` opens the app; ``briefing-tui COMMAND ...`` runs a command.
+With no PATH the bundled library is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from briefing_tui import __version__
+from briefing_tui.text import neutralise
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _paths(values: Sequence[str] | None) -> list[Path]:
+    from briefing_tui.paths import bundled_library
+
+    return [Path(v) for v in values] if values else [bundled_library()]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(neutralise(text) if "\x1b" in text else text)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from briefing_tui.app import run_app
+
+    return run_app(_paths(args.paths), args)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from briefing_tui.library import load_library
+
+    library = load_library(_paths(args.paths))
+    for p in library.problems:
+        print(neutralise(str(p)))
+    errors = len(library.errors)
+    warnings = len(library.problems) - errors
+    n = len(library.results)
+    summary = f"{n} briefing file{'s' if n != 1 else ''} checked: "
+    summary += f"{errors} error{'s' if errors != 1 else ''}"
+    if warnings:
+        summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
+    print(summary, file=sys.stderr)
+    if errors or (args.strict and warnings):
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from briefing_tui.export import to_json, to_markdown
+    from briefing_tui.library import load_library
+
+    library = load_library(_paths(args.paths))
+    for p in library.errors:
+        print(neutralise(str(p)), file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(to_json(library))
+    else:
+        sys.stdout.write(neutralise(to_markdown(library)))
+    return EXIT_PROBLEMS if library.errors else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from briefing_tui.fields import SCHEMA_PATH, schema_text
+
+    if args.print:
+        sys.stdout.write(schema_text())
+    else:
+        print(SCHEMA_PATH)
+    return EXIT_OK
+
+
+COMMANDS: dict[
+    str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+] = {}
+
+
+def command(
+    name: str, help: str
+) -> Callable[
+    [Callable[[argparse.ArgumentParser], None]], Callable[[argparse.ArgumentParser], None]
+]:
+    """Register a subcommand's argument setup; its runner is ``cmd_<name>``."""
+
+    def deco(
+        setup: Callable[[argparse.ArgumentParser], None],
+    ) -> Callable[[argparse.ArgumentParser], None]:
+        COMMANDS[name] = (help, setup, globals()[f"cmd_{name}"])
+        return setup
+
+    return deco
+
+
+@command("validate", "check briefings; one problem a line as path:line:col: message")
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="briefing files or directories (default: the bundled library)",
+    )
+    p.add_argument("--strict", action="store_true", help="warnings count as problems too")
+    p.epilog = "Exit status: 0 clean, 1 problems found, 2 usage error."
+
+
+@command("export", "write the whole library to stdout as JSON or Markdown")
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=("json", "markdown"),
+        default="json",
+        help="output format (default: json)",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="briefing files or directories (default: the bundled library)",
+    )
+
+
+@command("schema", "print where the briefing JSON Schema is installed (for editors)")
+def _schema_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--print", action="store_true", help="print the schema itself")
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    lines = "\n".join(f"  {name:<10} {help}" for name, (help, _, _) in COMMANDS.items())
+    p = _Parser(
+        prog="briefing-tui",
+        description="Browse hand-curated news briefings in the terminal: actors, commitments "
+        "and context by month, tied to the article's sentences, with search.",
+        epilog=f"commands (briefing-tui COMMAND --help for more):\n{lines}\n\n"
+        "With no PATH the bundled briefing library is opened.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"briefing-tui {__version__}")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="briefing files or directories to open (default: the bundled library)",
+    )
+    p.add_argument(
+        "--ssh",
+        action="store_true",
+        help="behave as over SSH: no animation or blinking, small redraws",
+    )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in COMMANDS:
+            name = args_list[0]
+            help, setup, run = COMMANDS[name]
+            sub = _Parser(prog=f"briefing-tui {name}", description=help)
+            setup(sub)
+            return run(sub.parse_args(args_list[1:]))
+        args = _main_parser().parse_args(args_list)
+        return cmd_open(args)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

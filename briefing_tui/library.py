@@ -1,0 +1,173 @@
+"""A library: many briefing files loaded together.
+
+An actor id used in several briefings is one actor, so a reader can see every
+briefing an actor appears in. A broken file never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing_tui.loader import LoadResult, display_path, load_briefing
+from briefing_tui.model import Actor, Briefing, Item, ItemRef, Pos
+from briefing_tui.problems import Problem
+
+BRIEFING_SUFFIXES = (".yaml", ".yml")
+
+
+def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The briefing files named by ``paths`` (files, or directories searched recursively)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in BRIEFING_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(
+                    Problem(
+                        Pos(display_path(path)),
+                        "no briefing files (*.yaml, *.yml) in this directory",
+                    )
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(Pos(display_path(path)), "no such file or directory"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, problems
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryActor:
+    """One actor across the library: every briefing it appears in, in library order."""
+
+    id: str
+    appearances: tuple[tuple[str, Actor], ...]  # (briefing id, the actor as that briefing has it)
+
+    @property
+    def actor(self) -> Actor:
+        return self.appearances[0][1]
+
+    @property
+    def briefings(self) -> tuple[str, ...]:
+        return tuple(b for b, _ in self.appearances)
+
+
+@dataclass(frozen=True)
+class Library:
+    briefings: tuple[Briefing, ...]
+    results: tuple[LoadResult, ...] = ()
+    library_problems: tuple[Problem, ...] = ()
+    _by_id: dict[str, Briefing] = field(default_factory=dict, repr=False, compare=False)
+    _actors: dict[str, LibraryActor] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for b in self.briefings:
+            self._by_id.setdefault(b.id, b)
+        acc: dict[str, list[tuple[str, Actor]]] = {}
+        for b in self.briefings:
+            for a in b.actors:
+                acc.setdefault(a.id, []).append((b.id, a))
+        for aid, apps in acc.items():
+            self._actors[aid] = LibraryActor(aid, tuple(apps))
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem, file by file, then the library's own."""
+        out = [p for r in self.results for p in r.problems]
+        out.extend(self.library_problems)
+        return tuple(out)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    @property
+    def broken(self) -> tuple[LoadResult, ...]:
+        """Files that could not be loaded at all, or loaded with errors."""
+        return tuple(r for r in self.results if not r.ok)
+
+    def briefing(self, briefing_id: str) -> Briefing | None:
+        return self._by_id.get(briefing_id)
+
+    def item(self, ref: ItemRef) -> Item | None:
+        b = self._by_id.get(ref.briefing)
+        return b.item(ref.item) if b else None
+
+    def actor(self, actor_id: str) -> LibraryActor | None:
+        return self._actors.get(actor_id)
+
+    @property
+    def actors(self) -> tuple[LibraryActor, ...]:
+        return tuple(self._actors.values())
+
+
+def load_library(paths: Sequence[Path]) -> Library:
+    """Load every briefing under ``paths``; problems are collected, never raised."""
+    files, problems = briefing_files(paths)
+    results = [load_briefing(f) for f in files]
+    return assemble(results, problems)
+
+
+def assemble(results: Sequence[LoadResult], problems: Sequence[Problem] = ()) -> Library:
+    """A library from load results: shows every briefing that loaded, checks across files."""
+    lib_problems = list(problems)
+    briefings: list[Briefing] = []
+    kept: list[LoadResult] = []
+    ids: dict[str, LoadResult] = {}
+    for r in results:
+        b = r.briefing
+        if b is not None and b.id in ids:
+            first = ids[b.id]
+            lib_problems.append(
+                Problem(
+                    Pos(display_path(r.path)),
+                    f"briefing id '{b.id}' is already used by {display_path(first.path)}; "
+                    "give this briefing an id of its own (it is not shown)",
+                )
+            )
+            kept.append(r)
+            continue
+        if b is not None:
+            ids[b.id] = r
+            briefings.append(b)
+        kept.append(r)
+    for b in briefings:
+        for it in b.items:
+            for relation, target in it.references():
+                if ":" not in target:
+                    continue
+                other, _, iid = target.partition(":")
+                ob = ids.get(other)
+                if ob is None or ob.briefing is None:
+                    lib_problems.append(
+                        Problem(
+                            it.pos,
+                            f"'{target}' in {it.id}'s {relation}: no briefing '{other}' in "
+                            "the library",
+                        )
+                    )
+                elif ob.briefing.item(iid) is None:
+                    lib_problems.append(
+                        Problem(
+                            it.pos,
+                            f"'{target}' in {it.id}'s {relation}: briefing '{other}' has no "
+                            f"item '{iid}'",
+                        )
+                    )
+    return Library(tuple(briefings), tuple(kept), tuple(lib_problems))

@@ -1,0 +1,607 @@
+"""Loading and validating one briefing file.
+
+:func:`load_briefing` never raises for bad input: it returns the briefing (when the
+file is sound enough to show) and every problem found, each with its position.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from briefing_tui.fields import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
+from briefing_tui.model import (
+    Actor,
+    ActorKind,
+    Briefing,
+    Commitment,
+    CommitmentKind,
+    ContextEvent,
+    Dating,
+    Evidence,
+    Note,
+    Pos,
+    Precision,
+    Source,
+    Status,
+    When,
+)
+from briefing_tui.problems import Problem
+from briefing_tui.sentences import FoldedText, locate, split_sentences
+from briefing_tui.text import describe_char, find_control, straighten_quotes
+from briefing_tui.yamlsafe import YMap, YNode, YScalar, YSeq, parse, read_file, type_name
+
+E = TypeVar("E", bound=StrEnum)
+_ID = re.compile(ID_PATTERN)
+_REF = re.compile(r"^(?:([a-z0-9][a-z0-9-]*):)?([a-z0-9][a-z0-9-]*)$")
+_MONTH = re.compile(MONTH_PATTERN)
+_SECTION_NAMES = {
+    "actor": "actors",
+    "commitment": "commitments",
+    "event": "context",
+    "note": "notes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """A briefing (``None`` when it could not be read at all) and its problems."""
+
+    path: Path
+    briefing: Briefing | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.briefing is not None and not any(p.is_error for p in self.problems)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def load_briefing(path: Path, display: str | None = None) -> LoadResult:
+    name = display or display_path(path)
+    text = read_file(path, name)
+    if isinstance(text, Problem):
+        return LoadResult(path, None, (text,))
+    return load_text(path, text, name)
+
+
+def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
+    """Load a briefing from its text; ``path`` locates the source file."""
+    name = display or display_path(path)
+    root = parse(name, text)
+    if isinstance(root, Problem):
+        return LoadResult(path, None, (root,))
+    checker = _Checker(name, path)
+    briefing = checker.briefing(root)
+    problems = tuple(sorted(checker.problems, key=Problem.sort_key))
+    return LoadResult(path, briefing, problems)
+
+
+class _Checker:
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+        self.problems: list[Problem] = []
+        self.folded: FoldedText | None = None
+        self.source: Source | None = None
+        self._refs: dict[str, dict[str, tuple[tuple[str, Pos], ...]]] = {}
+
+    # -- reporting ---------------------------------------------------------------------------
+    def err(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(pos, message))
+
+    # -- structure ---------------------------------------------------------------------------
+    def mapping(self, node: YNode, section: str, what: str) -> dict[str, YNode] | None:
+        """Check a section's mapping: type, unknown and missing fields. None if unusable."""
+        if not isinstance(node, YMap):
+            self.err(node.pos, f"{what} must be a mapping of fields, but it is {type_name(node)}")
+            return None
+        fields = SECTIONS[section]
+        known = [f.name for f in fields]
+        for key, kpos in node.keys.items():
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+                )
+                self.err(kpos, f"unknown field '{key}' in {what}; {hint}")
+        for f in fields:
+            if f.required and f.name not in node.entries:
+                self.err(node.pos, f"{what} is missing the required field '{f.name}'")
+        return node.entries
+
+    def text(self, node: YNode | None, what: str, *, required: bool = False) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            self.no_control(node.value, node.pos, what)
+            if required and not node.value.strip():
+                self.err(node.pos, f"{what} is empty; write it out")
+            return node.value
+        if isinstance(node, YScalar) and node.value is None and not required:
+            return ""
+        hint = " (put it in quotes)" if isinstance(node, YScalar) and node.value is not None else ""
+        self.err(node.pos, f"{what} must be text, but it is {type_name(node)}{hint}")
+        return ""
+
+    def no_control(self, value: str, pos: Pos, what: str) -> None:
+        at = find_control(value.replace("\n", " ").replace("\t", " "))
+        if at is not None:
+            self.err(
+                pos,
+                f"{what} contains the control character {describe_char(value[at])} "
+                f"(at character {at + 1}); remove it: control characters and escape "
+                "sequences are never shown",
+            )
+
+    def texts(self, node: YNode | None, what: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if isinstance(node, YScalar) and node.value is None:
+            return ()
+        if not isinstance(node, YSeq):
+            self.err(
+                node.pos,
+                f"{what} must be a list, but it is {type_name(node)}; "
+                "write it as [a, b] or one '- item' a line",
+            )
+            return ()
+        return tuple(self.text(item, f"an entry of {what}") for item in node.items)
+
+    def ident(self, node: YNode | None, what: str) -> str | None:
+        if node is None:
+            return None
+        value = self.text(node, what)
+        if not value:
+            return None
+        if not _ID.match(value):
+            self.err(
+                node.pos,
+                f"{what} '{value}' is not a valid id: use lower-case letters, "
+                "digits and '-', starting with a letter or digit",
+            )
+        return value
+
+    def refs(self, node: YNode | None, what: str) -> tuple[tuple[str, Pos], ...]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return ()
+        if not isinstance(node, YSeq):
+            if isinstance(node, YScalar) and isinstance(node.value, str):
+                self.err(node.pos, f"{what} must be a list of ids; write [{node.value}]")
+            else:
+                self.err(node.pos, f"{what} must be a list of ids, but it is {type_name(node)}")
+            return ()
+        out: list[tuple[str, Pos]] = []
+        for item in node.items:
+            value = self.text(item, f"an id in {what}")
+            if not value:
+                continue
+            if not _REF.match(value):
+                self.err(item.pos, f"'{value}' in {what} is not a valid id")
+                continue
+            out.append((value, item.pos))
+        return tuple(out)
+
+    def integer(self, node: YNode | None, what: str) -> int | None:
+        if node is None:
+            return None
+        if (
+            isinstance(node, YScalar)
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
+        ):
+            return node.value
+        self.err(node.pos, f"{what} must be a whole number, but it is {type_name(node)}")
+        return None
+
+    def enum(self, node: YNode | None, what: str, enum: type[E], default: E) -> E:
+        if node is None:
+            return default
+        raw = node.value if isinstance(node, YScalar) else None
+        if isinstance(raw, str):
+            try:
+                return enum(raw)
+            except ValueError:
+                pass
+        words = [e.value for e in enum]
+        close = difflib.get_close_matches(str(raw), words, n=1, cutoff=0.6) if raw else []
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        shown = f"'{raw}'" if isinstance(raw, str) else type_name(node)
+        self.err(node.pos, f"{what} {shown} is not one of: {', '.join(words)}; {hint}".rstrip())
+        return default
+
+    # -- sections ----------------------------------------------------------------------------
+    def briefing(self, root: YNode) -> Briefing | None:
+        if not isinstance(root, YMap):
+            self.err(
+                Pos(self.name),
+                f"the top of a briefing must be a mapping (format, id, title, source, ...), "
+                f"but this file holds {type_name(root)}",
+            )
+            return None
+        top = self.mapping(root, "briefing", "the briefing")
+        assert top is not None
+        fmt = self.integer(top.get("format"), "format")
+        if fmt is not None and fmt != FORMAT_VERSION:
+            fmt_node = top["format"]
+            self.err(
+                fmt_node.pos,
+                f"format {fmt} is not supported; this version of "
+                f"briefing-tui reads format {FORMAT_VERSION}",
+            )
+        bid = self.ident(top.get("id"), "the briefing id") or self.path.stem
+        title = self.text(top.get("title"), "title", required=True)
+        summary = self.text(top.get("summary"), "summary")
+        dating = self.dating(top.get("dating"))
+        source = self.source_section(top.get("source"), dating)
+        if source is None:
+            return None
+        self.source = source
+        self.folded = FoldedText.of(source.text)
+
+        actors = tuple(
+            a for a in self.each(top.get("actors"), "actor", self.actor) if isinstance(a, Actor)
+        )
+        commitments = tuple(
+            c
+            for c in self.each(top.get("commitments"), "commitment", self.commitment)
+            if isinstance(c, Commitment)
+        )
+        context = tuple(
+            e
+            for e in self.each(top.get("context"), "event", self.event)
+            if isinstance(e, ContextEvent)
+        )
+        notes = tuple(
+            n for n in self.each(top.get("notes"), "note", self.note) if isinstance(n, Note)
+        )
+        briefing = Briefing(
+            id=bid,
+            title=title,
+            path=self.path,
+            source=source,
+            actors=actors,
+            commitments=commitments,
+            context=context,
+            notes=notes,
+            dating=dating,
+            summary=summary,
+        )
+        self.check_links(briefing)
+        return briefing
+
+    def each(self, node: YNode | None, section: str, build: Any) -> list[Any]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return []
+        plural = _SECTION_NAMES[section]
+        if not isinstance(node, YSeq):
+            self.err(
+                node.pos,
+                f"{plural} must be a list ('- id: ...' entries), but it is {type_name(node)}",
+            )
+            return []
+        out = []
+        for i, item in enumerate(node.items, 1):
+            entries = self.mapping(item, section, f"{section} #{i} of {plural}")
+            if entries is None:
+                continue
+            out.append(build(entries, item.pos, f"{section} #{i}"))
+        return out
+
+    def dating(self, node: YNode | None) -> Dating | None:
+        if node is None:
+            return None
+        entries = self.mapping(node, "dating", "dating")
+        if entries is None:
+            return None
+        year = self.integer(entries.get("year"), "dating.year")
+        reason = self.text(entries.get("reason"), "dating.reason", required=True)
+        if year is None:
+            return None
+        if not 1900 <= year <= 2200:
+            self.err(entries["year"].pos, f"dating.year {year} is not a plausible year")
+        return Dating(year, reason)
+
+    def when(self, node: YNode | None, what: str) -> When:
+        if node is None:
+            return When()
+        entries = self.mapping(node, "when", what)
+        if entries is None:
+            return When()
+        precision = self.enum(
+            entries.get("precision"), f"{what}.precision", Precision, Precision.UNDATED
+        )
+        month_node = entries.get("month")
+        month = None
+        if month_node is not None:
+            raw = month_node.value if isinstance(month_node, YScalar) else None
+            if isinstance(raw, str) and _MONTH.match(raw):
+                month = raw
+            else:
+                shown = f"'{raw}'" if raw is not None else type_name(month_node)
+                self.err(
+                    month_node.pos,
+                    f"{what}.month {shown} is not a month: write YYYY-MM, e.g. 2025-11",
+                )
+        elif precision is not Precision.UNDATED and "precision" in entries:
+            self.err(node.pos, f"{what} needs a month (YYYY-MM) unless its precision is 'undated'")
+        day = self.integer(entries.get("day"), f"{what}.day")
+        if day is not None:
+            if precision is not Precision.DAY:
+                self.err(
+                    entries["day"].pos,
+                    f"{what}.day is given but the precision is "
+                    f"'{precision}'; set precision: day or drop the day",
+                )
+            elif month is not None:
+                y, m = int(month[:4]), int(month[5:])
+                last = calendar.monthrange(y, m)[1]
+                if not 1 <= day <= last:
+                    self.err(
+                        entries["day"].pos,
+                        f"{what}.day {day} does not exist in {month} (it has {last} days)",
+                    )
+                    day = None
+        elif precision is Precision.DAY:
+            self.err(
+                node.pos,
+                f"{what} has precision 'day' but no day; add day: N or use precision: month",
+            )
+        if precision is Precision.UNDATED:
+            month = None
+        return When(
+            precision=precision,
+            month=month,
+            day=day if precision is Precision.DAY else None,
+            qualifier=self.text(entries.get("qualifier"), f"{what}.qualifier"),
+            basis=self.text(entries.get("basis"), f"{what}.basis"),
+        )
+
+    def source_section(self, node: YNode | None, dating: Dating | None) -> Source | None:
+        if node is None:
+            return None
+        entries = self.mapping(node, "source", "source")
+        if entries is None:
+            return None
+        file_node = entries.get("file")
+        file = self.text(file_node, "source.file", required=True)
+        when = self.when(entries.get("when"), "source.when")
+        title = self.text(entries.get("title"), "source.title", required=True)
+        if not file or file_node is None:
+            return None
+        resolved = (self.path.parent / file).resolve()
+        raw = read_file(resolved, str(resolved))
+        if isinstance(raw, Problem):
+            if not resolved.exists():
+                self.err(
+                    file_node.pos,
+                    f"source file '{file}' not found (looked for "
+                    f"{resolved}); the path is relative to the briefing",
+                )
+            else:
+                self.err(file_node.pos, f"source file '{file}': {raw.message}")
+            return None
+        text = raw.replace("\r\n", "\n")
+        at = find_control(text.replace("\n", " ").replace("\t", " "))
+        if at is not None:
+            self.err(
+                file_node.pos,
+                f"source file '{file}' contains the control character "
+                f"{describe_char(text[at])}; remove it from the article",
+            )
+            return None
+        return Source(
+            title=title,
+            file=file,
+            path=resolved,
+            text=text,
+            sentences=split_sentences(text),
+            when=when,
+            place=self.text(entries.get("place"), "source.place"),
+            publisher=self.text(entries.get("publisher"), "source.publisher"),
+            url=self.text(entries.get("url"), "source.url"),
+        )
+
+    def evidence(self, node: YNode | None, what: str, required: bool) -> tuple[Evidence, ...]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return ()
+        if not isinstance(node, YSeq):
+            self.err(
+                node.pos,
+                f"{what} must be a list of quotes ('- \"...\"' lines), but it is {type_name(node)}",
+            )
+            return ()
+        if required and not node.items:
+            self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
+        assert self.source is not None and self.folded is not None
+        out: list[Evidence] = []
+        for item in node.items:
+            quote = self.text(item, f"a quote in {what}")
+            if not quote.strip():
+                if isinstance(item, YScalar) and isinstance(item.value, str):
+                    self.err(item.pos, f"a quote in {what} is empty")
+                continue
+            found = locate(quote, self.folded, self.source.sentences)
+            if found is None:
+                self.err(item.pos, self.not_found(quote))
+                continue
+            out.append(Evidence(" ".join(quote.split()), found, item.pos))
+        return tuple(out)
+
+    def not_found(self, quote: str) -> str:
+        assert self.folded is not None
+        short = " ".join(quote.split())
+        shown = short if len(short) <= 60 else short[:57] + "..."
+        straight = straighten_quotes(self.folded.folded)
+        if straighten_quotes(short) in straight:
+            return (
+                f'quote "{shown}" is not verbatim: the article writes its quotes and '
+                "apostrophes curly (’ “ ”); copy them as written"
+            )
+        if short.casefold() in self.folded.folded.casefold():
+            return f'quote "{shown}" differs from the article in letter case; copy it as written'
+        words = short.split()
+        best = ""
+        for size in range(len(words), 0, -1):  # the longest leading run that is found
+            if " ".join(words[:size]) in self.folded.folded:
+                best = " ".join(words[:size])
+                break
+        hint = (
+            f'the article matches up to "{best[-40:]}"; check the words after it'
+            if best
+            else "copy the words exactly from the source text"
+        )
+        return f'quote "{shown}" is not found in the source text; {hint}'
+
+    def items_common(self, e: dict[str, YNode], pos: Pos, label: str) -> tuple[str, Pos]:
+        iid = self.ident(e.get("id"), f"the id of {label}") or f"<{label}>"
+        return iid, pos
+
+    def actor(self, e: dict[str, YNode], pos: Pos, label: str) -> Actor:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"actor '{iid}'"
+        return Actor(
+            id=iid,
+            name=self.text(e.get("name"), f"the name of {what}", required=True),
+            kind=self.enum(e.get("kind"), f"the kind of {what}", ActorKind, ActorKind.PERSON),
+            pos=pos,
+            role=self.text(e.get("role"), f"the role of {what}"),
+            affiliation=self.ident(e.get("affiliation"), f"the affiliation of {what}"),
+            aliases=self.texts(e.get("aliases"), f"the aliases of {what}"),
+            description=self.text(e.get("description"), f"the description of {what}"),
+            note=self.text(e.get("note"), f"the note of {what}"),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+        )
+
+    def commitment(self, e: dict[str, YNode], pos: Pos, label: str) -> Commitment:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"commitment '{iid}'"
+        self._refs[iid] = {
+            "by": self.refs(e.get("by"), f"the 'by' of {what}"),
+            "to": self.refs(e.get("to"), f"the 'to' of {what}"),
+            "related": self.refs(e.get("related"), f"the 'related' of {what}"),
+        }
+        if "by" in e and not self._refs[iid]["by"] and isinstance(e["by"], YSeq):
+            self.err(e["by"].pos, f"the 'by' of {what} is empty; name at least one actor")
+        r = self._refs[iid]
+        return Commitment(
+            id=iid,
+            title=self.text(e.get("title"), f"the title of {what}", required=True),
+            kind=self.enum(
+                e.get("kind"), f"the kind of {what}", CommitmentKind, CommitmentKind.INTENTION
+            ),
+            status=self.enum(e.get("status"), f"the status of {what}", Status, Status.STATED),
+            pos=pos,
+            by=tuple(x for x, _ in r["by"]),
+            to=tuple(x for x, _ in r["to"]),
+            topics=self.texts(e.get("topics"), f"the topics of {what}"),
+            when=self.when(e.get("when"), f"the when of {what}"),
+            summary=self.text(e.get("summary"), f"the summary of {what}"),
+            note=self.text(e.get("note"), f"the note of {what}"),
+            related=tuple(x for x, _ in r["related"]),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+        )
+
+    def event(self, e: dict[str, YNode], pos: Pos, label: str) -> ContextEvent:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"event '{iid}'"
+        self._refs[iid] = {
+            "actor": self.refs(e.get("actors"), f"the actors of {what}"),
+            "related": self.refs(e.get("related"), f"the 'related' of {what}"),
+        }
+        r = self._refs[iid]
+        return ContextEvent(
+            id=iid,
+            title=self.text(e.get("title"), f"the title of {what}", required=True),
+            when=self.when(e.get("when"), f"the when of {what}"),
+            pos=pos,
+            actors=tuple(x for x, _ in r["actor"]),
+            topics=self.texts(e.get("topics"), f"the topics of {what}"),
+            summary=self.text(e.get("summary"), f"the summary of {what}"),
+            note=self.text(e.get("note"), f"the note of {what}"),
+            related=tuple(x for x, _ in r["related"]),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+        )
+
+    def note(self, e: dict[str, YNode], pos: Pos, label: str) -> Note:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"note '{iid}'"
+        self._refs[iid] = {"about": self.refs(e.get("about"), f"the 'about' of {what}")}
+        return Note(
+            id=iid,
+            title=self.text(e.get("title"), f"the title of {what}", required=True),
+            text=self.text(e.get("text"), f"the text of {what}", required=True),
+            pos=pos,
+            about=tuple(x for x, _ in self._refs[iid]["about"]),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", False),
+        )
+
+    def check_links(self, b: Briefing) -> None:
+        seen: dict[str, Pos] = {}
+        for it in b.items:
+            if it.id in seen:
+                first = seen[it.id]
+                self.err(
+                    it.pos,
+                    f"duplicate id '{it.id}' (first used at line {first.line}); "
+                    "ids must be unique across all sections of a briefing",
+                )
+            else:
+                seen[it.id] = it.pos
+        actors = {a.id for a in b.actors}
+        items = {it.id: it for it in b.items}
+        for a in b.actors:
+            if a.affiliation is not None:
+                if a.affiliation not in actors:
+                    self.err(
+                        a.pos,
+                        f"the affiliation of actor '{a.id}' names "
+                        f"'{a.affiliation}', which is not an actor of this briefing"
+                        f"{_suggest(a.affiliation, actors)}",
+                    )
+                elif a.affiliation == a.id:
+                    self.err(a.pos, f"actor '{a.id}' cannot be affiliated with itself")
+        for iid, groups in self._refs.items():
+            for relation, refs in groups.items():
+                for ref, pos in refs:
+                    if ":" in ref:
+                        continue  # another briefing's item: checked by the library
+                    if relation in ("by", "to", "actor"):
+                        if ref not in actors:
+                            kind = (
+                                f"a {items[ref].item_kind}, not an actor"
+                                if ref in items
+                                else "not an actor of this briefing"
+                            )
+                            self.err(
+                                pos,
+                                f"'{ref}' in {iid}'s {relation} is {kind}{_suggest(ref, actors)}",
+                            )
+                    elif ref not in items:
+                        self.err(
+                            pos,
+                            f"'{ref}' in {iid}'s {relation} is not an item of this "
+                            f"briefing{_suggest(ref, set(items))}",
+                        )
+                    elif ref == iid:
+                        self.err(pos, f"{iid} cannot refer to itself")
+
+
+def _suggest(word: str, choices: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+__all__ = ["Field", "LoadResult", "display_path", "load_briefing", "load_text"]
