@@ -1,0 +1,80 @@
+"""Shared fixtures: the bundled library, and a way to write small briefings to disk."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefing_tui.library import Library, load_library
+from briefing_tui.model import Briefing
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SEEDS = ROOT / "seeds"
+SEED_BRIEFING = DATA / "pakistan-us-security-talks.yaml"
+SEED_ARTICLE = SEEDS / "pakistan-us-security-narcotics-immigration-talks.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never touch the user's real cache or state directories from a test."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("BRIEFING_TUI_CACHE", str(base / "cache"))
+    monkeypatch.setenv("BRIEFING_TUI_STATE", str(base / "state"))
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    monkeypatch.delenv("SSH_TTY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def seed_library() -> Library:
+    library = load_library([DATA])
+    assert not library.problems, [str(p) for p in library.problems]
+    return library
+
+
+@pytest.fixture(scope="session")
+def seed(seed_library: Library) -> Briefing:
+    return seed_library.briefings[0]
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    """A writable copy of the bundled library (data/ and seeds/ side by side)."""
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    return tmp_path / "data"
+
+
+MINIMAL = """\
+format: 1
+id: {id}
+title: A small briefing
+source:
+  file: ../seeds/pakistan-us-security-narcotics-immigration-talks.txt
+  title: Pakistan and the US agree to intensify cooperation
+  when: {{precision: month, month: 2025-11}}
+actors:
+  - id: pakistan
+    name: Pakistan
+    kind: country
+    evidence: ["Pakistan and the United States agreed"]
+"""
+
+
+@pytest.fixture
+def write_briefing(library_dir: Path) -> Callable[..., Path]:
+    """Write a briefing into the library copy: ``write_briefing(text, name="x.yaml")``."""
+
+    def write(text: str | bytes | None = None, name: str = "extra.yaml", id: str = "extra") -> Path:
+        path = library_dir / name
+        content = MINIMAL.format(id=id) if text is None else text
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
