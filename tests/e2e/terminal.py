@@ -191,11 +191,12 @@ class SshServer:
             "AcceptEnv LANG LC_* TERM COLORTERM NO_COLOR\nLogLevel ERROR\n",
             encoding="utf-8",
         )
-        self.process = subprocess.Popen(
-            [sshd, "-D", "-e", "-f", str(d / "sshd_config")],
-            stdout=subprocess.DEVNULL,
-            stderr=open(d / "sshd.log", "wb"),
-        )
+        with open(d / "sshd.log", "wb") as log:  # sshd keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sshd, "-D", "-e", "-f", str(d / "sshd_config")],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
