@@ -164,9 +164,14 @@ def keystrokes(query: str) -> list[str]:
     return [query[: i + 1] for i in range(len(query))]
 
 
-def paint_markers(library: Library, length: int = 24) -> set[str]:
-    """Texts whose appearance means the app has painted its library (briefing titles)."""
-    return {one_line(b.title)[:length] for b in library.briefings if b.title.strip()}
+def paint_markers(library: Library, length: int = 16) -> set[str]:
+    """Texts whose appearance means the app has painted its library.
+
+    Briefing titles and actor names (their first ``length`` characters, at least 6 long), as a
+    switcher, a title bar or a navigator would show them.
+    """
+    names = [b.title for b in library.briefings] + [a.actor.name for a in library.actors]
+    return {one_line(t)[:length] for t in names if len(one_line(t)) >= 6}
 
 
 def option_lines(library: Library) -> list[str]:

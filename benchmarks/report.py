@@ -28,8 +28,9 @@ HOW = {
     "first_paint": "A private tmux server with a 100x30 pane (no status line). The program is "
     "started with `respawn-pane` and a tmux control-mode client timestamps every `%output` "
     "notification; after each one the pane is captured (through the same client, no polling "
-    "loop) and first paint is the time from the launch request to the output after which a "
-    "briefing title (its first 16 characters; for the reference, its text) is on tmux's screen. "
+    "loop) and first paint is the time from the launch request to the output after which the "
+    "library is on tmux's screen: a briefing title or an actor name (their first 16 characters; "
+    "for the reference, its one line of text). The first non-blank frame is reported too. "
     "A fresh tmux server per run; app and reference alternate (ABBA), after one warm-up run of "
     "each. The index cache is built beforehand with `briefing-tui index PATH` (when the command "
     "exists).",
@@ -50,7 +51,7 @@ HOW = {
     "TERM=xterm-256color): every byte the program writes is counted. After the first screen "
     "has painted and settled: idle, Down/Up on the first screen, `/`, then a typed query letter "
     "by letter (each key's bytes counted until 200 ms of silence), then idle again with the "
-    "search box focused. Run locally and as in an SSH session (`SSH_CONNECTION` set). The "
+    "search box focused (with the query still in it). Start-up is over before the first idle: in SSH mode after 1 s of silence. Run as in an SSH session (`SSH_CONNECTION` set) and, except with --quick, locally too. The "
     "reference is a minimal Textual filter app (benchmarks/reference_filter_app.py: an Input "
     "over an OptionList of every item title, filtered as you type, Down/Up move the highlight).",
     "index": "In process on a copy of the library: `SearchIndex.open(library, cache_dir=<empty "

@@ -28,7 +28,7 @@ from benchmarks.figures import Row
 from benchmarks.fts5_reference import Fts5Index, fts5_available
 from benchmarks.stats import fmt_ms, fmt_s, mean, median, p95
 from benchmarks.terminal import KEYS, PtyTerminal, TmuxTerminal, child_env, tmux_available, vm_hwm
-from briefing_tui.library import Library, assemble, load_library
+from briefing_tui.library import Library, assemble, briefing_files, load_library
 from briefing_tui.loader import load_briefing
 
 HERE = Path(__file__).resolve().parent
@@ -211,7 +211,7 @@ def bench_load(ctx: Context) -> None:
     sizes = sorted(set(s.load_sizes))
     for n in sizes:
         path = ctx.library_path(n)
-        reps = s.reps(3, 7) if n <= 200 else s.reps(2, 5)
+        reps = s.reps(3, 7) if n <= 200 else s.reps(1, 5)
         times = []
         lib = None
         for _ in range(reps):
@@ -238,12 +238,102 @@ def bench_load(ctx: Context) -> None:
         )
         ctx.log(f"  load {n}: {fmt_s(median(times))} (n={len(times)})")
     largest = ctx.library_path(sizes[-1])
+    _load_breakdown(ctx, largest, sizes[-1])
+    if not s.quick:
+        _load_levers(ctx, largest, sizes[-1])
     ctx.profiles[f"library load, {sizes[-1]:,} briefings (cProfile, by own time)"] = _profile(
         lambda: load_library([largest])
     )
 
 
+def _load_breakdown(ctx: Context, path: Path, n: int) -> None:
+    """Where load time goes, stage by stage: YAML events (libyaml), the positioned tree, all."""
+    import yaml
+
+    from briefing_tui import yamlsafe
+
+    files, _ = briefing_files([path])
+    t0 = time.perf_counter()
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    read = time.perf_counter() - t0
+    loader_class = getattr(yamlsafe, "_Loader", yaml.SafeLoader)
+    t0 = time.perf_counter()
+    for text in texts:
+        loader = loader_class(text)
+        try:
+            while (event := loader.get_event()) is not None and not isinstance(
+                event, yaml.StreamEndEvent
+            ):
+                pass
+        finally:
+            loader.dispose()
+    events = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for f, text in zip(files, texts, strict=True):
+        yamlsafe.parse(str(f), text)
+    tree = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    load_library([path])
+    total = time.perf_counter() - t0
+    ctx.note(
+        "load",
+        f"Where load time goes ({n:,} briefings, one pass each): reading the files "
+        f"{fmt_s(read)}; YAML events alone ({loader_class.__name__}) {fmt_s(events)}; "
+        f"the positioned tree (`yamlsafe.parse`, events included) {fmt_s(tree)}; the whole "
+        f"`load_library` (plus validation, sentence splitting, evidence mapping, the library) "
+        f"{fmt_s(total)}. cProfile cannot see inside libyaml's Cython event parser: its time "
+        "shows as `yamlsafe._build`'s own time in the profile below.",
+    )
+
+
+def _load_levers(ctx: Context, path: Path, n: int) -> None:
+    """Evidence for two levers on load time: pausing the GC, and a parsed-library snapshot."""
+    import pickle
+
+    reps = ctx.settings.reps(1, 3)
+    paused = []
+    for _ in range(reps):
+        gc.collect()
+        gc.disable()
+        try:
+            t0 = time.perf_counter()
+            lib = load_library([path])
+            paused.append(time.perf_counter() - t0)
+        finally:
+            gc.enable()
+    blob = pickle.dumps(lib.results, protocol=pickle.HIGHEST_PROTOCOL)
+    unpickle = []
+    unpickle_paused = []
+    for _ in range(reps):
+        for into, pause in ((unpickle, False), (unpickle_paused, True)):
+            gc.collect()
+            if pause:
+                gc.disable()
+            try:
+                t0 = time.perf_counter()
+                assemble(pickle.loads(blob))
+                into.append(time.perf_counter() - t0)
+            finally:
+                gc.enable()
+    ctx.note(
+        "load",
+        f"Levers, measured on {n:,} briefings: loading with the garbage collector paused takes "
+        f"{fmt_s(median(paused))}; a pickled snapshot of the loaded library "
+        f"({len(blob) / 2**20:.1f} MB) is read back and assembled in {fmt_s(median(unpickle))}, "
+        f"{fmt_s(median(unpickle_paused))} with the collector paused (the file-stat check a "
+        "cache would need comes on top).",
+    )
+
+
 # -- first paint ---------------------------------------------------------------------------
+
+
+@dataclass
+class Paint:
+    frame: float  # seconds from launch to the first screen that is not blank
+    content: float  # seconds from launch to the first screen showing library text
+    screen: str  # that screen
+    hwm: int | None  # VmHWM of the process then
 
 
 def _first_paint(
@@ -252,22 +342,28 @@ def _first_paint(
     env: dict[str, str],
     markers: set[str],
     name: str,
-) -> tuple[float, int | None]:
-    """Seconds from launch until a marker is on tmux's screen; the process's VmHWM then."""
+) -> Paint:
+    """Launch in tmux; when the screen first shows anything, and when it shows a marker."""
     with TmuxTerminal(100, 30, ctx.rundir / "tmux") as term:
         t0 = term.launch(argv, env)
-        found = term.wait_for_screen(
-            lambda screen: any(m in screen for m in markers),
+        frame, content = term.wait_for_screens(
+            [lambda screen: bool(screen.strip()), lambda sc: any(m in sc for m in markers)],
             since=t0,
             timeout=ctx.settings.paint_timeout,
         )
-        if found is None:
+        if content is None:
             raise RuntimeError(
                 f"{name}: nothing expected appeared within {ctx.settings.paint_timeout} s; "
                 f"the screen was:\n{term.screen()}"
             )
         hwm = vm_hwm(term.pane_pid())
-        return found[0] - t0, hwm
+        assert frame is not None
+        return Paint(frame[0] - t0, content[0] - t0, content[1], hwm)
+
+
+def _screen_summary(screen: str, lines: int = 3) -> str:
+    shown = [" ".join(line.split()) for line in screen.splitlines() if line.strip()]
+    return " / ".join(shown[:lines])[:240]
 
 
 IMPORT_STEPS = (
@@ -350,17 +446,19 @@ def bench_first_paint(ctx: Context) -> None:
         # warm-up (not counted): fills the OS file cache and any cache the app keeps
         _first_paint(ctx, app, env, markers, "briefing-tui")
         _first_paint(ctx, minimal, child_env(), {MINIMAL_MARKER}, "minimal app")
-        ours: list[float] = []
+        paints: list[Paint] = []
         ref: list[float] = []
         for i in range(reps):
             order = [0, 1] if i % 2 == 0 else [1, 0]
             for which in order:
                 if which == 0:
-                    ours.append(_first_paint(ctx, app, env, markers, "briefing-tui")[0])
+                    paints.append(_first_paint(ctx, app, env, markers, "briefing-tui"))
                 else:
                     ref.append(
-                        _first_paint(ctx, minimal, child_env(), {MINIMAL_MARKER}, "minimal")[0]
+                        _first_paint(ctx, minimal, child_env(), {MINIMAL_MARKER}, "minimal").content
                     )
+        ours = [p.content for p in paints]
+        frames = [p.frame for p in paints]
         ctx.rows.append(
             Row(
                 "first_paint",
@@ -374,7 +472,9 @@ def bench_first_paint(ctx: Context) -> None:
                 limit,
                 on_ratio=True,
                 samples=len(ours),
-                extra={"p95": p95(ours), "reference_p95": p95(ref)},
+                extra={"p95": p95(ours), "reference_p95": p95(ref), "first frame": median(frames)},
+                note="first frame = the first screen that is not blank; the library is painted "
+                f"when its text is on screen: `{_screen_summary(paints[-1].screen)}`",
             )
         )
         ctx.log(f"  first paint, {label}: {fmt_s(median(ours))} vs {fmt_s(median(ref))}")
@@ -497,7 +597,8 @@ def bench_search(ctx: Context) -> None:
     )
     ctx.note(
         "search",
-        f"Index opened from the cache in {fmt_s(open_time)}; FTS5 built in memory in "
+        f"`SearchIndex.open` took {fmt_s(open_time)} (a build if the cache was not there yet); "
+        f"FTS5 built in memory in "
         f"{fmt_s(fts_build)}. Queries: " + "; ".join(f"`{q}`" for q in queries[:6]) + ".",
     )
     ctx.profiles[f"search, typing `{queries[-1]}` letter by letter (cProfile, by own time)"] = (
@@ -644,10 +745,16 @@ def _byte_session(
     s = ctx.settings
     out = ByteSession()
     quiet = s.key_quiet
+    ssh = "SSH_CONNECTION" in env
     with PtyTerminal(argv, env, cols=80, rows=24) as term:
         if not _find_in_stream(term, markers, s.paint_timeout):
             raise RuntimeError(f"{argv[0]}: no marker in output: {term.tail[-400:]!r}")
-        term.read_until_quiet(0.3, 5)  # the rest of the first frame (a blinking cursor never stops)
+        # Let start-up finish (e.g. the index opening) before "idle". Over SSH nothing should
+        # blink, so wait for a whole second of silence; locally a blinking cursor never stops.
+        if ssh:
+            term.read_until_quiet(1.0, 30)
+        else:  # a blinking cursor (every 0.5 s) never leaves 0.8 s of silence: at most 4 s
+            term.read_until_quiet(0.8, 4)
         out.hwm = vm_hwm(term.pid)
         out.idle_start = term.idle(s.idle_seconds) / s.idle_seconds
         for key in ["down"] * s.n_keys + ["up"] * s.n_keys:
@@ -657,11 +764,12 @@ def _byte_session(
             if not out.open_search:  # `/` changed nothing: letters could be other keys (q!)
                 out.hwm = max(out.hwm or 0, vm_hwm(term.pid) or 0) or None
                 return out
-        for query in queries:
+        for qi, query in enumerate(queries):
+            if qi:  # clear the last query, one key at a time (a blinking cursor never rests)
+                for _ in queries[qi - 1]:
+                    term.key(KEYS["backspace"], quiet)
             for ch in query:
                 out.typing.append(term.key(ch.encode(), quiet))
-            for _ in query:  # one by one: a blinking cursor never leaves a long silence
-                term.key(KEYS["backspace"], quiet)
         out.idle_typing = term.idle(s.idle_seconds) / s.idle_seconds
         hwm = vm_hwm(term.pid)
         out.hwm = max(out.hwm or 0, hwm or 0) or None
@@ -681,14 +789,17 @@ def bench_bytes(ctx: Context) -> None:
     ref_argv = [sys.executable, str(FILTER_APP), str(lines_file)]
     ref_markers = {FILTER_MARKER}
     sessions: dict[str, ByteSession] = {}
-    # alternate: reference, app, app over SSH
+    # one after the other: the reference, the app in an SSH session, the app locally (not --quick)
     sessions["reference"] = _byte_session(ctx, ref_argv, child_env(), ref_markers, queries, None)
-    sessions["app"] = _byte_session(ctx, app, ctx.cached_env(path), markers, queries, b"/")
     sessions["ssh"] = _byte_session(
         ctx, app, ctx.cached_env(path, ssh=True), markers, queries, b"/"
     )
+    if not s.quick:
+        sessions["app"] = _byte_session(ctx, app, ctx.cached_env(path), markers, queries, b"/")
     ref = sessions["reference"]
-    for mode in ("app", "ssh"):
+    for mode in ("ssh", "app"):
+        if mode not in sessions:
+            continue
         sess = sessions[mode]
         label = "SSH session" if mode == "ssh" else "local"
         reacted = any(sess.typing)
@@ -735,7 +846,7 @@ def bench_bytes(ctx: Context) -> None:
             )
         )
     ssh = sessions["ssh"]
-    local = sessions["app"]
+    local = sessions.get("app", ByteSession())
     for what, value, local_value in (
         ("first screen", ssh.idle_start, local.idle_start),
         ("search box focused", ssh.idle_typing, local.idle_typing),
@@ -751,7 +862,9 @@ def bench_bytes(ctx: Context) -> None:
                 "filter app, not SSH-aware",
                 "0 B/s",
                 0.0,
-                note=f"the same app outside SSH: {local_value:.0f} B/s",
+                note=f"the same app outside SSH: {local_value:.0f} B/s"
+                if not math.isnan(local_value)
+                else "",
                 samples=1,
             )
         )
@@ -763,7 +876,7 @@ def bench_bytes(ctx: Context) -> None:
         + ", ".join(f"{k} {mean(v.typing):.0f} B" for k, v in sessions.items())
         + "; moving "
         + ", ".join(f"{k} {mean(v.moving):.0f} B" for k, v in sessions.items())
-        + f"; idle ssh {ssh.idle_start:.0f}/{ssh.idle_typing:.0f} B/s"
+        + f"; idle over SSH {ssh.idle_start:.0f} / {ssh.idle_typing:.0f} B/s"
     )
 
 

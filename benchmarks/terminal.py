@@ -246,19 +246,29 @@ class TmuxTerminal:
         Returns (time of the last output tmux had received when the satisfying capture was
         taken, the screen), or None on timeout. Only captures after new output: no busy polling.
         """
+        return self.wait_for_screens([predicate], since, timeout)[0]
+
+    def wait_for_screens(
+        self, predicates: Sequence[Callable[[str], bool]], since: float, timeout: float = 60.0
+    ) -> list[tuple[float, str] | None]:
+        """Like wait_for_screen, for several predicates at once: when each first held.
+
+        Returns when the last one holds (or on timeout, with None for those that never held).
+        """
+        found: list[tuple[float, str] | None] = [None] * len(predicates)
         deadline = time.perf_counter() + timeout
         checked = -1
-        screen = ""
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < deadline and not found[-1]:
             self._pump(0.05)
             fresh = [o for o in self.outputs if o.t >= since]
             if fresh and len(self.outputs) != checked:
                 checked = len(self.outputs)
                 t_before, lines = self._command("capture-pane -p -t main")
                 screen = b"\n".join(lines).decode(errors="replace")
-                if predicate(screen):
-                    return max(t_before, fresh[0].t), screen
-        return None
+                for i, predicate in enumerate(predicates):
+                    if found[i] is None and predicate(screen):
+                        found[i] = (max(t_before, fresh[0].t), screen)
+        return found
 
     def wait_quiet(
         self, quiet: float, cap: float, since: float | None = None, first: float = 0.0
