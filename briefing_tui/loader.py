@@ -202,7 +202,7 @@ class _Checker:
         if isinstance(node, YScalar) and node.value is None:
             hint = "; write it out after the ':'"
         elif isinstance(node, YScalar):
-            hint = " (put it in quotes)"
+            hint = "; put it in quotes to make it text"
         else:
             hint = "; write it as one text value (in quotes if it starts with '[' or '{')"
         self.err(node.pos, f"{what} must be text, but it is {type_name(node)}{hint}")
@@ -274,7 +274,7 @@ class _Checker:
             out.append((value, item.pos))
         return tuple(out)
 
-    def integer(self, node: YNode | None, what: str, example: int = 1) -> int | None:
+    def integer(self, node: YNode | None, what: str, example: str) -> int | None:
         if node is None:
             return None
         if (
@@ -286,7 +286,7 @@ class _Checker:
         self.err(
             node.pos,
             f"{what} must be a whole number, but it is {type_name(node)}; "
-            f"write a number without quotes, e.g. {what.rsplit('.', 1)[-1]}: {example}",
+            f"write a number without quotes, e.g. {example}",
         )
         return None
 
@@ -318,7 +318,7 @@ class _Checker:
             return None
         top = self.mapping(root, "briefing", "the briefing")
         assert top is not None
-        fmt = self.integer(top.get("format"), "format")
+        fmt = self.integer(top.get("format"), "format", f"format: {FORMAT_VERSION}")
         if fmt is not None and fmt != FORMAT_VERSION:
             fmt_node = top["format"]
             self.err(
@@ -376,7 +376,8 @@ class _Checker:
         if not isinstance(node, YSeq):
             self.err(
                 node.pos,
-                f"{plural} must be a list ('- id: ...' entries), but it is {type_name(node)}",
+                f"{plural} must be a list ('- id: ...' entries), but it is {type_name(node)}; "
+                "start each entry with '- ', indented under the key",
             )
             return []
         out = []
@@ -393,7 +394,7 @@ class _Checker:
         entries = self.mapping(node, "dating", "dating")
         if entries is None:
             return None
-        year = self.integer(entries.get("year"), "dating.year", 2025)
+        year = self.integer(entries.get("year"), "dating.year", "year: 2025")
         reason = self.text(entries.get("reason"), "dating.reason", required=True)
         if year is None:
             return None
@@ -411,7 +412,7 @@ class _Checker:
         if entries is None:
             return When()
         precision = self.enum(
-            entries.get("precision"), f"{what}.precision", Precision, Precision.UNDATED
+            entries.get("precision"), f"{what}: precision", Precision, Precision.UNDATED
         )
         month_node = entries.get("month")
         month = None
@@ -423,7 +424,7 @@ class _Checker:
                 shown = f"'{excerpt(str(raw))}'" if raw is not None else type_name(month_node)
                 self.err(
                     month_node.pos,
-                    f"{what}.month {shown} is not a month: write YYYY-MM, e.g. 2025-11",
+                    f"{what}: month {shown} is not a month: write YYYY-MM, e.g. 2025-11",
                 )
         elif precision is not Precision.UNDATED and "precision" in entries:
             self.err(
@@ -431,12 +432,12 @@ class _Checker:
                 f"{what} needs a month (YYYY-MM) unless its precision is 'undated'; "
                 "add month: YYYY-MM, or set precision: undated",
             )
-        day = self.integer(entries.get("day"), f"{what}.day", 15)
+        day = self.integer(entries.get("day"), f"{what}: day", "day: 15")
         if day is not None:
             if precision is not Precision.DAY:
                 self.err(
                     entries["day"].pos,
-                    f"{what}.day is given but the precision is "
+                    f"{what}: a day is given but the precision is "
                     f"'{precision}'; set precision: day or drop the day",
                 )
             elif month is not None:
@@ -445,7 +446,7 @@ class _Checker:
                 if not 1 <= day <= last:
                     self.err(
                         entries["day"].pos,
-                        f"{what}.day {day} does not exist in {month} (it has {last} days); "
+                        f"{what}: day {day} does not exist in {month} (it has {last} days); "
                         f"use a day from 1 to {last}, or check the month",
                     )
                     day = None
@@ -460,8 +461,8 @@ class _Checker:
             precision=precision,
             month=month,
             day=day if precision is Precision.DAY else None,
-            qualifier=self.text(entries.get("qualifier"), f"{what}.qualifier"),
-            basis=self.text(entries.get("basis"), f"{what}.basis"),
+            qualifier=self.text(entries.get("qualifier"), f"{what}: qualifier"),
+            basis=self.text(entries.get("basis"), f"{what}: basis"),
         )
 
     def source_section(self, node: YNode | None, dating: Dating | None) -> Source | None:
@@ -528,7 +529,8 @@ class _Checker:
         if not isinstance(node, YSeq):
             self.err(
                 node.pos,
-                f"{what} must be a list of quotes ('- \"...\"' lines), but it is {type_name(node)}",
+                f"{what} must be a list of quotes, but it is {type_name(node)}; "
+                "write one '- \"quote\"' line for each, indented under the key",
             )
             return ()
         if required and not node.items:
@@ -624,7 +626,7 @@ class _Checker:
             by=tuple(x for x, _ in r["by"]),
             to=tuple(x for x, _ in r["to"]),
             topics=self.texts(e.get("topics"), f"the topics of {what}"),
-            when=self.when(e.get("when"), f"the when of {what}"),
+            when=self.when(e.get("when"), f"the 'when' of {what}"),
             summary=self.text(e.get("summary"), f"the summary of {what}"),
             note=self.text(e.get("note"), f"the note of {what}"),
             related=tuple(x for x, _ in r["related"]),
@@ -642,7 +644,7 @@ class _Checker:
         return ContextEvent(
             id=iid,
             title=self.text(e.get("title"), f"the title of {what}", required=True),
-            when=self.when(e.get("when"), f"the when of {what}"),
+            when=self.when(e.get("when"), f"the 'when' of {what}"),
             pos=pos,
             actors=tuple(x for x, _ in r["actor"]),
             topics=self.texts(e.get("topics"), f"the topics of {what}"),

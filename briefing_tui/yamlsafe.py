@@ -283,6 +283,18 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     def problem(pos: Pos, message: str) -> Problem:
         return Problem(pos, f"invalid YAML: {message}")
 
+    # A quote left open swallows the lines after it, up to the next quote mark, and the
+    # parser only complains there: point at where the runaway quoted text starts.
+    if pm is not None:
+        runaway = _runaway_quote(text, lines, pm.line)
+        if runaway is not None:
+            q = _char_at(lines, runaway.line, runaway.column) or '"'
+            return problem(
+                _pos(path, runaway),
+                f"the quoted text that starts here is never closed, so it runs on to line "
+                f"{pm.line + 1}; add the closing {q} at the end of the value",
+            )
+
     # Tabs: YAML indents with spaces only.
     indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
     if "\t" in indent or here == "\t" or "tab character" in prob or "'\\t'" in prob:
@@ -356,6 +368,12 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
     # A key with no ':' after it.
     if "expected ':'" in prob and cm is not None:
+        colon = _colon_without_space(lines[cm.line] if cm.line < len(lines) else "")
+        if colon is not None:
+            return problem(
+                Pos(path, cm.line + 1, colon),
+                "a ':' after a key needs a space after it; write 'key: value'",
+            )
         return problem(
             _pos(path, cm),
             "this line is not 'key: value': add the ':' after the key, start a list entry "
@@ -374,10 +392,10 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
             )
         if prev is not None:
             prow, ptext = prev
-            m = re.match(r"\s*(?:- )?[^\s:#'\"][^\s:]*:(?=[^\s:])", ptext)
-            if m is not None:
+            colon = _colon_without_space(ptext)
+            if colon is not None:
                 return problem(
-                    Pos(path, prow + 1, m.end()),
+                    Pos(path, prow + 1, colon),
                     "a ':' after a key needs a space after it; write 'key: value'",
                 )
             if _indent(line_text) > _indent(ptext):
@@ -396,17 +414,15 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
                 "a list entry ('- ') where a key was expected; indent the list under "
                 "its key, or remove the '- '",
             )
-        return problem(
-            at,
-            "this line does not line up with the keys above it; indent the keys of one "
-            "mapping by the same number of spaces",
-        )
+        return problem(at, _misaligned(lines, row, "the keys above it"))
     if "expected '-'" in prob:
-        return problem(
-            at,
-            "this line does not line up with the list entries above it; start every entry "
-            "of a list with '- ' at the same indentation",
-        )
+        if line_text.lstrip().startswith("- "):
+            return problem(
+                at,
+                "this line does not line up with the list entries above it; start every "
+                "entry of a list with '- ' at the same indentation",
+            )
+        return problem(at, _misaligned(lines, row, "the lines above it"))
     if "cannot start any token" in prob:
         shown = excerpt(here, 5) or "this character"
         return problem(
@@ -434,13 +450,13 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     if "tag" in ctx or "tag handle" in prob:
         return problem(
             at,
-            "YAML tags ('!...') are not allowed in briefings (nothing is ever constructed "
-            "from a tag); remove the tag",
+            "tags ('!...') are not allowed in briefings (nothing is ever constructed "
+            "from a YAML tag); remove the tag",
         )
     if "anchor" in ctx or "alias" in ctx:
         return problem(
             at,
-            "YAML anchors and aliases ('&', '*') are not allowed in briefings; put a "
+            "anchors and aliases ('&', '*') are not allowed in briefings; put a "
             "value that starts with & or * in quotes",
         )
     if "nesting depth" in prob:
@@ -449,6 +465,51 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         return problem(at, "a value is missing here; write the value, or remove the ',' or ':'")
     what = f"{ctx}, {prob}" if ctx else prob or "a syntax error"
     return problem(at, f"{excerpt(what, 160)}; check the indentation and quoting on this line")
+
+
+def _misaligned(lines: list[str], row: int, what: str) -> str:
+    here = _indent(lines[row]) if row < len(lines) else 0
+    prev = _previous_content_line(lines, row)
+    above = (
+        f" (it is indented by {here} spaces, line {prev[0] + 1} by {_indent(prev[1])})"
+        if prev
+        else ""
+    )
+    return (
+        f"this line does not line up with {what}{above}; indent the keys of one mapping "
+        "by the same number of spaces"
+    )
+
+
+_KEY_LINE = re.compile(r"\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
+_NO_SPACE = re.compile(r"\s*(?:- )?[^\s:#'\"\[{][^\s:]*:(?=[^\s:/])")
+
+
+def _colon_without_space(line: str) -> int | None:
+    """The column of a 'key:value' colon with no space after it, if the line has one."""
+    m = _NO_SPACE.match(line)
+    return m.end() if m is not None else None
+
+
+def _runaway_quote(text: str, lines: list[str], error_line: int) -> Any:
+    """The start mark of a quoted value that ends on ``error_line`` after swallowing lines
+    that look like keys or list entries, i.e. one whose closing quote was forgotten."""
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start, end = token.start_mark, token.end_mark
+            if start.line > error_line:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and end.line == error_line
+                and start.line < end.line
+                and any(_KEY_LINE.match(ln) for ln in lines[start.line + 1 : end.line + 1])
+            ):
+                return start
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def _indent(line: str) -> int:
@@ -494,8 +555,9 @@ def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
                 raise YamlError(
                     Problem(
                         pos,
-                        f"YAML aliases (*{excerpt(str(event.anchor), 40)}) are not allowed in "
-                        "briefings; write the value out in full",
+                        f"aliases (*{excerpt(str(event.anchor), 40)}) are not allowed in "
+                        "briefings (YAML aliases are how 'billion laughs' bombs work); "
+                        "write the value out in full",
                     )
                 )
             anchor = getattr(event, "anchor", None)
@@ -503,8 +565,9 @@ def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
                 raise YamlError(
                     Problem(
                         pos,
-                        f"YAML anchors (&{excerpt(str(anchor), 40)}) are not allowed in "
-                        "briefings; remove the anchor and write values out in full",
+                        f"anchors (&{excerpt(str(anchor), 40)}) are not allowed in "
+                        "briefings (YAML anchors and aliases are how 'billion laughs' bombs "
+                        "work); remove the anchor and write values out in full",
                     )
                 )
             tag = getattr(event, "tag", None)
@@ -512,8 +575,8 @@ def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
                 raise YamlError(
                     Problem(
                         pos,
-                        f"YAML tags such as '{excerpt(str(tag), 80)}' are not allowed in "
-                        "briefings (nothing is ever constructed from a tag); remove the tag",
+                        f"tags such as '{excerpt(str(tag), 80)}' are not allowed in "
+                        "briefings (nothing is ever constructed from a YAML tag); remove the tag",
                     )
                 )
             node: YNode | None = None
