@@ -43,6 +43,13 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():  # a device, pipe or socket: never opened (it could block)
+            problems.append(
+                Problem(
+                    Pos(display_path(path)),
+                    "not a regular file (it is a device, pipe or socket); name a briefing file",
+                )
+            )
         else:
             problems.append(
                 Problem(Pos(display_path(path)), "no such file or directory; check the path")
