@@ -408,6 +408,15 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
     # Indentation of block mappings and lists.
     if "expected key" in prob or "block end" in prob:
+        if line_text.strip().startswith(":"):
+            return problem(at, "a key is missing before the ':'; write 'name: value'")
+        if here in ("]", "}"):
+            return problem(
+                at,
+                f"a closing '{here}' that closes nothing; remove it, or add the opening "
+                f"'{'[' if here == ']' else '{'}' where the {'list' if here == ']' else 'mapping'} "
+                "begins",
+            )
         if here == "-":
             return problem(
                 at,
@@ -441,6 +450,8 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
             "a line starting with '%' is a YAML directive, which briefings do not use; "
             "remove it, or put a value that starts with % in quotes",
         )
+    if "incompatible YAML document" in prob:
+        return problem(at, "only YAML 1.x is read; remove the %YAML line or write %YAML 1.1")
     if "document start" in prob:
         return problem(
             at,
@@ -468,11 +479,23 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 
 def _misaligned(lines: list[str], row: int, what: str) -> str:
-    here = _indent(lines[row]) if row < len(lines) else 0
+    line = lines[row] if row < len(lines) else ""
+    here = _indent(line)
     prev = _previous_content_line(lines, row)
+    if prev is not None and _indent(prev[1]) == here:
+        if prev[1].lstrip().startswith("- ") and not line.lstrip().startswith("- "):
+            return (
+                f"a key at the same indentation as the list entries ('- ') of line "
+                f"{prev[0] + 1}; start it with '- ' if it is a new entry, or indent it under "
+                "the entry it belongs to"
+            )
+        return (
+            f"this line does not line up with {what}; indent the keys of one mapping "
+            "by the same number of spaces"
+        )
     above = (
         f" (it is indented by {here} spaces, line {prev[0] + 1} by {_indent(prev[1])})"
-        if prev
+        if prev is not None
         else ""
     )
     return (

@@ -221,14 +221,20 @@ def test_a_nul_in_the_source_path(lib: Path) -> None:
     assert any("U+0000" in p.message for p in result.problems)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
-def test_an_unreadable_file(lib: Path) -> None:
+def test_an_unreadable_file(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = lib / "secret.yaml"
     path.write_text(BASELINE, encoding="utf-8")
-    path.chmod(0)
-    try:
-        library = load_library([lib])
-    finally:
-        path.chmod(0o644)
+    (lib / "open.yaml").write_text(BASELINE.replace("catalogue-baseline", "open"), "utf-8")
+    real_open = Path.open
+
+    def guarded(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self.name == "secret.yaml":  # as chmod 000 would, even for root
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", guarded)
+    library = load_library([lib])
     [problem] = library.problems
+    assert problem.path.endswith("secret.yaml")
     assert "cannot read the file (Permission denied)" in problem.message
+    assert [b.id for b in library.briefings] == ["open"]
