@@ -524,7 +524,11 @@ class _Checker:
         )
 
     def evidence(self, node: YNode | None, what: str, required: bool) -> tuple[Evidence, ...]:
-        if node is None or (isinstance(node, YScalar) and node.value is None):
+        if node is None:
+            return ()
+        if isinstance(node, YScalar) and node.value is None:  # 'evidence:' with nothing after
+            if required:
+                self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
             return ()
         if not isinstance(node, YSeq):
             self.err(
@@ -615,8 +619,11 @@ class _Checker:
             "related": self.refs(e.get("related"), f"the 'related' of {what}"),
         }
         self._refs.append((iid, r))
-        if "by" in e and not r["by"] and isinstance(e["by"], YSeq):
-            self.err(e["by"].pos, f"the 'by' of {what} is empty; name at least one actor")
+        by_node = e.get("by")
+        if not r["by"] and (
+            isinstance(by_node, YSeq) or (isinstance(by_node, YScalar) and by_node.value is None)
+        ):
+            self.err(by_node.pos, f"the 'by' of {what} is empty; name at least one actor")
         return Commitment(
             id=iid,
             title=self.text(e.get("title"), f"the title of {what}", required=True),
