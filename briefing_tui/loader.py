@@ -33,7 +33,7 @@ from briefing_tui.model import (
 )
 from briefing_tui.problems import Problem
 from briefing_tui.sentences import FoldedText, locate, split_sentences
-from briefing_tui.text import describe_char, excerpt, find_control, straighten_quotes
+from briefing_tui.text import describe_char, excerpt, find_control, straighten_quotes, visible
 from briefing_tui.yamlsafe import (
     MAX_BYTES,
     YMap,
@@ -80,16 +80,20 @@ class LoadResult:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
+    """A path as the user would type it: relative to the working directory when inside it.
+
+    Control characters in the name are shown as symbols, so a problem stays one safe line.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        shown = str(path)
+    return visible(shown)  # a file name may hold escape sequences or line breaks
 
 
 def load_briefing(path: Path, display: str | None = None) -> LoadResult:
     """Load and check the briefing file at ``path``; never raises for bad input."""
-    name = display or display_path(path)
+    name = visible(display) if display else display_path(path)
     text = read_file(path, name)
     if isinstance(text, Problem):
         return LoadResult(path, None, (text,))
@@ -98,7 +102,7 @@ def load_briefing(path: Path, display: str | None = None) -> LoadResult:
 
 def load_bytes(path: Path, data: bytes, display: str | None = None) -> LoadResult:
     """Load a briefing from the bytes of its file; ``path`` locates the source file."""
-    name = display or display_path(path)
+    name = visible(display) if display else display_path(path)
     if len(data) > MAX_BYTES:
         return LoadResult(path, None, (_too_large(name, len(data)),))
     text = decode(name, data)
@@ -117,7 +121,7 @@ def _too_large(name: str, size: int) -> Problem:
 
 def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
     """Load a briefing from its text; ``path`` locates the source file."""
-    name = display or display_path(path)
+    name = visible(display) if display else display_path(path)
     root = parse(name, text)
     if isinstance(root, Problem):
         return LoadResult(path, None, (root,))

@@ -69,6 +69,18 @@ def neutralise(text: str) -> str:
     return _BIDI_CONTROL.sub("\ufffd", text)
 
 
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Every control character as a visible symbol, tabs and newlines included.
+
+    For names that must stay on one line whatever they hold, such as a file name in a
+    ``path:line:col: message`` line.
+    """
+    return _BIDI_CONTROL.sub("\ufffd", _ANY_CONTROL.sub(_picture, text))
+
+
 def one_line(text: str) -> str:
     """Neutralised text with all white space folded to single spaces."""
     return _WS.sub(" ", neutralise(text)).strip()
