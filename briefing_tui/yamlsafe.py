@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
@@ -230,15 +230,7 @@ def parse(path: str, text: str) -> YNode | Problem:
     if refused is not None:
         return refused
     try:
-        try:
-            return _build(path, text, _Loader)
-        except yaml.MarkedYAMLError as exc:
-            # libyaml gives up on flow collections nested ~1000 deep before any event
-            # reaches the depth check; the pure-Python parser streams them, so the
-            # problem is reported where the nesting first goes too deep.
-            if "nesting depth" not in str(exc.problem) or cast(Any, _Loader) is yaml.SafeLoader:
-                raise
-            return _build(path, text, yaml.SafeLoader)
+        return _build(path, text, _Loader)
     except YamlError as exc:
         return exc.problem
     except yaml.MarkedYAMLError as exc:
@@ -247,6 +239,41 @@ def parse(path: str, text: str) -> YNode | Problem:
         return Problem(Pos(path), f"invalid YAML: {excerpt(str(exc), 200)}")
     except RecursionError:  # pragma: no cover - the depth limit comes first
         return Problem(Pos(path), _too_deep())
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The offset of a 0-based line and column."""
+    at = 0
+    for _ in range(line):
+        at = text.index("\n", at) + 1
+    return at + column
+
+
+def _flow_too_deep(text: str, start: int, depth: int) -> int | None:
+    """The offset where flow collections ('[', '{') opened from ``start`` at ``depth`` first
+    go deeper than MAX_DEPTH, skipping quoted text and comments; None if they never do."""
+    i, n = start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i
+        elif ch in "]}":
+            depth -= 1
+        elif ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == "'":
+            i += 1
+            while i < n and (text[i] != "'" or text[i + 1 : i + 2] == "'"):
+                i += 2 if text[i] == "'" else 1
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl
+        i += 1
+    return None
 
 
 def _too_deep() -> str:
@@ -275,8 +302,9 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     cm = exc.context_mark
     lines = text.split("\n")
     at = _pos(path, pm) if pm is not None else _pos(path, cm)
-    row = (pm.line if pm is not None else 0) if pm is not None or cm is None else cm.line
-    col = pm.column if pm is not None else 0
+    mark = pm if pm is not None else cm
+    row = mark.line if mark is not None else 0
+    col = mark.column if mark is not None else 0
     line_text = lines[row] if 0 <= row < len(lines) else ""
     here = _char_at(lines, row, col)
 
@@ -556,8 +584,21 @@ def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
         stack: list[tuple[YMap | list[YNode], Pos, str | None, Pos | None]] = []
         root: YNode | None = None
         documents = 0
+        last_end: Any = None  # where the last event ended
         while True:
-            event = loader.get_event()
+            try:
+                event = loader.get_event()
+            except yaml.MarkedYAMLError as exc:
+                # libyaml reads ahead in flow collections and gives up at ~1000 levels
+                # before the events reach the depth check: find the 33rd level in the text.
+                if "nesting depth" in str(exc.problem) and last_end is not None:
+                    start = _offset(text, last_end.line, last_end.column)
+                    at = _flow_too_deep(text, start, len(stack))
+                    if at is not None:
+                        line, col = line_col(text, at)
+                        raise YamlError(Problem(Pos(path, line, col), _too_deep())) from None
+                raise
+            last_end = event.end_mark
             if event is None or isinstance(event, yaml.StreamEndEvent):
                 break
             if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):

@@ -131,6 +131,18 @@ def test_nesting_thousands_deep_in_block_style() -> None:
     assert "nested too deeply" in str(problem)
 
 
+def test_nesting_thousands_deep_at_the_end_of_a_large_file() -> None:
+    filler = "".join(f"k{i}: some text {i}\n" for i in range(200_000))
+    text = filler + "deep: [\"[[\", '[''[', # [[[\n  " + "[" * 3000 + "]" * 3000 + "]\n"
+    start = time.monotonic()
+    problem = parse("deep.yaml", text)
+    assert time.monotonic() - start < TIME_LIMIT
+    # the root mapping is level 1 and the first '[' level 2 (quotes and the comment hold
+    # brackets that do not count); the next line's brackets are levels 3, 4, ...
+    assert str(problem).startswith(f"deep.yaml:{200_002}:{3 + MAX_DEPTH - 2}: ")
+    assert "nested too deeply" in str(problem)
+
+
 def test_a_large_valid_briefing_loads_in_time(lib: Path) -> None:
     topics = ", ".join(["security"] * 300_000)
     text = BASELINE.replace(
