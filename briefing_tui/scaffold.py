@@ -162,9 +162,18 @@ def _runs(text: str, toks: list[_Token]) -> list[list[_Token]]:
     return runs
 
 
-def _is_title_case_line(toks: list[_Token]) -> bool:
-    words = [t for t in toks if t.word.lower() not in _CONNECTORS]
-    return len(words) >= 4 and sum(t.capital for t in words) >= 0.6 * len(words)
+_SMALL_WORDS = _CONNECTORS | _words("a an and or but to on in at by with from as vs")
+
+
+def _is_title_case_line(line: str, toks: list[_Token]) -> bool:
+    """A headline in title case ("Big News From the Capital"): no full stop at the end and
+    nearly every word but the small ones capitalised."""
+    words = [t for t in toks if t.word.lower() not in _SMALL_WORDS]
+    return (
+        not line.rstrip().endswith(".")
+        and len(words) >= 3
+        and sum(t.capital for t in words) >= 0.9 * len(words)
+    )
 
 
 def find_candidates(text: str, sentences: tuple[Sentence, ...]) -> list[Candidate]:
@@ -177,10 +186,11 @@ def find_candidates(text: str, sentences: tuple[Sentence, ...]) -> list[Candidat
     """
     per_sentence = [(s, _tokens(text, s)) for s in sentences]
     # Title-case lines (a headline) say nothing about which words are names.
-    lines: dict[int, list[_Token]] = {}
+    lines: dict[int, tuple[str, list[_Token]]] = {}
     for s, toks in per_sentence:
-        lines.setdefault(s.paragraph, []).extend(toks)
-    headline = {p for p, toks in lines.items() if _is_title_case_line(toks)}
+        line, line_toks = lines.get(s.paragraph, ("", []))
+        lines[s.paragraph] = (f"{line} {s.text}", line_toks + toks)
+    headline = {p for p, (line, toks) in lines.items() if _is_title_case_line(line, toks)}
     known = {
         t.word
         for s, toks in per_sentence
@@ -265,11 +275,11 @@ def _candidate(
     else:
         name_words = words
     name = text[name_words[0].start : name_words[-1].end]
-    last = name_words[-1].word.lower()
+    lower = {w.word.lower() for w in name_words}
     if not kind:
-        if last in _ORG_WORDS:
+        if lower & _ORG_WORDS:
             kind = "organisation"
-        elif last in _GOVERNMENT_WORDS:
+        elif lower & _GOVERNMENT_WORDS:
             kind = "government"
         elif _SPEECH.match(text, run[-1].end):
             kind = "person"
@@ -317,8 +327,8 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
 
 def slugify(text: str) -> str:
     """An id from free text: ``"Pakistan–US talks (draft)"`` -> ``pakistan-us-talks-draft``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 # Characters a YAML stream may not hold, or that YAML reads as line breaks.
