@@ -19,6 +19,7 @@ briefing's summary call; :func:`curation_warnings` turns it (and the TODO marker
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,32 +146,36 @@ def coverage(briefing: Briefing) -> Coverage:
 
     text = briefing.source.text
     plain = straighten_quotes(text)  # one character for one: offsets are kept
-    patterns = [
-        (a, p) for a in briefing.actors if (p := _name_pattern((a.name, *a.aliases))) is not None
-    ]
+    starts = [s.start for s in sentences]
+    found: dict[int, list[tuple[int, int, Actor]]] = {}  # by sentence number
+    for actor in briefing.actors:
+        pattern = _name_pattern((actor.name, *actor.aliases))
+        if pattern is None:
+            continue
+        for m in pattern.finditer(plain):
+            at = bisect_right(starts, m.start()) - 1
+            if at >= 0 and m.end() <= sentences[at].end:  # within one sentence
+                found.setdefault(sentences[at].number, []).append((m.start(), m.end(), actor))
     mentions: list[Mention] = []
-    for s in sentences:
-        found: list[tuple[int, int, Actor]] = []
-        for actor, pattern in patterns:
-            for m in pattern.finditer(plain, s.start, s.end):
-                found.append((m.start(), m.end(), actor))
+    for number in sorted(found):
+        here = found[number]
         kept = [
             (start, end, actor)
-            for start, end, actor in found
+            for start, end, actor in here
             if not any(
                 o_actor.id != actor.id
                 and o_start <= start
                 and end <= o_end
                 and (o_end - o_start) > (end - start)
-                for o_start, o_end, o_actor in found
+                for o_start, o_end, o_actor in here
             )
         ]
-        items = citing.get(s.number, [])
+        items = citing.get(number, [])
         ids = tuple(it.id for it in items)
         for start, end, actor in sorted(kept, key=lambda f: (f[0], -f[1])):
             linked = any(item_is_about(it, actor.id) for it in items)
             mentions.append(
-                Mention(actor.id, actor.pos, s.number, text[start:end], start, end, linked, ids)
+                Mention(actor.id, actor.pos, number, text[start:end], start, end, linked, ids)
             )
     return Coverage(briefing.id, len(sentences), cited, uncited, tuple(mentions))
 
