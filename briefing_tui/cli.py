@@ -46,9 +46,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for p in library.problems:
         print(neutralise(str(p)))
     # Curation warnings (briefing_tui.coverage): uncited sentences, unlinked mentions, TODOs.
-    from briefing_tui.coverage import curation_warnings
+    from briefing_tui.coverage import curation_report
 
-    curation = curation_warnings(library.results)
+    curation = curation_report(library.results)
     for p in curation.warnings:
         print(neutralise(str(p)))
     errors = len(library.errors)

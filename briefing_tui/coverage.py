@@ -1,7 +1,7 @@
 """What a briefing has not covered yet: uncited sentences, unlinked mentions, TODO markers.
 
 Imports no Textual. :func:`coverage` is the one entry point the app's source pane and a
-briefing's summary call; :func:`curation_warnings` turns it (and the TODO markers left by
+briefing's summary call; :func:`curation_report` turns it (and the TODO markers left by
 ``briefing-tui new``) into warnings for ``briefing-tui validate``.
 
 - A sentence is *cited* when the evidence of some item of the briefing touches it.
@@ -347,7 +347,7 @@ class CurationReport:
         return f"coverage {cited}/{total} sentences ({percent}%)"
 
 
-def curation_warnings(results: Iterable[LoadResult]) -> CurationReport:
+def curation_report(results: Iterable[LoadResult]) -> CurationReport:
     """Curation warnings for load results, file by file, each file's in line order.
 
     Every file that loaded gets its coverage and mention warnings; every file that parses

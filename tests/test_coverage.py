@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing_tui.cli import main
-from briefing_tui.coverage import coverage, curation_warnings, number_ranges, todo_markers
+from briefing_tui.coverage import coverage, curation_report, number_ranges, todo_markers
 from briefing_tui.loader import load_briefing
 from briefing_tui.model import Briefing
 from briefing_tui.problems import Severity
@@ -263,7 +263,7 @@ def test_stub_actor_gets_one_warning_listing_its_mentions(tmp_path: Path) -> Non
     )
     path = write(tmp_path, body)
     result = load_briefing(path)
-    report = curation_warnings([result])
+    report = curation_report([result])
     jones = [p for p in report.warnings if "bob-jones" in p.message]
     assert len(jones) == 1
     assert "stub marked to review" in jones[0].message
@@ -298,7 +298,7 @@ def test_validate_prints_warnings_and_keeps_exit_code(
     assert "coverage 2/4 sentences (50%)" in err
 
 
-def test_strict_turns_curation_warnings_into_failure(
+def test_strict_turns_curation_report_into_failure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, ACTORS + NOT_ABOUT_ALICE)
@@ -373,6 +373,6 @@ def test_report_summary_over_several_briefings(tmp_path: Path) -> None:
     a = write(tmp_path, ACTORS + NOT_ABOUT_ALICE, name="a.yaml")
     b = write(tmp_path, ACTORS.replace("id: small", "id: other"), name="b.yaml")
     b.write_text(b.read_text(encoding="utf-8").replace("id: small", "id: other"), "utf-8")
-    report = curation_warnings([load_briefing(a), load_briefing(b)])
+    report = curation_report([load_briefing(a), load_briefing(b)])
     # a cites sentences 1, 2; b only sentence 1 (both actors quote it): 3 of 8.
     assert report.summary() == "coverage 3/8 sentences (37%)"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing_tui.cli import main
-from briefing_tui.coverage import coverage, curation_warnings, is_stub
+from briefing_tui.coverage import coverage, curation_report, is_stub
 from briefing_tui.fields import SCHEMA_PATH
 from briefing_tui.loader import load_briefing, load_text
 from briefing_tui.model import Briefing
@@ -152,7 +152,7 @@ def test_scaffold_candidate_actors(tmp_path: Path, article: Path) -> None:
 def test_stub_warnings_replace_mention_warnings(tmp_path: Path, article: Path) -> None:
     result = create(article, tmp_path / "data")
     assert isinstance(result, Created)
-    report = curation_warnings([load_briefing(result.briefing)])
+    report = curation_report([load_briefing(result.briefing)])
     b = loaded(result.briefing)
     assert not [w for w in report.warnings if "unlinked mention" in w.message]
     stubs = [w for w in report.warnings if "stub marked to review" in w.message]
@@ -319,7 +319,7 @@ def test_headline_becomes_the_title(tmp_path: Path) -> None:
     assert isinstance(result, Created)
     b = loaded(result.briefing)
     assert b.title == b.source.title == "Ministers agree on a new water plan"
-    report = curation_warnings([load_briefing(result.briefing)])
+    report = curation_report([load_briefing(result.briefing)])
     todo = [w.message for w in report.warnings if "still to do" in w.message]
     assert not [m for m in todo if m.startswith(("title", "source.title"))]
     assert [a.name for a in b.actors] == ["Water Board"]
@@ -437,3 +437,39 @@ def test_refused_is_a_value(tmp_path: Path) -> None:
     assert isinstance(result, Refused)
     assert result.exit_code == 2
     assert str(result).endswith("missing.txt: no such file")
+
+
+WATER_PLAN = (
+    "Ministers agree on a new water plan\n\nThe Water Board said on Monday that it had agreed "
+    "with Mayor Ana Ruiz to cut leaks by half. Ruiz said the plan would start in spring.\n"
+)
+
+
+def test_curating_walkthrough_matches_the_tool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/curating.md shows real output of `new` and `validate`; keep it so."""
+    doc = (ROOT / "docs" / "curating.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    Path("water-plan.txt").write_text(WATER_PLAN, encoding="utf-8")
+    assert new("water-plan.txt") == 0
+    said = capsys.readouterr().out
+    for line in said.splitlines():
+        assert line in doc
+    assert main(["validate", "data/water-plan.yaml"]) == 0
+    out, err = capsys.readouterr()
+    for line in [*out.splitlines(), err.strip()]:
+        assert line in doc
+
+
+def test_a_file_name_without_latin_letters_needs_an_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("日本.txt").write_text("Tokyo hosted the Group of Seven.\n", encoding="utf-8")
+    assert new("日本.txt") == 2
+    assert "pass --id ID" in capsys.readouterr().err
+    assert new("日本.txt", "--id", "japan") == 0
+    capsys.readouterr()
+    b = loaded(Path("data/japan.yaml"))
+    assert b.source.path == (tmp_path / "seeds" / "japan.txt").resolve()
