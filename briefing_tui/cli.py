@@ -80,28 +80,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if library.errors else EXIT_OK
 
 
-def cmd_new(args: argparse.Namespace) -> int:
-    from briefing_tui.scaffold import Refused, create
-
-    result = create(Path(args.article), Path(args.out), args.id)
-    if isinstance(result, Refused):
-        print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
-        return result.exit_code
-    from briefing_tui.loader import display_path
-
-    where = display_path(result.briefing)
-    copied = "copied the article to" if result.copied else "reused the article in"
-    print(
-        neutralise(
-            f"wrote {where}: {result.sentences} numbered sentences, "
-            f"{len(result.candidates)} candidate actors to review\n"
-            f"{copied} {display_path(result.article)}\n"
-            f"next: fill in the TODOs, then run: briefing-tui validate {where}"
-        )
-    )
-    return EXIT_OK
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from briefing_tui.fields import SCHEMA_PATH, schema_text
 
@@ -159,6 +137,28 @@ def _export_args(p: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="briefing files or directories (default: the bundled library)",
     )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from briefing_tui.scaffold import Refused, create
+
+    result = create(Path(args.article), Path(args.out), args.id)
+    if isinstance(result, Refused):
+        print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
+        return result.exit_code
+    from briefing_tui.loader import display_path
+
+    where = display_path(result.briefing)
+    copied = "copied the article to" if result.copied else "reused the article in"
+    print(
+        neutralise(
+            f"wrote {where}: {result.sentences} numbered sentences, "
+            f"{len(result.candidates)} candidate actors to review\n"
+            f"{copied} {display_path(result.article)}\n"
+            f"next: fill in the TODOs, then run: briefing-tui validate {where}"
+        )
+    )
+    return EXIT_OK
 
 
 @command("new", "start a briefing from an article: copy it to seeds/, write a starter briefing")

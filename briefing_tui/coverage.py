@@ -139,7 +139,7 @@ def coverage(briefing: Briefing) -> Coverage:
         for ev in it.evidence:
             for n in ev.sentences:
                 bucket = citing.setdefault(n, [])
-                if it not in bucket:
+                if not bucket or bucket[-1] is not it:  # an item's quotes come together
                     bucket.append(it)
     cited = tuple(s.number for s in sentences if s.number in citing)
     uncited = tuple(s.number for s in sentences if s.number not in citing)
