@@ -31,7 +31,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def test_validate_clean_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(DATA)]) == 0
     out, err = capsys.readouterr()
-    assert out == ""
+    # Curation warnings (coverage, unlinked mentions) may be printed; no errors.
+    assert all(": warning: " in line for line in out.splitlines())
     assert "1 briefing file checked: 0 errors" in err
 
 
@@ -46,7 +47,7 @@ def test_validate_problems_exit_1_one_per_line(write_briefing, capsys) -> None: 
     code = main(["validate", str(bad.parent)])
     out, err = capsys.readouterr()
     assert code == 1
-    lines = out.splitlines()
+    lines = [ln for ln in out.splitlines() if ": warning: " not in ln]  # errors only
     assert len(lines) == 3
     for line in lines:
         path, lineno, col, message = line.split(":", 3)
