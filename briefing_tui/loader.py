@@ -236,10 +236,10 @@ class _Checker:
             return ()
         return tuple(self.text(item, f"an entry of {what}") for item in node.items)
 
-    def ident(self, node: YNode | None, what: str) -> str | None:
+    def ident(self, node: YNode | None, what: str, *, required: bool = False) -> str | None:
         if node is None:
             return None
-        value = self.text(node, what)
+        value = self.text(node, what, required=required)
         if not value:
             return None
         if not _ID.match(value):
@@ -330,7 +330,7 @@ class _Checker:
                 f"format {fmt} is not supported; this version of "
                 f"briefing-tui reads format {FORMAT_VERSION}: write format: {FORMAT_VERSION}",
             )
-        bid = self.ident(top.get("id"), "the briefing id") or self.path.stem
+        bid = self.ident(top.get("id"), "the briefing id", required=True) or self.path.stem
         if "id" in top:
             self.id_pos = top["id"].pos
         title = self.text(top.get("title"), "title", required=True)
@@ -595,7 +595,7 @@ class _Checker:
         return f'quote "{shown}" is not found in the source text; {hint}'
 
     def items_common(self, e: dict[str, YNode], pos: Pos, label: str) -> tuple[str, Pos]:
-        iid = self.ident(e.get("id"), f"the id of {label}") or f"<{label}>"
+        iid = self.ident(e.get("id"), f"the id of {label}", required=True) or f"<{label}>"
         return iid, pos
 
     def actor(self, e: dict[str, YNode], pos: Pos, label: str) -> Actor:

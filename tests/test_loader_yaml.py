@@ -192,3 +192,33 @@ def test_load_bytes_never_raises_on_bad_encodings(data: bytes, fragment: str) ->
     assert result.briefing is None
     [problem] = result.problems
     assert fragment in problem.message and problem.line >= 1 and problem.col >= 1
+
+
+BASELINE = (Path(__file__).resolve().parent / "catalogue" / "good" / "baseline.yaml").read_text(
+    encoding="utf-8"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "col", "fragment"),
+    [
+        ("id: catalogue-baseline", "id:", 3, 4, "the briefing id must be text, but it is nothing"),
+        ("  - id: northland", '  - id: ""', 12, 9, "the id of actor #1 is empty"),
+        ('    evidence:\n      - "Minister Ana Ruiz said"', "    evidence:", 28, 14, "is empty"),
+        ("    by: [northland, southland]\n    when: {precision: month", "    by:\n    when: "
+         "{precision: month", 44, 8, "the 'by' of commitment 'customs-data' is empty"),
+    ],
+)  # fmt: skip
+def test_required_values_left_empty_are_problems(
+    old: str, new: str, line: int, col: int, fragment: str
+) -> None:
+    """Found by the property tests: a required id, 'by' or evidence written as 'key:' with
+    nothing after it used to pass silently."""
+    assert old in BASELINE
+    result = load_text(
+        Path(__file__).resolve().parent / "catalogue" / "good" / "x.yaml",
+        BASELINE.replace(old, new, 1),
+        "x.yaml",
+    )
+    found = [p for p in result.problems if fragment in p.message]
+    assert [(p.line, p.col) for p in found] == [(line, col)], [str(p) for p in result.problems]
