@@ -15,6 +15,7 @@ from briefing_tui import __version__
 from briefing_tui.text import neutralise
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -225,3 +226,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug, never bad input: say so briefly, keep the details
+        log = _log_crash(exc)
+        print(
+            f"briefing-tui: internal error: {neutralise(type(exc).__name__)}: "
+            f"{neutralise(str(exc))[:200]}\n"
+            f"the details are in {log}; please report them",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _log_crash(exc: BaseException) -> str:
+    """Write the traceback to the state directory; return where (or why not)."""
+    import time
+    import traceback
+
+    from briefing_tui.paths import state_dir
+
+    try:
+        folder = state_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return str(path)
+    except OSError as err:
+        return f"(nowhere: cannot write the state directory: {err.strerror})"

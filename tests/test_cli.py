@@ -141,3 +141,21 @@ def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_option_for_open_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--bogus"]) == 2
     assert "usage: briefing-tui" in capsys.readouterr().err
+
+
+def test_an_internal_error_is_logged_not_shown_as_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import briefing_tui.export
+
+    def boom(library: object) -> str:
+        raise RuntimeError("simulated bug \x1b[31m")
+
+    monkeypatch.setattr(briefing_tui.export, "to_json", boom)
+    monkeypatch.setenv("BRIEFING_TUI_STATE", str(tmp_path / "state"))
+    assert main(["export"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "\x1b" not in err
+    assert "internal error: RuntimeError: simulated bug" in err
+    (log,) = (tmp_path / "state").glob("crash-*.log")
+    assert "Traceback" in log.read_text() and "simulated bug" in log.read_text()
