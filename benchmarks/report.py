@@ -182,9 +182,9 @@ def _why(row: Row, ctx: Context) -> str:
         parts = [f"the app takes {fmt_s(row.value)} to the minimal app's {fmt_s(row.reference)}"]
         if load_n is not None and str(n) in row.what.replace(",", ""):
             parts.append(
-                f"loading the {n:,} briefings alone (YAML parse + validate) takes "
-                f"{fmt_s(load_n.value)} in process (see the load profile below): it happens "
-                "before anything of the library can be painted"
+                f"the load benchmark of this run measured {fmt_s(load_n.value)} for loading the "
+                f"same {n:,} briefings in process (YAML parse + validate; see the load profile "
+                "below): the app loads the library before it can paint any of it"
             )
         parts.append("start-up and import costs are listed under the first-paint notes")
         return "; ".join(parts) + "."
@@ -206,6 +206,8 @@ def _why(row: Row, ctx: Context) -> str:
             "the notes."
         )
     if row.bench == "index":
+        if row.unmet:
+            return "the index must report its progress (for the progress bar) while it builds."
         return "see the index profile below (when one was taken)."
     if row.bench == "memory":
         return "the whole library (parsed briefings and article texts) and the index are in memory."
@@ -259,13 +261,14 @@ def markdown(ctx: Context, argv: Sequence[str], elapsed: float) -> str:
     if not missed and not unmeasured:
         out += ["None: every target measured in this run is met.", ""]
     for r in missed:
+        how = f"missed by {r.shortfall()}" if not r.unmet else f"missed: {r.unmet}"
         out.append(
             f"- **{r.what}** ({r.stat}): {r.value_text()} "
             f"{'(ratio ' + r.ratio_text() + ') ' if r.on_ratio else ''}against a target of "
-            f"{r.target}: missed by {r.shortfall()}. Why: {_why(r, ctx)}"
+            f"{r.target}: {how}. Why: {_why(r, ctx)}"
         )
     for r in unmeasured:
-        out.append(f"- **{r.what}** ({r.stat}): not measured in this run. {r.note}")
+        out.append(f"- **{r.what}** ({r.stat}): not measured in this run: {r.note}")
     if missed or unmeasured:
         out.append("")
     out += ["## Notes per benchmark", ""]

@@ -739,8 +739,7 @@ def bench_keystroke(ctx: Context) -> None:
     if not typing:
         note = (
             "the app did not react to `/` or to typing after it (no search pane yet?); "
-            "its screen: "
-            + " | ".join(line.strip() for line in screen.splitlines() if line.strip())[:200]
+            "its first lines: " + _screen_summary(screen)
         )
     ctx.rows.append(
         Row(
