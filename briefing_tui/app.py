@@ -167,7 +167,8 @@ class BriefingApp(App[None]):
         ]
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self)  # type: ignore[arg-type]:
+        app: Any = self
+        if self.use_command_palette and not CommandPalette.is_open(app):
             palette = CommandPalette(id="--command-palette")
             self.push_screen(palette)
             if self.ssh_mode:
