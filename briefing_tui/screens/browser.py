@@ -105,7 +105,8 @@ class BrowserScreen(Screen[None]):
         first = self.briefing.actors[0].id if self.briefing.actors else None
         self.history: History[Location] = History(Location(self.briefing.id, "actors", first))
         self.main_pane = "detail"  # what the main area shows below WIDE columns
-        self._before_search = "navigator"
+        self._before_search = "navigator"  # where Escape leaves search for
+        self._last_pane = "navigator"
         self._search_gen = 0
         self._pending_query: str | None = None
         self._opened_result: int | None = None
@@ -192,6 +193,9 @@ class BrowserScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         pane = self.current_pane()
+        if pane == "search" and self._last_pane != "search":
+            self._before_search = self._last_pane
+        self._last_pane = pane
         if pane in MAIN_PANES and pane != self.main_pane:
             self._show_main(pane)
         self.refresh_bindings()
@@ -466,9 +470,6 @@ class BrowserScreen(Screen[None]):
         self.focus_pane("source")
 
     def action_search(self) -> None:
-        pane = self.current_pane()
-        if pane != "search":
-            self._before_search = pane
         self.focus_pane("search")
 
     def action_escape(self) -> None:
