@@ -5,12 +5,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from textual.command import CommandPalette
-
-from briefing_tui.library import Library
-from briefing_tui.model import ItemRef
-from briefing_tui.search import Hit, SearchIndex, SearchResult
-from briefing_tui.widgets.search_pane import hit_prompt
 from test_app_helpers import (
     SEED_ID,
     aio,
@@ -22,6 +16,12 @@ from test_app_helpers import (
     type_text,
     until,
 )
+from textual.command import CommandPalette
+
+from briefing_tui.library import Library
+from briefing_tui.model import ItemRef
+from briefing_tui.search import Hit, SearchIndex, SearchResult
+from briefing_tui.widgets.search_pane import hit_prompt
 
 WIDE = (160, 48)
 NARROW = (80, 24)
