@@ -324,9 +324,9 @@ async def test_backlinks_and_links_cross_briefings(library_dir: Path) -> None:
         i = next(i for i, t in enumerate(screen.detail.targets) if t is not None and t.ref == back)
         screen.detail.highlighted = i
         await pilot.pause()
-        assert "second briefing on the same talks]" in screen_text(
-            app
-        )  # scrolled into view, briefing named
+        assert "A second briefing" in screen_text(app)  # scrolled into view, briefing named
+        prompt = screen.detail.options[i].prompt
+        assert "[in A second briefing on the same talks]" in prompt.plain  # type: ignore[union-attr]
         await pilot.press("enter")
         await pilot.pause()
         assert screen.briefing.id == "second-briefing"
@@ -622,22 +622,28 @@ async def test_resizing_between_wide_and_80x24(seed_library: Library) -> None:
         await pilot.resize_terminal(*NARROW)
         await pilot.pause()
         assert screen.has_class("-narrow")
-        assert set(visible_panes(app)) == {"navigator", "source"}
+        # Below 100 columns the panes are tabs: the focused one takes the full width.
+        assert set(visible_panes(app)) == {"source"}
+        assert screen.source.region.width == NARROW[0]
         assert screen.current_pane() == "source"
         assert_no_overlap_and_inside(app)
         text = screen_text(app)
-        assert "Detail" in text and "Search" in text  # the tab strip names the others
+        for tab in ("Actors", "Detail", "Source", "Search"):
+            assert tab in text.splitlines()[1]  # the tab strip names them all
         await pilot.press("tab")  # to search: it takes the main area
         await pilot.pause()
-        assert set(visible_panes(app)) == {"navigator", "search"}
+        assert set(visible_panes(app)) == {"search"}
+        await pilot.press("escape")  # and gives it back
+        await pilot.pause()
+        assert set(visible_panes(app)) == {"source"}
         await pilot.press("escape")
         await pilot.pause()
-        assert set(visible_panes(app)) == {"navigator", "source"}
+        assert set(visible_panes(app)) == {"navigator"}
         await pilot.resize_terminal(*WIDE)
         await pilot.pause()
         assert screen.has_class("-wide")
         assert set(visible_panes(app)) == {"navigator", "detail", "source", "search"}
-        assert screen.current_pane() == "source"
+        assert screen.current_pane() == "navigator"
         assert_no_overlap_and_inside(app)
 
 

@@ -1,8 +1,9 @@
 """The browser: navigator, detail, source and search, linked, with history.
 
-At 100 columns and more the four panes sit side by side. Below that the navigator keeps
-the left column and the main area shows one of detail, source or search (a tab strip
-says which); search takes the main area while in use and gives it back on Escape.
+At 100 columns and more the four panes sit side by side. Below that they become tabs:
+the focused pane takes the whole width (a tab strip names them all, Tab cycles), so
+moving a selection repaints only that pane's changed lines; search takes the screen
+while in use and gives it back on Escape.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -27,7 +28,7 @@ from briefing_tui.model import Briefing, Item, ItemRef
 from briefing_tui.text import one_line
 from briefing_tui.widgets.detail import KIND_LABELS, DetailPane
 from briefing_tui.widgets.lists import BriefList
-from briefing_tui.widgets.navigator import SECTIONS, Navigator, section_of
+from briefing_tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
 from briefing_tui.widgets.search_pane import SearchPane
 from briefing_tui.widgets.source import SourcePane
 from briefing_tui.widgets.titlebar import TitleBar
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 WIDE = 100  # columns from which all four panes are side by side
 PANES = ("navigator", "detail", "source", "search")
-MAIN_PANES = ("detail", "source", "search")
 PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
 
 
@@ -104,9 +104,10 @@ class BrowserScreen(Screen[None]):
         self.briefing: Briefing = library.briefings[0]
         first = self.briefing.actors[0].id if self.briefing.actors else None
         self.history: History[Location] = History(Location(self.briefing.id, "actors", first))
-        self.main_pane = "detail"  # what the main area shows below WIDE columns
+        self.main_pane = "navigator"  # the pane shown below WIDE columns
         self._before_search = "navigator"  # where Escape leaves search for
         self._last_pane = "navigator"
+        self._last_bindings_state: tuple[object, ...] = ()
         self._search_gen = 0
         self._pending_query: str | None = None
         self._opened_result: int | None = None
@@ -119,15 +120,13 @@ class BrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="titlebar")
+        yield Static(id="tabs")
         with Horizontal(id="body"):
             yield Navigator(id="navigator", classes="pane")
-            with Vertical(id="main"):
-                yield Static(id="tabs")
-                with Horizontal(id="panes"):
-                    yield DetailPane(self.library, self.graph, id="detail", classes="pane")
-                    yield SourcePane(self.graph, id="source", classes="pane")
-                    titles = {b.id: b.title for b in self.library.briefings}
-                    yield SearchPane(titles, id="search", classes="pane")
+            yield DetailPane(self.library, self.graph, id="detail", classes="pane")
+            yield SourcePane(self.graph, id="source", classes="pane")
+            titles = {b.id: b.title for b in self.library.briefings}
+            yield SearchPane(titles, id="search", classes="pane")
         yield Footer()
 
     @property
@@ -160,17 +159,20 @@ class BrowserScreen(Screen[None]):
         return self.size.width >= WIDE if self.size.width else self.app.size.width >= WIDE
 
     def _show_main(self, pane: str) -> None:
-        """Choose what the main area shows below WIDE columns."""
+        """Choose the pane shown below WIDE columns (all four are shown above)."""
         self.main_pane = pane
-        for name in MAIN_PANES:
+        for name in PANES:
             self.query_one(f"#{name}").set_class(name == pane, "-shown")
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
         tabs = Text()
-        for i, name in enumerate(MAIN_PANES):
+        for i, name in enumerate(PANES):
             if i:
-                tabs.append(" │ ", style="dim")
-            label = f" {PANE_TITLES[name]} "
-            tabs.append(label, style="reverse bold" if name == pane else "")
-        tabs.append("   Tab cycles", style="dim")
+                tabs.append("│", style="dim")
+            title = PANE_TITLES.get(name) or SECTION_TITLES.get(self.navigator.section, "List")
+            tabs.append(f" {title} ", style="reverse bold" if name == self.main_pane else "")
+        tabs.append("  Tab ⇥ next pane", style="dim")
         self.query_one("#tabs", Static).update(tabs)
 
     def pane_widget(self, pane: str) -> Widget:
@@ -187,7 +189,7 @@ class BrowserScreen(Screen[None]):
         return "navigator"
 
     def focus_pane(self, pane: str) -> None:
-        if pane in MAIN_PANES:
+        if pane != self.main_pane:
             self._show_main(pane)
         self.pane_widget(pane).focus()
 
@@ -196,9 +198,9 @@ class BrowserScreen(Screen[None]):
         if pane == "search" and self._last_pane != "search":
             self._before_search = self._last_pane
         self._last_pane = pane
-        if pane in MAIN_PANES and pane != self.main_pane:
+        if pane != self.main_pane:
             self._show_main(pane)
-        self.refresh_bindings()
+        self.update_bindings()
 
     # -- showing things ---------------------------------------------------------------------
 
@@ -222,7 +224,7 @@ class BrowserScreen(Screen[None]):
         self.source.mark_evidence(
             n for ev in (item.evidence if item is not None else ()) for n in ev.sentences
         )
-        self.refresh_bindings()
+        self.update_bindings()
 
     def _capture(self) -> Location:
         """Where the reader is now, for the history."""
@@ -257,7 +259,7 @@ class BrowserScreen(Screen[None]):
         if loc.pane == "search":
             self.search.restore(loc.query or "", loc.index)
         self.focus_pane(loc.pane)
-        self.refresh_bindings()
+        self.update_bindings()
 
     def visit(self, loc: Location) -> None:
         """Go to ``loc`` as a new history entry (forward entries are dropped)."""
@@ -311,7 +313,7 @@ class BrowserScreen(Screen[None]):
 
     @on(BriefList.OptionHighlighted, "#detail")
     def _detail_moved(self, event: BriefList.OptionHighlighted) -> None:
-        self.refresh_bindings()
+        self.update_bindings()
 
     @on(BriefList.OptionSelected, "#detail")
     def _follow(self, event: BriefList.OptionSelected) -> None:
@@ -376,7 +378,7 @@ class BrowserScreen(Screen[None]):
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             gen, result = worker.result
             if gen == self._search_gen and self.search.show_result(result):
-                self.refresh_bindings()
+                self.update_bindings()
         elif event.state == WorkerState.ERROR:
             self.search.set_status(f"Search failed: {worker.error}")
 
@@ -441,6 +443,27 @@ class BrowserScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------------
 
+    def _bindings_state(self) -> tuple[object, ...]:
+        return (
+            self.current_pane(),
+            self.history.can_back,
+            self.history.can_forward,
+            bool(self.search.hits),
+            self.navigator.highlighted_item is not None,
+            self.detail.target is not None,
+        )
+
+    def update_bindings(self) -> None:
+        """Refresh the footer only when what it shows changes.
+
+        A footer refresh recomposes it and repaints the screen's bottom line and more:
+        doing it on every cursor move would cost kilobytes per key over SSH.
+        """
+        state = self._bindings_state()
+        if state != self._last_bindings_state:
+            self._last_bindings_state = state
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return True if self.history.can_back else None
@@ -465,6 +488,7 @@ class BrowserScreen(Screen[None]):
             self.navigator.show_section(section)
             self._show_item(self.navigator.highlighted_item)
             self.focus_pane("navigator")
+            self._update_tabs()
 
     def action_source(self) -> None:
         self.focus_pane("source")

@@ -85,7 +85,8 @@ class BriefList(OptionList):
             mark = Segment(MARKER, style)
         else:
             mark = Segment(" ", self.get_visual_style("option-list--option").rich_style)
-        return Strip([mark, *strip], strip.cell_length + 1)
+        # Merge neighbouring segments of one style: fewer escape sequences on the wire.
+        return Strip([mark, *strip], strip.cell_length + 1).simplify()
 
     def action_cursor_down(self) -> None:
         if self.highlighted is None:

@@ -115,19 +115,20 @@ class SearchPane(Vertical):
         self.titles = titles  # briefing id -> title, for the results
         self.result: SearchResult | None = None
         self.recent: list[str] = []
-        self.status = "Type to search. Enter opens a result."
+        self.status = ""
         self._pending_index: int | None = None
         self.ready = False
 
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder="search…", id="search-input", select_on_focus=False)
-        yield Static(Text(self.status), id="search-status")
+        yield Static(id="search-status")
         results = BriefList(id="search-results")
         results.can_focus = False
         yield results
 
     def on_mount(self) -> None:
         self.border_title = "Search"
+        self.set_status("Type to search. Enter opens a result.")
         self.show_recent()
 
     @property
@@ -143,6 +144,8 @@ class SearchPane(Vertical):
         return self.input.value
 
     def set_status(self, message: str) -> None:
+        if message == self.status and self.is_mounted:
+            return  # unchanged: no repaint
         self.status = message
         self.query_one("#search-status", Static).update(Text(one_line(message)))
 
@@ -181,7 +184,10 @@ class SearchPane(Vertical):
         """Show ``result`` if it answers the query now typed; False when it is stale."""
         if result.query != self.query_text:
             return False
+        same = self.result is not None and self.result.hits == result.hits
         self.result = result
+        if same:  # e.g. a trailing space typed: nothing to repaint
+            return True
         options = [
             Option(hit_prompt(h, self.titles.get(h.briefing, h.briefing))) for h in result.hits
         ]
