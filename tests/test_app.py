@@ -7,16 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_app_helpers import (
-    SEED_ID,
-    aio,
-    browser,
-    make_app,
-    screen_text,
-    settle,
-    two_briefing_library,
-    until,
-)
 
 from briefing_tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp, ssh_session
 from briefing_tui.library import Library, load_library
@@ -29,6 +19,16 @@ from briefing_tui.screens.switcher import SwitcherScreen
 from briefing_tui.screens.too_small import TooSmallScreen
 from briefing_tui.widgets.navigator import Navigator
 from briefing_tui.widgets.search_pane import SearchInput
+from tests.test_app_helpers import (
+    SEED_ID,
+    aio,
+    browser,
+    make_app,
+    screen_text,
+    settle,
+    two_briefing_library,
+    until,
+)
 
 WIDE = (160, 48)
 NARROW = (80, 24)

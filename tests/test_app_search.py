@@ -5,7 +5,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from test_app_helpers import (
+from textual.command import CommandPalette
+
+from briefing_tui.library import Library
+from briefing_tui.model import ItemRef
+from briefing_tui.search import Hit, SearchIndex, SearchResult
+from briefing_tui.widgets.search_pane import hit_prompt
+from tests.test_app_helpers import (
     SEED_ID,
     aio,
     browser,
@@ -16,12 +22,6 @@ from test_app_helpers import (
     type_text,
     until,
 )
-from textual.command import CommandPalette
-
-from briefing_tui.library import Library
-from briefing_tui.model import ItemRef
-from briefing_tui.search import Hit, SearchIndex, SearchResult
-from briefing_tui.widgets.search_pane import hit_prompt
 
 WIDE = (160, 48)
 NARROW = (80, 24)

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app_helpers import make_app, two_briefing_library
 from textual.pilot import Pilot
 
 from briefing_tui.app import BriefingApp
 from briefing_tui.library import Library
+from tests.test_app_helpers import make_app, two_briefing_library
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
