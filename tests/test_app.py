@@ -324,7 +324,7 @@ async def test_backlinks_and_links_cross_briefings(library_dir: Path) -> None:
         i = next(i for i, t in enumerate(screen.detail.targets) if t is not None and t.ref == back)
         screen.detail.highlighted = i
         await pilot.pause()
-        assert "A second briefing" in screen_text(app)  # scrolled into view, briefing named
+        assert "[in " in screen_text(app)  # scrolled into view, the other briefing named
         prompt = screen.detail.options[i].prompt
         assert "[in A second briefing on the same talks]" in prompt.plain  # type: ignore[union-attr]
         await pilot.press("enter")

@@ -89,7 +89,7 @@ class BrowserScreen(Screen[None]):
         Binding("slash", "search", "Search", id="browser.search"),
         Binding("left_square_bracket", "back", "Back", id="browser.back"),
         Binding("backspace", "back", "Back", show=False, id="browser.back_bs"),
-        Binding("right_square_bracket", "forward", "Fwd", id="browser.forward"),
+        Binding("right_square_bracket", "forward", "Forward", id="browser.forward"),
         Binding("escape", "escape", "Back out", id="browser.escape"),
         Binding("b", "switcher", "Briefings", id="browser.switcher"),
         Binding("y", "copy", "Copy", id="browser.copy"),

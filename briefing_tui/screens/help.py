@@ -17,13 +17,13 @@ HelpGroups = Sequence[tuple[str, Sequence[Binding]]]
 
 
 def merge(bindings: Sequence[Binding]) -> list[tuple[list[str], Binding]]:
-    """Bindings with the same action and description, as one row with several keys."""
-    rows: dict[tuple[str, str], tuple[list[str], Binding]] = {}
+    """Bindings of the same action as one row with several keys (the first description)."""
+    rows: dict[str, tuple[list[str], Binding]] = {}
     for b in bindings:
         if not b.description:
             continue
         for key in b.key.split(","):
-            keys, _ = rows.setdefault((b.action, b.description), ([], b))
+            keys, _ = rows.setdefault(b.action, ([], b))
             if key.strip() not in keys:
                 keys.append(key.strip())
     return list(rows.values())
