@@ -260,4 +260,4 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
     app = BriefingApp(load_library(paths), ssh_mode=ssh)
     app.run()
-    return 0
+    return app.return_code or 0

@@ -852,3 +852,26 @@ async def test_an_empty_library_says_so(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert app._exit
+
+
+@aio
+async def test_selection_and_focus_stay_visible_without_colour(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(seed_library)
+    assert app.no_color
+    actors = seed_library.briefings[0].actors
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        marked = [line for line in lines if "▶" in line]
+        assert len(marked) == 1 and f"▶{actors[1].name}" in marked[0]  # the cursor marker
+        assert lines[2].startswith("┏")  # the focused pane's heavy border
+        await pilot.press("tab")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert lines[2].startswith("┏") and "Detail" in lines[2]
+        assert any("▶" in line and actors[1].name in line for line in lines)
