@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HOW = {
     "load": "`load_library` on a generated library (benchmarks/make_library.py, seed 1), in "
-    "process, files in the OS cache (one warm run before). No reference; it is the part of first "
-    "paint that grows with the library.",
+    "process, with the files already in the OS cache (read once before) and a full garbage "
+    "collection before each run. No reference; it is the part of first paint that grows with "
+    "the library.",
     "first_paint": "A private tmux server with a 100x30 pane (no status line). The program is "
     "started with `respawn-pane` and a tmux control-mode client timestamps every `%output` "
     "notification; after each one the pane is captured (through the same client, no polling "
@@ -32,8 +33,9 @@ HOW = {
     "library is on tmux's screen: a briefing title or an actor name (their first 16 characters; "
     "for the reference, its one line of text). The first non-blank frame is reported too. "
     "A fresh tmux server per run; app and reference alternate (ABBA), after one warm-up run of "
-    "each. The index cache is built beforehand with `briefing-tui index PATH` (when the command "
-    "exists).",
+    "each (none with --quick). The index cache is built beforehand with `briefing-tui index PATH` (or, without that "
+    "command, in process with `SearchIndex.open(library, cache_dir)` into the app's cache "
+    "directory).",
     "search": "In process: `SearchIndex.open(library, cache_dir)` once, then every prefix of "
     "deterministic 3-word queries (words drawn in order from one sentence of the corpus) is "
     "searched with `search(prefix, limit=20)`, reading each hit's title, snippet and "
@@ -198,7 +200,10 @@ def _why(row: Row, ctx: Context) -> str:
             if search
             else ""
         )
-        return "the time runs to the last write of the settled screen." + extra
+        return (
+            "the time runs to the last write of the settled screen." + extra + " See the typing "
+            "profile below."
+        )
     if row.bench == "bytes":
         return (
             "every byte above the budget is a repaint of more of the screen than the key changed "
