@@ -21,6 +21,7 @@ computed for the returned hits only.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import logging
 import re
 import threading
@@ -30,14 +31,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import collectors
+from whoosh import collectors, scoring
 from whoosh import query as wq
 
 from briefing_tui import analysis
+from briefing_tui.analysis import STOP_WORDS
 from briefing_tui.library import Library
 from briefing_tui.model import Actor, Briefing, Commitment, ContextEvent, Item, Note, Precision
 from briefing_tui.query import Filter, ParsedQuery, parse
-from briefing_tui.search_schema import ITEM_KIND, SENTENCE_KIND, kinds_vocabulary, parse_ref
+from briefing_tui.search_schema import SENTENCE_KIND, TITLE_MARK, kinds_vocabulary, parse_ref
 from briefing_tui.search_store import OpenIndex
 from briefing_tui.text import one_line
 
@@ -49,8 +51,10 @@ SNIPPET_LEAD = 40  # characters kept before the first match when a snippet is cu
 TYPO_MIN_HITS = 3  # fewer hits than this: try close matches for words that find little
 TYPO_MAX_DF = 2  # a word "finds little" when at most this many documents have it
 TYPO_MAX_ALTERNATIVES = 6
-MAX_PREFIX_EXPANSION = 64  # words a long prefix (or a filter prefix) may stand for
+MAX_PREFIX_EXPANSION = 64  # terms a filter's prefix may stand for
+MAX_EXPANSION = 16  # a partial word standing for more indexed words uses the n-grams
 CACHE_SIZE = 64
+TITLE_SCORE = 2.5  # what a query word in the title adds, in units of the word's idf
 
 _SNIPPET_WORD = re.compile(r"[\w\u0300-\u036f]+")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -60,19 +64,57 @@ class Cancelled(Exception):
     """The caller no longer wants this search."""
 
 
-@dataclass(frozen=True, slots=True)
 class Matching:
-    """What a result must show as matched: stems, and prefixes of words."""
+    """What a result shows as matched: words with these stems, and words with these starts.
 
-    stems: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
+    ``keys`` are strings every matching folded text contains (a stem's common start with
+    its word, or a prefix), so a text without any of them is skipped without tokenising.
+    """
+
+    def __init__(
+        self,
+        stems: Iterable[str] = (),
+        prefixes: Iterable[str] = (),
+        words: Iterable[str] = (),
+    ) -> None:
+        self.stems = frozenset(stems)
+        self.prefixes = tuple(dict.fromkeys(prefixes))
+        keys = set(self.prefixes)
+        for w in words:
+            s = analysis.stem(w)
+            n = 0
+            while n < min(len(w), len(s)) and w[n] == s[n]:
+                n += 1
+            keys.add(w[: max(n, 1)])
+        for s in self.stems:
+            keys.add(s[: max(1, len(s) - 1)])
+        self.keys = tuple(sorted(keys))
+        # How many distinct query words a text can show: a snippet with this many is best.
+        self.expect = len(self.stems) + len(self.prefixes)
+        self._memo: dict[str, str] = {}
+
+    def unit(self, word: str) -> str:
+        """What query word ``word`` (folded) matches: a stem, ``"^prefix"``, or ``""``."""
+        u = self._memo.get(word)
+        if u is None:
+            u = ""
+            if word:
+                s = analysis.stem(word)
+                if s in self.stems:
+                    u = s
+                else:
+                    for p in self.prefixes:
+                        if word.startswith(p):
+                            u = "^" + p
+                            break
+            self._memo[word] = u
+        return u
 
     def matches(self, word: str) -> bool:
-        if not word:
-            return False
-        if analysis.stem(word) in self.stems:
-            return True
-        return any(word.startswith(p) for p in self.prefixes)
+        return bool(self.unit(word))
+
+    def may_match(self, folded: str) -> bool:
+        return any(k in folded for k in self.keys)
 
 
 @dataclass
@@ -83,12 +125,12 @@ class Plan:
     filters: list[Any] = field(default_factory=list)  # unscored parts; all must match
     excluded: list[Any] = field(default_factory=list)
     matching: Matching = field(default_factory=Matching)
+    stems: set[str] = field(default_factory=set)
     # (raw word, its alternatives' stems or prefixes) where close matches were used
     corrections: list[tuple[str, list[str]]] = field(default_factory=list)
     # complete words and the partial word, analysed, for typo tolerance
     words: list[str] = field(default_factory=list)
     partial: str | None = None
-    prefix_only: bool = False  # the only scored part is an unscored prefix
 
     def query(self) -> Any | None:
         if not self.required and not self.filters:
@@ -131,20 +173,132 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
                     raise Cancelled
 
 
+class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
+    """BM25 for the ``text`` field, plus a bonus when the word is in the title.
+
+    A posting's weight is ``body frequency + TITLE_MARK * title frequency``: the score is
+    ``idf * (bm25 term factor of the body frequency + TITLE_SCORE if in the title)``, so
+    an item named by the word comes before one that only mentions it. Each document's
+    length normalisation is precomputed (Whoosh's own scorer reads the length back per
+    match).
+    """
+
+    def __init__(self, idf: float, norms: Sequence[float], min_norm: float, ti: Any) -> None:
+        self.idf = idf
+        self.norms = norms
+        self.min_norm = min_norm
+        self._maxquality = self._bound(ti.max_weight(), min_norm)
+
+    def _bound(self, max_weight: float, norm: float) -> float:
+        # An upper bound of the score of any posting with weight <= max_weight.
+        if max_weight >= TITLE_MARK:
+            return self.idf * (_K1_PLUS_1 + TITLE_SCORE)
+        return self.idf * (max_weight * _K1_PLUS_1) / (max_weight + norm)
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def score(self, matcher: Any) -> float:
+        w = matcher.weight()
+        if w >= TITLE_MARK:
+            titled = w // TITLE_MARK
+            w -= titled * TITLE_MARK
+            bonus = TITLE_SCORE
+        else:
+            bonus = 0.0
+        return self.idf * ((w * _K1_PLUS_1) / (w + self.norms[matcher.id()]) + bonus)
+
+    def max_quality(self) -> float:
+        return self._maxquality
+
+    def block_quality(self, matcher: Any) -> float:
+        norm = FastBM25F.norm_of(matcher.block_min_length(), self)
+        return self._bound(matcher.block_max_weight(), norm)
+
+
+class FastBM25F(scoring.BM25F):  # type: ignore[misc]
+    """Whoosh's BM25F, with the ``text`` field scored by :class:`_TextScorer`."""
+
+    B = 0.75
+    K1 = 1.2
+
+    def __init__(self) -> None:
+        super().__init__(B=self.B, K1=self.K1)
+        self._norms: dict[Any, tuple[float, list[float]]] = {}
+
+    @staticmethod
+    def norm_of(length: int, scorer: _TextScorer) -> float:
+        return (
+            scorer.min_norm
+            if not length
+            else FastBM25F.K1 * ((1 - FastBM25F.B) + FastBM25F.B * length / scorer.avgfl)
+        )
+
+    def norms(self, searcher: Any, avgfl: float) -> list[float]:
+        reader = searcher.reader()
+        key = reader.segment().segment_id() if hasattr(reader, "segment") else id(reader)
+        cached = self._norms.get(key)
+        if cached is not None and cached[0] == avgfl:
+            return cached[1]
+        lengths = _field_lengths(reader, "text")
+        k1, b = self.K1, self.B
+        norms = [k1 * ((1 - b) + b * n / avgfl) for n in lengths]
+        self._norms[key] = (avgfl, norms)
+        return norms
+
+    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
+        if fieldname != "text":
+            return super().scorer(searcher, fieldname, text, qf=qf)
+        parent = searcher.get_parent()
+        avgfl = parent.avg_field_length(fieldname) or 1.0
+        idf = parent.idf(fieldname, text)
+        ti = searcher.term_info(fieldname, text)
+        norms = self.norms(searcher, avgfl)
+        scorer = _TextScorer(idf, norms, self._min_norm(avgfl, ti.min_length()), ti)
+        scorer.avgfl = avgfl
+        return scorer
+
+    def _min_norm(self, avgfl: float, min_length: int) -> float:
+        return self.K1 * ((1 - self.B) + self.B * max(min_length, 0) / avgfl)
+
+
+_K1_PLUS_1 = FastBM25F.K1 + 1.0
+
+
+def _field_lengths(reader: Any, fieldname: str) -> list[int]:
+    """Every document's length in ``fieldname`` (as Whoosh stores it: one byte, quantised)."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.util.numeric import byte_to_length
+
+    n = reader.doc_count_all()
+    try:
+        # The W3 codec keeps lengths in a column of one byte per document: read it at once.
+        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        raw = col._dbfile.get(col._basepos, min(col._count, n))
+        table = [byte_to_length(i) if i else 0 for i in range(256)]
+        out = [table[c] for c in raw]
+        out.extend([0] * (n - len(out)))
+        return out
+    except Exception:
+        return [reader.doc_field_length(d, fieldname, 0) for d in range(n)]
+
+
 class Engine:
     """Searches one open index; shared by every query (one Whoosh searcher, reused)."""
 
     def __init__(self, library: Library, opened: OpenIndex) -> None:
         self.library = library
         self.opened = opened
-        self.searcher = opened.ix.searcher()
+        self.searcher = opened.ix.searcher(weighting=FastBM25F())
         self.reader = self.searcher.reader()
         self._items: dict[str, dict[str, Item]] = {}
         self._vocab: list[str] | None = None
+        self._vocab_incomplete = False
         self._vocab_set: frozenset[str] | None = None
         self._kinds = kinds_vocabulary()
         self._cache: OrderedDict[tuple[str, int, tuple[str, ...] | None], Any] = OrderedDict()
         self._lock = threading.Lock()
+        self.vocabulary()  # read now, off the UI thread, rather than on the first keystroke
 
     def close(self) -> None:
         try:
@@ -156,6 +310,8 @@ class Engine:
     def vocabulary(self) -> list[str]:
         if self._vocab is None:
             self._vocab = self.opened.words()
+            # A vocabulary that could not be read: prefixes go to the n-grams only.
+            self._vocab_incomplete = not self._vocab and self.opened.docs > 0
         return self._vocab
 
     def vocabulary_set(self) -> frozenset[str]:
@@ -198,19 +354,26 @@ class Engine:
 
     # -- planning --------------------------------------------------------------------------
     def word_query(self, stem: str) -> Any:
-        return wq.Or([wq.Term("text", stem), wq.Term("title", stem)])
+        return wq.Term("text", stem)
 
     def prefix_query(self, p: str) -> Any:
-        """Documents with a word starting with ``p`` (folded, unstemmed)."""
-        if len(p) <= analysis.MAX_GRAM:
-            return wq.Term("pre", p)
-        # Longer than the n-grams: the n-gram narrows it down, the indexed words that start
-        # with the whole prefix make it exact.
-        stems = sorted({analysis.stem(w) for w in self.words_starting(p)})
-        g = wq.Term("pre", analysis.gram(p))
-        if not stems:
-            return wq.And([g, wq.NullQuery()])
-        return wq.And([g, wq.Or([wq.Term("text", s) for s in stems])])
+        """Documents with a word starting with ``p`` (folded, unstemmed).
+
+        When few indexed words start with ``p`` the query is those words (their stems,
+        scored: a title match first); otherwise the edge n-gram ``p`` (unscored: the
+        collector can stop early).
+        """
+        words = [w for w in self.words_starting(p, MAX_EXPANSION + 1) if w not in STOP_WORDS]
+        if len(words) <= MAX_EXPANSION and not (
+            self._vocab_incomplete and len(p) <= analysis.MAX_GRAM
+        ):
+            stems = sorted({analysis.stem(w) for w in words})
+            if not stems:
+                return wq.NullQuery()
+            if len(stems) == 1:
+                return wq.Term("text", stems[0])
+            return wq.Or([wq.Term("text", s) for s in stems])
+        return wq.Term("pre", analysis.gram(p))
 
     def plan(self, pq: ParsedQuery, kinds: Sequence[str] | None = None) -> Plan:
         plan = Plan()
@@ -221,6 +384,8 @@ class Engine:
                 if w in analysis.STOP_WORDS:
                     continue
                 s = analysis.stem(w)
+                if s in stems:
+                    continue  # the same word twice adds nothing
                 stems.add(s)
                 plan.words.append(w)
                 plan.required.append(self.word_query(s))
@@ -238,6 +403,8 @@ class Engine:
                 if w in analysis.STOP_WORDS:
                     continue
                 s = analysis.stem(w)
+                if s in stems:
+                    continue
                 stems.add(s)
                 plan.words.append(w)
                 plan.required.append(self.word_query(s))
@@ -255,18 +422,16 @@ class Engine:
             else:
                 plan.partial = partial
                 prefixes.append(partial)
-                alone = not plan.required
-                pq_ = self.prefix_query(partial)
-                if alone and len(partial) <= 3:
-                    # Short and alone: unscored, so the best-weighted matches come first and
-                    # the collector stops early.
-                    plan.required.append(pq_)
-                    plan.prefix_only = True
-                elif partial in analysis.STOP_WORDS:
-                    plan.required.append(pq_)
-                else:
-                    plan.required.append(wq.Or([pq_, self.word_query(analysis.stem(partial))]))
-                    stems.add(analysis.stem(partial))
+                part = self.prefix_query(partial)
+                whole = analysis.stem(partial)
+                broad_alone = (
+                    not plan.required and isinstance(part, wq.Term) and part.fieldname == "pre"
+                )
+                if partial not in STOP_WORDS and not broad_alone and self.df("text", whole):
+                    # The word itself, as typed in full, counts as a match too (stemmed).
+                    part = wq.Or([part, self.word_query(whole)])
+                    stems.add(whole)
+                plan.required.append(part)
         for f in pq.filters:
             q = self.filter_query(f)
             if f.negated:
@@ -285,7 +450,8 @@ class Engine:
                 plan.excluded.append(wq.Phrase("text", terms))
         if kinds is not None:
             plan.filters.append(wq.Or([wq.Term("kind", k) for k in kinds] or [wq.NullQuery()]))
-        plan.matching = Matching(frozenset(stems), tuple(prefixes))
+        plan.matching = Matching(stems, prefixes, plan.words)
+        plan.stems = stems
         return plan
 
     def filter_query(self, f: Filter) -> Any:
@@ -344,19 +510,17 @@ class Engine:
         return found[:TYPO_MAX_ALTERNATIVES]
 
     def close_prefixes(self, prefix: str) -> list[str]:
-        """Indexed word starts one edit from ``prefix``."""
-        out = []
+        """Starts of indexed words one edit from ``prefix``, the most common first."""
+        vocab = self.vocabulary()
+        found = []
         for c in _edits1(prefix):
             if c == prefix or len(c) < analysis.MIN_GRAM:
                 continue
-            if len(c) <= analysis.MAX_GRAM:
-                n = self.df("pre", c)
-            else:
-                n = len(self.words_starting(c, 1))
-            if n:
-                out.append((n, c))
-        out.sort(key=lambda nc: -nc[0])
-        return [c for _, c in out[:TYPO_MAX_ALTERNATIVES]]
+            i = bisect.bisect_left(vocab, c)
+            if i < len(vocab) and vocab[i].startswith(c):
+                found.append(c)
+        ranked = sorted(found, key=lambda c: -self.prefix_df(c))
+        return ranked[:TYPO_MAX_ALTERNATIVES]
 
     def corrected_plan(self, pq: ParsedQuery, plan: Plan, kinds: Sequence[str] | None) -> Plan:
         """``plan`` with close matches added for the words that find little."""
@@ -366,8 +530,9 @@ class Engine:
             words=plan.words,
             partial=plan.partial,
         )
-        stems = set(plan.matching.stems)
+        stems = set(plan.stems)
         prefixes = list(plan.matching.prefixes)
+        alt_words: list[str] = []
         # Rebuild the scored parts word by word, in the order plan() made them.
         idx = 0
         required = list(plan.required)
@@ -382,6 +547,7 @@ class Engine:
                     if alt_stems:
                         part = wq.Or([part, *(self.word_query(a) for a in alt_stems)])
                         stems.update(alt_stems)
+                        alt_words.extend(alts)
                         new.corrections.append((w, alts))
             new.required.append(part)
         # Phrases keep their place between the words and the partial word.
@@ -391,14 +557,15 @@ class Engine:
         if plan.partial is not None:
             p = plan.partial
             part = required[idx]
-            if len(p) >= 3 and self.prefix_df(p) <= TYPO_MAX_DF:
+            if len(p) >= 4 and self.prefix_df(p) == 0:
                 alts = self.close_prefixes(p)
                 if alts:
                     part = wq.Or([part, *(self.prefix_query(a) for a in alts)])
                     prefixes.extend(alts)
                     new.corrections.append((p, alts))
             new.required.append(part)
-        new.matching = Matching(frozenset(stems), tuple(prefixes))
+        new.matching = Matching(stems, prefixes, [*plan.words, *alt_words])
+        new.stems = stems
         return new
 
     # -- running ---------------------------------------------------------------------------
@@ -411,10 +578,8 @@ class Engine:
     ) -> tuple[list[tuple[int, float]], bool]:
         top = collectors.TopCollector(limit=limit)
         col = _DeadlineCollector(top, deadline, cancelled)
-        try:
+        with contextlib.suppress(collectors.TimeLimit):
             self.searcher.search_with_collector(q, col)
-        except collectors.TimeLimit:
-            pass
         results = top.results()
         return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out
 
@@ -495,9 +660,7 @@ class Engine:
                 except (ValueError, IndexError):
                     continue
                 snippet, spans = make_snippet([sentence.text], matching)
-                out.append(
-                    Hit(bid, kind, f"s{n}", f"Sentence {n}", None, snippet, spans, score, n)
-                )
+                out.append(Hit(bid, kind, f"s{n}", f"Sentence {n}", None, snippet, spans, score, n))
                 continue
             it = self.item(bid, iid)
             if it is None:
@@ -534,13 +697,18 @@ def snippet_parts(it: Item) -> list[str]:
     return [getattr(it, "title", "")]
 
 
-def highlight_spans(text: str, matching: Matching) -> list[tuple[int, int]]:
+def highlight_spans(text: str, matching: Matching) -> tuple[list[tuple[int, int]], set[str]]:
+    """The spans of the words of ``text`` that match, and which query words they match."""
     spans = []
+    units = set()
+    unit = matching.unit
     for m in _SNIPPET_WORD.finditer(text):
-        ws = analysis.words(m.group())
-        if ws and matching.matches(ws[0]):
+        token = m.group()
+        u = unit(token.lower() if token.isascii() else analysis.fold(token))
+        if u:
             spans.append((m.start(), m.end()))
-    return spans
+            units.add(u)
+    return spans, units
 
 
 def make_snippet(
@@ -558,13 +726,17 @@ def make_snippet(
             continue
         if not first_text:
             first_text = text
-        spans = highlight_spans(text, matching)
+        if not matching.may_match(analysis.fold(text)):
+            continue
+        spans, units = highlight_spans(text, matching)
         if not spans:
             continue
-        distinct = len({analysis.fold(text[a:b]) for a, b in spans})
+        distinct = len(units)
         key = (distinct, -i)
         if best is None or key > (best[0], best[1]):
             best = (distinct, -i, text, spans)
+            if distinct >= matching.expect:
+                break  # shows every query word: no later part can do better
     if best is None:
         text = first_text
         spans = []

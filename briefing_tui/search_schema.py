@@ -16,8 +16,8 @@ field      indexed as               holds
 ref        stored                   ``kind<TAB>briefing<TAB>id`` (sentence: the number)
 text       stemmed, positions       everything searchable: title, names, aliases, role,
                                     description, summary, text, note, evidence, topics,
-                                    the names of the actors involved
-title      stemmed, boosted         the title or name and the aliases
+                                    the names of the actors involved; a word of the title,
+                                    name or aliases is marked as such (TITLE_MARK)
 pre        edge n-grams, unstemmed  the starts of every word of ``text``
 kind       exact                    item kind, commitment or actor kind, ``item``
 status     exact                    a commitment's status
@@ -42,7 +42,9 @@ from briefing_tui.model import Actor, Briefing, Precision
 # Bump when the schema, the analysis or the documents change: older indexes are rebuilt.
 INDEX_VERSION = 3
 
-TITLE_BOOST = 3.0
+# In the text field a title word's weight is TITLE_MARK per occurrence (a body word's 1):
+# the scorer reads "in the title" and the body frequency back out of the weight.
+TITLE_MARK = 1000.0
 # What a prefix match weighs: in a title or name, in an item's other text, in a sentence.
 PRE_TITLE = 3.0
 PRE_ITEM = 1.5
@@ -50,7 +52,7 @@ PRE_SENTENCE = 1.0
 SENTENCE_KIND = "sentence"
 ITEM_KIND = "item"  # in the kind field of every document that is not a sentence
 
-TEXT_FIELDS = ("text", "title", "pre")
+TEXT_FIELDS = ("text", "pre")
 FILTER_FIELDS = ("kind", "status", "month", "topic", "actor", "briefing")
 
 
@@ -67,8 +69,8 @@ def make_schema() -> Any:
     stemming = wa.StemmingAnalyzer(stoplist=analysis.STOP_WORDS)
     return fields.Schema(
         ref=fields.STORED(),
+        # A word of the title (or name, or an alias) is marked in its posting's weight.
         text=fields.FieldType(formats.Positions(), stemming, scorable=True),
-        title=fields.FieldType(formats.Frequency(field_boost=TITLE_BOOST), stemming, scorable=True),
         # Unscored: a prefix match scores its posting's weight (PRE_* below), so that for a
         # short prefix alone the best matches come first without scoring every match.
         pre=fields.FieldType(
@@ -83,6 +85,21 @@ def make_schema() -> Any:
         actor=exact(),
         briefing=exact(),
     )
+
+
+class LeadWeighted:
+    """A positions field's terms whose first ``lead`` terms weigh ``lead_weight`` each (the
+    others 1): a title's words count for more in the same field's term frequencies."""
+
+    __slots__ = ("lead", "lead_weight", "terms")
+
+    def __init__(self, terms: list[str], lead: int, lead_weight: float) -> None:
+        self.terms = terms
+        self.lead = lead
+        self.lead_weight = lead_weight
+
+    def __len__(self) -> int:
+        return len(self.terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +271,7 @@ def analysed(d: RawDoc) -> dict[str, Any]:
         topic_words.extend(analysis.words(t))
     all_words = title_words + body_words + topic_words
     is_sentence = d.kinds[0] == SENTENCE_KIND
+    title_terms = analysis.terms_of_words(title_words)
     body_weight = PRE_SENTENCE if is_sentence else PRE_ITEM
     pre: dict[str, float] = dict.fromkeys(analysis.grams(body_words + topic_words), body_weight)
     for g in analysis.grams(title_words):
@@ -261,13 +279,15 @@ def analysed(d: RawDoc) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "ref": d.ref,
         "briefing": d.briefing,
-        "text": analysis.terms_of_words(all_words),
+        "text": LeadWeighted(
+            title_terms + analysis.terms_of_words(body_words + topic_words),
+            len(title_terms),
+            TITLE_MARK,
+        ),
         "pre": pre,
         "kind": [*d.kinds, *(() if is_sentence else (ITEM_KIND,))],
         "_words": set(all_words),
     }
-    if title_words:
-        doc["title"] = analysis.terms_of_words(title_words)
     if d.status:
         doc["status"] = [d.status]
     if d.months:

@@ -40,7 +40,6 @@ from typing import Any
 from briefing_tui.library import Library
 from briefing_tui.search_schema import (
     INDEX_VERSION,
-    RawDoc,
     analysed,
     briefing_hash,
     make_schema,
@@ -61,7 +60,7 @@ STALE_GENERATION_SECONDS = 60.0
 # A work directory left by a process that died is deleted once it is this old.
 STALE_WORK_SECONDS = 3600.0
 # Flush a segment after this many postings, to bound the memory a build takes.
-FLUSH_POSTINGS = 4_000_000
+FLUSH_POSTINGS = 12_000_000
 # Merge everything into one segment when this share of documents is deleted.
 OPTIMIZE_DELETED_SHARE = 0.25
 
@@ -119,14 +118,9 @@ def library_dir(cache_dir: Path, library: Library) -> Path:
     return index_root(cache_dir) / f"v{INDEX_VERSION}" / library_key(library)
 
 
-def wanted_hashes(library: Library) -> tuple[dict[str, str], dict[str, list[RawDoc]]]:
-    raws: dict[str, list[RawDoc]] = {}
-    hashes: dict[str, str] = {}
-    for b in library.briefings:
-        docs = raw_documents(b)
-        raws[b.id] = docs
-        hashes[b.id] = briefing_hash(b, docs)
-    return hashes, raws
+def wanted_hashes(library: Library) -> dict[str, str]:
+    """Each briefing's content hash (what the index must hold for it)."""
+    return {b.id: briefing_hash(b, raw_documents(b)) for b in library.briefings}
 
 
 # -- opening -------------------------------------------------------------------------------
@@ -242,7 +236,7 @@ def _merge_policy(writer: Any, segments: Sequence[Any]) -> Any:
 def write_index(
     storage: Any,
     base: OpenIndex | None,
-    raws: dict[str, list[RawDoc]],
+    library: Library,
     changed: Sequence[str],
     removed: Iterable[str],
     progress: ProgressCallback | None,
@@ -266,7 +260,8 @@ def write_index(
             writer.delete_by_term("briefing", bid)
         postings = 0
         for done, bid in enumerate(changed, 1):
-            for raw in raws[bid]:
+            b = library.briefing(bid)
+            for raw in raw_documents(b) if b is not None else ():
                 doc = analysed(raw)
                 vocabulary.update(doc.pop("_words"))
                 writer.add_document(**doc)
@@ -355,7 +350,7 @@ def open_or_build(
     memory: bool = False,
 ) -> OpenIndex:
     """Open the library's index, bringing it up to date; never raises for a bad cache."""
-    wanted, raws = wanted_hashes(library)
+    wanted = wanted_hashes(library)
     base = library_dir(cache_dir, library) if cache_dir is not None and not memory else None
     current = None if base is None or rebuild else open_current(base)
     if current is not None and current.briefings == wanted:
@@ -380,7 +375,7 @@ def open_or_build(
         if work is not None:
             try:
                 return _build_on_disk(
-                    base, work, current, raws, wanted, changed, removed, status, progress
+                    base, work, current, library, wanted, changed, removed, status, progress
                 )
             except Exception as exc:
                 log.warning("could not write the search index under %s: %s", base, exc)
@@ -397,7 +392,7 @@ def open_or_build(
             storage = _ram_storage()
             current = None
             changed, removed = list(wanted), []
-    ix, vocabulary = write_index(storage, current, raws, changed, removed, progress)
+    ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
     vocabulary.update(base_words)
     with ix.searcher() as s:
         docs = s.doc_count()
@@ -410,7 +405,7 @@ def _build_on_disk(
     base: Path,
     work: Path,
     current: OpenIndex | None,
-    raws: dict[str, list[RawDoc]],
+    library: Library,
     wanted: dict[str, str],
     changed: list[str],
     removed: list[str],
@@ -422,7 +417,7 @@ def _build_on_disk(
     storage = FileStorage(str(work))
     if current is not None and current.location is not None:
         _copy_generation(current.location, storage)
-    ix, vocabulary = write_index(storage, current, raws, changed, removed, progress)
+    ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
     if current is not None:
         vocabulary.update(current.words())
     with ix.searcher() as s:

@@ -31,8 +31,12 @@ from whoosh import formats
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from briefing_tui.search_schema import LeadWeighted
+
 _POSITIONS, _FREQUENCY, _EXISTENCE = 1, 2, 3
 
+# A Positions posting's value for a word at one position, cached by position.
+_ONE_POSITION: dict[int, bytes] = {}
 # A Frequency posting's value for each frequency, cached.
 _FREQ_BYTES = [pack_uint(i) for i in range(64)]
 
@@ -124,6 +128,9 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             field = schema[fieldname]
             length = 0
             if field.indexed:
+                lead, lead_weight = 0, 1.0
+                if isinstance(value, LeadWeighted):
+                    value, lead, lead_weight = value.terms, value.lead, value.lead_weight
                 if isinstance(value, str):
                     value = [value]  # a single term, as an ID field would index it
                 elif not isinstance(value, (list, tuple, set, frozenset, dict)):
@@ -155,8 +162,18 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     encode = field.format.encode
                     for word, plist in positions.items():
                         ids[word].append(docnum)
-                        weights[word].append(len(plist) * boost)
-                        values[word].append(encode(plist))
+                        w = float(len(plist))
+                        if lead and plist[0] < lead:
+                            w += sum(lead_weight - 1.0 for p in plist if p < lead)
+                        weights[word].append(w * boost)
+                        if len(plist) == 1:
+                            # Most words occur once: share one encoded value per position.
+                            v = _ONE_POSITION.get(plist[0])
+                            if v is None:
+                                v = _ONE_POSITION[plist[0]] = encode(plist)
+                            values[word].append(v)
+                        else:
+                            values[word].append(encode(plist))
                     length = len(value)
                 else:
                     freqs: defaultdict[str, int] = defaultdict(int)
