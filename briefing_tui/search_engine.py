@@ -199,14 +199,16 @@ class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
         return True
 
     def score(self, matcher: Any) -> float:
-        w = matcher.weight()
+        w = float(matcher.weight())
         if w >= TITLE_MARK:
             titled = w // TITLE_MARK
             w -= titled * TITLE_MARK
             bonus = TITLE_SCORE
         else:
             bonus = 0.0
-        return self.idf * ((w * _K1_PLUS_1) / (w + self.norms[matcher.id()]) + bonus)
+        norm: float = self.norms[matcher.id()]
+        idf: float = self.idf
+        return idf * ((w * _K1_PLUS_1) / (w + norm) + bonus)
 
     def max_quality(self) -> float:
         return self._maxquality
@@ -322,7 +324,7 @@ class Engine:
     def words_starting(self, prefix: str, cap: int = MAX_PREFIX_EXPANSION) -> list[str]:
         vocab = self.vocabulary()
         i = bisect.bisect_left(vocab, prefix)
-        out = []
+        out: list[str] = []
         while i < len(vocab) and vocab[i].startswith(prefix) and len(out) < cap:
             out.append(vocab[i])
             i += 1

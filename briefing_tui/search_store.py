@@ -310,7 +310,9 @@ def cleanup(base: Path, keep: Iterable[str] = ()) -> None:
     """Delete old generations and abandoned work directories (errors are ignored)."""
     now = time.time()
     current = _read_pointer(base)
-    keep = {*keep, current}
+    keep = set(keep)
+    if current is not None:
+        keep.add(current)
     try:
         entries = list(os.scandir(base))
     except OSError:

@@ -122,7 +122,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         pdw = self.perdocwriter
         pdw.start_doc(docnum)
         for fieldname in sorted(fields):
-            value = fields[fieldname]
+            value: Any = fields[fieldname]
             if value is None or fieldname.startswith("_"):
                 continue
             field = schema[fieldname]
