@@ -160,11 +160,9 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
 
     def collect_matches(self) -> None:
         child = self.child
-        n = 0
         clock = time.perf_counter
-        for sub_docnum in child.matches():
+        for n, sub_docnum in enumerate(child.matches(), 1):
             child.collect(sub_docnum)
-            n += 1
             if not n & 31:
                 if clock() > self.deadline:
                     self.timed_out = True
@@ -303,10 +301,8 @@ class Engine:
         self.vocabulary()  # read now, off the UI thread, rather than on the first keystroke
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # closing twice, or a reader already gone
             self.searcher.close()
-        except Exception:  # closing twice, or a reader already gone
-            pass
 
     # -- vocabulary ------------------------------------------------------------------------
     def vocabulary(self) -> list[str]:
@@ -668,7 +664,7 @@ class Engine:
             if it is None:
                 continue
             title = one_line(it.name if isinstance(it, Actor) else it.title)
-            snippet, spans = make_snippet(snippet_parts(it), matching)
+            snippet, spans = make_snippet(snippet_parts(it, b), matching)
             out.append(Hit(bid, kind, it.id, title, item_month(it), snippet, spans, score))
         return out
 
@@ -685,17 +681,31 @@ def item_month(it: Item) -> str | None:
     return str(when.month)
 
 
-def snippet_parts(it: Item) -> list[str]:
-    """An item's texts, in the order a snippet prefers them."""
+def snippet_parts(it: Item, b: Briefing | None = None) -> list[str]:
+    """An item's texts, in the order a snippet prefers them; last, what else it was found
+    by (the actors involved, the topics), so that every hit can show why it matched."""
     ev = [e.quote for e in it.evidence]
+
+    def names(ids: Iterable[str]) -> str:
+        out = []
+        for aid in ids:
+            a = b.item(aid) if b is not None else None
+            out.append(a.name if isinstance(a, Actor) else aid)
+        return ", ".join(out)
+
     if isinstance(it, Actor):
         return [it.description, *ev, it.role, it.note, ", ".join(it.aliases), it.name]
     if isinstance(it, Commitment):
-        return [it.summary, *ev, it.note, it.title]
+        who = f"By {names(it.by)}" + (f"; to {names(it.to)}" if it.to else "")
+        topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
+        return [it.summary, *ev, it.note, it.title, who, topics]
     if isinstance(it, ContextEvent):
-        return [it.summary, *ev, it.note, it.title]
+        who = f"Actors: {names(it.actors)}" if it.actors else ""
+        topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
+        return [it.summary, *ev, it.note, it.title, who, topics]
     if isinstance(it, Note):
-        return [it.text, *ev, it.title]
+        about = f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
+        return [it.text, *ev, it.title, about]
     return [getattr(it, "title", "")]
 
 
