@@ -189,6 +189,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                     if fl is None:
                         fl = self._lengths[fieldname] = {}
                     fl[docnum] = length
+                else:
+                    length = 0  # as Whoosh: only scorable fields record lengths
             pdw.add_field(fieldname, field, value if field.stored else None, length)
         pdw.finish_doc()
         self.docnum += 1
