@@ -119,8 +119,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for h in result.hits:
             month = f" ({h.month})" if h.month else ""
-            line = f"{h.briefing}:{h.id}\t{h.kind}\t{h.title}{month}\t{h.snippet}"
-            print(neutralise(line).replace("\n", " "))
+            fields = (f"{h.briefing}:{h.id}", h.kind, f"{h.title}{month}", h.snippet)
+            print("\t".join(neutralise(f).replace("\n", " ") for f in fields))
     return EXIT_OK if result.hits else EXIT_PROBLEMS
 
 

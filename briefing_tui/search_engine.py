@@ -704,7 +704,9 @@ def snippet_parts(it: Item, b: Briefing | None = None) -> list[str]:
         topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
         return [it.summary, *ev, it.note, it.title, who, topics]
     if isinstance(it, Note):
-        about = f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
+        about = (
+            f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
+        )
         return [it.text, *ev, it.title, about]
     return [getattr(it, "title", "")]
 

@@ -129,7 +129,9 @@ def test_editing_one_briefing_reindexes_only_it(two_briefings: Path) -> None:
     later.close()
 
 
-def test_removed_and_added_briefings(two_briefings: Path, write_briefing: Callable[..., Path]) -> None:
+def test_removed_and_added_briefings(
+    two_briefings: Path, write_briefing: Callable[..., Path]
+) -> None:
     ix = SearchIndex.open(load_library([two_briefings]))
     assert "extra" in {h.briefing for h in ix.search("pakistan", limit=1000).hits}
     (two_briefings / "extra.yaml").unlink()

@@ -382,7 +382,7 @@ def test_operators_are_plain_words(index: SearchIndex) -> None:
 @given(
     st.text(
         alphabet=st.one_of(
-            st.sampled_from(list('"“”:-* \'’kindactormonthtopic')),
+            st.sampled_from(list("\"“”:-* '’kindactormonthtopic")),
             st.characters(codec="utf-8"),
         ),
         max_size=80,
