@@ -15,6 +15,7 @@ from briefing_tui import __version__
 from briefing_tui.text import neutralise
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,13 +46,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     library = load_library(_paths(args.paths))
     for p in library.problems:
         print(neutralise(str(p)))
+    # Curation warnings (briefing_tui.coverage): uncited sentences, unlinked mentions, TODOs.
+    from briefing_tui.coverage import curation_report
+
+    curation = curation_report(library.results)
+    for p in curation.warnings:
+        print(neutralise(str(p)))
     errors = len(library.errors)
-    warnings = len(library.problems) - errors
+    warnings = len(library.problems) - errors + len(curation.warnings)
     n = len(library.results)
     summary = f"{n} briefing file{'s' if n != 1 else ''} checked: "
     summary += f"{errors} error{'s' if errors != 1 else ''}"
     if warnings:
         summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
+    if curation.summary():
+        summary += f"; {curation.summary()}"
     print(summary, file=sys.stderr)
     if errors or (args.strict and warnings):
         return EXIT_PROBLEMS
@@ -241,6 +250,45 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from briefing_tui.scaffold import Refused, create
+
+    result = create(Path(args.article), Path(args.out), args.id)
+    if isinstance(result, Refused):
+        print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
+        return result.exit_code
+    from briefing_tui.loader import display_path
+
+    where = display_path(result.briefing)
+    copied = "copied the article to" if result.copied else "reused the article in"
+    print(
+        neutralise(
+            f"wrote {where}: {result.sentences} numbered sentences, "
+            f"{len(result.candidates)} candidate actors to review\n"
+            f"{copied} {display_path(result.article)}\n"
+            f"next: fill in the TODOs, then run: briefing-tui validate {where}"
+        )
+    )
+    return EXIT_OK
+
+
+@command("new", "start a briefing from an article: copy it to seeds/, write a starter briefing")
+def _new_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("article", metavar="ARTICLE", help="the article, a UTF-8 text file")
+    p.add_argument("--id", help="the briefing's id (default: the article's file name, slugified)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default="data",
+        help="the library directory to write ID.yaml in (default: ./data); the article is "
+        "copied to seeds/ beside it (DIR/../seeds/)",
+    )
+    p.epilog = (
+        "Never overwrites a briefing. Exit status: 0 written, 1 refused (briefing exists, "
+        "article unusable), 2 usage error (no such article, bad id)."
+    )
+
+
 @command("schema", "print where the briefing JSON Schema is installed (for editors)")
 def _schema_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--print", action="store_true", help="print the schema itself")
@@ -318,3 +366,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug, never bad input: say so briefly, keep the details
+        log = _log_crash(exc)
+        print(
+            f"briefing-tui: internal error: {neutralise(type(exc).__name__)}: "
+            f"{neutralise(str(exc))[:200]}\n"
+            f"the details are in {log}; please report them",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _log_crash(exc: BaseException) -> str:
+    """Write the traceback to the state directory; return where (or why not)."""
+    import time
+    import traceback
+
+    from briefing_tui.paths import state_dir
+
+    try:
+        folder = state_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        return str(path)
+    except OSError as err:
+        return f"(nowhere: cannot write the state directory: {err.strerror})"

@@ -6,6 +6,7 @@ briefing an actor appears in. A broken file never stops the others from loading.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from briefing_tui.loader import LoadResult, display_path, load_briefing
 from briefing_tui.model import Actor, Briefing, Item, ItemRef, Pos
 from briefing_tui.problems import Problem
+from briefing_tui.text import excerpt
 
 BRIEFING_SUFFIXES = (".yaml", ".yml")
 
@@ -34,14 +36,24 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 problems.append(
                     Problem(
                         Pos(display_path(path)),
-                        "no briefing files (*.yaml, *.yml) in this directory",
+                        "no briefing files (*.yaml, *.yml) in this directory; "
+                        "name a directory of briefings, or the files themselves",
                     )
                 )
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():  # a device, pipe or socket: never opened (it could block)
+            problems.append(
+                Problem(
+                    Pos(display_path(path)),
+                    "not a regular file (it is a device, pipe or socket); name a briefing file",
+                )
+            )
         else:
-            problems.append(Problem(Pos(display_path(path)), "no such file or directory"))
+            problems.append(
+                Problem(Pos(display_path(path)), "no such file or directory; check the path")
+            )
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -120,8 +132,31 @@ class Library:
 def load_library(paths: Sequence[Path]) -> Library:
     """Load every briefing under ``paths``; problems are collected, never raised."""
     files, problems = briefing_files(paths)
-    results = [load_briefing(f) for f in files]
+    results = [load_one(f) for f in files]
     return assemble(results, problems)
+
+
+def load_one(path: Path) -> LoadResult:
+    """:func:`load_briefing`, with a last line of defence for the library.
+
+    Bad input is answered with problems, never an exception; should a bug raise one all
+    the same, it becomes this file's problem so the other briefings still load.
+    """
+    try:
+        return load_briefing(path)
+    except Exception as exc:
+        name = display_path(path)
+        return LoadResult(
+            path,
+            None,
+            (
+                Problem(
+                    Pos(name),
+                    f"briefing-tui failed on this file ({type(exc).__name__}: "
+                    f"{excerpt(str(exc), 120)}); this is a bug: please report it with the file",
+                ),
+            ),
+        )
 
 
 def assemble(results: Sequence[LoadResult], problems: Sequence[Problem] = ()) -> Library:
@@ -136,7 +171,7 @@ def assemble(results: Sequence[LoadResult], problems: Sequence[Problem] = ()) ->
             first = ids[b.id]
             lib_problems.append(
                 Problem(
-                    Pos(display_path(r.path)),
+                    r.id_pos or Pos(display_path(r.path)),
                     f"briefing id '{b.id}' is already used by {display_path(first.path)}; "
                     "give this briefing an id of its own (it is not shown)",
                 )
@@ -148,26 +183,34 @@ def assemble(results: Sequence[LoadResult], problems: Sequence[Problem] = ()) ->
             briefings.append(b)
         kept.append(r)
     for b in briefings:
+        positions = ids[b.id].ref_pos
         for it in b.items:
             for relation, target in it.references():
                 if ":" not in target:
                     continue
+                at = positions.get((it.id, relation, target), it.pos)
                 other, _, iid = target.partition(":")
                 ob = ids.get(other)
                 if ob is None or ob.briefing is None:
                     lib_problems.append(
                         Problem(
-                            it.pos,
+                            at,
                             f"'{target}' in {it.id}'s {relation}: no briefing '{other}' in "
-                            "the library",
+                            f"the library{_suggest(other, set(ids), '; check the briefing id')}",
                         )
                     )
                 elif ob.briefing.item(iid) is None:
+                    known = {i.id for i in ob.briefing.items}
                     lib_problems.append(
                         Problem(
-                            it.pos,
+                            at,
                             f"'{target}' in {it.id}'s {relation}: briefing '{other}' has no "
-                            f"item '{iid}'",
+                            f"item '{iid}'{_suggest(iid, known, '; check the item id')}",
                         )
                     )
     return Library(tuple(briefings), tuple(kept), tuple(lib_problems))
+
+
+def _suggest(word: str, choices: set[str], otherwise: str) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else otherwise

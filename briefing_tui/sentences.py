@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -59,6 +60,12 @@ _ABBREVIATIONS = frozenset(
 # space and then a capital letter, a digit or an opening quote follow.
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _LINE = re.compile(r"[^\n]+")
+_LAST_WORD = re.compile(r"(\S+)$")
+# How far back from a full stop to look for an abbreviation: far longer than any of them,
+# and short enough that a line of thousands of "Mr." stays linear.
+_LOOK_BACK = 32
+_WS_RUN = re.compile(r"\s+")
+_LONG_WS_RUN = re.compile(r"\s{2,}")
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -73,7 +80,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         stop = line.end()
         cursor = start
         for m in _END.finditer(text, start, stop):
-            word = re.search(r"(\S+)$", text[cursor : m.start()])
+            word = _LAST_WORD.search(text, max(cursor, m.start() - _LOOK_BACK), m.start())
             if word and word.group(1).lower().strip("\"'“‘(") in _ABBREVIATIONS:
                 continue
             _add(out, text, cursor, m.end(), paragraph)
@@ -93,27 +100,40 @@ def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -
 
 @dataclass(frozen=True, slots=True)
 class FoldedText:
-    """A text with white space runs folded to one space, and a map back to offsets."""
+    """A text with white space runs folded to one space, and a map back to offsets.
+
+    Leading white space is dropped. The map is kept compact: only runs of two or more
+    white space characters (and leading white space) shift the offsets, so ``shifts``
+    holds one entry per such run, not one per character.
+    """
 
     folded: str
-    offsets: tuple[int, ...]  # offsets[i] is the original offset of folded[i]
+    # (index in ``folded`` from which the shift applies, offset to add), in order
+    _points: tuple[int, ...] = ()
+    _shifts: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, text: str) -> FoldedText:
-        chars: list[str] = []
-        offsets: list[int] = []
-        in_ws = False
-        for i, ch in enumerate(text):
-            if ch.isspace():
-                if in_ws or not chars:
-                    continue
-                in_ws = True
-                chars.append(" ")
-            else:
-                in_ws = False
-                chars.append(ch)
-            offsets.append(i)
-        return cls("".join(chars), tuple(offsets))
+        lead = len(text) - len(text.lstrip())
+        points: list[int] = []
+        shifts: list[int] = []
+        shift = 0
+        if lead:
+            shift = lead
+            points.append(0)
+            shifts.append(shift)
+        for m in _LONG_WS_RUN.finditer(text, lead):
+            at = m.start() - shift  # where the run's single space lands in the folded text
+            shift += len(m.group()) - 1
+            points.append(at + 1)
+            shifts.append(shift)
+        folded = _WS_RUN.sub(" ", text[lead:])
+        return cls(folded, tuple(points), tuple(shifts))
+
+    def original(self, index: int) -> int:
+        """The offset in the original text of ``folded[index]``."""
+        k = bisect.bisect_right(self._points, index) - 1
+        return index + (self._shifts[k] if k >= 0 else 0)
 
 
 def locate(
@@ -126,6 +146,13 @@ def locate(
     at = folded.folded.find(needle)
     if at < 0:
         return None
-    start = folded.offsets[at]
-    end = folded.offsets[at + len(needle) - 1] + 1
-    return tuple(s.number for s in sentences if s.start < end and start < s.end)
+    start = folded.original(at)
+    end = folded.original(at + len(needle) - 1) + 1
+    # sentences are in text order: skip those that end before the quote starts
+    first = bisect.bisect_right(sentences, start, key=lambda s: s.end)
+    out: list[int] = []
+    for s in sentences[first:]:
+        if s.start >= end:
+            break
+        out.append(s.number)
+    return tuple(out)

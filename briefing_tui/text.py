@@ -19,10 +19,35 @@ def find_control(text: str) -> int | None:
     return m.start() if m else None
 
 
+# Unicode gives control characters no names; these are their usual ones.
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x09: "CHARACTER TABULATION",
+    0x0A: "LINE FEED",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+    0x90: "DEVICE CONTROL STRING",
+    0x9B: "CONTROL SEQUENCE INTRODUCER",
+    0x9C: "STRING TERMINATOR",
+    0x9D: "OPERATING SYSTEM COMMAND",
+}
+
+
 def describe_char(ch: str) -> str:
-    name = unicodedata.name(ch, "")
-    code = f"U+{ord(ch):04X}"
-    return f"{code} {name}".strip() if name else code
+    """``U+001B ESCAPE``: a character's code point and name, for messages."""
+    code = ord(ch)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(ch, "")
+    if not name and 0xD800 <= code <= 0xDFFF:
+        name = "(an unpaired surrogate, not a character)"
+    elif not name and (code < 0x20 or 0x7F <= code <= 0x9F):
+        name = "(a control character)"
+    return f"U+{code:04X} {name}".rstrip()
 
 
 def _picture(m: re.Match[str]) -> str:
@@ -44,9 +69,30 @@ def neutralise(text: str) -> str:
     return _BIDI_CONTROL.sub("\ufffd", text)
 
 
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Every control character as a visible symbol, tabs and newlines included.
+
+    For names that must stay on one line whatever they hold, such as a file name in a
+    ``path:line:col: message`` line.
+    """
+    return _BIDI_CONTROL.sub("\ufffd", _ANY_CONTROL.sub(_picture, text))
+
+
 def one_line(text: str) -> str:
     """Neutralised text with all white space folded to single spaces."""
     return _WS.sub(" ", neutralise(text)).strip()
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A user's value as a message may show it: one neutralised line, at most ``limit`` long."""
+    cut = len(text) > limit * 4  # never fold megabytes just to show a few words of them
+    line = one_line(text[: limit * 4])
+    if len(line) > limit:
+        return line[: limit - 1] + "…"
+    return line + "…" if cut else line
 
 
 def fold_ws(text: str) -> str:

@@ -16,6 +16,7 @@ DATA = ROOT / "data"
 SEEDS = ROOT / "seeds"
 SEED_BRIEFING = DATA / "pakistan-us-security-talks.yaml"
 SEED_ARTICLE = SEEDS / "pakistan-us-security-narcotics-immigration-talks.txt"
+SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_721318118e9d10fc.txt"
 
 
 @pytest.fixture(autouse=True)

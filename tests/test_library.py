@@ -1,0 +1,63 @@
+"""A library of several briefings: shared actors are one actor, backlinks cross briefings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from briefing_tui.library import load_library
+from briefing_tui.links import LinkGraph
+from briefing_tui.model import ItemRef
+
+SEED_ID = "pk-us-security-talks-2025-11"
+
+SECOND = """\
+format: 1
+id: second
+title: A second briefing on the same article
+source:
+  file: ../seeds/pakistan-us-security-narcotics-immigration-talks.txt
+  title: Same article, second reading
+  when: {precision: month, month: 2025-11}
+actors:
+  - id: mohsin-naqvi
+    name: Mohsin Naqvi
+    kind: person
+    evidence: ["Interior Minister Mohsin Naqvi"]
+commitments:
+  - id: zero-tolerance
+    title: Zero tolerance against narcotics
+    kind: policy
+    status: underway
+    by: [mohsin-naqvi]
+    when: {precision: month, month: 2025-11}
+    related: ["pk-us-security-talks-2025-11:naqvi-baker-meeting"]
+    evidence: ["a zero-tolerance policy against narcotics"]
+"""
+
+
+def test_an_actor_id_in_several_briefings_is_one_actor(write_briefing: Callable[..., Path]) -> None:
+    path = write_briefing(SECOND, name="second.yaml")
+    library = load_library([path.parent])
+    assert not library.problems, [str(p) for p in library.problems]
+    naqvi = library.actor("mohsin-naqvi")
+    assert naqvi is not None
+    assert set(naqvi.briefings) == {SEED_ID, "second"}
+    assert library.actor("pakistan") is not None
+    assert library.actor("pakistan").briefings == (SEED_ID,)  # type: ignore[union-attr]
+
+
+def test_backlinks_cross_briefings(write_briefing: Callable[..., Path]) -> None:
+    path = write_briefing(SECOND, name="second.yaml")
+    library = load_library([path.parent])
+    graph = LinkGraph(library)
+    # the seed's Naqvi is named by the second briefing's commitment, through the shared id
+    back = graph.backlinks(ItemRef(SEED_ID, "mohsin-naqvi"))
+    assert ItemRef("second", "zero-tolerance") in {lk.source for lk in back}
+    # and a written cross-briefing reference is a backlink of its target
+    meeting = graph.backlinks(ItemRef(SEED_ID, "naqvi-baker-meeting"))
+    assert ItemRef("second", "zero-tolerance") in {lk.source for lk in meeting}
+    assert graph.appearances("mohsin-naqvi") == (
+        ItemRef(SEED_ID, "mohsin-naqvi"),
+        ItemRef("second", "mohsin-naqvi"),
+    )
