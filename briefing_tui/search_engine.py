@@ -52,7 +52,8 @@ TYPO_MIN_HITS = 3  # fewer hits than this: try close matches for words that find
 TYPO_MAX_DF = 2  # a word "finds little" when at most this many documents have it
 TYPO_MAX_ALTERNATIVES = 6
 MAX_PREFIX_EXPANSION = 64  # terms a filter's prefix may stand for
-MAX_EXPANSION = 16  # a partial word standing for more indexed words uses the n-grams
+MAX_EXPANSION = 16  # a partial word standing for more indexed words uses the n-grams,
+MAX_EXPANSION_POSTINGS = 1500  # and so does one whose words are in more documents than this
 CACHE_SIZE = 64
 TITLE_SCORE = 2.5  # what a query word in the title adds, in units of the word's idf
 
@@ -151,17 +152,30 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
     """
 
     def __init__(
-        self, child: Any, deadline: float, cancelled: Callable[[], bool] | None = None
+        self,
+        child: Any,
+        deadline: float,
+        cancelled: Callable[[], bool] | None = None,
+        deleted: dict[int, frozenset[int]] | None = None,
     ) -> None:
         super().__init__(child)
         self.deadline = deadline
         self.cancelled = cancelled
         self.timed_out = False
+        self.deleted = deleted or {}
+        self._skip: frozenset[int] = frozenset()
+
+    def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        self._skip = self.deleted.get(id(subsearcher.reader()), frozenset())
 
     def collect_matches(self) -> None:
         child = self.child
         clock = time.perf_counter
+        skip = self._skip
         for n, sub_docnum in enumerate(child.matches(), 1):
+            if skip and sub_docnum in skip:
+                continue
             child.collect(sub_docnum)
             if not n & 31:
                 if clock() > self.deadline:
@@ -291,6 +305,14 @@ class Engine:
         self.opened = opened
         self.searcher = opened.ix.searcher(weighting=FastBM25F())
         self.reader = self.searcher.reader()
+        # Whoosh wraps every term's postings in a filter for the deleted documents of a
+        # segment (costly on every step of every match); the collector skips them instead.
+        self.deleted: dict[int, frozenset[int]] = {}
+        for leaf, _offset in self.reader.leaf_readers():
+            gone = frozenset(leaf.deleted_docs_set) if leaf.has_deletions() else frozenset()
+            if gone:
+                self.deleted[id(leaf)] = gone
+                leaf.__dict__["deleted_docs_set"] = frozenset()
         self._items: dict[str, dict[str, Item]] = {}
         self._vocab: list[str] | None = None
         self._vocab_incomplete = False
@@ -368,9 +390,11 @@ class Engine:
             stems = sorted({analysis.stem(w) for w in words})
             if not stems:
                 return wq.NullQuery()
-            if len(stems) == 1:
-                return wq.Term("text", stems[0])
-            return wq.Or([wq.Term("text", s) for s in stems])
+            postings = sum(self.df("text", s) for s in stems)
+            if postings <= MAX_EXPANSION_POSTINGS or len(p) > analysis.MAX_GRAM:
+                if len(stems) == 1:
+                    return wq.Term("text", stems[0])
+                return wq.Or([wq.Term("text", s) for s in stems])
         return wq.Term("pre", analysis.gram(p))
 
     def plan(self, pq: ParsedQuery, kinds: Sequence[str] | None = None) -> Plan:
@@ -575,7 +599,7 @@ class Engine:
         cancelled: Callable[[], bool] | None,
     ) -> tuple[list[tuple[int, float]], bool]:
         top = collectors.TopCollector(limit=limit)
-        col = _DeadlineCollector(top, deadline, cancelled)
+        col = _DeadlineCollector(top, deadline, cancelled, self.deleted)
         with contextlib.suppress(collectors.TimeLimit):
             self.searcher.search_with_collector(q, col)
         results = top.results()
