@@ -136,7 +136,7 @@ class SearchIndex:
             self.reindexed = opened.reindexed
             self.error = ""
         if old is not None:
-            old.close()
+            old.close()  # waits for a search still running on it
 
     def update(self, library: Library, progress: ProgressCallback | None = None) -> tuple[str, ...]:
         """Bring the index up to date with ``library`` (re-indexing only the briefings that
@@ -177,6 +177,9 @@ class SearchIndex:
         except Cancelled:
             return SearchResult(text, ())
         except Exception as exc:
+            if self._engine is not engine:
+                # Closed or replaced (by close() or update()) while this search ran.
+                return SearchResult(text, ())
             log.warning("search for %r failed: %s", text, exc, exc_info=True)
             if self._recovered:
                 return SearchResult(text, (), note=f"search failed: {exc}")

@@ -320,11 +320,13 @@ class Engine:
         self._kinds = kinds_vocabulary()
         self._cache: OrderedDict[tuple[str, int, tuple[str, ...] | None], Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._closed = False
         self.vocabulary()  # read now, off the UI thread, rather than on the first keystroke
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):  # closing twice, or a reader already gone
+        with self._lock, contextlib.suppress(Exception):  # closed twice, or a reader gone
             self.searcher.close()
+            self._closed = True
 
     # -- vocabulary ------------------------------------------------------------------------
     def vocabulary(self) -> list[str]:
@@ -619,6 +621,8 @@ class Engine:
         limit = max(0, int(limit))
         key = (text, limit, tuple(kinds) if kinds is not None else None)
         with self._lock:
+            if self._closed:
+                return SearchResult(text, ())
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)

@@ -582,3 +582,83 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
                 assert ra.doc_field_length(d, fieldname) == rb.doc_field_length(d, fieldname)
         for d in range(len(docs)):
             assert a.stored_fields(d) == b.stored_fields(d)
+
+
+def test_update_while_other_threads_search(two_briefings: Path) -> None:
+    import threading
+
+    ix = SearchIndex.open(load_library([two_briefings]))
+    stop = threading.Event()
+    notes: list[str] = []
+    counts = {"searches": 0}
+
+    def searcher() -> None:
+        while not stop.is_set():
+            ix._engine._cache.clear() if ix._engine is not None else None
+            r = ix.search("pakistan narcotics", limit=50)
+            counts["searches"] += 1
+            if r.note:
+                notes.append(r.note)
+
+    threads = [threading.Thread(target=searcher) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        for n in range(3):
+            (two_briefings / "extra.yaml").write_text(
+                ZEBRA.replace("Pakistan Zebra", f"Pakistan Zebra{n}"), encoding="utf-8"
+            )
+            assert ix.update(load_library([two_briefings])) == ("extra",)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert counts["searches"] > 0
+    assert notes == []
+    assert not ix._recovered  # no search failed (and so nothing was rebuilt)
+    assert [h.id for h in ix.search("zebra2 ").hits] == ["pakistan"]
+    ix.close()
+
+
+@pytest.mark.parametrize("action", ["close", "update"])
+def test_a_running_search_finishes_before_its_searcher_closes(
+    two_briefings: Path, action: str
+) -> None:
+    import threading
+
+    library = load_library([two_briefings])
+    ix = SearchIndex.open(library)
+    old_engine = ix._engine
+    entered, release = threading.Event(), threading.Event()
+    box: list[object] = []
+
+    def hook() -> bool:
+        entered.set()
+        release.wait(10)
+        return False
+
+    def search() -> None:
+        box.append(ix.search("kind:item", limit=1000, cancelled=hook))
+
+    t = threading.Thread(target=search)
+    t.start()
+    assert entered.wait(10)
+    if action == "close":
+        other = threading.Thread(target=ix.close)
+    else:
+        (two_briefings / "extra.yaml").write_text(ZEBRA, encoding="utf-8")
+        edited = load_library([two_briefings])
+        other = threading.Thread(target=ix.update, args=(edited,))
+    other.start()
+    deadline = time.monotonic() + 30
+    while ix._engine is old_engine and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the index has let go of the engine the search is using
+    assert ix._engine is not old_engine
+    release.set()
+    t.join(timeout=30)
+    other.join(timeout=30)
+    result = box[0]
+    assert result.note == ""  # type: ignore[attr-defined]
+    assert len(result.hits) == 55 + 1  # type: ignore[attr-defined]  # every item, finished
+    assert not ix._recovered
+    ix.close()
