@@ -200,8 +200,16 @@ class SearchIndex:
             return SearchResult(text, (), note=f"search failed: {exc}")
 
     def goto(self, text: str, limit: int = 20) -> SearchResult:
-        """Items (not sentences) matching ``text``: for a "go to item" command."""
-        return self.search(text, limit, kinds=ITEM_KINDS)
+        """Items (not sentences) for a "go to item" command: those whose id starts with
+        ``text`` first, then those matching ``text`` as a query. Never raises."""
+        engine = self._engine
+        if engine is None:
+            return SearchResult(text, (), note=self.error or "search is unavailable")
+        try:
+            return engine.goto(text, limit, self.time_limit)  # type: ignore[no-any-return]
+        except Exception as exc:
+            log.warning("go to %r failed: %s", text, exc, exc_info=True)
+            return self.search(text, limit, kinds=ITEM_KINDS)
 
     def close(self) -> None:
         with self._lock:

@@ -657,6 +657,30 @@ class Engine:
                     self._cache.popitem(last=False)
             return result
 
+    def goto(self, text: str, limit: int, time_limit: float = DEFAULT_TIME_LIMIT) -> Any:
+        """Items matching ``text`` as a query, with items whose id starts with ``text``
+        (as typed, folded) first: for a "go to item" command."""
+        from briefing_tui.search import ITEM_KINDS, SearchResult
+
+        result = self.search(text, limit, kinds=ITEM_KINDS, time_limit=time_limit)
+        key = analysis.fold(text).strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key) or limit <= 0:
+            return result
+        with self._lock:
+            if self._closed:
+                return result
+            ids = self.expand("id", key, cap=limit)
+            if not ids:
+                return result
+            ids.sort(key=lambda i: (i != key, len(i), i))  # the exact id first
+            q = wq.And([wq.Or([wq.Term("id", i) for i in ids]), wq.Term("kind", "item")])
+            found, _ = self.run(q, limit, time.perf_counter() + time_limit, None)
+            by_id = {h.id: h for h in self.hits(found, Matching(prefixes=[key]))}
+        first = [h for i in ids for h in by_id.values() if h.id == i]
+        seen = {(h.briefing, h.id) for h in first}
+        rest = [h for h in result.hits if (h.briefing, h.id) not in seen]
+        return SearchResult(text, tuple((first + rest)[:limit]), result.corrected, result.note)
+
     # -- hits ------------------------------------------------------------------------------
     def item(self, briefing_id: str, item_id: str) -> Item | None:
         items = self._items.get(briefing_id)

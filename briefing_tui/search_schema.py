@@ -13,7 +13,8 @@ Fields (see docs/search.md):
 =========  =======================  ==================================================
 field      indexed as               holds
 =========  =======================  ==================================================
-ref        stored                   ``kind<TAB>briefing<TAB>id`` (sentence: the number)
+ref        stored                   (kind, briefing id, item id); a sentence's id is its number
+id         exact                    the item id, or ``s<N>`` for sentence N
 text       stemmed, positions       everything searchable: title, names, aliases, role,
                                     description, summary, text, note, evidence, topics,
                                     the names of the actors involved; a word of the title,
@@ -40,7 +41,7 @@ from briefing_tui import analysis
 from briefing_tui.model import Actor, Briefing, Precision
 
 # Bump when the schema, the analysis or the documents change: older indexes are rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 # In the text field a title word's weight is TITLE_MARK per occurrence (a body word's 1):
 # the scorer reads "in the title" and the body frequency back out of the weight.
@@ -53,7 +54,7 @@ SENTENCE_KIND = "sentence"
 ITEM_KIND = "item"  # in the kind field of every document that is not a sentence
 
 TEXT_FIELDS = ("text", "pre")
-FILTER_FIELDS = ("kind", "status", "month", "topic", "actor", "briefing")
+FILTER_FIELDS = ("kind", "status", "month", "topic", "actor", "briefing", "id")
 
 
 def make_schema() -> Any:
@@ -84,6 +85,7 @@ def make_schema() -> Any:
         topic=exact(),
         actor=exact(),
         briefing=exact(),
+        id=exact(),
     )
 
 
@@ -131,12 +133,14 @@ class RawDoc:
 
 
 def ref_of(kind: str, briefing: str, item: str) -> str:
-    return f"{kind}\t{briefing}\t{item}"
+    """A document's key in the hash of its briefing (kind, briefing id, item id)."""
+    return "\x1f".join((kind, briefing, item))
 
 
-def parse_ref(ref: str) -> tuple[str, str, str]:
-    kind, briefing, item = ref.split("\t", 2)
-    return kind, briefing, item
+def parse_ref(ref: Any) -> tuple[str, str, str]:
+    """The (kind, briefing id, item id) a document's stored ``ref`` holds."""
+    kind, briefing, item = ref
+    return str(kind), str(briefing), str(item)
 
 
 def _months(when: Any) -> tuple[str, ...]:
@@ -272,13 +276,15 @@ def analysed(d: RawDoc) -> dict[str, Any]:
     all_words = title_words + body_words + topic_words
     is_sentence = d.kinds[0] == SENTENCE_KIND
     title_terms = analysis.terms_of_words(title_words)
+    ref = parse_ref(d.ref.split("\x1f", 2))
     body_weight = PRE_SENTENCE if is_sentence else PRE_ITEM
     pre: dict[str, float] = dict.fromkeys(analysis.grams(body_words + topic_words), body_weight)
     for g in analysis.grams(title_words):
         pre[g] = PRE_TITLE
     doc: dict[str, Any] = {
-        "ref": d.ref,
+        "ref": ref,
         "briefing": d.briefing,
+        "id": f"s{ref[2]}" if is_sentence else ref[2],
         "text": LeadWeighted(
             title_terms + analysis.terms_of_words(body_words + topic_words),
             len(title_terms),

@@ -279,6 +279,13 @@ def test_kinds_argument_and_goto(index: SearchIndex) -> None:
     go = index.goto("naqvi")
     assert go.hits and "sentence" not in {h.kind for h in go.hits}
     assert "mohsin-naqvi" in ids(go, 3)
+    # By id: the exact id first, then ids starting with the text, then the query's hits.
+    assert ids(index.goto("mohsin-naqvi"), 1) == ["mohsin-naqvi"]
+    assert ids(index.goto("naqvi-bak"), 1) == ["naqvi-baker-meeting"]
+    prime = ids(index.goto("prime-minister"))
+    assert set(prime[:2]) == {"prime-minister-directive", "prime-minister-identity"}
+    assert index.goto("s12").hits == ()  # sentences are not items
+    assert index.goto("").hits == ()
 
 
 # -- hits and snippets -----------------------------------------------------------------------
