@@ -631,7 +631,8 @@ class Engine:
             pq = parse(text)
             plan = self.plan(pq, kinds)
             q = plan.query()
-            if q is None or limit == 0:
+            if q is None or limit == 0 or not (plan.required or pq.filters):
+                # Nothing to look for (``kinds`` alone is not a query).
                 return SearchResult(text, ())
             found, timed_out = self.run(q, limit, deadline, cancelled)
             corrected = False

@@ -286,6 +286,7 @@ def test_kinds_argument_and_goto(index: SearchIndex) -> None:
     assert set(prime[:2]) == {"prime-minister-directive", "prime-minister-identity"}
     assert index.goto("s12").hits == ()  # sentences are not items
     assert index.goto("").hits == ()
+    assert index.search("the ", kinds=("actor",)).hits == ()  # kinds alone is not a query
 
 
 # -- hits and snippets -----------------------------------------------------------------------
