@@ -60,7 +60,7 @@ STALE_GENERATION_SECONDS = 60.0
 # A work directory left by a process that died is deleted once it is this old.
 STALE_WORK_SECONDS = 3600.0
 # Flush a segment after this many postings, to bound the memory a build takes.
-FLUSH_POSTINGS = 12_000_000
+FLUSH_POSTINGS = 6_000_000
 # Merge everything into one segment when this share of documents is deleted.
 OPTIMIZE_DELETED_SHARE = 0.25
 
@@ -266,7 +266,8 @@ def write_index(
                 vocabulary.update(doc.pop("_words"))
                 writer.add_document(**doc)
                 postings += len(doc["pre"]) + len(doc["text"])
-            if progress is not None:
+            if progress is not None and done < total:
+                # The last step is reported once the index is written, not before.
                 progress(done, total)
             if postings >= FLUSH_POSTINGS:
                 writer.commit(merge=False)

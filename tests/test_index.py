@@ -147,9 +147,7 @@ def test_removed_and_added_briefings(
 def test_progress_reports_briefings(two_briefings: Path) -> None:
     calls: list[tuple[int, int]] = []
     ix = SearchIndex.open(load_library([two_briefings]), progress=lambda d, t: calls.append((d, t)))
-    assert calls[0] == (0, 2)
-    assert calls[-1] == (2, 2)
-    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls == [(0, 2), (1, 2), (2, 2)]  # the last only once the index is written
     ix.close()
 
 
