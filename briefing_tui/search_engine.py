@@ -4,18 +4,21 @@ Imported lazily by :mod:`briefing_tui.search` (importing Whoosh costs ~100 ms).
 
 How a query becomes a Whoosh query (see :mod:`briefing_tui.query` for the syntax):
 
-- each complete word: its stem in ``text`` or ``title`` (BM25F; titles weigh more);
-- the last word, while it may still be being typed: its start in the edge n-gram field
-  ``pre`` (unscored: a match weighs 3 in a title, 1.5 elsewhere in an item, 1 in a
-  sentence), or its stem as a complete word. A prefix longer than the n-grams is matched
-  by its first n-gram and the indexed words that start with it;
+- each complete word: its stem in ``text``, scored by BM25 plus a bonus when the word is
+  in the item's title, name or aliases (:class:`FastBM25F`);
+- the last word, while it may still be being typed, is matched as the start of a word:
+  when few indexed words start with it (and they are in few documents) as those words,
+  scored; otherwise as a term of the unstemmed edge n-gram field ``pre``, unscored (a
+  match weighs 3 in a title, 1.5 elsewhere in an item, 1 in a sentence), so that the
+  collector stops after the first ``limit`` best-weighted matches instead of scoring
+  thousands. Typed in full, it also matches as a complete word;
 - a phrase: Whoosh's Phrase on ``text``;
 - filters: terms of the exact fields; ``-`` excludes.
 
-All parts must match. A prefix typed alone is unscored, so the collector stops after the
-first ``limit`` best-weighted matches instead of scoring thousands of documents. Every
-search runs under a deadline (a time-limited collector), and snippets and highlights are
-computed for the returned hits only.
+All parts must match. Every search runs under a deadline (a time-limited collector) and can
+be cancelled; the Whoosh searcher is opened once and shared; snippets and highlights are
+computed for the returned hits only; when a word finds little, words one edit away are
+searched too (typo tolerance).
 """
 
 from __future__ import annotations
@@ -846,7 +849,3 @@ def _correction_note(corrections: list[tuple[str, list[str]]]) -> str:
         shown = ", ".join(alts[:3])
         parts.append(f"“{word}” → {shown}")
     return "No exact matches; showing close matches: " + "; ".join(parts)
-
-
-def briefing_items(b: Briefing) -> dict[str, Item]:
-    return {it.id: it for it in b.items}

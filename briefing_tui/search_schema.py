@@ -33,7 +33,7 @@ briefing   exact                    the briefing id
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +52,6 @@ PRE_ITEM = 1.5
 PRE_SENTENCE = 1.0
 SENTENCE_KIND = "sentence"
 ITEM_KIND = "item"  # in the kind field of every document that is not a sentence
-
-TEXT_FIELDS = ("text", "pre")
-FILTER_FIELDS = ("kind", "status", "month", "topic", "actor", "briefing", "id")
 
 
 def make_schema() -> Any:
@@ -310,11 +307,6 @@ def analysed(d: RawDoc) -> dict[str, Any]:
                 actor_terms.update(analysis.words(name))
         doc["actor"] = sorted(actor_terms)
     return doc
-
-
-def iter_analysed(docs: list[RawDoc]) -> Iterator[dict[str, Any]]:
-    for d in docs:
-        yield analysed(d)
 
 
 def kinds_vocabulary() -> Mapping[str, str]:
