@@ -70,6 +70,7 @@ class OpenIndex:
     """An open, current index: the Whoosh index and what it holds."""
 
     ix: Any  # whoosh FileIndex
+    searcher: Any  # a whoosh Searcher on it, scored by search_scoring.FastBM25F
     briefings: dict[str, str]  # briefing id -> content hash
     docs: int
     location: Path | None  # the generation directory; None when in memory
@@ -153,18 +154,30 @@ def _open_generation(path: Path) -> OpenIndex:
     if sorted(ix.schema.names()) != sorted(make_schema().names()):
         raise ValueError("schema differs")
     # Opening a searcher opens every segment's files: a missing or truncated file fails here.
-    with ix.searcher() as s:
+    s = _searcher(ix)
+    try:
         if s.doc_count() != docs:
             raise ValueError(f"index holds {s.doc_count()} documents, manifest says {docs}")
         # Touch the term index and the stored fields of the first and last documents.
         list(s.reader().most_frequent_terms("kind", 3))
-        if docs:
-            r = s.reader()
-            ids = [d for d in range(r.doc_count_all()) if not r.is_deleted(d)][:1]
-            ids += [d for d in range(r.doc_count_all() - 1, -1, -1) if not r.is_deleted(d)][:1]
-            for d in ids:
+        r = s.reader()
+        n = r.doc_count_all()
+        live = (d for d in range(n) if not r.is_deleted(d))
+        back = (d for d in range(n - 1, -1, -1) if not r.is_deleted(d))
+        for d in (next(live, None), next(back, None)):
+            if d is not None:
                 s.stored_fields(d)
-    return OpenIndex(ix, {str(k): str(v) for k, v in briefings.items()}, docs, path, "cached")
+    except BaseException:
+        s.close()
+        raise
+    briefings_ = {str(k): str(v) for k, v in briefings.items()}
+    return OpenIndex(ix, s, briefings_, docs, path, "cached")
+
+
+def _searcher(ix: Any) -> Any:
+    from briefing_tui.search_scoring import FastBM25F
+
+    return ix.searcher(weighting=FastBM25F())
 
 
 def open_current(base: Path) -> OpenIndex | None:
@@ -358,6 +371,22 @@ def open_or_build(
     current = None if base is None or rebuild else open_current(base)
     if current is not None and current.briefings == wanted:
         return current
+    try:
+        return _bring_up_to_date(library, base, current, wanted, progress)
+    finally:
+        if current is not None:
+            # Only read from (copied, or its words) while writing the new one.
+            with contextlib.suppress(Exception):
+                current.searcher.close()
+
+
+def _bring_up_to_date(
+    library: Library,
+    base: Path | None,
+    current: OpenIndex | None,
+    wanted: dict[str, str],
+    progress: ProgressCallback | None,
+) -> OpenIndex:
     if current is not None:
         changed = [bid for bid, h in wanted.items() if current.briefings.get(bid) != h]
         removed = [bid for bid in current.briefings if bid not in wanted]
@@ -397,10 +426,16 @@ def open_or_build(
             changed, removed = list(wanted), []
     ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
     vocabulary.update(base_words)
-    with ix.searcher() as s:
-        docs = s.doc_count()
+    s = _searcher(ix)
     return OpenIndex(
-        ix, dict(wanted), docs, None, "memory", tuple(changed), _words=sorted(vocabulary)
+        ix,
+        s,
+        dict(wanted),
+        s.doc_count(),
+        None,
+        "memory",
+        tuple(changed),
+        _words=sorted(vocabulary),
     )
 
 
