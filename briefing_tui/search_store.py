@@ -149,7 +149,9 @@ def _open_generation(path: Path) -> OpenIndex:
     docs = manifest.get("docs")
     if not isinstance(briefings, dict) or not isinstance(docs, int):
         raise ValueError("malformed manifest")
-    storage = FileStorage(str(path), readonly=True)
+    # Whoosh copies each segment part into memory when it opens it; without mmap the file
+    # is read once instead of also being mapped (which would count twice in the RSS).
+    storage = FileStorage(str(path), readonly=True, supports_mmap=False)
     ix = storage.open_index()
     if sorted(ix.schema.names()) != sorted(make_schema().names()):
         raise ValueError("schema differs")
