@@ -135,6 +135,11 @@ class Plan:
     words: list[str] = field(default_factory=list)
     partial: str | None = None
 
+    @property
+    def unscored(self) -> bool:
+        """Only filters and n-gram prefixes: every match weighs about the same."""
+        return all(isinstance(q, wq.Term) and q.fieldname == "pre" for q in self.required)
+
     def query(self) -> Any | None:
         if not self.required and not self.filters:
             return None
@@ -185,6 +190,25 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
                     raise collectors.TimeLimit
                 if self.cancelled is not None and self.cancelled():
                     raise Cancelled
+
+
+class _TopCollector(collectors.TopCollector):  # type: ignore[misc]
+    """Whoosh's TopCollector, raising its bar as soon as the top ``limit`` are full.
+
+    Whoosh only raises the minimum score needed to enter the top N when a better document
+    replaces one; when every match scores the same (a filter or a short prefix alone) it
+    never does, and every match is visited. A document must score *more* than the lowest
+    of a full top N to enter it, so blocks that cannot do better can be skipped from the
+    moment it is full. Used for unscored queries only: on scored ones, Whoosh's skipping
+    through intersections at a raised bar goes document by document and costs more.
+    """
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        out: float = super()._collect(global_docnum, score)
+        items = self.items
+        if len(items) == self.limit and self.minscore < items[0][0]:
+            self.minscore = items[0][0]
+        return out
 
 
 class Engine:
@@ -489,8 +513,9 @@ class Engine:
         limit: int,
         deadline: float,
         cancelled: Callable[[], bool] | None,
+        unscored: bool = False,
     ) -> tuple[list[tuple[int, float]], bool]:
-        top = collectors.TopCollector(limit=limit)
+        top = _TopCollector(limit=limit) if unscored else collectors.TopCollector(limit=limit)
         col = _DeadlineCollector(top, deadline, cancelled, self.deleted)
         with contextlib.suppress(collectors.TimeLimit):
             self.searcher.search_with_collector(q, col)
@@ -524,7 +549,7 @@ class Engine:
             if q is None or limit == 0 or not (plan.required or pq.filters):
                 # Nothing to look for (``kinds`` alone is not a query).
                 return SearchResult(text, ())
-            found, timed_out = self.run(q, limit, deadline, cancelled)
+            found, timed_out = self.run(q, limit, deadline, cancelled, plan.unscored)
             corrected = False
             note = ""
             if len(found) < TYPO_MIN_HITS and (plan.words or plan.partial):

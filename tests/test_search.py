@@ -476,3 +476,25 @@ def test_importing_search_does_not_import_whoosh() -> None:
     code = "import sys, briefing_tui.search; print('whoosh' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_early_bar_for_unscored_queries_changes_nothing(index: SearchIndex) -> None:
+    import time as _time
+
+    from briefing_tui.query import parse
+
+    engine = index._engine
+    # Prefixes with many words use the unscored n-grams; in this small library, a few do.
+    prefixes = [
+        p for p in ("co", "re", "pr", "st", "in", "de", "ex") if engine.plan(parse(p)).unscored
+    ]
+    assert prefixes
+    far = _time.perf_counter() + 60
+    for query in ["kind:sentence", "kind:item", "month:2025", *prefixes]:
+        plan = engine.plan(parse(query))
+        assert plan.unscored
+        q = plan.query()
+        for limit in (1, 3, 10, 1000):
+            fast, _ = engine.run(q, limit, far, None, unscored=True)
+            plain, _ = engine.run(q, limit, far, None, unscored=False)
+            assert fast == plain, (query, limit)
