@@ -206,7 +206,8 @@ class _TopCollector(collectors.TopCollector):  # type: ignore[misc]
     def _collect(self, global_docnum: int, score: float) -> float:
         out: float = super()._collect(global_docnum, score)
         items = self.items
-        if len(items) == self.limit and self.minscore < items[0][0]:
+        bar: float = self.minscore
+        if len(items) == self.limit and bar < items[0][0]:
             self.minscore = items[0][0]
         return out
 
