@@ -203,11 +203,14 @@ class _TopCollector(collectors.TopCollector):  # type: ignore[misc]
     through intersections at a raised bar goes document by document and costs more.
     """
 
+    minscore: float
+    items: list[tuple[float, int]]
+    limit: int
+
     def _collect(self, global_docnum: int, score: float) -> float:
         out: float = super()._collect(global_docnum, score)
         items = self.items
-        bar: float = self.minscore
-        if len(items) == self.limit and bar < items[0][0]:
+        if len(items) == self.limit and self.minscore < items[0][0]:
             self.minscore = items[0][0]
         return out
 
