@@ -1,41 +1,263 @@
-"""The Textual app (a plain first screen; the full browser builds on it)."""
+"""The Textual app: the briefing browser, its search index worker and its screens.
+
+Start-up paints first: the search index (and Whoosh, which the search module imports) is
+opened in a thread worker after the first screen is up. Every search runs in a thread
+worker too; nothing slow runs on the UI thread.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.events import Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.worker import Worker, WorkerState
 
 from briefing_tui.library import Library, load_library
-from briefing_tui.text import one_line
+from briefing_tui.links import LinkGraph
+from briefing_tui.model import ItemRef
+from briefing_tui.screens.browser import BrowserScreen
+from briefing_tui.screens.empty import EmptyScreen
+from briefing_tui.screens.help import HelpGroups, HelpScreen
+from briefing_tui.screens.too_small import TooSmallScreen
+from briefing_tui.widgets.detail import DetailPane
+from briefing_tui.widgets.goto import GotoItemProvider
+from briefing_tui.widgets.lists import BriefList
+from briefing_tui.widgets.navigator import Navigator
+from briefing_tui.widgets.search_pane import SearchInput
+from briefing_tui.widgets.source import SourcePane
+
+if TYPE_CHECKING:  # briefing_tui.search imports Whoosh: only inside the index worker
+    from briefing_tui.search import Hit, ProgressCallback, SearchIndex, SearchResult
+
+    IndexFactory = Callable[[Library, ProgressCallback], SearchIndex]
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 16
+
+
+class IndexCancelled(Exception):
+    """Raised from the progress callback to stop an index build when the app exits."""
+
+
+class IndexProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+def ssh_session(env: dict[str, str] | None = None) -> bool:
+    env = dict(os.environ) if env is None else env
+    return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
+
+
+def default_index_factory(library: Library, progress: ProgressCallback) -> SearchIndex:
+    from briefing_tui import search  # imports Whoosh: here, in the worker thread, only
+    from briefing_tui.paths import cache_dir
+
+    return search.SearchIndex.open(library, cache_dir=cache_dir(), progress=progress)
 
 
 class BriefingApp(App[None]):
-    TITLE = "briefing-tui"
-    BINDINGS = [Binding("q", "quit", "Quit")]
+    """Browse a library of briefings. ``ssh_mode``: nothing blinks or animates."""
 
-    def __init__(self, library: Library) -> None:
+    CSS_PATH = "app.tcss"
+    TITLE = "briefing-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+    COMMANDS = App.COMMANDS | {GotoItemProvider}
+    COMMAND_PALETTE_DISPLAY = "Go to"
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        ssh_mode: bool = False,
+        index_factory: IndexFactory | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
+        self.graph = LinkGraph(library)
+        self.ssh_mode = ssh_mode
+        self.index_factory = index_factory or default_index_factory
+        self.index: SearchIndex | None = None
+        self.index_error: str | None = None
+        self.index_progress: tuple[int, int] | None = None
+        self._index_opened = asyncio.Event()
+        self._search_lock = threading.Lock()
+        self._exiting = threading.Event()
+        self._last_pct = -1
+        if ssh_mode:
+            self.animation_level = "none"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
+    # -- screens ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
         if self.library.briefings:
-            b = self.library.briefings[0]
-            yield Static(Text(one_line(f"{b.title} — {b.source.when.label()}")), id="title")
-            yield OptionList(
-                *[Text(one_line(f"{a.name} ({a.role or a.kind})")) for a in b.actors], id="actors"
+            self.push_screen(BrowserScreen(self.library, self.graph))
+            self.run_worker(
+                self._open_index, thread=True, group="index", name="index", exit_on_error=False
             )
         else:
-            yield Static("No briefings could be loaded.", id="title")
-        yield Footer()
+            self.push_screen(EmptyScreen(self.library))
+            self.index_error = "no briefings"
+            self._index_opened.set()
+        errors = len(self.library.errors)
+        if errors and self.library.briefings:
+            self.notify(
+                f"{errors} problem{'s' if errors != 1 else ''} in the library: some items or "
+                "files are not shown. Run `briefing-tui validate` for details.",
+                severity="warning",
+                markup=False,
+            )
+        self._check_size(self.size)
+
+    @property
+    def browser(self) -> BrowserScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowserScreen):
+                return screen
+        return None
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        if not size.width or not size.height:
+            return
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif not small and showing:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_groups()))
+
+    def help_groups(self) -> HelpGroups:
+        """The key map, by where each key applies, straight from the bindings."""
+
+        def bindings(*sources: list[BindingType]) -> list[Binding]:
+            return [b for src in sources for b in Binding.make_bindings(src)]
+
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Go to item (palette)")
+        return [
+            ("Everywhere", bindings(BrowserScreen.BINDINGS, self.BINDINGS, [palette])),
+            ("In lists", bindings(BriefList.BINDINGS, OptionList.BINDINGS)),
+            ("Navigator", bindings(Navigator.BINDINGS)),
+            ("Detail", bindings(DetailPane.BINDINGS)),
+            ("Source", bindings(SourcePane.BINDINGS)),
+            ("Search", bindings(SearchInput.BINDINGS)),
+        ]
+
+    def action_command_palette(self) -> None:
+        app: Any = self
+        if self.use_command_palette and not CommandPalette.is_open(app):
+            palette = CommandPalette(id="--command-palette")
+            self.push_screen(palette)
+            if self.ssh_mode:
+                palette.call_after_refresh(self._quiet_inputs, palette)
+
+    def _quiet_inputs(self, node: Any) -> None:
+        for widget in node.query(Input):
+            widget.cursor_blink = False
+
+    # -- index and search -------------------------------------------------------------------
+
+    def _progress(self, done: int, total: int) -> None:
+        """Called from the index worker thread."""
+        if self._exiting.is_set():
+            raise IndexCancelled
+        pct = 100 * done // total if total else 0
+        if pct != self._last_pct:
+            self._last_pct = pct
+            self.post_message(IndexProgress(done, total))
+
+    def _open_index(self) -> SearchIndex:
+        return self.index_factory(self.library, self._progress)
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.index_progress = (message.done, message.total)
+        self._tell_browser()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.name != "index":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.index = worker.result
+            self._index_opened.set()
+            self._tell_browser()
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            error = worker.error
+            self.index_error = f"{type(error).__name__}: {error}" if error else "cancelled"
+            self._index_opened.set()
+            self._tell_browser()
+
+    def _tell_browser(self) -> None:
+        browser = self.browser
+        if browser is not None and browser.is_mounted:
+            browser.index_state_changed()
+
+    async def wait_for_index(self) -> None:
+        """Wait until the index is open (or failed to open): for tests and snapshots."""
+        await self._index_opened.wait()
+
+    def search_sync(self, query: str, limit: int = 20) -> SearchResult:
+        """Search the index; called from worker threads (one search at a time)."""
+        index = self.index
+        if index is None:
+            raise RuntimeError("the search index is not open")
+        with self._search_lock:
+            return index.search(query, limit=limit)
+
+    def briefing_title(self, briefing_id: str) -> str:
+        b = self.library.briefing(briefing_id)
+        return b.title if b else briefing_id
+
+    def open_hit(self, hit: Hit) -> None:
+        browser = self.browser
+        if browser is not None:
+            browser.open_hit(hit)
+
+    def go_to_ref(self, briefing_id: str, item_id: str) -> None:
+        browser = self.browser
+        if browser is not None:
+            browser.go_to_item(ItemRef(briefing_id, item_id))
+
+    def on_unmount(self) -> None:
+        self._exiting.set()
+        index, self.index = self.index, None
+        if index is not None:
+            try:
+                with self._search_lock:
+                    index.close()
+            except Exception:  # closing must never stop the app from exiting
+                pass
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self._exiting.set()
+        super().exit(*args, **kwargs)
 
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
-    app = BriefingApp(load_library(paths))
+    ssh = bool(getattr(args, "ssh", False)) or ssh_session()
+    app = BriefingApp(load_library(paths), ssh_mode=ssh)
     app.run()
-    return 0
+    return app.return_code or 0

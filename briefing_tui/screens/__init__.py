@@ -1,0 +1,1 @@
+"""Screens of the briefing browser (UI only; the core never imports these)."""

@@ -1,0 +1,83 @@
+"""Help: the key map, generated from the bindings themselves (so it cannot go stale)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HelpGroups = Sequence[tuple[str, Sequence[Binding]]]
+
+
+def merge(bindings: Sequence[Binding]) -> list[tuple[list[str], Binding]]:
+    """Bindings of the same action as one row with several keys (the first description)."""
+    rows: dict[str, tuple[list[str], Binding]] = {}
+    for b in bindings:
+        if not b.description:
+            continue
+        for key in b.key.split(","):
+            keys, _ = rows.setdefault(b.action, ([], b))
+            if key.strip() not in keys:
+                keys.append(key.strip())
+    return list(rows.values())
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, by where it applies; Escape, ? or q closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close help", id="help.close"),
+        Binding("j,down", "scroll('down')", "Scroll down", show=False, id="help.down"),
+        Binding("k,up", "scroll('up')", "Scroll up", show=False, id="help.up"),
+        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: heavy $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, groups: HelpGroups) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def table(self) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="bold", min_width=14)
+        grid.add_column()
+        for title, bindings in self.groups:
+            rows = merge(bindings)
+            if not rows:
+                continue
+            grid.add_row(Text(title, style="bold underline"), Text(""))
+            for keys, binding in rows:
+                shown = " ".join(self.app.get_key_display(Binding(k, binding.action)) for k in keys)
+                grid.add_row(Text(shown), Text(binding.description))
+            grid.add_row(Text(""), Text(""))
+        return grid
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "Esc closes"
+            yield Static(self.table(), id="help-table")
+
+    def action_scroll(self, where: str) -> None:
+        body = self.query_one(VerticalScroll)
+        {
+            "down": body.scroll_down,
+            "up": body.scroll_up,
+            "home": body.scroll_home,
+            "end": body.scroll_end,
+        }[where](animate=False)

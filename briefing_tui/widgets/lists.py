@@ -1,0 +1,112 @@
+"""BriefList: the OptionList every pane is built on.
+
+It adds vi keys (j/k, g/G), does not wrap around at the ends, marks the highlighted
+option with a ``▶`` so the cursor stays visible without colour (NO_COLOR, 16-colour
+terminals), and repaints only the lines that changed when the cursor moves: moving the
+selection must stay within a small byte budget over SSH.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from textual import _widget_navigation
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widgets import OptionList
+
+MARKER = "▶"
+
+
+class BriefList(OptionList):
+    """An OptionList with vi keys, a colour-free cursor marker and minimal repaints."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g", "first", "Top", show=False, id="list.top"),
+        Binding("G", "last", "Bottom", show=False, id="list.bottom"),
+    ]
+
+    DEFAULT_CSS = """
+    BriefList {
+        height: 1fr;
+        max-height: 100%;
+        border: none;
+        padding: 0;
+        background: $surface;
+        & > .option-list--option-disabled {
+            color: $text-muted;
+            text-style: bold;
+        }
+        &:focus {
+            background-tint: $foreground 0%;
+        }
+    }
+    """
+
+    # Repainting is done line by line in watch_highlighted, not for the whole widget.
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    def _get_left_gutter_width(self) -> int:
+        return 1
+
+    def _refresh_option(self, index: int | None) -> None:
+        if index is None or not self.is_mounted:
+            return
+        try:
+            line = self._index_to_line[index]
+            height = self._heights[index]
+        except KeyError:
+            return
+        self.refresh_lines(line, height)
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:  # type: ignore[override]
+        self._refresh_option(old)
+        self._refresh_option(new)
+        if new is None or new >= len(self.options):
+            return
+        if not self.options[new].disabled:
+            self.scroll_to_highlight()
+            self.post_message(self.OptionHighlighted(self, self.options[new], new))
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]
+        except IndexError:
+            return strip
+        if index == self.highlighted and offset == 0:
+            style = self.get_visual_style(
+                "option-list--option", "option-list--option-highlighted"
+            ).rich_style
+            mark = Segment(MARKER, style)
+        else:
+            mark = Segment(" ", self.get_visual_style("option-list--option").rich_style)
+        # Merge neighbouring segments of one style: fewer escape sequences on the wire.
+        return Strip([mark, *strip], strip.cell_length + 1).simplify()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None:
+            self.action_first()
+            return
+        found = _widget_navigation.find_next_enabled_no_wrap(
+            self.options, anchor=self.highlighted, direction=1
+        )
+        if found is not None:
+            self.highlighted = found
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None:
+            self.action_last()
+            return
+        found = _widget_navigation.find_next_enabled_no_wrap(
+            self.options, anchor=self.highlighted, direction=-1
+        )
+        if found is not None:
+            self.highlighted = found
+
+    def highlight_first_enabled(self) -> None:
+        self.highlighted = _widget_navigation.find_first_enabled(self.options)

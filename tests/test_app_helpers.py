@@ -1,0 +1,120 @@
+"""Helpers shared by the UI tests (no tests here): libraries, waiting, screen text."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import time
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+
+from briefing_tui.app import BriefingApp
+from briefing_tui.library import Library, load_library
+from briefing_tui.screens.browser import BrowserScreen
+
+
+def aio(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test on its own event loop (no pytest-asyncio needed)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(fn(*args, **kwargs))
+
+    return run
+
+
+SEED_ID = "pk-us-security-talks-2025-11"
+
+# A second briefing over the same article: it names an actor of the seed briefing (the same
+# actor id is the same actor across the library) and links to one of its events.
+SECOND = """\
+format: 1
+id: second-briefing
+title: A second briefing on the same talks
+summary: Used by the UI tests.
+source:
+  file: ../seeds/pakistan-us-security-narcotics-immigration-talks.txt
+  title: The same article, read again
+  when: {precision: day, month: 2025-11, day: 8}
+actors:
+  - id: mohsin-naqvi
+    name: Mohsin Naqvi
+    kind: person
+    role: Interior Minister
+    evidence: ["Interior Minister Mohsin Naqvi"]
+  - id: natalie-baker
+    name: Natalie Baker
+    kind: person
+    evidence: ["Acting US Ambassador Natalie Baker"]
+commitments:
+  - id: scanning-at-airports
+    title: Install scanning machines at major airports
+    kind: plan
+    status: underway
+    by: [mohsin-naqvi]
+    when: {precision: month, month: 2025-11}
+    related: ["pk-us-security-talks-2025-11:naqvi-baker-meeting"]
+    evidence: ["state-of-the-art scanning machines were being installed"]
+"""
+
+
+def two_briefing_library(library_dir: Path) -> Library:
+    (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
+    library = load_library([library_dir])
+    assert not library.problems, [str(p) for p in library.problems]
+    assert len(library.briefings) == 2
+    return library
+
+
+def make_app(library: Library, **kwargs: object) -> BriefingApp:
+    kwargs.setdefault("ssh_mode", True)  # no cursor blink: stable screens
+    return BriefingApp(library, **kwargs)  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
+    """Wait for the index worker and for pending messages."""
+    app = pilot.app
+    assert isinstance(app, BriefingApp)
+    await asyncio.wait_for(app.wait_for_index(), timeout)
+    await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll ``condition`` between UI turns until true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("condition not reached in time")
+        await pilot.pause(0.01)
+
+
+def browser(app: BriefingApp) -> BrowserScreen:
+    screen = app.browser
+    assert screen is not None
+    return screen
+
+
+def screen_text(app: BriefingApp) -> str:
+    """The screen as plain text, as a terminal shows it."""
+    console = Console(
+        width=app.size.width,
+        height=app.size.height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text(styles=False)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*[c if c != " " else "space" for c in text])

@@ -1,0 +1,318 @@
+"""Pilot tests of the search pane's flow, n/N, recent queries and the Go-to palette."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from briefing_tui.library import Library
+from briefing_tui.model import ItemRef
+from briefing_tui.search import Hit, SearchIndex, SearchResult
+from briefing_tui.widgets.search_pane import hit_prompt
+from tests.test_app_helpers import (
+    SEED_ID,
+    aio,
+    browser,
+    make_app,
+    screen_text,
+    settle,
+    two_briefing_library,
+    type_text,
+    until,
+)
+
+WIDE = (160, 48)
+NARROW = (80, 24)
+
+
+def hit(kind: str = "actor", id: str = "x", title: str = "T", **kw: object) -> Hit:
+    fields: dict[str, object] = dict(
+        briefing=SEED_ID,
+        kind=kind,
+        id=id,
+        title=title,
+        month=None,
+        snippet="",
+        highlights=(),
+        score=1.0,
+    )
+    fields.update(kw)
+    return Hit(**fields)  # type: ignore[arg-type]
+
+
+def test_result_prompt_has_badge_title_briefing_month_and_highlighted_snippet() -> None:
+    h = hit(
+        "commitment",
+        "c",
+        "[b]Curb[/b] trafficking",
+        month="2025-11",
+        snippet="curbing drug [i]trafficking[/i]",
+        highlights=((0, 7), (13, 16)),
+    )
+    group = hit_prompt(h, "The [u]briefing[/u]")
+    head, facts, snip = group.renderables
+    assert head.plain.startswith("COMMIT ")  # type: ignore[union-attr]
+    assert "[b]Curb[/b] trafficking" in head.plain  # type: ignore[union-attr]
+    assert facts.plain == "Nov 2025 · The [u]briefing[/u]"  # type: ignore[union-attr]
+    assert snip.plain == "curbing drug [i]trafficking[/i]"  # type: ignore[union-attr]
+    styled = {(s.start, s.end) for s in snip.spans if "bold" in str(s.style)}  # type: ignore[union-attr]
+    assert styled == {(0, 7), (13, 16)}
+
+
+def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() -> None:
+    h = hit(snippet="a\x1b[31mb\tc", highlights=((5, 2), (0, 99), (-1, 1), (1, 2)))
+    _, _, snip = hit_prompt(h, "B").renderables
+    assert "\x1b" not in snip.plain  # type: ignore[union-attr]
+    assert len(snip.plain) == len(h.snippet)  # type: ignore[union-attr]
+    assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
+
+
+@aio
+async def test_typing_searches_and_enter_opens_the_hit_and_back_returns_to_results(
+    seed_library: Library,
+) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        pane = screen.search
+        await pilot.press("slash")
+        await pilot.pause()
+        assert screen.current_pane() == "search"
+        assert screen.main_pane == "search"  # search takes the main area at 80x24
+        await type_text(pilot, "Baker")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "Baker")
+        hits = pane.hits
+        assert len(hits) >= 2
+        text = screen_text(app)
+        assert "ACTOR" in text and "Natalie Baker" in text
+        assert "results" in text
+        assert pane.index == 0
+        await pilot.press("down", "down", "up")
+        assert pane.index == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        opened = hits[1]
+        if opened.kind == "sentence":
+            assert screen.current_pane() == "source"
+            assert screen.source.sentence == opened.sentence
+        else:
+            assert screen.detail.ref == opened.ref
+            assert screen.current_pane() == "detail"
+        assert screen.main_pane != "search"
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen.current_pane() == "search"
+        assert pane.query_text == "Baker"
+        assert pane.index == 1
+        assert "Natalie Baker" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.main_pane != "search"
+
+
+@aio
+async def test_a_sentence_hit_opens_the_source_at_that_sentence(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        pane = screen.search
+        await pilot.press("slash")
+        await type_text(pilot, "Oval Office")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "Oval Office")
+        index = next(i for i, h in enumerate(pane.hits) if h.kind == "sentence")
+        pane.results.highlighted = index
+        target = pane.hits[index]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.current_pane() == "source"
+        assert screen.source.sentence == target.sentence
+        await pilot.press("backspace")  # in the source pane Backspace goes back
+        await pilot.pause()
+        assert screen.current_pane() == "search"
+        assert pane.index == index
+
+
+@aio
+async def test_n_and_N_step_through_results_from_the_browser(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        pane = screen.search
+        assert screen.check_action("result", (1,)) is False  # no results: hidden
+        await pilot.press("slash")
+        await type_text(pilot, "narcotics")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "narcotics")
+        hits = pane.hits
+        assert len(hits) >= 3
+        await pilot.press("enter")  # opens result 0
+        await pilot.pause()
+        assert screen.current_pane() != "search"
+        await pilot.press("n")
+        await pilot.pause()
+        assert pane.index == 1
+        await pilot.press("n")
+        await pilot.pause()
+        assert pane.index == 2
+        await pilot.press("N")
+        await pilot.pause()
+        assert pane.index == 1
+        for i in (1,):
+            h = hits[i]
+            if h.kind == "sentence":
+                assert screen.source.sentence == h.sentence
+            else:
+                assert screen.detail.ref == h.ref
+        # Each step is a visit: Back walks back through the results opened.
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        h = hits[2]
+        if h.kind != "sentence":
+            assert screen.detail.ref == h.ref
+
+
+@aio
+async def test_recent_queries_show_when_empty_and_can_be_rerun(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        pane = screen.search
+        await pilot.press("slash")
+        await type_text(pilot, "Rubio")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "Rubio")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("slash")
+        pane.input.value = ""
+        await pilot.pause()
+        assert pane.recent == ["Rubio"]
+        text = screen_text(app)
+        assert "Recent queries" in text and "Rubio" in text
+        await pilot.press("enter")  # the highlighted recent query is searched again
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "Rubio")
+        assert pane.query_text == "Rubio"
+
+
+class GatedIndex:
+    """An index whose searches for 'slow' wait for a gate: to test stale results."""
+
+    def __init__(self, library: Library) -> None:
+        self.inner = SearchIndex.open(library)
+        self.gate = threading.Event()
+        self.started = threading.Event()
+
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        if query == "slow":
+            self.started.set()
+            self.gate.wait(10)
+            return SearchResult(query, (hit(title="STALE RESULT"),))
+        return self.inner.search(query, limit)
+
+    def close(self) -> None:
+        pass
+
+
+@aio
+async def test_a_stale_search_never_overwrites_a_newer_one(seed_library: Library) -> None:
+    gated: list[GatedIndex] = []
+
+    def factory(library: Library, progress: object) -> GatedIndex:
+        gated.append(GatedIndex(library))
+        return gated[0]
+
+    app = make_app(seed_library, index_factory=factory)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        await type_text(pilot, "slow")
+        await until(pilot, gated[0].started.is_set)
+        # The UI is not blocked while the slow search runs: typing goes on.
+        pane.input.value = "Naqvi"
+        # The lock serialises searches: release the slow one, then the newer runs.
+        gated[0].gate.set()
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "Naqvi")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pane.result is not None and pane.result.query == "Naqvi"
+        assert "STALE RESULT" not in screen_text(app)
+        assert all(h.title != "STALE RESULT" for h in pane.hits)
+
+
+@aio
+async def test_results_for_another_query_than_the_one_typed_are_dropped(
+    seed_library: Library,
+) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        await type_text(pilot, "Naqvi")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "Naqvi")
+        before = pane.hits
+        # A late answer to an older query (the reader typed on since) is ignored.
+        assert pane.show_result(SearchResult("Naq", (hit(title="LATE"),))) is False
+        assert pane.hits == before
+        await pilot.pause()
+        assert "LATE" not in screen_text(app)
+
+
+@aio
+async def test_go_to_item_in_the_command_palette(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: CommandPalette.is_open(app))
+        await type_text(pilot, "Marco Rubio")
+        palette = app.screen
+
+        def found() -> bool:
+            lst = palette.query_one("CommandList")
+            return any("Marco Rubio" in str(o.prompt) for o in lst.options)  # type: ignore[attr-defined]
+
+        await until(pilot, found)
+        lst = palette.query_one("CommandList")
+        index = next(
+            i
+            for i, o in enumerate(lst.options)  # type: ignore[attr-defined]
+            if "Go to" in str(o.prompt) and "Marco Rubio" in str(o.prompt)
+        )
+        lst.highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen)
+        await until(
+            pilot, lambda: screen.detail.ref is not None and screen.detail.ref.item != "pakistan"
+        )
+        item = app.library.item(screen.detail.ref)  # type: ignore[arg-type]
+        assert item is not None and "Rubio" in (item.title + str(item.evidence))
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen.detail.ref == ItemRef(SEED_ID, "pakistan")
+
+
+@aio
+async def test_search_results_name_the_briefing_across_a_library(library_dir: Path) -> None:
+    library = two_briefing_library(library_dir)
+    app = make_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        pane = screen.search
+        await pilot.press("slash")
+        await type_text(pilot, "scanning machines")
+        await until(pilot, lambda: pane.result is not None and bool(pane.hits))
+        other = next(i for i, h in enumerate(pane.hits) if h.briefing == "second-briefing")
+        pane.results.highlighted = other
+        await pilot.pause()
+        assert "A second briefing" in screen_text(app)  # cut with … to the pane's width
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.briefing.id == "second-briefing"

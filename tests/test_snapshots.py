@@ -1,0 +1,80 @@
+"""Snapshot tests (pytest-textual-snapshot) of the main views at 80x24 and 160x48.
+
+Stable by construction: the bundled briefing (fixed data), ssh_mode (no cursor blink,
+no animation), no clock, and every screenshot taken after the index worker is done.
+Update after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``
+and review the SVGs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from briefing_tui.app import BriefingApp
+from briefing_tui.library import Library
+from tests.test_app_helpers import make_app, two_briefing_library
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+
+
+def ready(*keys: str) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, BriefingApp)
+        await asyncio.wait_for(app.wait_for_index(), 10)
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_actor_selected(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready("j"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_commitment_selected(
+    snap_compare: Any, seed_library: Library, size: tuple[int, int]
+) -> None:
+    assert snap_compare(
+        make_app(seed_library), terminal_size=size, run_before=ready("2", "j", "j", "enter")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_context_by_month(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready("3", "G"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_source_pane(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready("2", "j", "s"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    assert snap_compare(
+        make_app(seed_library), terminal_size=size, run_before=ready("question_mark")
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_switcher(snap_compare: Any, library_dir: Path, size: tuple[int, int]) -> None:
+    library = two_briefing_library(library_dir)
+    assert snap_compare(make_app(library), terminal_size=size, run_before=ready("b"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_results(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    keys = ("slash", *"naqvi")
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready(*keys))
