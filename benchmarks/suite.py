@@ -819,7 +819,7 @@ def bench_keystroke(ctx: Context) -> None:
         )
     )
     ctx.log(f"  keystroke: p95 {fmt_ms(p95(typing))} (empty query {fmt_ms(p95(empty))})")
-    if ctx.rows[-1].met is False and queries:
+    if ctx.rows[-1].met is False and queries and not s.quick:
         _typing_profile(ctx, path, queries[0])
 
 
