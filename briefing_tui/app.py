@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import threading
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
 
-from briefing_tui.library import Library, load_library
+from briefing_tui.library import Library
 from briefing_tui.links import LinkGraph
 from briefing_tui.model import ItemRef
 from briefing_tui.screens.browser import BrowserScreen
@@ -49,6 +50,15 @@ MIN_HEIGHT = 16
 
 class IndexCancelled(Exception):
     """Raised from the progress callback to stop an index build when the app exits."""
+
+
+class LibraryLoaded(Message):
+    """Posted by the library worker: the whole library, when the screen showed part of it."""
+
+    def __init__(self, library: Library, graph: LinkGraph) -> None:
+        super().__init__()
+        self.library = library
+        self.graph = graph
 
 
 class IndexProgress(Message):
@@ -88,9 +98,14 @@ class BriefingApp(App[None]):
         *,
         ssh_mode: bool = False,
         index_factory: IndexFactory | None = None,
+        rest: Callable[[], Library] | None = None,
     ) -> None:
+        """``rest``: when ``library`` is only the start of the library (its first briefing,
+        to paint sooner), loads the whole of it; called in a thread after the first paint."""
         super().__init__()
         self.library = library
+        self.rest = rest
+        self._library_loaded = asyncio.Event()
         self.graph = LinkGraph(library)
         self.ssh_mode = ssh_mode
         self.index_factory = index_factory or default_index_factory
@@ -107,15 +122,56 @@ class BriefingApp(App[None]):
     # -- screens ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # After the first paint: the rest of the library (if the screen shows only its
+        # start), then the search index, in threads; and the collector back on (see run_app).
+        self.call_after_refresh(self._after_first_paint)
         if self.library.briefings:
             self.push_screen(BrowserScreen(self.library, self.graph))
-            self.run_worker(
-                self._open_index, thread=True, group="index", name="index", exit_on_error=False
-            )
         else:
             self.push_screen(EmptyScreen(self.library))
             self.index_error = "no briefings"
             self._index_opened.set()
+        if self.rest is None:
+            self._library_loaded.set()
+            self._tell_problems()
+        self._check_size(self.size)
+
+    def _after_first_paint(self) -> None:
+        gc_after_start_up()
+        if self.rest is not None:
+            self.run_worker(self._load_rest, thread=True, name="library", exit_on_error=False)
+        elif self.library.briefings:
+            self._start_index()
+
+    def _start_index(self) -> None:
+        self.run_worker(
+            self._open_index, thread=True, group="index", name="index", exit_on_error=False
+        )
+
+    def _load_rest(self) -> None:
+        from briefing_tui.libcache import gc_paused
+
+        assert self.rest is not None
+        with gc_paused(freeze=True):
+            library = self.rest()
+            graph = LinkGraph(library)
+        self.post_message(LibraryLoaded(library, graph))
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        self.rest = None
+        self.library, self.graph = message.library, message.graph
+        browser = self.browser
+        if browser is not None:
+            browser.library_loaded(message.library, message.graph)
+        self._library_loaded.set()
+        self._tell_problems()
+        self._start_index()
+
+    async def wait_for_library(self) -> None:
+        """Wait until the whole library is shown (at once, or after its start): for tests."""
+        await self._library_loaded.wait()
+
+    def _tell_problems(self) -> None:
         errors = len(self.library.errors)
         if errors and self.library.briefings:
             self.notify(
@@ -124,7 +180,6 @@ class BriefingApp(App[None]):
                 severity="warning",
                 markup=False,
             )
-        self._check_size(self.size)
 
     @property
     def browser(self) -> BrowserScreen | None:
@@ -198,6 +253,19 @@ class BriefingApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.name == "library" and event.state == WorkerState.ERROR:
+            # a bug (loading never raises for bad input): keep the part shown, say so
+            self.rest = None
+            self.index_error = "the library did not load"
+            self._index_opened.set()
+            self._library_loaded.set()
+            self._tell_browser()
+            self.notify(
+                f"The library did not load in full: {type(worker.error).__name__}",
+                severity="error",
+                markup=False,
+            )
+            return
         if worker.name != "index":
             return
         if event.state == WorkerState.SUCCESS:
@@ -256,8 +324,20 @@ class BriefingApp(App[None]):
         super().exit(*args, **kwargs)
 
 
+def gc_after_start_up() -> None:
+    """Start-up is over: what exists now lives as long as the app (the library, the widgets),
+    so it leaves the collector's generations (``gc.freeze``) and the collector goes back on.
+    Collections then only look at new objects: no pause on a keystroke to walk the library."""
+    gc.freeze()
+    gc.enable()
+
+
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
+    from briefing_tui.libcache import open_library
+
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
-    app = BriefingApp(load_library(paths), ssh_mode=ssh)
+    gc.disable()  # until the first paint: start-up allocates much and frees little
+    library, rest = open_library(paths)
+    app = BriefingApp(library, ssh_mode=ssh, rest=rest)
     app.run()
     return app.return_code or 0

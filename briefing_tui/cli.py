@@ -35,6 +35,9 @@ def _out(text: str) -> None:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # start-up allocates much and frees little: back on after the first paint
     from briefing_tui.app import run_app
 
     return run_app(_paths(args.paths), args)
@@ -175,7 +178,7 @@ class _ProgressBar:
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
-    from briefing_tui.library import load_library
+    from briefing_tui.libcache import load_library  # also refreshes the app's library snapshot
     from briefing_tui.search import SearchIndex
 
     library = load_library(_paths(args.paths))

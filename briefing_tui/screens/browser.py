@@ -215,6 +215,22 @@ class BrowserScreen(Screen[None]):
         self.navigator.show_briefing(briefing)
         self.source.show_source(briefing)
 
+    def library_loaded(self, library: Library, graph: LinkGraph) -> None:
+        """The whole library, after the screen showed only its first briefing (to paint
+        sooner): the same briefing stays, with its place in the library, its links to other
+        briefings, and the switcher."""
+        here = self._capture()
+        self.library, self.graph = library, graph
+        self.detail.library, self.detail.graph = library, graph
+        self.source.graph = graph
+        self.search.titles = {b.id: b.title for b in library.briefings}
+        self.detail.ref = None  # shown again: backlinks may come from any briefing
+        self._go(here)
+        n = len(library.briefings)
+        index = next((i for i, b in enumerate(library.briefings) if b is self.briefing), 0)
+        self.query_one(TitleBar).show(self.briefing, f"[{index + 1}/{n}]" if n > 1 else "")
+        self.refresh_bindings()
+
     def _show_item(self, item: Item | None) -> None:
         """Show ``item`` in the detail pane and its evidence in the source."""
         ref = ItemRef(self.briefing.id, item.id) if item is not None else None
