@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import os
 import threading
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
@@ -106,6 +108,7 @@ class BriefingApp(App[None]):
         self.library = library
         self.rest = rest
         self._library_loaded = asyncio.Event()
+        self._gc_frozen = False
         self.graph = LinkGraph(library)
         self.ssh_mode = ssh_mode
         self.index_factory = index_factory or default_index_factory
@@ -137,7 +140,7 @@ class BriefingApp(App[None]):
         self._check_size(self.size)
 
     def _after_first_paint(self) -> None:
-        gc_after_start_up()
+        self._gc_frozen = gc_after_start_up()
         if self.rest is not None:
             self.run_worker(self._load_rest, thread=True, name="library", exit_on_error=False)
         elif self.library.briefings:
@@ -152,7 +155,7 @@ class BriefingApp(App[None]):
         from briefing_tui.libcache import gc_paused
 
         assert self.rest is not None
-        with gc_paused(freeze=True):
+        with gc_paused(freeze=self._gc_frozen):
             library = self.rest()
             graph = LinkGraph(library)
         self.post_message(LibraryLoaded(library, graph))
@@ -281,7 +284,8 @@ class BriefingApp(App[None]):
     def _tell_browser(self) -> None:
         browser = self.browser
         if browser is not None and browser.is_mounted:
-            browser.index_state_changed()
+            with contextlib.suppress(NoMatches):  # the app is closing: its panes are gone
+                browser.index_state_changed()
 
     async def wait_for_index(self) -> None:
         """Wait until the index is open (or failed to open): for tests and snapshots."""
@@ -324,12 +328,20 @@ class BriefingApp(App[None]):
         super().exit(*args, **kwargs)
 
 
-def gc_after_start_up() -> None:
-    """Start-up is over: what exists now lives as long as the app (the library, the widgets),
-    so it leaves the collector's generations (``gc.freeze``) and the collector goes back on.
-    Collections then only look at new objects: no pause on a keystroke to walk the library."""
+def gc_after_start_up() -> bool:
+    """Start-up is over (the first paint): if :func:`run_app` paused the garbage collector
+    for it, what exists now lives as long as the app (the library, the widgets), so it leaves
+    the collector's generations (``gc.freeze``) and the collector goes back on. Collections
+    then look at new objects only: no pause on a keystroke to walk the library again.
+
+    True if it did (the library loaded later is frozen too); False when the collector was
+    on (the app run by a test or another program: its collector is left alone).
+    """
+    if gc.isenabled():
+        return False
     gc.freeze()
     gc.enable()
+    return True
 
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:

@@ -52,6 +52,7 @@ from briefing_tui.problems import Problem
 FORMAT = 1  # bump when the snapshot's layout changes
 RACY_NS = 2_000_000_000  # a file modified this recently may change again unseen (FAT: 2 s)
 SUBDIR = "libraries"
+MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
 
 # The modules whose code decides what a load produces: a change to any of them (a new
@@ -280,7 +281,22 @@ class LibraryCache:
         except Exception:  # a read-only or full disk: the next start loads in full again
             return False
         self._dirty = False
+        self._prune()
         return True
+
+    def _prune(self) -> None:
+        """Keep the :data:`MAX_SNAPSHOTS` most recently written snapshots."""
+        try:
+            found = []
+            for p in self.directory.glob("library-*.pickle"):
+                with contextlib.suppress(OSError):
+                    found.append((p.stat().st_mtime_ns, p))
+            found.sort(reverse=True)
+            for _, p in found[MAX_SNAPSHOTS:]:
+                if p != self.file:
+                    p.unlink()
+        except OSError:
+            pass
 
     # -- loading ----------------------------------------------------------------------------
 

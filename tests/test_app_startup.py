@@ -1,0 +1,133 @@
+"""Start-up: the first briefing painted before the rest of a large library is loaded."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+from pathlib import Path
+
+from briefing_tui.app import gc_after_start_up
+from briefing_tui.library import Library, assemble
+from briefing_tui.model import ItemRef
+from briefing_tui.widgets.titlebar import TitleBar
+from tests.test_app_helpers import (
+    SEED_ID,
+    aio,
+    browser,
+    make_app,
+    two_briefing_library,
+    until,
+)
+
+WIDE = (160, 48)
+
+
+def first_alone(library: Library) -> Library:
+    return assemble([library.results[0]])
+
+
+def title_text(app: object) -> str:
+    bar = browser(app).query_one(TitleBar)  # type: ignore[arg-type]
+    return " ".join(str(w.render()) for w in bar.children)
+
+
+@aio
+async def test_the_first_briefing_shows_then_the_whole_library_keeps_the_place(
+    library_dir: Path,
+) -> None:
+    whole = two_briefing_library(library_dir)
+    assert whole.briefings[0].id == SEED_ID
+    release = threading.Event()
+
+    def rest() -> Library:
+        assert release.wait(10)
+        return whole
+
+    app = make_app(first_alone(whole), rest=rest)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        screen = browser(app)
+        assert screen.briefing.id == SEED_ID
+        assert screen.check_action("switcher", ()) is False  # one briefing known so far
+        assert "[1/2]" not in title_text(app)
+        assert app.index is None and app.index_error is None  # the index waits for the rest
+        await pilot.press("j")  # the reader moves before the rest arrives
+        await pilot.pause()
+        moved = screen.navigator.highlighted_item
+        assert moved is not None and moved.id != whole.briefings[0].actors[0].id
+        release.set()
+        await asyncio.wait_for(app.wait_for_library(), 10)
+        await asyncio.wait_for(app.wait_for_index(), 10)
+        await pilot.pause()
+        assert app.library is whole and screen.library is whole
+        assert screen.navigator.highlighted_item == moved
+        assert screen.check_action("switcher", ()) is True
+        assert "[1/2]" in title_text(app)
+        assert app.index is not None
+        # a backlink from the other briefing now shows in the detail pane
+        screen.go_to_item(ItemRef(SEED_ID, "naqvi-baker-meeting"))
+        await pilot.pause()
+        prompts = [getattr(o.prompt, "plain", "") for o in screen.detail.options]
+        assert any("[in A second briefing on the same talks]" in p for p in prompts)
+
+
+@aio
+async def test_problems_are_told_once_the_whole_library_is_loaded(library_dir: Path) -> None:
+    (library_dir / "zz-broken.yaml").write_text("format: 1\nid: [unclosed\n", "utf-8")
+    whole = two_briefing_library_with_problems(library_dir)
+    release = threading.Event()
+
+    def rest() -> Library:
+        assert release.wait(10)
+        return whole
+
+    app = make_app(first_alone(whole), rest=rest)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert not app._notifications  # the first briefing's own view has no problems
+        release.set()
+        await asyncio.wait_for(app.wait_for_library(), 10)
+        await until(pilot, lambda: bool(app._notifications))
+        assert "problem" in next(iter(app._notifications)).message
+        await asyncio.wait_for(app.wait_for_index(), 10)
+
+
+def two_briefing_library_with_problems(library_dir: Path) -> Library:
+    from briefing_tui.library import load_library
+    from tests.test_app_helpers import SECOND
+
+    (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
+    library = load_library([library_dir])
+    assert library.errors and len(library.briefings) == 2
+    return library
+
+
+@aio
+async def test_a_failing_load_of_the_rest_keeps_the_first_briefing(library_dir: Path) -> None:
+    whole = two_briefing_library(library_dir)
+
+    def rest() -> Library:
+        raise RuntimeError("simulated bug")
+
+    app = make_app(first_alone(whole), rest=rest)
+    async with app.run_test(size=WIDE) as pilot:
+        await asyncio.wait_for(app.wait_for_library(), 10)
+        await until(pilot, lambda: bool(app._notifications))
+        assert "did not load in full" in next(iter(app._notifications)).message
+        assert browser(app).briefing.id == SEED_ID
+        assert app.index_error is not None
+
+
+def test_gc_after_start_up_freezes_only_what_run_app_paused() -> None:
+    assert gc.isenabled()
+    assert gc_after_start_up() is False  # a test's (or another program's) collector: untouched
+    before = gc.get_freeze_count()
+    gc.disable()
+    try:
+        assert gc_after_start_up() is True
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -1,0 +1,335 @@
+"""The parsed-library snapshot: hits, misses, invalidation, and never worse than a full load."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefing_tui import libcache
+from briefing_tui.libcache import LibraryCache, gc_paused, open_library
+from briefing_tui.library import Library, load_library
+from tests.conftest import MINIMAL
+
+OLD = time.time() - 3600  # file times well outside the racy window
+
+
+def age(*paths: Path) -> None:
+    """Set the files' times an hour back (a fresh write is 'racy' and never cached)."""
+    for p in paths:
+        os.utime(p, (OLD, OLD))
+
+
+def age_tree(root: Path) -> None:
+    for p in root.rglob("*"):
+        if p.is_file():
+            age(p)
+
+
+@pytest.fixture
+def lib(library_dir: Path) -> Path:
+    """The bundled library plus three small briefings, every file an hour old."""
+    for i in range(3):
+        (library_dir / f"extra-{i}.yaml").write_text(MINIMAL.format(id=f"extra-{i}"), "utf-8")
+    age_tree(library_dir.parent)
+    return library_dir
+
+
+@pytest.fixture
+def snapdir(tmp_path: Path) -> Path:
+    return tmp_path / "snapshots"
+
+
+def load(lib: Path, snapdir: Path) -> tuple[Library, LibraryCache]:
+    cache = LibraryCache([lib], snapdir)
+    return cache.load(), cache
+
+
+def same_as_fresh(library: Library, paths: list[Path]) -> None:
+    fresh = load_library(paths)
+    assert library == fresh
+    assert library.results == fresh.results
+    assert [r.ref_pos for r in library.results] == [r.ref_pos for r in fresh.results]
+    assert library.problems == fresh.problems
+
+
+def test_first_load_misses_and_writes_the_snapshot_then_every_file_hits(
+    lib: Path, snapdir: Path
+) -> None:
+    first, c1 = load(lib, snapdir)
+    assert (c1.hits, c1.misses) == (0, 4)
+    assert c1.file.is_file()
+    second, c2 = load(lib, snapdir)
+    assert (c2.hits, c2.misses) == (4, 0)
+    assert c2.snapshot_error is None
+    same_as_fresh(second, [lib])
+    assert first == second
+
+
+def test_the_snapshot_is_private_and_written_atomically(lib: Path, snapdir: Path) -> None:
+    _, cache = load(lib, snapdir)
+    mode = cache.file.stat().st_mode
+    assert mode & 0o077 == 0
+    assert snapdir.stat().st_mode & 0o077 == 0
+    assert [p.name for p in snapdir.iterdir()] == [cache.file.name]  # no temporary left
+
+
+def test_an_edited_briefing_is_loaded_again_alone(lib: Path, snapdir: Path) -> None:
+    load(lib, snapdir)
+    edited = lib / "extra-1.yaml"
+    edited.write_text(
+        MINIMAL.format(id="extra-1").replace("A small briefing", "An edited title"), "utf-8"
+    )
+    age(edited)  # even with an old time: the size and change time differ
+    library, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (3, 1)
+    briefing = library.briefing("extra-1")
+    assert briefing is not None and briefing.title == "An edited title"
+    same_as_fresh(library, [lib])
+
+
+def test_a_same_size_edit_with_the_old_time_is_still_seen(lib: Path, snapdir: Path) -> None:
+    load(lib, snapdir)
+    edited = lib / "extra-2.yaml"
+    text = edited.read_text("utf-8")
+    edited.write_text(text.replace("A small briefing", "A SMALL BRIEFING"), "utf-8")
+    age(edited)  # size and modification time as before: the change time still differs
+    library, cache = load(lib, snapdir)
+    assert cache.misses == 1
+    briefing = library.briefing("extra-2")
+    assert briefing is not None and briefing.title == "A SMALL BRIEFING"
+
+
+def test_an_edited_article_reloads_the_briefings_that_read_it(lib: Path, snapdir: Path) -> None:
+    load(lib, snapdir)
+    article = next((lib.parent / "seeds").glob("*.txt"))
+    article.write_text(article.read_text("utf-8") + "\nOne more sentence at the end.\n", "utf-8")
+    age(article)
+    library, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (0, 4)  # all four read this article
+    same_as_fresh(library, [lib])
+
+
+def test_added_and_removed_files(lib: Path, snapdir: Path) -> None:
+    load(lib, snapdir)
+    (lib / "extra-0.yaml").unlink()
+    added = lib / "zz-new.yaml"
+    added.write_text(MINIMAL.format(id="zz-new"), "utf-8")
+    age(added)
+    library, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (3, 1)
+    assert library.briefing("extra-0") is None and library.briefing("zz-new") is not None
+    same_as_fresh(library, [lib])
+    _, again = load(lib, snapdir)
+    assert (again.hits, again.misses) == (4, 0)
+
+
+def test_a_file_modified_just_now_is_not_trusted_until_it_is_older(
+    lib: Path, snapdir: Path
+) -> None:
+    fresh = lib / "extra-0.yaml"
+    fresh.write_text(MINIMAL.format(id="extra-0"), "utf-8")  # modified now: racy
+    load(lib, snapdir)
+    _, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (3, 1)
+    age(fresh)
+    load(lib, snapdir)
+    _, later = load(lib, snapdir)
+    assert (later.hits, later.misses) == (4, 0)
+
+
+def test_a_broken_file_is_never_cached_and_its_problems_stay(lib: Path, snapdir: Path) -> None:
+    broken = lib / "extra-1.yaml"
+    broken.write_text("format: 1\nid: [unclosed\n", "utf-8")
+    age(broken)
+    first, _ = load(lib, snapdir)
+    assert first.errors
+    second, cache = load(lib, snapdir)
+    assert cache.misses == 1 and cache.hits == 3
+    same_as_fresh(second, [lib])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: b"not a pickle at all" * 10,
+        lambda data: pickle.dumps({"something": "else"}),
+        lambda data: pickle.dumps(((libcache.FORMAT, "wrong", ()), {})),
+    ],
+    ids=["empty", "truncated", "garbage", "other-object", "wrong-header"],
+)
+def test_a_damaged_snapshot_means_a_full_load(
+    lib: Path, snapdir: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    _, c1 = load(lib, snapdir)
+    c1.file.write_bytes(damage(c1.file.read_bytes()))
+    library, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (0, 4)
+    assert cache.snapshot_error is not None
+    same_as_fresh(library, [lib])
+    _, repaired = load(lib, snapdir)  # the full load wrote a good snapshot again
+    assert repaired.hits == 4
+
+
+def test_a_damaged_entry_is_loaded_again(lib: Path, snapdir: Path) -> None:
+    _, c1 = load(lib, snapdir)
+    header, entries = pickle.loads(c1.file.read_bytes())
+    key = next(k for k in entries if k.endswith("extra-2.yaml"))
+    sig, source, _blob = entries[key]
+    entries[key] = (sig, source, b"\x80\x05garbage")
+    c1.file.write_bytes(pickle.dumps((header, entries)))
+    library, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (3, 1)
+    same_as_fresh(library, [lib])
+
+
+class _Evil:
+    def __reduce__(self) -> tuple[object, ...]:
+        return (os.system, ("touch pwned-by-snapshot",))
+
+
+def test_a_snapshot_naming_other_code_is_refused_unrun(
+    lib: Path, snapdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cache = LibraryCache([lib], snapdir)
+    snapdir.mkdir(mode=0o700)
+    cache.file.write_bytes(pickle.dumps(_Evil()))
+    cache.file.chmod(0o600)
+    library = cache.load()
+    assert not (tmp_path / "pwned-by-snapshot").exists()
+    assert cache.snapshot_error is not None and cache.misses == 4
+    same_as_fresh(library, [lib])
+
+
+@pytest.mark.parametrize("mode", [0o620, 0o602, 0o666])
+def test_a_snapshot_others_may_write_is_ignored(lib: Path, snapdir: Path, mode: int) -> None:
+    _, c1 = load(lib, snapdir)
+    c1.file.chmod(mode)
+    library, cache = load(lib, snapdir)
+    assert cache.hits == 0 and cache.misses == 4
+    assert "not safe" in (cache.snapshot_error or "")
+    same_as_fresh(library, [lib])
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_a_snapshot_owned_by_someone_else_is_ignored(lib: Path, snapdir: Path) -> None:
+    _, c1 = load(lib, snapdir)
+    os.chown(c1.file, 12345, -1)
+    _, cache = load(lib, snapdir)
+    assert cache.hits == 0 and "not safe" in (cache.snapshot_error or "")
+
+
+def test_a_symlinked_snapshot_is_not_followed(lib: Path, snapdir: Path, tmp_path: Path) -> None:
+    _, c1 = load(lib, snapdir)
+    elsewhere = tmp_path / "elsewhere.pickle"
+    c1.file.rename(elsewhere)
+    c1.file.symlink_to(elsewhere)
+    _, cache = load(lib, snapdir)
+    assert cache.hits == 0 and cache.snapshot_error is not None
+
+
+def test_another_version_or_format_does_not_use_the_snapshot(
+    lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(lib, snapdir)
+    monkeypatch.setattr(libcache, "__version__", "999.0")
+    _, cache = load(lib, snapdir)
+    assert cache.hits == 0
+    monkeypatch.setattr(libcache, "FORMAT", libcache.FORMAT + 1)
+    _, cache = load(lib, snapdir)
+    assert cache.hits == 0
+
+
+def test_results_name_files_from_the_working_directory_of_each_run(
+    lib: Path, snapdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warned = lib / "extra-1.yaml"
+    warned.write_text(MINIMAL.format(id="extra-1") + "unknown_field: 1\n", "utf-8")
+    age(warned)
+    for cwd in (lib, tmp_path, lib, tmp_path):
+        monkeypatch.chdir(cwd)
+        library, cache = load(lib, snapdir)
+        same_as_fresh(library, [lib])
+        assert str(warned.relative_to(cwd)) in {p.pos.path for p in library.problems}
+    assert cache.hits == 4  # each working directory keeps its own snapshot
+
+
+def test_an_unwritable_cache_directory_still_loads(lib: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be", "utf-8")
+    cache = LibraryCache([lib], blocker / "snapshots")
+    library = cache.load()
+    assert cache.save() is False
+    same_as_fresh(library, [lib])
+    assert not (blocker / "snapshots").exists()
+
+
+def test_the_default_directory_is_in_the_cache_dir(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFING_TUI_CACHE", str(tmp_path / "c"))
+    cache = LibraryCache([lib])
+    assert cache.file.parent == tmp_path / "c" / libcache.SUBDIR
+    libcache.load_library([lib])
+    assert cache.file.is_file()
+
+
+def test_only_a_few_snapshots_are_kept(lib: Path, snapdir: Path, tmp_path: Path) -> None:
+    for i in range(libcache.MAX_SNAPSHOTS + 3):
+        one = tmp_path / f"lib-{i}"
+        one.mkdir()
+        (one / "x.yaml").write_text("format: 1\n", "utf-8")
+        LibraryCache([one], snapdir).load()
+    assert len(list(snapdir.glob("library-*.pickle"))) == libcache.MAX_SNAPSHOTS
+
+
+# -- open_library: what the app paints first -------------------------------------------------
+
+
+def test_a_small_library_is_opened_whole(lib: Path, snapdir: Path) -> None:
+    library, rest = open_library([lib], snapdir)
+    assert rest is None
+    same_as_fresh(library, [lib])
+
+
+def test_a_large_library_paints_its_first_briefing_first(
+    lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(libcache, "PAINT_FIRST_FROM", 2)
+    broken = lib / "000-broken.yaml"  # first in library order, loads no briefing
+    broken.write_text("- just a list\n", "utf-8")
+    age(broken)
+    with gc_paused():  # open_library freezes what it loads for the app: not in tests
+        first, rest = open_library([lib], snapdir)
+        assert rest is not None
+        fresh = load_library([lib])
+        assert [b.id for b in first.briefings] == [fresh.briefings[0].id]
+        whole = rest()
+    same_as_fresh(whole, [lib])
+    assert whole.briefings[0] is first.briefings[0]  # loaded once
+    gc.unfreeze()
+
+
+def test_gc_paused_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError
+    assert gc.isenabled()
