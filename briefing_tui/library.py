@@ -7,6 +7,7 @@ briefing an actor appears in. A broken file never stops the others from loading.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,18 +21,18 @@ BRIEFING_SUFFIXES = (".yaml", ".yml")
 
 
 def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """The briefing files named by ``paths`` (files, or directories searched recursively)."""
-    files: list[Path] = []
+    """The briefing files named by ``paths`` (files, or directories searched recursively).
+
+    A directory is searched as ``Path.rglob`` would (symlinked directories are not entered,
+    unreadable ones are skipped), leaving out hidden files and directories; each directory's
+    files are sorted as paths sort. A file named twice (or reached through a symlink) is
+    kept once, where it comes first.
+    """
+    files: list[tuple[Path, Path | None]] = []  # (path, its resolved path if known)
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in BRIEFING_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = _search(path)
             if not found:
                 problems.append(
                     Problem(
@@ -42,7 +43,7 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 )
             files.extend(found)
         elif path.is_file():
-            files.append(path)
+            files.append((path, None))
         elif path.exists():  # a device, pipe or socket: never opened (it could block)
             problems.append(
                 Problem(
@@ -56,12 +57,51 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             )
     seen: set[Path] = set()
     unique = []
-    for f in files:
-        key = f.resolve()
+    for f, resolved in files:
+        key = resolved if resolved is not None else f.resolve()
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, problems
+
+
+def _search(root: Path) -> list[tuple[Path, Path | None]]:
+    """Briefing files under the directory ``root``, sorted, with their resolved paths.
+
+    Only a symlink needs resolving: every other file's resolved path is the root's, resolved
+    once, joined with the names walked (symlinked directories are never entered).
+    """
+    real_root = root.resolve()
+    found: list[tuple[Path, tuple[str, ...], bool]] = []  # (path, names below root, symlink)
+
+    def walk(folder: str, names: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except PermissionError:
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue  # hidden: never a briefing, never searched
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                walk(entry.path, (*names, name))
+            elif os.path.splitext(name)[1].lower() in BRIEFING_SUFFIXES:
+                try:
+                    is_file = entry.is_file()
+                    link = entry.is_symlink()
+                except OSError:
+                    continue
+                if is_file:
+                    found.append((root.joinpath(*names, name), (*names, name), link))
+
+    walk(str(root), ())
+    found.sort(key=lambda x: x[0])
+    return [(p, p.resolve() if link else real_root.joinpath(*names)) for p, names, link in found]
 
 
 @dataclass(frozen=True, slots=True)

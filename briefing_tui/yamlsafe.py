@@ -12,9 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from briefing_tui.model import Pos
 from briefing_tui.problems import Problem
@@ -23,10 +21,24 @@ from briefing_tui.text import describe_char, excerpt
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 32
 
-try:  # libyaml's parser when available: fast on large files, same events
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported when a file is first parsed (not on import): a library loaded from its
+# snapshot (briefing_tui.libcache) parses nothing, and the app starts sooner without it.
+
+
+def _loader_class() -> Any:
+    """libyaml's parser when available: fast on large files, same events."""
+    try:
+        from yaml import CSafeLoader
+
+        return CSafeLoader
+    except ImportError:  # pragma: no cover - depends on the build of PyYAML
+        from yaml import SafeLoader
+
+        return SafeLoader
+
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -223,6 +235,8 @@ def parse(path: str, text: str) -> YNode | Problem:
 
     Never raises for bad input and never constructs anything from the text.
     """
+    import yaml
+
     text = normalise(text)
     if len(text) > MAX_BYTES:
         return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
@@ -230,7 +244,7 @@ def parse(path: str, text: str) -> YNode | Problem:
     if refused is not None:
         return refused
     try:
-        return _build(path, text, _Loader)
+        return _build(path, text, _loader_class())
     except YamlError as exc:
         return exc.problem
     except yaml.MarkedYAMLError as exc:
@@ -545,8 +559,10 @@ def _colon_without_space(line: str) -> int | None:
 def _runaway_quote(text: str, lines: list[str], error_line: int) -> Any:
     """The start mark of a quoted value that ends on ``error_line`` after swallowing lines
     that look like keys or list entries, i.e. one whose closing quote was forgotten."""
+    import yaml
+
     try:
-        for token in yaml.scan(text, Loader=_Loader):
+        for token in yaml.scan(text, Loader=_loader_class()):
             start, end = token.start_mark, token.end_mark
             if start.line > error_line:
                 break
@@ -576,6 +592,9 @@ def _previous_content_line(lines: list[str], row: int) -> tuple[int, str] | None
 
 
 def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
+    import yaml.constructor
+    import yaml.resolver
+
     loader = loader_class(text)
     resolver = yaml.resolver.Resolver()
     constructor = yaml.constructor.SafeConstructor()
@@ -646,7 +665,7 @@ def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
             node: YNode | None = None
             raw: str | None = None
             if isinstance(event, yaml.ScalarEvent):
-                node = _scalar(event, pos, resolver, constructor)
+                node = _scalar(event, pos, resolver, constructor, yaml.ScalarNode)
                 raw = event.value
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if len(stack) >= MAX_DEPTH:
@@ -713,14 +732,15 @@ def _scalar(
     pos: Pos,
     resolver: yaml.resolver.Resolver,
     constructor: yaml.constructor.SafeConstructor,
+    scalar_node: type[yaml.ScalarNode],
 ) -> YScalar:
     quoted = event.style is not None and event.style in ("'", '"', "|", ">")
     tag = event.tag
     if tag is None or tag == "!":
-        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        tag = resolver.resolve(scalar_node, event.value, event.implicit)  # type: ignore[no-untyped-call]
     value: str | int | float | bool | None = event.value
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
-        node = yaml.ScalarNode(tag, event.value)
+        node = scalar_node(tag, event.value)
         try:
             value = constructor.construct_object(node)
         except Exception:  # '!!bool maybe', '!!int ""' ...: keep the text; the loader says why

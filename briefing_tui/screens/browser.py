@@ -122,12 +122,12 @@ class BrowserScreen(Screen[None]):
         yield TitleBar(id="titlebar")
         yield Static(id="tabs")
         with Horizontal(id="body"):
-            yield Navigator(id="navigator", classes="pane")
+            yield Navigator(id="navigator", classes="pane -shown")  # as on_mount shows it
             yield DetailPane(self.library, self.graph, id="detail", classes="pane")
             yield SourcePane(self.graph, id="source", classes="pane")
             titles = {b.id: b.title for b in self.library.briefings}
             yield SearchPane(titles, id="search", classes="pane")
-        yield Footer()
+        # The footer (a widget per key) comes right after the first paint: see on_mount.
 
     @property
     def navigator(self) -> Navigator:
@@ -146,6 +146,7 @@ class BrowserScreen(Screen[None]):
         return self.query_one("#search", SearchPane)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_footer)
         if self.briefing_app.ssh_mode:
             self.search.input.cursor_blink = False
         self._show_main(self.main_pane)
@@ -153,6 +154,12 @@ class BrowserScreen(Screen[None]):
         assert current is not None
         self._go(current)
         self.index_state_changed()
+
+    async def _mount_footer(self) -> None:
+        """The footer, after the first paint (it is a widget per key: a fifth of the time the
+        first screen takes); it shows the keys of the moment."""
+        await self.mount(Footer())
+        self.refresh_bindings()
 
     @property
     def wide(self) -> bool:

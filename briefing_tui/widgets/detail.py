@@ -20,6 +20,7 @@ from briefing_tui.links import LinkGraph
 from briefing_tui.model import Actor, Briefing, Commitment, ContextEvent, Item, ItemRef, Note
 from briefing_tui.text import one_line
 from briefing_tui.widgets.lists import BriefList
+from briefing_tui.widgets.memo import Memo
 
 KIND_LABELS = {"actor": "Actor", "commitment": "Commitment", "event": "Event", "note": "Note"}
 LABEL_WIDTH = 11
@@ -38,12 +39,12 @@ class _Add(Protocol):
     def __call__(self, prompt: RenderableType, target: Target | None = None) -> None: ...
 
 
-def field_row(label: str, value: str) -> Table:
+def field_row(label: str, value: str) -> Memo:
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=LABEL_WIDTH, style="dim", no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_row(Text(label), Text(value))
-    return grid
+    return Memo(grid)
 
 
 def item_fields(item: Item, library: Library) -> list[tuple[str, str]]:

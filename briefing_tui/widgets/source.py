@@ -19,6 +19,7 @@ from briefing_tui.links import LinkGraph
 from briefing_tui.model import Briefing, Sentence
 from briefing_tui.text import one_line
 from briefing_tui.widgets.lists import BriefList
+from briefing_tui.widgets.memo import Memo
 
 EVIDENCE_MARK = "┃"
 
@@ -38,7 +39,7 @@ class SourcePane(BriefList):
         self.briefing: Briefing | None = None
         self.evidence: frozenset[int] = frozenset()
 
-    def _prompt(self, s: Sentence, marked: bool) -> Table:
+    def _prompt(self, s: Sentence, marked: bool) -> Memo:
         assert self.briefing is not None
         count = self.graph.cite_count(self.briefing.id, s.number)
         grid = Table.grid(padding=(0, 0), expand=True)
@@ -53,7 +54,7 @@ class SourcePane(BriefList):
             Text(" " + EVIDENCE_MARK if marked else "  ", style="bold"),
             body,
         )
-        return grid
+        return Memo(grid)
 
     def show_source(self, briefing: Briefing) -> None:
         self.briefing = briefing

@@ -1,0 +1,52 @@
+"""Memo: a renderable that renders what it wraps once per width.
+
+An OptionList renders an option's prompt to measure its height, again to draw it (once per
+style: normal, highlighted, ...) and all over again whenever a layout pass runs, even at an
+unchanged width. For prompts built from ``rich.table.Table`` (the source's numbered sentences,
+the detail pane's field rows) that is most of the time the first screen takes to draw. The
+prompt is immutable, so its lines at a given width never change: keep them.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+
+
+class Memo:
+    """Renders ``renderable`` as it would, remembering the segments for each set of options
+    that can change them (width, height, wrapping, justification)."""
+
+    __slots__ = ("_measures", "_segments", "renderable")
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._segments: dict[tuple[object, ...], list[Segment]] = {}
+        self._measures: dict[int, Measurement] = {}
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (
+            options.min_width,
+            options.max_width,
+            options.height,
+            options.justify,
+            options.overflow,
+            options.no_wrap,
+            options.highlight,
+            options.markup,
+            options.is_terminal,
+            options.legacy_windows,
+            options.ascii_only,
+        )
+        segments = self._segments.get(key)
+        if segments is None:
+            segments = self._segments[key] = list(console.render(self.renderable, options))
+        yield from segments
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        measured = self._measures.get(options.max_width)
+        if measured is None:
+            measured = Measurement.get(console, options, self.renderable)
+            self._measures[options.max_width] = measured
+        return measured
