@@ -36,8 +36,13 @@ def _out(text: str) -> None:
 
 def cmd_open(args: argparse.Namespace) -> int:
     import gc
+    import os
 
     gc.disable()  # start-up allocates much and frees little: back on after the first paint
+    # Textual draws at most 60 frames a second: an answer (search results) that arrives just
+    # after a key's echo waits up to 17 ms for its frame. Frames are only drawn when something
+    # changed, so a higher cap costs nothing idle. Read when Textual is imported.
+    os.environ.setdefault("TEXTUAL_FPS", "120")
     from briefing_tui.app import run_app
 
     return run_app(_paths(args.paths), args)

@@ -471,7 +471,7 @@ class BrowserScreen(Screen[None]):
             self.current_pane(),
             self.history.can_back,
             self.history.can_forward,
-            bool(self.search.hits),
+            bool(self.search.hits) and self.current_pane() != "search",  # as check_action
             self.navigator.highlighted_item is not None,
             self.detail.target is not None,
         )

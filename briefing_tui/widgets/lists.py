@@ -8,11 +8,12 @@ selection must stay within a small byte budget over SSH.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.segment import Segment
 from textual import _widget_navigation
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widgets import OptionList
@@ -49,6 +50,28 @@ class BriefList(OptionList):
 
     # Repainting is done line by line in watch_highlighted, not for the whole widget.
     highlighted: reactive[int | None] = reactive(None, repaint=False)
+
+    _sizing = False
+
+    def _update_lines(self) -> None:
+        # New options change the list's virtual size, which asks for a layout of the whole
+        # screen. A list without a scrollbar whose size does not follow its content (search
+        # results: new ones on every key) only needs repainting.
+        if self.styles.scrollbar_size_vertical or self.styles.auto_dimensions:
+            super()._update_lines()
+            return
+        self._sizing = True
+        try:
+            super()._update_lines()
+        finally:
+            self._sizing = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._sizing:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _get_left_gutter_width(self) -> int:
         return 1

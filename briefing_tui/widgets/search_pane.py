@@ -7,14 +7,16 @@ Results for a query other than the one now typed are ignored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
@@ -86,6 +88,25 @@ class SearchInput(Input):
         Binding("enter", "screen.open_result", "Open result", id="search.open"),
     ]
 
+    _typing = False
+
+    def _watch_value(self, value: str) -> None:
+        self._typing = True
+        try:
+            super()._watch_value(value)
+        finally:
+            self._typing = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        # Each key changes the text's width (the Input's virtual size), which asks for a
+        # layout of the whole screen. This box's size never depends on its text (no auto
+        # width or height): a repaint of the box is all a key needs.
+        if self._typing and layout and not self.styles.auto_dimensions:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
 
 class SearchPane(Vertical):
     """Search, always on screen at 100 columns and more; the main area at 80x24."""
@@ -146,8 +167,14 @@ class SearchPane(Vertical):
     def set_status(self, message: str) -> None:
         if message == self.status and self.is_mounted:
             return  # unchanged: no repaint
-        self.status = message
-        self.query_one("#search-status", Static).update(Text(one_line(message)))
+        before, self.status = self.status, message
+        status = self.query_one("#search-status", Static)
+        text = Text(one_line(message))
+        # The line's height follows its text (one line, or two): when the old and the new
+        # text both fit on one line, the screen needs no new layout, only this line redrawn.
+        width = status.content_region.width
+        one = 0 < text.cell_len <= width and 0 < cell_len(one_line(before)) <= width
+        status.update(text, layout=not (one and status.size.height == 1))
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:

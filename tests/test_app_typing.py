@@ -1,0 +1,98 @@
+"""Typing in the search box costs a repaint of the box, not a layout of the whole screen."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from textual.screen import Screen
+
+from briefing_tui.library import Library
+from tests.test_app_helpers import aio, browser, make_app, screen_text, settle, type_text, until
+
+
+@contextmanager
+def layouts_counted() -> Iterator[list[int]]:
+    """Count layouts of a screen (``Screen._refresh_layout``) while the block runs."""
+    count = [0]
+    original = Screen._refresh_layout
+
+    def counting(self: Screen[object], *args: object, **kwargs: object) -> None:
+        count[0] += 1
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    Screen._refresh_layout = counting  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        Screen._refresh_layout = original  # type: ignore[method-assign]
+
+
+@aio
+async def test_typing_asks_for_no_layout_of_the_screen(seed_library: Library) -> None:
+    release = threading.Event()
+
+    def waiting_index(library: Library, progress: object) -> object:
+        release.wait(10)
+        from briefing_tui.search import SearchIndex
+
+        return SearchIndex.open(library)
+
+    app = make_app(seed_library, index_factory=waiting_index)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", "p")  # the status line says the index is opening
+        await pilot.pause()
+        with layouts_counted() as layouts:
+            await type_text(pilot, "akistan and")
+            await pilot.pause()
+        assert layouts[0] == 0
+        assert browser(app).search.query_text == "pakistan and"
+        release.set()
+        await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+@aio
+async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(
+    seed_library: Library, size: tuple[int, int]
+) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        query = "united states immigration and narcotics cooperation " * 2 + "zq"
+        await type_text(pilot, query)
+        box = browser(app).search.input
+        await until(pilot, lambda: box.scroll_offset.x > 0)
+        assert len(query) > box.content_region.width
+        assert "cooperation zq" in screen_text(app)  # the end of the query, where the cursor is
+        await pilot.press("home")
+        await until(pilot, lambda: box.scroll_offset.x == 0)
+        assert "united states" in screen_text(app)
+
+
+@aio
+async def test_new_results_are_repainted_without_a_layout_of_the_screen(
+    seed_library: Library,
+) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        await type_text(pilot, "pakistan")
+        await until(pilot, lambda: bool(pane.hits) and pane.result is not None)
+        first = pane.result
+        with layouts_counted() as layouts:
+            await type_text(pilot, " sec")
+            await until(pilot, lambda: pane.result is not first and pane.query_text.endswith("sec"))
+            await until(
+                pilot, lambda: pane.result is not None and pane.result.query == "pakistan sec"
+            )
+            await pilot.pause()
+        assert pane.result is not None and pane.result.hits != first.hits  # new results shown
+        assert layouts[0] == 0
+        shown = screen_text(app)
+        assert pane.result.hits[0].title.split()[0] in shown
