@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -58,8 +61,18 @@ class IndexProgress(Message):
         self.total = total
 
 
+SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
+NOTIFICATION_HOLD = 24 * 3600.0  # ssh_mode: a notification stays until the next key
+
+
 def ssh_session(env: dict[str, str] | None = None) -> bool:
+    """Whether to run in ssh_mode: the BRIEFING_TUI_SSH setting, else an SSH session."""
     env = dict(os.environ) if env is None else env
+    setting = env.get(SSH_SETTING, "").strip().lower()
+    if setting in ("1", "yes", "on", "true"):
+        return True
+    if setting in ("0", "no", "off", "false"):
+        return False
     return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
 
 
@@ -71,13 +84,20 @@ def default_index_factory(library: Library, progress: ProgressCallback) -> Searc
 
 
 class BriefingApp(App[None]):
-    """Browse a library of briefings. ``ssh_mode``: nothing blinks or animates."""
+    """Browse a library of briefings.
+
+    ``ssh_mode``: nothing blinks or animates (no cursor blink in any input, no smooth
+    scrolling, no animated indicator) and notifications stay until the next key instead of
+    timing out, so nothing at all is sent to the terminal while the user is idle.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "briefing-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        # ctrl+c quits everywhere (Textual's default only says how to quit).
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
     ]
     COMMANDS = App.COMMANDS | {GotoItemProvider}
     COMMAND_PALETTE_DISPLAY = "Go to"
@@ -101,8 +121,65 @@ class BriefingApp(App[None]):
         self._search_lock = threading.Lock()
         self._exiting = threading.Event()
         self._last_pct = -1
+        self._exit_loop: asyncio.AbstractEventLoop | None = None
+        self._pending_exit: int | None = None
         if ssh_mode:
             self.animation_level = "none"
+
+    # -- leaving on a signal or a hang-up ---------------------------------------------------
+
+    def on_load(self) -> None:
+        self._exit_loop = asyncio.get_running_loop()
+        if self._pending_exit is not None:
+            self.exit(return_code=self._pending_exit)
+
+    def request_exit(self, return_code: int, terminal_gone: bool = False) -> None:
+        """Exit through Textual's normal shutdown, which restores the terminal's modes.
+
+        Safe to call from a signal handler or another thread (briefing_tui.shutdown).
+        ``terminal_gone``: the terminal hung up, so nothing more is written to it.
+        """
+        self._exiting.set()
+        if terminal_gone:
+            driver: Any = self._driver
+            if driver is not None:
+                driver.write = lambda data: None  # a dead terminal must not block the exit
+        loop = self._exit_loop
+        if loop is None:
+            self._pending_exit = return_code
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone
+            loop.call_soon_threadsafe(partial(self.exit, return_code=return_code))
+
+    # -- ssh_mode: nothing moves while the user is idle -------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget: Any = event.widget
+        if self.ssh_mode and getattr(widget, "cursor_blink", False):
+            widget.cursor_blink = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        if self.ssh_mode and timeout is None:
+            timeout = NOTIFICATION_HOLD  # no timed redraw: cleared by the next key
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            self.ssh_mode
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and len(self._notifications)
+        ):
+            self.clear_notifications()
+        await super().on_event(event)
 
     # -- screens ----------------------------------------------------------------------------
 
@@ -259,5 +336,15 @@ class BriefingApp(App[None]):
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
     app = BriefingApp(load_library(paths), ssh_mode=ssh)
-    app.run()
+    if os.name != "posix":
+        app.run()
+        return app.return_code or 0
+    from briefing_tui.shutdown import ExitGuard
+
+    # SIGTERM, SIGHUP, SIGINT and a hung-up terminal end the app through its normal shutdown
+    # (terminal modes restored, index closed), and the process within a second.
+    with ExitGuard(app.request_exit) as guard:
+        app.run()
+    if guard.exit_code is not None:
+        return guard.exit_code
     return app.return_code or 0

@@ -1,8 +1,13 @@
-"""Drive a real terminal: the installed briefing-tui inside tmux, locally or over SSH."""
+"""Drive a real terminal: the installed briefing-tui inside tmux, locally or over SSH.
+
+Everything waits by polling with a deadline (never a fixed sleep as synchronisation).
+"""
 
 from __future__ import annotations
 
 import os
+import pwd
+import re
 import shlex
 import shutil
 import socket
@@ -95,6 +100,30 @@ class Tmux:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session).stdout
 
+    def styled_screen(self) -> str:
+        """The screen with its SGR escape sequences (colours, bold, reverse)."""
+        return self.tmux("capture-pane", "-p", "-e", "-t", self.session).stdout
+
+    def flags(self) -> dict[str, str]:
+        """tmux's view of the terminal modes the program left set (see MODE_FLAGS)."""
+        fmt = "\t".join(f"#{{{name}}}" for name in MODE_FLAGS)
+        out = self.tmux("display-message", "-p", "-t", self.session, fmt).stdout
+        return dict(zip(MODE_FLAGS, out.rstrip("\n").split("\t"), strict=True))
+
+    def pipe_output(self, log: Path) -> None:
+        """Append every byte the pane's program writes to ``log`` (tmux pipe-pane)."""
+        self.tmux("pipe-pane", "-O", "-t", self.session, f"cat >> {shlex.quote(str(log))}")
+
+    def buffer(self) -> str:
+        """The newest tmux paste buffer (where OSC 52 lands with set-clipboard on), or ''."""
+        out = self.tmux("show-buffer", check=False)
+        return out.stdout if out.returncode == 0 else ""
+
+    def dead_status(self) -> str:
+        return self.tmux(
+            "display-message", "-p", "-t", self.session, "#{pane_dead_status}", check=False
+        ).stdout.strip()
+
     def send(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
 
@@ -111,7 +140,12 @@ class Tmux:
     def pane_pid(self) -> int:
         return int(self.tmux("display-message", "-p", "-t", self.session, "#{pane_pid}").stdout)
 
-    def wait_for(self, predicate: Callable[[str], bool] | str, timeout: float = 15.0) -> str:
+    def wait_for(
+        self,
+        predicate: Callable[[str], object] | str,
+        timeout: float = 15.0,
+        what: str = "",
+    ) -> str:
         """Poll the screen until ``predicate`` holds (or the text appears); fail with the screen."""
         test = (lambda s: predicate in s) if isinstance(predicate, str) else predicate
         deadline = time.monotonic() + timeout
@@ -120,8 +154,21 @@ class Tmux:
             screen = self.screen()
             if test(screen):
                 return screen
-            time.sleep(0.05)
-        raise AssertionError(f"timed out waiting for {predicate!r}; the screen was:\n{screen}")
+            time.sleep(0.03)
+        label = what or repr(predicate)
+        raise AssertionError(f"timed out waiting for {label}; the screen was:\n{screen}")
+
+    def press(
+        self,
+        key: str,
+        until: Callable[[str], object] | str,
+        timeout: float = 15.0,
+        what: str = "",
+    ) -> str:
+        """Send one key, then wait for its effect (the next key must not race this one:
+        an Escape followed too soon by a letter reads as alt+letter)."""
+        self.send(key)
+        return self.wait_for(until, timeout, what or f"{until!r} after {key}")
 
     def wait_dead(self, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
@@ -133,6 +180,165 @@ class Tmux:
 
     def kill(self) -> None:
         self.tmux("kill-server", check=False)
+
+
+MODE_FLAGS = (
+    "alternate_on",  # the alternate screen
+    "mouse_any_flag",  # any mouse reporting
+    "mouse_all_flag",
+    "mouse_button_flag",
+    "mouse_standard_flag",
+    "mouse_sgr_flag",
+    "mouse_utf8_flag",
+    "keypad_flag",
+    "keypad_cursor_flag",
+    "wrap_flag",
+    "insert_flag",
+    "origin_flag",
+)
+RESTORED = {name: "0" for name in MODE_FLAGS} | {"wrap_flag": "1"}
+
+# Modes a program turns on with one sequence and off with another, checked in the bytes it
+# wrote: the last of the two must be the one that turns the mode off. Kitty's keyboard
+# protocol (push CSI > flags u, pop CSI < u) is here because tmux ignores it.
+MODE_SEQUENCES = {
+    "alternate screen": (re.compile(rb"\x1b\[\?1049h"), re.compile(rb"\x1b\[\?1049l")),
+    "kitty keyboard": (re.compile(rb"\x1b\[>\d*u"), re.compile(rb"\x1b\[<\d*u")),
+    "mouse reporting": (
+        re.compile(rb"\x1b\[\?100[0236]h"),
+        re.compile(rb"\x1b\[\?100[0236]l"),
+    ),
+    "SGR mouse": (re.compile(rb"\x1b\[\?1006h"), re.compile(rb"\x1b\[\?1006l")),
+    "bracketed paste": (re.compile(rb"\x1b\[\?2004h"), re.compile(rb"\x1b\[\?2004l")),
+    "focus events": (re.compile(rb"\x1b\[\?1004h"), re.compile(rb"\x1b\[\?1004l")),
+    "hidden cursor": (re.compile(rb"\x1b\[\?25l"), re.compile(rb"\x1b\[\?25h")),
+    "no line wrap": (re.compile(rb"\x1b\[\?7l"), re.compile(rb"\x1b\[\?7h")),
+}
+
+
+def modes_left_on(output: bytes) -> list[str]:
+    """The modes ``output`` turned on and did not turn off again (after the last 'on')."""
+    left = []
+    for name, (on, off) in MODE_SEQUENCES.items():
+        ons = [m.end() for m in on.finditer(output)]
+        offs = [m.end() for m in off.finditer(output)]
+        if ons and (not offs or max(offs) < max(ons)):
+            left.append(name)
+    return left
+
+
+# -- reading the screen ---------------------------------------------------------------------
+
+TOP_LEFT, TOP_RIGHT, BOTTOM_LEFT = "╭┏┌", "╮┓┐", "╰┗└"
+
+
+@dataclass
+class Pane:
+    """A bordered pane found on the screen by its title."""
+
+    title: str
+    focused: bool  # a heavy border marks the focused pane
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def cursor(self) -> str | None:
+        """The line the pane's cursor (▶) is on, without the marker."""
+        for line in self.lines:
+            if line.startswith("▶"):
+                return line[1:].strip()
+        return None
+
+
+def panes(screen: str) -> dict[str, Pane]:
+    """Every bordered pane on the screen, by the first word of its title."""
+    rows = screen.splitlines()
+    found: dict[str, Pane] = {}
+    title_re = re.compile(r"([╭┏┌])[─━] ([^─━]+?) [─━]")
+    for i, row in enumerate(rows):
+        for m in title_re.finditer(row):
+            left = m.start(1)
+            right = next((j for j in range(m.end(), len(row)) if row[j] in TOP_RIGHT), len(row))
+            lines = []
+            for below in rows[i + 1 :]:
+                if left < len(below) and below[left] in BOTTOM_LEFT:
+                    break
+                lines.append(below[left + 1 : right].rstrip())
+            title = m.group(2).strip()
+            found[title.split()[0]] = Pane(title, m.group(1) == "┏", lines)
+    return found
+
+
+def pane(screen: str, name: str) -> Pane | None:
+    return panes(screen).get(name)
+
+
+def focused_pane(screen: str) -> str | None:
+    return next((name for name, p in panes(screen).items() if p.focused), None)
+
+
+# -- processes ------------------------------------------------------------------------------
+
+
+def process_alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_gone(pid: int, timeout: float) -> float:
+    """Seconds until ``pid`` is gone; fails after ``timeout``."""
+    start = time.monotonic()
+    while process_alive(pid):
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"process {pid} still running after {timeout} s")
+        time.sleep(0.01)
+    return time.monotonic() - start
+
+
+def find_app_pid(cache_dir: Path, timeout: float = 20.0) -> int:
+    """The pid of the briefing-tui process whose environment names ``cache_dir`` (the
+    app started under SSH has no other handle here)."""
+    marker = f"BRIEFING_TUI_CACHE={cache_dir}".encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    env = f.read().split(b"\0")
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmd = f.read()
+            except OSError:
+                continue
+            if marker in env and b"briefing-tui" in cmd and b"python" in cmd:
+                return int(entry)
+        time.sleep(0.05)
+    raise AssertionError(f"no briefing-tui process with {marker.decode()}")
+
+
+def parent_pid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def leftovers(cache_dir: Path) -> list[str]:
+    """Index locks and half-written work left in the cache directory."""
+    found = []
+    if cache_dir.exists():
+        for path in cache_dir.rglob("*"):
+            name = path.name.lower()
+            if "lock" in name or name.startswith(("tmp-", "current.tmp")) or name.endswith(".tmp"):
+                found.append(str(path.relative_to(cache_dir)))
+    return found
 
 
 @contextmanager
@@ -208,9 +414,12 @@ class SshServer:
             time.sleep(0.05)
         raise AssertionError("sshd did not start listening within 10 s")
 
-    def ssh_command(self, remote: str) -> str:
-        user = os.environ.get("USER") or "root"
+    def ssh_command(self, remote: str, *extra: str) -> str:
+        """``ssh -tt`` to this server running ``remote``; ``extra`` options go first (the
+        first value given for an option wins, so they override the defaults below)."""
+        user = pwd.getpwuid(os.getuid()).pw_name  # sshd logs in only as the running user
         opts = [
+            *extra,
             "-tt",
             "-i",
             str(self.directory / "user_key"),
