@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -123,6 +124,7 @@ class BriefingApp(App[None]):
         self._last_pct = -1
         self._exit_loop: asyncio.AbstractEventLoop | None = None
         self._pending_exit: int | None = None
+        self._main_screen_up = False
         if ssh_mode:
             self.animation_level = "none"
 
@@ -201,6 +203,7 @@ class BriefingApp(App[None]):
                 severity="warning",
                 markup=False,
             )
+        self._main_screen_up = True
         self._check_size(self.size)
 
     @property
@@ -211,7 +214,9 @@ class BriefingApp(App[None]):
         return None
 
     def on_resize(self, event: Resize) -> None:
-        self._check_size(event.size)
+        # A resize can arrive before on_mount: the too-small screen must go above the main one.
+        if self._main_screen_up:
+            self._check_size(event.size)
 
     def _check_size(self, size: Size) -> None:
         if not size.width or not size.height:
@@ -333,8 +338,28 @@ class BriefingApp(App[None]):
         super().exit(*args, **kwargs)
 
 
+def forget_stale_size(
+    environ: dict[str, str] | os._Environ[str] = os.environ, fd: int | None = None
+) -> None:
+    """Drop COLUMNS and LINES when the terminal (on ``fd``, default stdout) can say its size.
+
+    Textual sizes the screen with shutil.get_terminal_size, which believes these variables
+    over the terminal: exported by a shell or a wrapper, they would pin the app to one size
+    (no resizing, no 'terminal too small').
+    """
+    if "COLUMNS" not in environ and "LINES" not in environ:
+        return
+    try:
+        os.get_terminal_size(fd if fd is not None else sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        return
+    environ.pop("COLUMNS", None)
+    environ.pop("LINES", None)
+
+
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
+    forget_stale_size()
     app = BriefingApp(load_library(paths), ssh_mode=ssh)
     if os.name != "posix":
         app.run()

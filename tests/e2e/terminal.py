@@ -60,6 +60,13 @@ def installed_app() -> str:
     pytest.skip(message)
 
 
+def clean_environment() -> dict[str, str]:
+    """The environment for tmux (and so for the app): this process's, without COLUMNS and
+    LINES, which something under pytest exports at the C level (80 and 24) and which
+    would fix the size of every program in the panes."""
+    return {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+
+
 @dataclass
 class Tmux:
     """One tmux server (its own socket) with one session running a command."""
@@ -74,28 +81,29 @@ class Tmux:
             text=True,
             check=check,
             timeout=20,
+            env=clean_environment(),
         )
 
     def start(
-        self, command: str, width: int, height: int, env: Mapping[str, str] | None = None
+        self,
+        command: str,
+        width: int,
+        height: int,
+        env: Mapping[str, str] | None = None,
+        log: Path | None = None,
     ) -> None:
+        """Start ``command`` in a detached session; ``log`` gets every byte it writes
+        (pipe-pane is set up by the same tmux command, before any output is read)."""
         env_args: list[str] = []
         for key, value in (env or {}).items():
             env_args += ["-e", f"{key}={value}"]
-        self.tmux(
-            "new-session",
-            "-d",
-            "-s",
-            self.session,
-            "-x",
-            str(width),
-            "-y",
-            str(height),
-            *env_args,
-            command,
-        )
-        self.tmux("set-option", "-t", self.session, "remain-on-exit", "on")
-        self.tmux("set-option", "-g", "set-clipboard", "on")
+        args = ["new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height)]
+        args += [*env_args, command]
+        args += [";", "set-option", "-t", self.session, "remain-on-exit", "on"]
+        args += [";", "set-option", "-g", "set-clipboard", "on"]
+        if log is not None:
+            args += [";", "pipe-pane", "-O", "-t", self.session, f"cat >> {shlex.quote(str(log))}"]
+        self.tmux(*args)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session).stdout
@@ -119,10 +127,17 @@ class Tmux:
         out = self.tmux("show-buffer", check=False)
         return out.stdout if out.returncode == 0 else ""
 
-    def dead_status(self) -> str:
-        return self.tmux(
-            "display-message", "-p", "-t", self.session, "#{pane_dead_status}", check=False
-        ).stdout.strip()
+    def dead_status(self, timeout: float = 5.0) -> str:
+        """The exit status of the pane's program (tmux records it just after the exit)."""
+        deadline = time.monotonic() + timeout
+        status = ""
+        while not status and time.monotonic() < deadline:
+            status = self.tmux(
+                "display-message", "-p", "-t", self.session, "#{pane_dead_status}", check=False
+            ).stdout.strip()
+            if not status:
+                time.sleep(0.02)
+        return status
 
     def send(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
@@ -343,11 +358,15 @@ def leftovers(cache_dir: Path) -> list[str]:
 
 @contextmanager
 def tmux_session(
-    command: str, width: int = 80, height: int = 24, env: Mapping[str, str] | None = None
+    command: str,
+    width: int = 80,
+    height: int = 24,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
 ) -> Iterator[Tmux]:
     need("tmux", "the real-terminal tests run the app inside tmux")
     t = Tmux()
-    t.start(command, width, height, env)
+    t.start(command, width, height, env, log)
     try:
         yield t
     finally:
@@ -444,3 +463,107 @@ class SshServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+
+
+# -- colours and styles in a captured screen (tmux capture-pane -e) -------------------------
+
+SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+
+
+@dataclass
+class Style:
+    fg: str = "default"
+    bg: str = "default"
+    bold: bool = False
+    reverse: bool = False
+
+
+def sgr_colours(styled: str) -> list[str]:
+    """Every colour the screen uses: '16:<code>', '256:<n>' or 'rgb:<r>,<g>,<b>'."""
+    colours = []
+    for m in SGR.finditer(styled):
+        params = [int(p) if p else 0 for p in re.split("[;:]", m.group(1))]
+        i = 0
+        while i < len(params):
+            p = params[i]
+            if p in (38, 48) and i + 1 < len(params):
+                if params[i + 1] == 5 and i + 2 < len(params):
+                    colours.append(f"256:{params[i + 2]}")
+                    i += 3
+                    continue
+                if params[i + 1] == 2 and i + 4 < len(params):
+                    colours.append("rgb:{},{},{}".format(*params[i + 2 : i + 5]))
+                    i += 5
+                    continue
+            if 30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107:
+                colours.append(f"16:{p}")
+            i += 1
+    return colours
+
+
+def achromatic(colour: str) -> bool:
+    """Black, white or a grey: what NO_COLOR leaves."""
+    kind, value = colour.split(":")
+    if kind == "16":
+        return int(value) % 10 in (0, 7)  # black and white, normal and bright
+    if kind == "256":
+        n = int(value)
+        if n in (0, 7, 8, 15) or n >= 232:
+            return True
+        if 16 <= n <= 231:
+            r, g, b = (n - 16) // 36, (n - 16) // 6 % 6, (n - 16) % 6
+            return r == g == b
+        return False
+    r, g, b = (int(x) for x in value.split(","))
+    return r == g == b
+
+
+def style_at(styled_line: str, text: str) -> Style | None:
+    """The style the first character of ``text`` is drawn with on a captured line."""
+    style = Style()
+    plain: list[str] = []
+    styles: list[Style] = []
+    pos = 0
+    for m in [*SGR.finditer(styled_line), None]:
+        chunk = styled_line[pos : m.start() if m else len(styled_line)]
+        plain.extend(chunk)
+        styles.extend([style] * len(chunk))
+        if m is None:
+            break
+        style = _apply_sgr(style, m.group(1))
+        pos = m.end()
+    index = "".join(plain).find(text)
+    return styles[index] if index >= 0 else None
+
+
+def _apply_sgr(style: Style, params_text: str) -> Style:
+    params = [int(p) if p else 0 for p in re.split("[;:]", params_text)]
+    s = Style(style.fg, style.bg, style.bold, style.reverse)
+    i = 0
+    while i < len(params):
+        p = params[i]
+        if p == 0:
+            s = Style()
+        elif p == 1:
+            s.bold = True
+        elif p == 22:
+            s.bold = False
+        elif p == 7:
+            s.reverse = True
+        elif p == 27:
+            s.reverse = False
+        elif p in (38, 48) and i + 1 < len(params):
+            n = 3 if params[i + 1] == 5 else 5
+            value = ";".join(map(str, params[i : i + n]))
+            if p == 38:
+                s.fg = value
+            else:
+                s.bg = value
+            i += n
+            continue
+        elif 30 <= p <= 37 or 90 <= p <= 97 or p == 39:
+            s.fg = str(p)
+        elif 40 <= p <= 47 or 100 <= p <= 107 or p == 49:
+            s.bg = str(p)
+        i += 1
+    return s
