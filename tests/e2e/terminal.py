@@ -10,6 +10,7 @@ import pwd
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -128,16 +129,27 @@ class Tmux:
         return out.stdout if out.returncode == 0 else ""
 
     def dead_status(self, timeout: float = 5.0) -> str:
-        """The exit status of the pane's program (tmux records it just after the exit)."""
+        """The exit status of the pane's program, or '' if tmux has none.
+
+        Debian's tmux is built with libutempter, whose own SIGCHLD handler can swallow the
+        signal of a pane's program exiting while tmux updates utmp (tmux/tmux#311): the
+        program then stays an unreaped zombie and tmux knows no status. Sending tmux
+        SIGCHLD again (its server, by pid) makes it reap.
+        """
         deadline = time.monotonic() + timeout
-        status = ""
-        while not status and time.monotonic() < deadline:
+        kicked = time.monotonic() + 0.2
+        while True:
             status = self.tmux(
                 "display-message", "-p", "-t", self.session, "#{pane_dead_status}", check=False
             ).stdout.strip()
-            if not status:
-                time.sleep(0.02)
-        return status
+            if status or time.monotonic() > deadline:
+                return status
+            if time.monotonic() > kicked:
+                server = self.tmux("display-message", "-p", "#{pid}", check=False).stdout
+                if server.strip().isdigit():
+                    os.kill(int(server), signal.SIGCHLD)
+                kicked = time.monotonic() + 0.2
+            time.sleep(0.02)
 
     def send(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
