@@ -76,6 +76,9 @@ def back_and_forward(t: Tmux, link: str, target: str) -> None:
     t.press("[", cursor_on("Detail", link), what="back on the followed link")
     assert FIRST_COMMITMENT[:21] in (pane(t.screen(), "Detail") or Pane("", False, [])).text
     t.press("]", cursor_on("Detail", f"ACTOR  {target}"), what="forward to the target")
+    # Backspace is Back too (for terminals and keyboards where [ is awkward).
+    t.press("BSpace", cursor_on("Detail", link), what="back with Backspace")
+    t.press("]", cursor_on("Detail", f"ACTOR  {target}"), what="forward again")
 
 
 def search(t: Tmux, query: str = "narcotics") -> Pane:
