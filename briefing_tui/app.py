@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from textual import events
 from textual.app import App
@@ -370,6 +370,19 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     # (terminal modes restored, index closed), and the process within a second.
     with ExitGuard(app.request_exit) as guard:
         app.run()
-    if guard.exit_code is not None:
-        return guard.exit_code
-    return app.return_code or 0
+    code = guard.exit_code if guard.exit_code is not None else app.return_code or 0
+    leave_now(code)
+
+
+def leave_now(code: int) -> NoReturn:
+    """End the process at once, once the app has shut down.
+
+    By now the terminal is restored, the index closed and its worker finished (asyncio.run
+    waits for it). Tearing the interpreter down would only free the library's objects one
+    by one, which takes a second for a large library, and a watchdog thread cannot run
+    then (daemon threads are stopped while the interpreter finalises).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)

@@ -15,7 +15,10 @@ closed, and within a second whatever happens.
   stay behind reading end-of-file forever;
 - once asked to exit, a watchdog ends the process after ``grace`` seconds if the
   normal shutdown has not (a terminal that no longer takes output can block it),
-  after restoring the terminal's modes itself when the terminal is still there.
+  after restoring the terminal's modes itself when the terminal is still there; and
+  should even the watchdog not get to run (another thread holding the GIL in a long C
+  call), the kernel ends the process at ``hard_deadline`` (an ITIMER_REAL alarm whose
+  SIGALRM keeps its default action).
 """
 
 from __future__ import annotations
@@ -33,7 +36,10 @@ from types import FrameType, TracebackType
 from typing import Any
 
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
-GRACE = 0.8  # seconds from the request to exit to the process being gone, at most
+GRACE = 0.7  # seconds from the request to exit to the watchdog ending the process
+# ... and to the kernel ending it (SIGALRM, default action), should no thread of ours get to
+# run: a thread busy in one long C call holds Python's lock (the GIL) and stops them all.
+HARD_DEADLINE = 0.9
 
 # What a full-screen app turns on and must turn off: the kitty keyboard protocol, mouse
 # reporting, bracketed paste, focus events, in-band resize; then the main screen, the
@@ -75,11 +81,14 @@ class ExitGuard:
         fd: int | None = None,
         grace: float = GRACE,
         force_exit: Callable[[int], object] = os._exit,
+        hard_deadline: float | None = HARD_DEADLINE,
     ) -> None:
         self.request_exit = request_exit
         self.fd = fd if fd is not None else _stdin_fd()
         self.grace = grace
         self.force_exit = force_exit
+        self.hard_deadline = hard_deadline
+        self._alarm_ok = False
         self.exit_code: int | None = None
         self._lock = threading.Lock()
         self._previous: dict[int, Any] = {}
@@ -109,6 +118,12 @@ class ExitGuard:
                 self._saved_modes = termios.tcgetattr(self.fd)
         for sig in EXIT_SIGNALS:
             self._previous[sig] = signal.signal(sig, self._on_signal)
+        # The backstop needs SIGALRM's default action (terminate) and an unused timer.
+        self._alarm_ok = (
+            self.hard_deadline is not None
+            and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+            and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        )
         if is_tty:
             self._wake = os.pipe()
             self._watcher = threading.Thread(
@@ -166,6 +181,8 @@ class ExitGuard:
                 return
             self.exit_code = code
             self._terminal_gone = terminal_gone
+        if self._alarm_ok and self.hard_deadline is not None:
+            signal.setitimer(signal.ITIMER_REAL, self.hard_deadline)
         timer = threading.Timer(self.grace, self._force, (code,))
         timer.daemon = True
         timer.name = "briefing-tui-watchdog"

@@ -233,7 +233,9 @@ def test_guard_turns_signals_into_an_exit_request(
     _, slave = terminal_fds
     before = {s: signal.getsignal(s) for s in shutdown.EXIT_SIGNALS}
     rec = Recorder()
-    with shutdown.ExitGuard(rec.request, fd=slave, grace=0.05, force_exit=rec.force) as guard:
+    with shutdown.ExitGuard(
+        rec.request, fd=slave, grace=0.05, force_exit=rec.force, hard_deadline=None
+    ) as guard:
         os.kill(os.getpid(), sig)
         deadline = time.monotonic() + 5
         while not rec.requests and time.monotonic() < deadline:
@@ -251,7 +253,9 @@ def test_guard_sees_the_terminal_hang_up(terminal_fds: tuple[int, int]) -> None:
     """No SIGHUP needed: a process in a session of its own gets none when the link drops."""
     master, slave = terminal_fds
     rec = Recorder()
-    with shutdown.ExitGuard(rec.request, fd=slave, grace=0.05, force_exit=rec.force):
+    with shutdown.ExitGuard(
+        rec.request, fd=slave, grace=0.05, force_exit=rec.force, hard_deadline=None
+    ):
         time.sleep(0.05)  # not synchronisation: the watcher must not fire on a live terminal
         assert rec.requests == []
         os.close(master)
@@ -263,7 +267,9 @@ def test_guard_sees_the_terminal_hang_up(terminal_fds: tuple[int, int]) -> None:
 def test_guard_watchdog_does_not_fire_without_a_request(terminal_fds: tuple[int, int]) -> None:
     _, slave = terminal_fds
     rec = Recorder()
-    guard = shutdown.ExitGuard(rec.request, fd=slave, grace=0.01, force_exit=rec.force)
+    guard = shutdown.ExitGuard(
+        rec.request, fd=slave, grace=0.01, force_exit=rec.force, hard_deadline=None
+    )
     with guard:
         pass
     assert not rec.event.wait(0.1)
@@ -274,7 +280,9 @@ def test_watchdog_restores_a_live_terminal(terminal_fds: tuple[int, int]) -> Non
     """When the normal shutdown hangs, the watchdog writes the reset sequence itself."""
     _master, slave = terminal_fds
     rec = Recorder()
-    guard = shutdown.ExitGuard(rec.request, fd=slave, grace=0.01, force_exit=rec.force)
+    guard = shutdown.ExitGuard(
+        rec.request, fd=slave, grace=0.01, force_exit=rec.force, hard_deadline=None
+    )
     read, write = os.pipe()
     try:
         original = shutdown._stderr_fd
@@ -296,3 +304,25 @@ def test_reset_sequence_turns_off_what_textual_turns_on() -> None:
     on = b"\x1b[>11u\x1b[?1049h\x1b[?1000h\x1b[?1003h\x1b[?1006h\x1b[?2004h\x1b[?1004h\x1b[?25l\x1b[?7l"
     assert set(modes_left_on(on)) >= {"alternate screen", "kitty keyboard", "mouse reporting"}
     assert modes_left_on(on + shutdown.RESET_SEQUENCE) == []
+
+
+def test_the_kernel_ends_a_process_whose_threads_cannot_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The last resort: with the UI never exiting and the watchdog thread unable to run
+    (here it does nothing; in life a C call holding the GIL), SIGALRM's default action ends
+    the process at HARD_DEADLINE."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, signal, time\n"
+        "from briefing_tui import shutdown\n"
+        "guard = shutdown.ExitGuard(lambda code, gone: None, fd=-1, force_exit=lambda code: None)\n"
+        "guard.install()\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "time.sleep(10)\n"
+    )
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], timeout=20, check=False)
+    took = time.monotonic() - start
+    assert done.returncode == -signal.SIGALRM
+    assert took < 5  # interpreter start-up included; the alarm itself fires at 0.9 s

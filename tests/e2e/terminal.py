@@ -358,14 +358,36 @@ def parent_pid(pid: int) -> int:
 
 
 def leftovers(cache_dir: Path) -> list[str]:
-    """Index locks and half-written work left in the cache directory."""
+    """Index locks still held and half-written work left in the cache directory.
+
+    Whoosh's lock files (``MAIN_WRITELOCK``) are flock()ed, not created to lock: the file
+    may stay after a clean close, and only an flock still held (by a process that outlived
+    the app) would stop the next writer. Work directories (``tmp-*``, ``*.tmp``) must be
+    gone: they are what a killed index build leaves.
+    """
     found = []
     if cache_dir.exists():
         for path in cache_dir.rglob("*"):
             name = path.name.lower()
-            if "lock" in name or name.startswith(("tmp-", "current.tmp")) or name.endswith(".tmp"):
-                found.append(str(path.relative_to(cache_dir)))
+            rel = str(path.relative_to(cache_dir))
+            if name.startswith(("tmp-", "current.tmp")) or name.endswith(".tmp"):
+                found.append(rel)
+            elif "lock" in name and path.is_file() and lock_held(path):
+                found.append(f"{rel} (held)")
     return found
+
+
+def lock_held(path: Path) -> bool:
+    import fcntl
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases the lock taken to test
+    return False
 
 
 @contextmanager

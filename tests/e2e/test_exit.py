@@ -7,9 +7,11 @@ status a shell expects, and no index lock or half-written index left in the cach
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,38 @@ def test_ssh_link_dropped(private_env: dict[str, str], sshd: SshServer, how: str
                 os.kill(app, signal.SIGKILL)
     assert leftovers(cache) == []
     assert no_crash_logs(Path(private_env["BRIEFING_TUI_STATE"])) == []
+
+
+@pytest.fixture(scope="session")
+def large_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A thousand generated briefings (benchmarks/make_library.py): a big heap, and a
+    search index that takes a while to build."""
+    spec = importlib.util.spec_from_file_location(
+        "make_library", Path(__file__).resolve().parents[2] / "benchmarks" / "make_library.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_library"] = module
+    spec.loader.exec_module(module)
+    out = tmp_path_factory.mktemp("large")
+    module.make_library(600, out)
+    return out / "briefings"
+
+
+def test_clean_exit_with_a_large_library_while_indexing(
+    private_env: dict[str, str], large_library: Path
+) -> None:
+    """SIGTERM while the index is being built, with a large library in memory: the index
+    build stops and leaves nothing half-written, and the process does not linger freeing
+    a thousand briefings' objects (that alone took a second)."""
+    env = {**private_env, "TERM": "xterm-256color"}
+    with tmux_session(app_command(str(large_library), env=env), 80, 24) as t:
+        t.wait_for(lambda s: "▶" in s and "Actors" in s, timeout=60, what="the first screen")
+        pid = t.pane_pid()
+        os.kill(pid, signal.SIGTERM)
+        took = wait_gone(pid, timeout=5)
+        assert took < GONE_WITHIN, f"the process took {took:.2f} s to exit"
+        t.wait_dead()
+        session.assert_modes_restored(t)
+        assert t.dead_status() == "143"
+    assert leftovers(Path(private_env["BRIEFING_TUI_CACHE"])) == []
