@@ -205,15 +205,21 @@ def test_the_real_app_in_a_terminal_changes_nothing(library_dir: Path, tmp_path:
         "LANG": "C.UTF-8",
         "TERM": "xterm-256color",
     }
-    with tmux_session(app_command(str(library_dir), env=env), 100, 30) as t:
+    with tmux_session(app_command(str(library_dir), env=env), 80, 24) as t:  # narrow
         t.wait_for("Pakistan and US agree")
-        t.send("j", "2", "Enter", "s", "j", "y")
+        t.send("j", "2", "Enter")
+        t.wait_for("⏎ Follow")  # the detail pane has the focus
+        t.send("s", "j", "y")
+        t.wait_for("Citation copied")
         t.send("/")
+        t.wait_for("Type to search")  # narrow: the search pane shows once it has the focus
         t.type("narcotics")
-        t.wait_for("narcotics")
-        t.send("Enter", "p")
+        t.wait_for(" results")
+        t.send("Enter")
+        t.wait_for(lambda screen: "Enter opens" not in screen)  # the hit is open
+        t.send("p")
         t.wait_for("Enter shows in full")
-        t.send("Escape")  # alone: ESC and a key at once would read as Alt+key
+        t.send("p")  # closes it (a lone Escape can be taken for the start of a sequence)
         t.wait_for(lambda screen: "Enter shows in full" not in screen)
         t.send("q")
         t.wait_dead(timeout=10)
