@@ -34,6 +34,7 @@ from briefing_tui.model import ItemRef
 from briefing_tui.screens.browser import BrowserScreen
 from briefing_tui.screens.empty import EmptyScreen
 from briefing_tui.screens.help import HelpGroups, HelpScreen
+from briefing_tui.screens.problems import ProblemsScreen, notify_broken
 from briefing_tui.screens.too_small import TooSmallScreen
 from briefing_tui.widgets.detail import DetailPane
 from briefing_tui.widgets.goto import GotoItemProvider
@@ -99,6 +100,7 @@ class BriefingApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         # ctrl+c quits everywhere (Textual's default only says how to quit).
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
+        Binding("p", "problems", "Problems", id="app.problems"),
     ]
     COMMANDS = App.COMMANDS | {GotoItemProvider}
     COMMAND_PALETTE_DISPLAY = "Go to"
@@ -125,6 +127,8 @@ class BriefingApp(App[None]):
         self._exit_loop: asyncio.AbstractEventLoop | None = None
         self._pending_exit: int | None = None
         self._main_screen_up = False
+        self.crash_log: str | None = None  # where an unexpected exception was logged
+        self.crash_message = ""  # what run_app prints about it once the terminal is restored
         if ssh_mode:
             self.animation_level = "none"
 
@@ -195,14 +199,8 @@ class BriefingApp(App[None]):
             self.push_screen(EmptyScreen(self.library))
             self.index_error = "no briefings"
             self._index_opened.set()
-        errors = len(self.library.errors)
-        if errors and self.library.briefings:
-            self.notify(
-                f"{errors} problem{'s' if errors != 1 else ''} in the library: some items or "
-                "files are not shown. Run `briefing-tui validate` for details.",
-                severity="warning",
-                markup=False,
-            )
+        if self.library.errors and self.library.briefings:
+            notify_broken(self, self.library)  # the empty screen lists them itself
         self._main_screen_up = True
         self._check_size(self.size)
 
@@ -231,6 +229,10 @@ class BriefingApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
+
+    def action_problems(self) -> None:
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(self.library))
 
     def help_groups(self) -> HelpGroups:
         """The key map, by where each key applies, straight from the bindings."""
@@ -337,6 +339,36 @@ class BriefingApp(App[None]):
         self._exiting.set()
         super().exit(*args, **kwargs)
 
+    # -- the boundary -----------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected exception inside the app ends here (Textual calls this).
+
+        Instead of Textual's traceback on the terminal: the traceback goes to a log file in
+        the state directory (``crash_log``), the app exits with EXIT_INTERNAL (70), and
+        once the terminal is restored :func:`run_app` prints ``crash_message``: what failed
+        and where the log is. Under ``run_test`` the exception is still raised at the end,
+        as Textual does for test frameworks.
+        """
+        try:
+            from textual.worker import WorkerFailed
+
+            from briefing_tui.cli import EXIT_INTERNAL, crash_message
+
+            cause: BaseException = error
+            if isinstance(error, WorkerFailed):  # the worker's own exception has the traceback
+                cause = error.error
+            if self.crash_log is None:  # the first one; any later one comes of it
+                self.crash_message, self.crash_log = crash_message(cause)
+            self._close_messages_no_wait()  # exit: Textual restores the terminal
+            self._exiting.set()
+            self._return_code = EXIT_INTERNAL
+            if self._exception is None:
+                self._exception = error
+                self._exception_event.set()
+        except Exception:  # never worse than Textual's own handling
+            super()._handle_exception(error)
+
 
 def forget_stale_size(
     environ: dict[str, str] | os._Environ[str] = os.environ, fd: int | None = None
@@ -363,6 +395,8 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     app = BriefingApp(load_library(paths), ssh_mode=ssh)
     if os.name != "posix":
         app.run()
+        if app.crash_message:  # the terminal is restored by now
+            print(app.crash_message, file=sys.stderr)
         return app.return_code or 0
     from briefing_tui.shutdown import ExitGuard
 
@@ -370,6 +404,8 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     # (terminal modes restored, index closed), and the process within a second.
     with ExitGuard(app.request_exit) as guard:
         app.run()
+    if app.crash_message:  # the terminal is restored by now
+        print(app.crash_message, file=sys.stderr)
     code = guard.exit_code if guard.exit_code is not None else app.return_code or 0
     leave_now(code)
 
