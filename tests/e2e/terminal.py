@@ -44,6 +44,7 @@ PACKAGES = {
     "sshd": "openssh-server",
     "ssh": "openssh-client",
     "ssh-keygen": "openssh-client",
+    "setsid": "util-linux",
 }
 
 
@@ -206,7 +207,10 @@ class Tmux:
         raise AssertionError(f"the program did not exit; the screen was:\n{self.screen()}")
 
     def kill(self) -> None:
+        socket_path = self.tmux("display-message", "-p", "#{socket_path}", check=False).stdout
         self.tmux("kill-server", check=False)
+        if socket_path.strip():  # tmux leaves its socket file behind
+            Path(socket_path.strip()).unlink(missing_ok=True)
 
 
 MODE_FLAGS = (

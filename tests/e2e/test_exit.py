@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from .terminal import (
     find_app_pid,
     leftovers,
     modes_left_on,
+    need,
     parent_pid,
     process_alive,
     tmux_session,
@@ -91,9 +91,7 @@ def test_ssh_link_dropped(private_env: dict[str, str], sshd: SshServer, how: str
     cache = Path(private_env["BRIEFING_TUI_CACHE"])
     remote = app_command(env={**private_env, "TERM": "xterm-256color"})
     if how.startswith("own session"):
-        setsid = shutil.which("setsid")
-        if setsid is None:
-            pytest.skip("setsid (util-linux) is not installed")
+        setsid = need("setsid", "the app is started in a session of its own")
         remote = f"{setsid} -w {remote}"
     with tmux_session(sshd.ssh_command(remote), 80, 24) as t:
         session.start(t)
