@@ -26,11 +26,15 @@ from textual.worker import Worker, WorkerState
 
 from briefing_tui.library import Library, load_library
 from briefing_tui.links import LinkGraph
+from briefing_tui.loader import display_path
 from briefing_tui.model import ItemRef
+from briefing_tui.problems import Problem
 from briefing_tui.screens.browser import BrowserScreen
 from briefing_tui.screens.empty import EmptyScreen
 from briefing_tui.screens.help import HelpGroups, HelpScreen
 from briefing_tui.screens.too_small import TooSmallScreen
+from briefing_tui.text import one_line
+from briefing_tui.watch import LibraryWatcher, Reload
 from briefing_tui.widgets.detail import DetailPane
 from briefing_tui.widgets.goto import GotoItemProvider
 from briefing_tui.widgets.lists import BriefList
@@ -56,6 +60,15 @@ class IndexProgress(Message):
         super().__init__()
         self.done = done
         self.total = total
+
+
+class LibraryReloaded(Message):
+    """Posted by the watch thread: files changed, here is the library to show."""
+
+    def __init__(self, change: Reload, graph: LinkGraph) -> None:
+        super().__init__()
+        self.change = change
+        self.graph = graph
 
 
 def ssh_session(env: dict[str, str] | None = None) -> bool:
@@ -88,6 +101,8 @@ class BriefingApp(App[None]):
         *,
         ssh_mode: bool = False,
         index_factory: IndexFactory | None = None,
+        watcher: LibraryWatcher | None = None,
+        watch_interval: float = 0.5,
     ) -> None:
         super().__init__()
         self.library = library
@@ -101,6 +116,16 @@ class BriefingApp(App[None]):
         self._search_lock = threading.Lock()
         self._exiting = threading.Event()
         self._last_pct = -1
+        # live reload (watcher None: off): see the "live reload" section
+        self.watcher = watcher
+        self.watch_interval = watch_interval
+        self.reloads = 0  # reloads shown
+        self.kept_paths: frozenset[Path] = frozenset()  # files shown as their last good version
+        self.failing: dict[str, tuple[Problem, ...]] = {}  # file -> its errors, while it has any
+        self.reindexed: tuple[str, ...] | None = None  # briefings the last index update took
+        self.index_updates = 0
+        self._indexed: Library | None = None  # the library the index holds
+        self._update_lock = threading.Lock()
         if ssh_mode:
             self.animation_level = "none"
 
@@ -116,6 +141,8 @@ class BriefingApp(App[None]):
             self.push_screen(EmptyScreen(self.library))
             self.index_error = "no briefings"
             self._index_opened.set()
+        if self.watcher is not None:
+            self.run_worker(self._watch, thread=True, group="watch", name="watch")
         errors = len(self.library.errors)
         if errors and self.library.briefings:
             self.notify(
@@ -190,7 +217,10 @@ class BriefingApp(App[None]):
             self.post_message(IndexProgress(done, total))
 
     def _open_index(self) -> SearchIndex:
-        return self.index_factory(self.library, self._progress)
+        library = self.library
+        index = self.index_factory(library, self._progress)
+        self._indexed = library
+        return index
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.index_progress = (message.done, message.total)
@@ -198,12 +228,16 @@ class BriefingApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.name == "index-update":
+            self._index_updated(event.state, worker)
         if worker.name != "index":
             return
         if event.state == WorkerState.SUCCESS:
             self.index = worker.result
             self._index_opened.set()
             self._tell_browser()
+            if self._indexed is not self.library:  # reloaded while the index was opening
+                self._update_index()
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             error = worker.error
             self.index_error = f"{type(error).__name__}: {error}" if error else "cancelled"
@@ -241,6 +275,132 @@ class BriefingApp(App[None]):
         if browser is not None:
             browser.go_to_item(ItemRef(briefing_id, item_id))
 
+    # -- live reload ------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """The watch thread: poll the library's files; post what changed.
+
+        A poll only stats files (see briefing_tui.watch): while nothing changes, nothing is
+        posted to the app, so nothing is drawn and nothing reaches the terminal.
+        """
+        watcher = self.watcher
+        assert watcher is not None
+        while not self._exiting.wait(self.watch_interval):
+            try:
+                change = watcher.poll()
+                if change is None:
+                    continue
+                graph = LinkGraph(change.library)
+            except Exception as exc:  # a bug: keep the library shown, say it once
+                self.notify(  # thread-safe
+                    one_line(f"Live reload stopped: {type(exc).__name__}: {exc}"),
+                    severity="error",
+                    markup=False,
+                )
+                return
+            try:
+                self.post_message(LibraryReloaded(change, graph))
+            except RuntimeError:  # the app's loop is closed: it is gone
+                return
+
+    def on_library_reloaded(self, message: LibraryReloaded) -> None:
+        change = message.change
+        self.library = change.library
+        self.graph = message.graph
+        self.reloads += 1
+        self.kept_paths = frozenset(change.kept)
+        self.failing = {
+            display_path(r.path): tuple(p for p in r.problems if p.is_error) for r in change.failing
+        }
+        self._report(change)
+        browser = self.browser
+        if change.library.briefings:
+            if browser is not None:
+                browser.reload(change.library, message.graph, change.changed_ids)
+            else:
+                self._replace_base(BrowserScreen(change.library, message.graph))
+        else:
+            self._replace_base(EmptyScreen(change.library))
+        if self.index is not None:
+            self._update_index()
+        elif self.index_error == "no briefings" and change.library.briefings:
+            self.index_error = None
+            self._index_opened.clear()
+            self.run_worker(
+                self._open_index, thread=True, group="index", name="index", exit_on_error=False
+            )
+
+    def _replace_base(self, screen: BrowserScreen | EmptyScreen) -> None:
+        """Show ``screen`` instead of the browser or the empty screen (closing any dialog)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+        self.call_after_refresh(self._check_size, self.size)
+
+    def _report(self, change: Reload) -> None:
+        """Say what the reload did that the screen does not show by itself."""
+        kept = set(change.kept)
+        for r in change.broken:
+            errors = [p for p in r.problems if p.is_error] or list(r.problems)
+            lines = [one_line(str(errors[0]))] if errors else []
+            if len(errors) > 1:
+                lines.append(f"… and {len(errors) - 1} more (briefing-tui validate lists them)")
+            if r.path in kept:
+                lines.append("The last good version stays on screen until the file is fixed.")
+            name = one_line(display_path(r.path))
+            title = f"Not reloaded: {name}" if r.path in kept else f"Errors in {name}"
+            self.notify("\n".join(lines), title=title, severity="error", markup=False)
+        for path in change.fixed:
+            name = one_line(display_path(path))
+            self.notify(f"{name} has no errors now.", title="Reloaded", markup=False)
+        for path in change.added:
+            name = one_line(display_path(path))
+            self.notify(f"New briefing file: {name}", title="Reloaded", markup=False)
+        for path in change.removed:
+            name = one_line(display_path(path))
+            self.notify(f"Briefing file removed: {name}", title="Reloaded", markup=False)
+
+    def _update_index(self) -> None:
+        self.run_worker(
+            self._update_index_thread,
+            thread=True,
+            group="index-update",
+            name="index-update",
+            exit_on_error=False,
+        )
+
+    def _update_index_thread(self) -> tuple[str, ...] | None:
+        """Bring the index up to date with the library shown (one update at a time)."""
+        with self._update_lock:
+            library, index = self.library, self.index
+            if index is None or library is self._indexed or self._exiting.is_set():
+                return None
+            update = getattr(index, "update", None)
+            if update is not None:  # re-indexes only the briefings that changed
+                reindexed: tuple[str, ...] = tuple(update(library))
+            else:  # an index without updates: open it again
+                fresh = self.index_factory(library, lambda done, total: None)
+                with self._search_lock:
+                    self.index = fresh
+                index.close()
+                reindexed = tuple(b.id for b in library.briefings)
+            self._indexed = library
+            return reindexed
+
+    def _index_updated(self, state: WorkerState, worker: Worker[Any]) -> None:
+        if state == WorkerState.SUCCESS and worker.result is not None:
+            self.reindexed = worker.result
+            self.index_updates += 1
+            browser = self.browser
+            if browser is not None and browser.is_mounted:
+                browser.index_updated()
+        elif state == WorkerState.ERROR:
+            self.notify(
+                one_line(f"The search index was not updated: {worker.error}"),
+                severity="warning",
+                markup=False,
+            )
+
     def on_unmount(self) -> None:
         self._exiting.set()
         index, self.index = self.index, None
@@ -258,6 +418,8 @@ class BriefingApp(App[None]):
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
-    app = BriefingApp(load_library(paths), ssh_mode=ssh)
+    watcher = None if getattr(args, "no_watch", False) else LibraryWatcher(paths)
+    library = watcher.load() if watcher is not None else load_library(paths)
+    app = BriefingApp(library, ssh_mode=ssh, watcher=watcher)
     app.run()
     return app.return_code or 0
