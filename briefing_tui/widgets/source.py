@@ -97,16 +97,16 @@ class SourcePane(BriefList):
         grid = Table.grid(padding=(0, 0), expand=True)
         grid.add_column(width=3, justify="right", style="dim", no_wrap=True)
         grid.add_column(width=4, justify="right", no_wrap=True)
-        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(width=3, no_wrap=True)
         grid.add_column(ratio=1)
         mention = self.get_component_rich_style("source--mention", partial=True)
         body = sentence_text(s, self._unlinked.get(s.number, ()), mention)
         if marked:
             body.stylize("bold underline")
         if count:
-            mark = Text(" " + EVIDENCE_MARK if marked else "  ", style="bold")
+            mark = Text(f" {EVIDENCE_MARK} " if marked else "   ", style="bold")
         else:
-            mark = Text(" " + UNCITED_MARK, style=uncited)
+            mark = Text(f" {UNCITED_MARK} ", style=uncited)
         grid.add_row(
             Text(str(s.number)),
             Text(f"{count}×") if count else Text("0", style=uncited),

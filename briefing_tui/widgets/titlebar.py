@@ -25,7 +25,6 @@ class TitleBar(Horizontal):
     TitleBar > #coverage { width: auto; padding: 0 1; color: $text-muted; display: none; }
     TitleBar > #stale { width: auto; padding: 0 1; text-style: bold reverse; color: $text-warning; display: none; }
     TitleBar > #stale.-shown { display: block; }
-    BrowserScreen.-wide TitleBar > #coverage { display: block; }
     """
 
     def compose(self) -> ComposeResult:
@@ -42,7 +41,7 @@ class TitleBar(Horizontal):
         if position:
             date = f"{date}  {position}"
         self.query_one("#date", Static).update(Text(one_line(date)))
-        self.query_one("#coverage", Static).update(Text(coverage))
+        self.query_one("#coverage", Static).update(Text(one_line(coverage)))
         self.set_stale(stale)
 
     def set_stale(self, stale: bool) -> None:
