@@ -17,6 +17,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from briefing_tui.model import MONTH_FULL_NAMES
+
 COUNTRIES = [
     "Pakistan",
     "United-States",
@@ -169,20 +172,7 @@ VERBS = (
     ("welcomed support for", "offer", "welcomed"),
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+MONTHS = list(MONTH_FULL_NAMES)
 FILLER = (
     "Officials described the talks as constructive and forward-looking.",
     "Analysts said the meeting reflected a broader shift in regional priorities.",

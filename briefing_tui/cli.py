@@ -91,6 +91,116 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from briefing_tui.library import load_library
+    from briefing_tui.search import SearchIndex
+
+    query = " ".join(args.query)
+    if args.limit < 0:
+        print("briefing-tui search: error: --limit must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    library = load_library(_paths(args.data))
+    for p in library.errors:
+        print(neutralise(str(p)), file=sys.stderr)
+    index = SearchIndex.open(library)
+    try:
+        result = index.search(query, args.limit, time_limit=5.0)
+    finally:
+        index.close()
+    if result.note:
+        print(neutralise(result.note), file=sys.stderr)
+    if args.json:
+        hits = [
+            {
+                "briefing": h.briefing,
+                "kind": h.kind,
+                "id": h.id,
+                "title": h.title,
+                "month": h.month,
+                "snippet": h.snippet,
+                "score": round(h.score, 4),
+            }
+            for h in result.hits
+        ]
+        sys.stdout.write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for h in result.hits:
+            month = f" ({h.month})" if h.month else ""
+            fields = (f"{h.briefing}:{h.id}", h.kind, f"{h.title}{month}", h.snippet)
+            print("\t".join(neutralise(f).replace("\n", " ") for f in fields))
+    return EXIT_OK if result.hits else EXIT_PROBLEMS
+
+
+class _ProgressBar:
+    """A plain text progress bar on stderr, redrawn at most ~10 times a second."""
+
+    def __init__(self, label: str, width: int = 30) -> None:
+        self.label = label
+        self.width = width
+        self.tty = sys.stderr.isatty()
+        self._last = 0.0
+        self._shown = False
+        self._done_shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done < total and now - self._last < 0.1:
+            return
+        if done >= total:
+            if self._done_shown:
+                return
+            self._done_shown = True
+        self._last = now
+        total = max(total, 1)
+        filled = min(self.width, self.width * done // total)
+        bar = "#" * filled + "-" * (self.width - filled)
+        text = f"{self.label} [{bar}] {done}/{total}"
+        if self.tty:
+            sys.stderr.write("\r" + text)
+        elif done >= total or not self._shown:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+        self._shown = True
+
+    def finish(self) -> None:
+        if self.tty and self._shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from briefing_tui.library import load_library
+    from briefing_tui.search import SearchIndex
+
+    library = load_library(_paths(args.paths))
+    for p in library.errors:
+        print(neutralise(str(p)), file=sys.stderr)
+    bar = _ProgressBar("indexing briefings")
+    start = time.monotonic()
+    index = SearchIndex(library, progress=bar, rebuild=args.rebuild)
+    bar.finish()
+    took = time.monotonic() - start
+    n = len(library.briefings)
+    where = str(index.location) if index.location is not None else "memory (cache not writable)"
+    status = index.status
+    index.close()
+    if status == "unavailable":
+        print(f"briefing-tui index: {index.error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    re_n = len(index.reindexed)
+    print(
+        f"{n} briefing{'s' if n != 1 else ''} in the index ({status}: "
+        f"{re_n} indexed in {took:.1f} s); index at {neutralise(where)}"
+    )
+    return EXIT_PROBLEMS if library.errors else EXIT_OK
+
+
 COMMANDS: dict[
     str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 ] = {}
@@ -182,6 +292,36 @@ def _new_args(p: argparse.ArgumentParser) -> None:
 @command("schema", "print where the briefing JSON Schema is installed (for editors)")
 def _schema_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--print", action="store_true", help="print the schema itself")
+
+
+@command("search", "search a library; one hit a line, or --json")
+def _search_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="+", metavar="QUERY", help="the query (see docs/search.md)")
+    p.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (default: 20)")
+    p.add_argument(
+        "--data",
+        action="append",
+        metavar="PATH",
+        help="briefing file or directory to search (repeatable; default: the bundled library)",
+    )
+    p.epilog = (
+        'Query: words (all must match), "a phrase", kind:commitment, actor:naqvi, '
+        "month:2025-10, topic:narcotics, briefing:ID, status:agreed, -word to exclude. "
+        "Exit status: 0 hits found, 1 no hits, 2 usage error."
+    )
+
+
+@command("index", "build or refresh the search index (with a progress bar)")
+def _index_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="briefing files or directories (default: the bundled library)",
+    )
+    p.add_argument("--rebuild", action="store_true", help="write the index again from scratch")
+    p.epilog = "Exit status: 0 done, 1 a briefing had errors (the others are indexed), 2 usage."
 
 
 def _main_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,22 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# English month names, fixed (calendar's names follow the process locale).
+MONTH_FULL_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTH_NAMES = tuple(name[:3] for name in MONTH_FULL_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,21 +119,7 @@ class When:
         if self.month is None or self.precision is Precision.UNDATED:
             return "Undated"
         year, month = self.month.split("-")
-        full = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-        return f"{full[int(month) - 1]} {year}"
+        return f"{MONTH_FULL_NAMES[int(month) - 1]} {year}"
 
     def sort_key(self) -> tuple[int, str, int]:
         """Dated items in date order; undated ones last."""

@@ -6,7 +6,7 @@ import re
 
 from briefing_tui.library import Library
 from briefing_tui.links import LinkGraph
-from briefing_tui.model import Briefing, ItemRef, Precision
+from briefing_tui.model import MONTH_FULL_NAMES, Briefing, ItemRef, Precision
 from briefing_tui.sentences import FoldedText
 
 from .conftest import SEED_ARTICLE, SHARED_SEED
@@ -97,20 +97,7 @@ def test_dates_and_precision(seed: Briefing) -> None:
 
 
 def _month(name: str) -> int:
-    return [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ].index(name)
+    return MONTH_FULL_NAMES.index(name)
 
 
 def test_commitments_have_parties_status_and_topics(seed: Briefing) -> None:

@@ -1,0 +1,1217 @@
+"""The benchmarks. Each measures briefing-tui beside its reference in the same run.
+
+Every benchmark is a function ``bench_NAME(ctx)`` that appends ``Row``s (and, where useful,
+profiles and notes) to the context. They only use the app through its public interfaces: the
+command line (``briefing-tui [PATH]``, ``briefing-tui index PATH``), ``load_library``, and
+``SearchIndex.open(library, cache_dir, progress)`` / ``.search(query, limit)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import gc
+import io
+import math
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks import corpus
+from benchmarks.figures import Row
+from benchmarks.fts5_reference import Fts5Index, fts5_available
+from benchmarks.stats import fmt_ms, fmt_s, mean, median, p95
+from benchmarks.terminal import KEYS, PtyTerminal, TmuxTerminal, child_env, tmux_available, vm_hwm
+from briefing_tui.library import Library, assemble, briefing_files, load_library
+from briefing_tui.loader import load_briefing
+
+HERE = Path(__file__).resolve().parent
+MINIMAL_APP = HERE / "reference_minimal_app.py"
+FILTER_APP = HERE / "reference_filter_app.py"
+MINIMAL_MARKER = "Minimal reference app ready"
+FILTER_MARKER = "Filter reference app"
+
+
+@dataclass
+class Settings:
+    """How much to measure. ``quick`` keeps the whole run under two minutes."""
+
+    quick: bool = False
+    briefings: int = 1000  # the "library scale" size
+    load_sizes: tuple[int, ...] = (100, 1000)
+    seed: int = 1
+    repeats: int | None = None  # overrides every repeat count (for smoke tests)
+    queries: int | None = None  # typed queries (search, keystroke, bytes)
+    words: int = 3
+    keys: int | None = None  # selection moves per session
+    idle: float | None = None  # seconds of idle per idle measurement
+    quiet: float | None = None  # seconds without output that end a key's answer
+    paint_timeout: float = 90.0
+
+    def reps(self, quick: int, full: int) -> int:
+        if self.repeats is not None:
+            return self.repeats
+        return quick if self.quick else full
+
+    def n_queries(self, quick: int, full: int) -> int:
+        if self.queries is not None:
+            return self.queries
+        return quick if self.quick else full
+
+    @property
+    def n_keys(self) -> int:
+        return self.keys if self.keys is not None else (4 if self.quick else 10)
+
+    @property
+    def idle_seconds(self) -> float:
+        return self.idle if self.idle is not None else (1.0 if self.quick else 5.0)
+
+    @property
+    def key_quiet(self) -> float:
+        return self.quiet if self.quiet is not None else 0.2
+
+
+@dataclass
+class Context:
+    settings: Settings
+    workdir: Path  # generated libraries live here (kept between runs)
+    rundir: Path  # this run's caches and scratch files
+    log: Callable[[str], None] = print
+    rows: list[Row] = field(default_factory=list)
+    profiles: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    _libraries: dict[Path, Library] = field(default_factory=dict)
+    _caches: dict[Path, dict[str, str]] = field(default_factory=dict)
+    index_command: bool | None = None
+
+    # -- libraries -------------------------------------------------------------------------
+    def library_path(self, briefings: int) -> Path:
+        path = corpus.generated_library(self.workdir, briefings, self.settings.seed)
+        return path
+
+    def bundled_path(self) -> Path:
+        from briefing_tui.paths import bundled_library
+
+        return bundled_library()
+
+    def library(self, path: Path) -> Library:
+        if path not in self._libraries:
+            lib = load_library([path])
+            if lib.errors:
+                raise RuntimeError(f"{path}: {lib.errors[0]}")
+            self._libraries[path] = lib
+        return self._libraries[path]
+
+    def note(self, bench: str, text: str) -> None:
+        self.notes.setdefault(bench, []).append(text)
+
+    # -- the app ---------------------------------------------------------------------------
+    def app_argv(self, *args: str) -> list[str]:
+        script = Path(sys.executable).parent / "briefing-tui"
+        base = [str(script)] if script.exists() else [sys.executable, "-m", "briefing_tui"]
+        return [*base, *args]
+
+    def has_index_command(self) -> bool:
+        if self.index_command is None:
+            from briefing_tui.cli import COMMANDS
+
+            self.index_command = "index" in COMMANDS
+        return self.index_command
+
+    def cached_env(self, library: Path, *, ssh: bool = False) -> dict[str, str]:
+        """Environment for the app with its own cache and state, the index already built."""
+        if library not in self._caches:
+            name = f"{len(self._caches)}-{library.name}"
+            env = {
+                "BRIEFING_TUI_CACHE": str(self.rundir / "cache" / name),
+                "BRIEFING_TUI_STATE": str(self.rundir / "state" / name),
+            }
+            if self.has_index_command():
+                t0 = time.perf_counter()
+                done = subprocess.run(
+                    self.app_argv("index", str(library)),
+                    env=child_env(env),
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    text=True,
+                    timeout=900,
+                    check=False,
+                )
+                took = time.perf_counter() - t0
+                if done.returncode != 0:
+                    self.log(f"  briefing-tui index {library} failed: {done.stderr[-300:]}")
+                else:
+                    self.log(f"  index cache for {library.name} built by the CLI in {fmt_s(took)}")
+            else:  # as the app opens it: SearchIndex.open(library, cache_dir=paths.cache_dir())
+                from briefing_tui.search import SearchIndex
+
+                t0 = time.perf_counter()
+                lib = self.library(library)
+                SearchIndex.open(lib, cache_dir=Path(env["BRIEFING_TUI_CACHE"])).close()
+                took = time.perf_counter() - t0
+                self.log(f"  index cache for {library.name} built in process in {fmt_s(took)}")
+            self._caches[library] = env
+        return child_env(self._caches[library], ssh=ssh)
+
+
+def _profile(fn: Callable[[], object], limit: int = 15, sort: str = "tottime") -> str:
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    return _format_profile(pstats.Stats(prof), limit, sort)
+
+
+def _format_profile(stats: pstats.Stats, limit: int = 15, sort: str = "tottime") -> str:
+    shares = _module_shares(stats)  # before strip_dirs, which loses the packages
+    out = io.StringIO()
+    stats.stream = out  # type: ignore[attr-defined]
+    stats.strip_dirs().sort_stats(sort).print_stats(limit)
+    text = out.getvalue()
+    # keep the table, drop pstats' preamble noise
+    start = text.find("   ncalls")
+    body = text[start:] if start >= 0 else text
+    return body.rstrip() + "\n\n" + shares
+
+
+def _module_shares(stats: pstats.Stats, limit: int = 10) -> str:
+    """Own time per source file: where the time goes, by module."""
+    by_file: dict[str, float] = {}
+    total = 0.0
+    for (filename, _line, fn), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if "of 'select." in fn:  # waiting for events is idle time, not work
+            continue
+        key = _short_file(filename)
+        by_file[key] = by_file.get(key, 0.0) + tt
+        total += tt
+    lines = ["own time by module (time spent waiting in select/epoll left out):"]
+    for key, tt in sorted(by_file.items(), key=lambda kv: -kv[1])[:limit]:
+        lines.append(f"  {100 * tt / total:5.1f}%  {tt:7.3f} s  {key}")
+    return "\n".join(lines)
+
+
+def _short_file(filename: str) -> str:
+    if filename.startswith("<") or filename == "~":
+        return "(builtins)"
+    parts = Path(filename).parts
+    for anchor in ("site-packages", "briefing_tui", "benchmarks", "lib"):
+        if anchor in parts:
+            i = parts.index(anchor)
+            rest = parts[i + 1 :] if anchor in ("site-packages", "lib") else parts[i:]
+            if anchor == "lib" and rest and rest[0].startswith("python"):
+                rest = ("stdlib", *rest[1:])
+            return "/".join(rest)
+    return Path(filename).name
+
+
+@contextlib.contextmanager
+def _no_gc_noise() -> Iterator[None]:
+    gc.collect()
+    yield
+
+
+# -- library load --------------------------------------------------------------------------
+
+
+def bench_load(ctx: Context) -> None:
+    """Library load (YAML parse + validate) at several sizes; a profile at the largest."""
+    s = ctx.settings
+    sizes = sorted(set(s.load_sizes))
+    for n in sizes:
+        path = ctx.library_path(n)
+        reps = s.reps(3, 7) if n <= 200 else s.reps(1, 5)
+        for f in path.rglob("*.*"):  # into the OS file cache: time the parsing, not the disk
+            f.read_bytes()
+        times = []
+        lib = None
+        for _ in range(reps):
+            with _no_gc_noise():
+                t0 = time.perf_counter()
+                lib = load_library([path])
+                times.append(time.perf_counter() - t0)
+        assert lib is not None
+        if lib.errors:
+            raise RuntimeError(f"generated library does not validate: {lib.errors[0]}")
+        ctx._libraries.setdefault(path, lib)
+        ctx.rows.append(
+            Row(
+                "load",
+                f"library load (YAML parse + validate), {n:,} briefings",
+                "median",
+                median(times),
+                "s",
+                note=f"{1000 * median(times) / n:.2f} ms per briefing; "
+                f"{sum(len(b.items) for b in lib.briefings):,} items, "
+                f"{sum(len(b.source.sentences) for b in lib.briefings):,} sentences",
+                samples=len(times),
+            )
+        )
+        ctx.log(f"  load {n}: {fmt_s(median(times))} (n={len(times)})")
+    largest = ctx.library_path(sizes[-1])
+    _load_breakdown(ctx, largest, sizes[-1])
+    if not s.quick:
+        _load_levers(ctx, largest, sizes[-1])
+    ctx.profiles[f"library load, {sizes[-1]:,} briefings (cProfile, by own time)"] = _profile(
+        lambda: load_library([largest])
+    )
+
+
+def _load_breakdown(ctx: Context, path: Path, n: int) -> None:
+    """Where load time goes, stage by stage: YAML events (libyaml), the positioned tree, all."""
+    import yaml
+
+    from briefing_tui import yamlsafe
+
+    files, _ = briefing_files([path])
+    t0 = time.perf_counter()
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    read = time.perf_counter() - t0
+    loader_class = getattr(yamlsafe, "_Loader", yaml.SafeLoader)
+    t0 = time.perf_counter()
+    for text in texts:
+        loader = loader_class(text)
+        try:
+            while (event := loader.get_event()) is not None and not isinstance(
+                event, yaml.StreamEndEvent
+            ):
+                pass
+        finally:
+            loader.dispose()
+    events = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for f, text in zip(files, texts, strict=True):
+        yamlsafe.parse(str(f), text)
+    tree = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    load_library([path])
+    total = time.perf_counter() - t0
+    ctx.note(
+        "load",
+        f"Where load time goes ({n:,} briefings, one pass each): reading the files "
+        f"{fmt_s(read)}; YAML events alone ({loader_class.__name__}) {fmt_s(events)}; "
+        f"the positioned tree (`yamlsafe.parse`, events included) {fmt_s(tree)}; the whole "
+        f"`load_library` (plus validation, sentence splitting, evidence mapping, the library) "
+        f"{fmt_s(total)}. cProfile cannot see inside libyaml's Cython event parser: its time "
+        "shows as `yamlsafe._build`'s own time in the profile below.",
+    )
+
+
+def _load_levers(ctx: Context, path: Path, n: int) -> None:
+    """Evidence for two levers on load time: pausing the GC, and a parsed-library snapshot."""
+    import pickle
+
+    reps = ctx.settings.reps(1, 3)
+    paused = []
+    for _ in range(reps):
+        gc.collect()
+        gc.disable()
+        try:
+            t0 = time.perf_counter()
+            lib = load_library([path])
+            paused.append(time.perf_counter() - t0)
+        finally:
+            gc.enable()
+    blob = pickle.dumps(lib.results, protocol=pickle.HIGHEST_PROTOCOL)
+    unpickle = []
+    unpickle_paused = []
+    for _ in range(reps):
+        for into, pause in ((unpickle, False), (unpickle_paused, True)):
+            gc.collect()
+            if pause:
+                gc.disable()
+            try:
+                t0 = time.perf_counter()
+                assemble(pickle.loads(blob))
+                into.append(time.perf_counter() - t0)
+            finally:
+                gc.enable()
+    ctx.note(
+        "load",
+        f"Levers, measured on {n:,} briefings: loading with the garbage collector paused takes "
+        f"{fmt_s(median(paused))}; a pickled snapshot of the loaded library "
+        f"({len(blob) / 2**20:.1f} MB) is read back and assembled in {fmt_s(median(unpickle))}, "
+        f"{fmt_s(median(unpickle_paused))} with the collector paused (the file-stat check a "
+        "cache would need comes on top).",
+    )
+
+
+# -- first paint ---------------------------------------------------------------------------
+
+
+@dataclass
+class Paint:
+    frame: float  # seconds from launch to the first screen that is not blank
+    content: float  # seconds from launch to the first screen showing library text
+    screen: str  # that screen
+    hwm: int | None  # VmHWM of the process then
+
+
+def _first_paint(
+    ctx: Context,
+    argv: list[str],
+    env: dict[str, str],
+    markers: set[str],
+    name: str,
+) -> Paint:
+    """Launch in tmux; when the screen first shows anything, and when it shows a marker."""
+    with TmuxTerminal(100, 30, ctx.rundir / "tmux") as term:
+        t0 = term.launch(argv, env)
+        frame, content = term.wait_for_screens(
+            [lambda screen: bool(screen.strip()), lambda sc: any(m in sc for m in markers)],
+            since=t0,
+            timeout=ctx.settings.paint_timeout,
+        )
+        if content is None:
+            raise RuntimeError(
+                f"{name}: nothing expected appeared within {ctx.settings.paint_timeout} s; "
+                f"the screen was:\n{term.screen()}"
+            )
+        hwm = vm_hwm(term.pane_pid())
+        assert frame is not None
+        return Paint(frame[0] - t0, content[0] - t0, content[1], hwm)
+
+
+def _screen_summary(screen: str, lines: int = 3) -> str:
+    shown = [" ".join(line.split()) for line in screen.splitlines() if line.strip()]
+    return " / ".join(shown[:lines])[:240]
+
+
+_STARTUP_SCRIPT = """
+import asyncio, cProfile, sys
+from pathlib import Path
+
+prof = cProfile.Profile()
+prof.enable()
+from briefing_tui.app import BriefingApp
+from briefing_tui.library import load_library
+
+library = load_library([Path(sys.argv[1])])
+
+
+async def first_screen():
+    app = BriefingApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+
+
+asyncio.run(first_screen())
+prof.disable()
+prof.dump_stats(sys.argv[2])
+"""
+
+
+def _startup_profile(ctx: Context, path: Path, label: str) -> None:
+    """cProfile of imports, load and the first screen (headless, 100x30) in a fresh process."""
+    out = ctx.rundir / f"startup-{len(ctx.profiles)}.prof"
+    done = subprocess.run(
+        [sys.executable, "-c", _STARTUP_SCRIPT, str(path), str(out)],
+        env=child_env(ctx.cached_env(path)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0 or not out.exists():
+        ctx.note("first_paint", f"start-up profile failed: {done.stderr.strip()[-300:]}")
+        return
+    ctx.profiles[
+        f"start-up to the first screen, {label} (imports, load, compose and first render, "
+        "headless 100x30; cProfile, by own time)"
+    ] = _format_profile(pstats.Stats(str(out)), limit=20)
+
+
+_TYPING_SCRIPT = """
+import asyncio, cProfile, sys
+from pathlib import Path
+
+from briefing_tui.app import BriefingApp
+from briefing_tui.library import load_library
+
+library = load_library([Path(sys.argv[1])])
+query = sys.argv[3]
+KEYS = {" ": "space", "/": "slash"}
+
+
+async def typing():
+    app = BriefingApp(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(1.0)  # let the index open
+        prof = cProfile.Profile()
+        prof.enable()
+        await pilot.press("slash")
+        for ch in query:
+            await pilot.press(KEYS.get(ch, ch))
+            await pilot.pause(0.05)
+        prof.disable()
+        prof.dump_stats(sys.argv[2])
+
+
+asyncio.run(typing())
+"""
+
+
+def _typing_profile(ctx: Context, path: Path, query: str) -> None:
+    """cProfile of `/` and typing a query in the app (headless 100x30), in a fresh process."""
+    out = ctx.rundir / f"typing-{len(ctx.profiles)}.prof"
+    done = subprocess.run(
+        [sys.executable, "-c", _TYPING_SCRIPT, str(path), str(out), query],
+        env=child_env(ctx.cached_env(path)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if done.returncode != 0 or not out.exists():
+        ctx.note("keystroke", f"typing profile failed: {done.stderr.strip()[-300:]}")
+        return
+    ctx.profiles[
+        f"typing `/{query}` in the app (headless 100x30, 50 ms pause after each key, so "
+        "`epoll` is idle time; UI thread only, a search worker thread is not seen; cProfile, "
+        "by own time)"
+    ] = _format_profile(pstats.Stats(str(out)), limit=20)
+
+
+IMPORT_STEPS = (
+    ("textual.app", "import textual.app"),
+    ("textual widgets", "from textual.widgets import DataTable, Footer, Header, Input, OptionList"),
+    ("briefing_tui.library (+ yaml)", "import briefing_tui.library"),
+    ("briefing_tui.app (the rest of the UI)", "import briefing_tui.app"),
+    ("whoosh (not needed for first paint)", "import whoosh.index, whoosh.qparser"),
+)
+_IMPORT_SCRIPT = """
+import sys, time
+out = []
+for name, stmt in STEPS:
+    t = time.perf_counter()
+    exec(stmt)
+    out.append(time.perf_counter() - t)
+print(" ".join(map(repr, out)), "whoosh" in sys.modules)
+"""
+
+
+def _import_times(ctx: Context, reps: int) -> tuple[dict[str, float], bool]:
+    """Import cost of the first screen's modules, step by step, in fresh processes (medians).
+
+    Also whether importing ``briefing_tui.app`` imports Whoosh (it should not: paint first).
+    """
+    times: dict[str, list[float]] = {name: [] for name, _ in IMPORT_STEPS}
+    script = f"STEPS = {IMPORT_STEPS!r}\n" + _IMPORT_SCRIPT
+    for _ in range(reps):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        *values, _ = done.stdout.split()
+        for (name, _), v in zip(IMPORT_STEPS, values, strict=True):
+            times[name].append(float(v))
+    check = subprocess.run(
+        [sys.executable, "-c", "import sys, briefing_tui.app; print('whoosh' in sys.modules)"],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return {k: median(v) for k, v in times.items()}, check.stdout.strip() == "True"
+
+
+def _python_startup(ctx: Context, reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=child_env(), check=True)
+        times.append(time.perf_counter() - t0)
+    return median(times)
+
+
+def bench_first_paint(ctx: Context) -> None:
+    """Time to first paint in tmux at 100x30, alternating the app with a minimal Textual app."""
+    if not tmux_available():
+        ctx.note("first_paint", "tmux is not installed: first paint not measured")
+        return
+    s = ctx.settings
+    minimal = [sys.executable, str(MINIMAL_APP)]
+    cases = [
+        ("bundled library", ctx.bundled_path(), 1.4, s.reps(3, 7)),
+        (
+            f"{s.briefings:,} briefings, index cached",
+            ctx.library_path(s.briefings),
+            2.0,
+            s.reps(3, 5),
+        ),
+    ]
+    for label, path, limit, reps in cases:
+        env = ctx.cached_env(path)
+        app = ctx.app_argv(str(path))
+        markers = corpus.paint_markers(ctx.library(path), 16)
+        if not s.quick:  # warm-up (not counted): the OS file cache, any cache the app keeps
+            _first_paint(ctx, app, env, markers, "briefing-tui")
+            _first_paint(ctx, minimal, child_env(), {MINIMAL_MARKER}, "minimal app")
+        paints: list[Paint] = []
+        ref: list[float] = []
+        for i in range(reps):
+            order = [0, 1] if i % 2 == 0 else [1, 0]
+            for which in order:
+                if which == 0:
+                    paints.append(_first_paint(ctx, app, env, markers, "briefing-tui"))
+                else:
+                    ref.append(
+                        _first_paint(ctx, minimal, child_env(), {MINIMAL_MARKER}, "minimal").content
+                    )
+        ours = [p.content for p in paints]
+        frames = [p.frame for p in paints]
+        ctx.rows.append(
+            Row(
+                "first_paint",
+                f"time to first paint (tmux 100x30), {label}",
+                "median",
+                median(ours),
+                "s",
+                median(ref),
+                "minimal Textual app",
+                f"<= {limit}x the minimal app",
+                limit,
+                on_ratio=True,
+                samples=len(ours),
+                extra={"p95": p95(ours), "reference_p95": p95(ref), "first frame": median(frames)},
+                note="first frame = the first screen that is not blank; the library is painted "
+                f"when its text is on screen: `{_screen_summary(paints[-1].screen)}`",
+            )
+        )
+        ctx.log(f"  first paint, {label}: {fmt_s(median(ours))} vs {fmt_s(median(ref))}")
+        if ctx.rows[-1].met is False and (path == ctx.bundled_path() or not s.quick):
+            _startup_profile(ctx, path, label)
+    # where the time goes: start-up and imports of the first screen
+    start = _python_startup(ctx, s.reps(3, 5))
+    imports, whoosh_first = _import_times(ctx, s.reps(3, 5))
+    ctx.note(
+        "first_paint",
+        f"Where start-up goes (medians, fresh processes): Python itself (`python -c pass`) "
+        f"{fmt_ms(start)}; then, imported one after the other: "
+        + "; ".join(f"{k} {fmt_ms(v)}" for k, v in imports.items())
+        + ". Importing `briefing_tui.app` imports Whoosh: "
+        + ("YES (it should be imported lazily, after the first paint)" if whoosh_first else "no")
+        + ".",
+    )
+
+
+# -- search in process ---------------------------------------------------------------------
+
+
+def bench_search(ctx: Context) -> None:
+    """Search per keystroke in process, beside SQLite FTS5 over the same documents."""
+    from briefing_tui.search import SearchIndex
+
+    s = ctx.settings
+    path = ctx.library_path(s.briefings)
+    library = ctx.library(path)
+    cache = Path(ctx.cached_env(path)["BRIEFING_TUI_CACHE"])
+    t0 = time.perf_counter()
+    index = SearchIndex.open(library, cache_dir=cache)
+    open_time = time.perf_counter() - t0
+    if not fts5_available():
+        ctx.note("search", "this Python's sqlite3 has no FTS5: no reference")
+        return
+    docs = list(corpus.documents(library))
+    t0 = time.perf_counter()
+    fts = Fts5Index.build(docs)
+    fts_build = time.perf_counter() - t0
+    queries = corpus.typed_queries(library, s.n_queries(6, 20), words=s.words)
+
+    def ours(q: str) -> int:
+        result = index.search(q, limit=20)
+        for h in result.hits:  # everything the pane shows: title, snippet and its highlights
+            _ = (h.title, h.snippet, h.highlights, h.month)
+        return len(result.hits)
+
+    def theirs(q: str) -> int:
+        return len(fts.search(q, limit=20))
+
+    # warm-up: one query through both (not counted)
+    for prefix in corpus.keystrokes(queries[0]):
+        ours(prefix)
+        theirs(prefix)
+    t_ours: list[float] = []
+    t_fts: list[float] = []
+    empty_ours = empty_fts = 0
+    gc.collect()
+    for qi, query in enumerate(queries):
+        for prefix in corpus.keystrokes(query):
+            pair: list[tuple[Callable[[str], int], list[float]]] = [
+                (ours, t_ours),
+                (theirs, t_fts),
+            ]
+            if qi % 2:
+                pair.reverse()
+            for fn, times in pair:
+                t0 = time.perf_counter()
+                fn(prefix)
+                times.append(time.perf_counter() - t0)
+        empty_ours += ours(query) == 0
+        empty_fts += theirs(query) == 0
+    common = {
+        "samples": len(t_ours),
+        "note": f"{len(queries)} queries of {s.words} words typed letter by letter "
+        f"({len(t_ours)} keystrokes), {len(docs):,} documents; whole queries with no hit: "
+        f"{empty_ours} (FTS5: {empty_fts})",
+    }
+    ctx.rows.append(
+        Row(
+            "search",
+            f"search per keystroke (in process, top 20 + snippets), {s.briefings:,} briefings",
+            "p50",
+            median(t_ours),
+            "s",
+            median(t_fts),
+            "SQLite FTS5 p50",
+            "p50 <= 3 ms",
+            0.003,
+            **common,  # type: ignore[arg-type]
+        )
+    )
+    ctx.rows.append(
+        Row(
+            "search",
+            f"search per keystroke (in process, top 20 + snippets), {s.briefings:,} briefings",
+            "p95",
+            p95(t_ours),
+            "s",
+            p95(t_fts),
+            "SQLite FTS5 p95",
+            "p95 <= 15 ms",
+            0.015,
+            samples=len(t_ours),
+        )
+    )
+    ctx.rows.append(
+        Row(
+            "search",
+            "search per keystroke: p95 vs SQLite FTS5 p95",
+            "p95 ratio",
+            p95(t_ours),
+            "s",
+            p95(t_fts),
+            "SQLite FTS5 p95",
+            "p95 within 4x of FTS5",
+            4.0,
+            on_ratio=True,
+            samples=len(t_ours),
+        )
+    )
+    ctx.note(
+        "search",
+        f"`SearchIndex.open` took {fmt_s(open_time)} (a build if the cache was not there yet); "
+        f"FTS5 built in memory in "
+        f"{fmt_s(fts_build)}. Queries: " + "; ".join(f"`{q}`" for q in queries[:6]) + ".",
+    )
+    ctx.profiles[f"search, typing `{queries[-1]}` letter by letter (cProfile, by own time)"] = (
+        _profile(lambda: [ours(p) for p in corpus.keystrokes(queries[-1])])
+    )
+    ctx.log(
+        f"  search: p50 {fmt_ms(median(t_ours))} p95 {fmt_ms(p95(t_ours))}; "
+        f"FTS5 p50 {fmt_ms(median(t_fts))} p95 {fmt_ms(p95(t_fts))}"
+    )
+    index.close()
+    fts.close()
+
+
+# -- keystroke to screen in tmux -----------------------------------------------------------
+
+
+def bench_keystroke(ctx: Context) -> None:
+    """Keystroke to settled screen in tmux: typing a query vs typing into an empty query."""
+    if not tmux_available():
+        ctx.note("keystroke", "tmux is not installed: keystroke to screen not measured")
+        return
+    s = ctx.settings
+    path = ctx.library_path(s.briefings)
+    library = ctx.library(path)
+    env = ctx.cached_env(path, ssh=True)  # no cursor blink: output only answers keys
+    queries = corpus.typed_queries(library, s.n_queries(1, 3), seed=11, words=s.words)
+    quiet = max(0.25, s.key_quiet)
+    typing: list[float] = []
+    empty: list[float] = []
+    silent_typing = silent_empty = 0
+    with TmuxTerminal(100, 30, ctx.rundir / "tmux") as term:
+        t0 = term.launch(ctx.app_argv(str(path)), env)
+        markers = corpus.paint_markers(library, 16)
+        if (
+            term.wait_for_screen(lambda sc: any(m in sc for m in markers), t0, s.paint_timeout)
+            is None
+        ):
+            raise RuntimeError(f"briefing-tui did not paint: {term.screen()}")
+        term.wait_quiet(1.0, 30)
+        opened, _ = term.key_latency("/", literal=True, quiet=quiet)
+        if opened is None:  # `/` changed nothing: typing letters could trigger other keys
+            queries = []
+        else:
+            # warm-up: the first search may wait for the index to open
+            for ch in "ab":
+                term.key_latency(ch, literal=True, quiet=quiet, cap=30)
+            term.send_keys("BSpace", "BSpace")
+            term.wait_quiet(quiet, 10)
+
+        def measure(keys: list[str], into: list[float]) -> int:
+            silent = 0
+            for k in keys:
+                latency, _ = term.key_latency(k, literal=True, quiet=quiet)
+                if latency is None:
+                    silent += 1
+                else:
+                    into.append(latency)
+            term.send_keys(*(["BSpace"] * len(keys)))
+            term.wait_quiet(quiet, 10)
+            return silent
+
+        for qi, query in enumerate(queries):
+            runs = [(list(query), typing), ([" "] * len(query), empty)]
+            if qi % 2:
+                runs.reverse()
+            for keys, into in runs:
+                silent = measure(keys, into)
+                if into is typing:
+                    silent_typing += silent
+                else:
+                    silent_empty += silent
+        screen = term.screen()
+    keys_per_run = sum(len(q) for q in queries)
+    if opened is None:
+        typing = []
+    note = (
+        f"{len(queries)} queries typed in the search pane (after `/`), {keys_per_run} keys; "
+        "a key's time runs until the app's last write before "
+        f"{1000 * quiet:.0f} ms of quiet (SSH mode, so no cursor blink)"
+    )
+    if silent_typing or silent_empty:
+        note += (
+            f"; keys that changed nothing on screen (not counted): {silent_typing} typed, "
+            f"{silent_empty} spaces"
+        )
+    if not typing:
+        note = (
+            "the app did not react to `/` or to typing after it (no search pane yet?); "
+            "its first lines: " + _screen_summary(screen)
+        )
+    ctx.rows.append(
+        Row(
+            "keystroke",
+            f"keystroke to screen (tmux 100x30), {s.briefings:,} briefings",
+            "p95",
+            p95(typing),
+            "s",
+            p95(empty),
+            "same app, empty query",
+            "p95 <= 50 ms",
+            0.050,
+            note=note,
+            samples=len(typing),
+            extra={"p50": median(typing), "reference_p50": median(empty)},
+        )
+    )
+    ctx.log(f"  keystroke: p95 {fmt_ms(p95(typing))} (empty query {fmt_ms(p95(empty))})")
+    if ctx.rows[-1].met is False and queries and not s.quick:
+        _typing_profile(ctx, path, queries[0])
+
+
+# -- bytes on the wire ---------------------------------------------------------------------
+
+
+def _find_in_stream(term: PtyTerminal, markers: set[str], timeout: float) -> bool:
+    """Read until a marker appears in the raw output (text runs are written contiguously)."""
+    deadline = time.perf_counter() + timeout
+    seen = b""
+    enc = [m.encode() for m in markers]
+    while time.perf_counter() < deadline:
+        n0 = term.total
+        term.read_until_quiet(0.05, 0.2)
+        if term.total != n0:
+            seen = (seen + term.tail)[-8000:]
+            if any(m in seen for m in enc):
+                return True
+    return False
+
+
+@dataclass
+class ByteSession:
+    idle_start: float = math.nan  # bytes/s on the first screen
+    moving: list[int] = field(default_factory=list)
+    open_search: float = math.nan
+    typing: list[int] = field(default_factory=list)
+    idle_typing: float = math.nan  # bytes/s with the search box focused, after typing
+    hwm: int | None = None
+
+
+def _byte_session(
+    ctx: Context,
+    argv: list[str],
+    env: dict[str, str],
+    markers: set[str],
+    queries: list[str],
+    open_search: bytes | None,
+) -> ByteSession:
+    s = ctx.settings
+    out = ByteSession()
+    quiet = s.key_quiet
+    ssh = "SSH_CONNECTION" in env
+    with PtyTerminal(argv, env, cols=80, rows=24) as term:
+        if not _find_in_stream(term, markers, s.paint_timeout):
+            raise RuntimeError(f"{argv[0]}: no marker in output: {term.tail[-400:]!r}")
+        # Let start-up finish (e.g. the index opening) before "idle". Over SSH nothing should
+        # blink, so wait for a whole second of silence; locally a blinking cursor never stops.
+        if ssh:
+            term.read_until_quiet(1.0, 30)
+        else:  # a blinking cursor (every 0.5 s) never leaves 0.8 s of silence: at most 4 s
+            term.read_until_quiet(0.8, 4)
+        out.hwm = vm_hwm(term.pid)
+        out.idle_start = term.idle(s.idle_seconds) / s.idle_seconds
+        for key in ["down"] * s.n_keys + ["up"] * s.n_keys:
+            out.moving.append(term.key(KEYS[key], quiet))
+        if open_search is not None:
+            out.open_search = term.key(open_search, quiet)
+            if not out.open_search:  # `/` changed nothing: letters could be other keys (q!)
+                out.hwm = max(out.hwm or 0, vm_hwm(term.pid) or 0) or None
+                return out
+        for qi, query in enumerate(queries):
+            if qi:  # clear the last query, one key at a time (a blinking cursor never rests)
+                for _ in queries[qi - 1]:
+                    term.key(KEYS["backspace"], quiet)
+            for ch in query:
+                out.typing.append(term.key(ch.encode(), quiet))
+        out.idle_typing = term.idle(s.idle_seconds) / s.idle_seconds
+        hwm = vm_hwm(term.pid)
+        out.hwm = max(out.hwm or 0, hwm or 0) or None
+    return out
+
+
+def bench_bytes(ctx: Context) -> None:
+    """Bytes written to an 80x24 terminal: typing, moving, idle; vs a minimal filter app."""
+    s = ctx.settings
+    path = ctx.library_path(s.briefings)
+    library = ctx.library(path)
+    queries = corpus.typed_queries(library, s.n_queries(1, 2), seed=13, words=s.words)
+    lines_file = ctx.rundir / "filter-lines.txt"
+    lines_file.write_text("\n".join(corpus.option_lines(library)) + "\n", encoding="utf-8")
+    markers = corpus.paint_markers(library, 16)
+    app = ctx.app_argv(str(path))
+    ref_argv = [sys.executable, str(FILTER_APP), str(lines_file)]
+    ref_markers = {FILTER_MARKER}
+    sessions: dict[str, ByteSession] = {}
+    # one after the other: the reference, the app in an SSH session, the app locally (not --quick)
+    sessions["reference"] = _byte_session(ctx, ref_argv, child_env(), ref_markers, queries, None)
+    sessions["ssh"] = _byte_session(
+        ctx, app, ctx.cached_env(path, ssh=True), markers, queries, b"/"
+    )
+    if not s.quick:
+        sessions["app"] = _byte_session(ctx, app, ctx.cached_env(path), markers, queries, b"/")
+    ref = sessions["reference"]
+    for mode in ("ssh", "app"):
+        if mode not in sessions:
+            continue
+        sess = sessions[mode]
+        label = "SSH session" if mode == "ssh" else "local"
+        reacted = any(sess.typing)
+        typing_note = (
+            f"{len(sess.typing)} keys; median {median(sess.typing):.0f} B, "
+            f"p95 {p95(sess.typing):.0f} B; opening search (`/`) wrote {sess.open_search:.0f} B"
+        )
+        if not reacted:
+            typing_note = "the app wrote nothing while typing after `/` (no search pane yet?)"
+        ctx.rows.append(
+            Row(
+                "bytes",
+                f"bytes per key typing in search (80x24), {label}",
+                "mean",
+                mean(sess.typing) if reacted else math.nan,
+                "B",
+                mean(ref.typing),
+                "filter app (Input + OptionList)",
+                "<= 3 KB per key",
+                3 * 1024,
+                note=typing_note,
+                samples=len(sess.typing),
+                extra={"median": median(sess.typing), "p95": p95(sess.typing)},
+            )
+        )
+        moved = [b for b in sess.moving if b]  # a key at the end of a list moves nothing
+        ref_moved = [b for b in ref.moving if b]
+        still = len(sess.moving) - len(moved)
+        move_note = "the app wrote nothing for Down/Up on its first screen"
+        if moved:
+            move_note = (
+                f"Down x{s.n_keys} then Up x{s.n_keys} on the first screen; median "
+                f"{median(moved):.0f} B, p95 {p95(moved):.0f} B over the keys that moved"
+            )
+        if moved and still:
+            move_note += f"; {still} keys moved nothing (the end of a list), not counted"
+        ctx.rows.append(
+            Row(
+                "bytes",
+                f"bytes per key moving the selection (80x24), {label}",
+                "mean",
+                mean(moved) if moved else math.nan,
+                "B",
+                mean(ref_moved),
+                "filter app (Input + OptionList)",
+                "<= 1.5 KB per key",
+                1.5 * 1024,
+                note=move_note,
+                samples=len(moved),
+                extra={"median": median(moved), "p95": p95(moved)},
+            )
+        )
+    ssh = sessions["ssh"]
+    local = sessions.get("app", ByteSession())
+    for what, value, local_value in (
+        ("first screen", ssh.idle_start, local.idle_start),
+        ("search box focused", ssh.idle_typing, local.idle_typing),
+    ):
+        ctx.rows.append(
+            Row(
+                "bytes",
+                f"idle in an SSH session, {what} (80x24)",
+                f"over {s.idle_seconds:g} s",
+                value,
+                "B/s",
+                ref.idle_typing if what == "search box focused" else ref.idle_start,
+                "filter app, not SSH-aware",
+                "0 B/s",
+                0.0,
+                note=(
+                    "not measured: `/` opened no search pane"
+                    if math.isnan(value)
+                    else f"the same app outside SSH: {local_value:.0f} B/s"
+                    if not math.isnan(local_value)
+                    else ""
+                ),
+                samples=1,
+            )
+        )
+    for name, sess in sessions.items():
+        if sess.hwm:
+            ctx.note("bytes", f"VmHWM of {name} at 80x24 after typing: {sess.hwm / 2**20:.1f} MB")
+    ctx.log(
+        "  bytes: typing "
+        + ", ".join(f"{k} {mean(v.typing):.0f} B" for k, v in sessions.items())
+        + "; moving "
+        + ", ".join(f"{k} {mean([b for b in v.moving if b]):.0f} B" for k, v in sessions.items())
+        + f"; idle over SSH {ssh.idle_start:.0f} / {ssh.idle_typing:.0f} B/s"
+    )
+
+
+# -- index build and refresh ---------------------------------------------------------------
+
+
+def _edit_title(path: Path, tag: str) -> None:
+    """Add a word to the first commitment's title (an indexed field) of a generated briefing."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\ncommitments:\n")
+    new, n = re.subn(r'^(    title: ".*)"$', rf'\1 {tag}"', rest, count=1, flags=re.M)
+    if not sep or n != 1:
+        raise RuntimeError(f"cannot edit {path}: no commitment title")
+    path.write_text(head + sep + new, encoding="utf-8")
+
+
+def bench_index(ctx: Context) -> None:
+    """Full index build vs FTS5 build; refresh after editing one briefing vs the full build."""
+    from briefing_tui.search import SearchIndex
+
+    s = ctx.settings
+    source = ctx.library_path(s.briefings)
+    work = ctx.rundir / "index-library"
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(source, work, ignore=shutil.ignore_patterns(".complete"))
+    library = load_library([work])
+    files = sorted((work / "briefings").glob("*.yaml"))
+    builds: list[float] = []
+    ftss: list[float] = []
+    reopens: list[float] = []
+    refreshes: list[float] = []
+    reloads: list[float] = []
+    progress_calls: list[int] = []
+    found_edit: list[bool] = []
+    for r in range(s.reps(1, 2)):
+        cache = ctx.rundir / f"index-cache-{r}"
+        calls: list[tuple[int, int]] = []
+        gc.collect()
+        t0 = time.perf_counter()
+        index = SearchIndex.open(
+            library, cache_dir=cache, progress=lambda d, t, calls=calls: calls.append((d, t))
+        )
+        builds.append(time.perf_counter() - t0)
+        index.close()
+        progress_calls.append(len(calls))
+        t0 = time.perf_counter()
+        fts = Fts5Index.build(corpus.documents(library), ctx.rundir / f"fts-{r}.db")
+        ftss.append(time.perf_counter() - t0)
+        fts.close()
+        t0 = time.perf_counter()
+        SearchIndex.open(library, cache_dir=cache).close()
+        reopens.append(time.perf_counter() - t0)
+        # edit one briefing, reload just that file, refresh the index
+        target = files[(r * 37) % len(files)]
+        tag = f"benchedit{r}x"
+        _edit_title(target, tag)
+        t0 = time.perf_counter()
+        results = [load_briefing(target) if res.path == target else res for res in library.results]
+        library = assemble(results)
+        reloads.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        index = SearchIndex.open(library, cache_dir=cache)
+        refreshes.append(time.perf_counter() - t0)
+        found_edit.append(bool(index.search(tag).hits))
+        index.close()
+    ctx.rows.append(
+        Row(
+            "index",
+            f"full index build, {s.briefings:,} briefings",
+            "median",
+            median(builds),
+            "s",
+            median(ftss),
+            "SQLite FTS5 build",
+            "<= 60 s, with a progress bar",
+            60.0,
+            note=f"progress callback called {min(progress_calls)}-{max(progress_calls)} times per "
+            "build",
+            samples=len(builds),
+            unmet="" if min(progress_calls) else "no progress reported",
+        )
+    )
+    ctx.rows.append(
+        Row(
+            "index",
+            f"refresh after editing one briefing of {s.briefings:,}",
+            "median",
+            median(refreshes),
+            "s",
+            median(builds),
+            "full build",
+            "<= 1 s",
+            1.0,
+            note=f"re-reading the edited file: {fmt_ms(median(reloads))}; reopening the "
+            f"unchanged index: {fmt_ms(median(reopens))}; the edit is found by search: "
+            + ("yes" if all(found_edit) else "NO"),
+            samples=len(refreshes),
+            unmet="" if all(found_edit) else "the edit is not found by search after the refresh",
+            extra={"reopen": median(reopens)},
+        )
+    )
+    if ctx.has_index_command() and not s.quick:
+        env = {"BRIEFING_TUI_CACHE": str(ctx.rundir / "cli-index-cache")}
+        t0 = time.perf_counter()
+        done = subprocess.run(
+            ctx.app_argv("index", str(work)),
+            env=child_env(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=900,
+            check=False,
+        )
+        took = time.perf_counter() - t0
+        ctx.note(
+            "index",
+            f"`briefing-tui index` (start-up, load and full build) took {fmt_s(took)}, "
+            f"exit status {done.returncode}.",
+        )
+    ctx.log(
+        f"  index: build {fmt_s(median(builds))} (FTS5 {fmt_s(median(ftss))}); "
+        f"refresh {fmt_s(median(refreshes))}"
+    )
+    if median(refreshes) > 1.0:
+        lib_now = library
+        cache0 = ctx.rundir / "index-cache-0"
+        _edit_title(files[1], "benchprofile")
+        results = [
+            load_briefing(files[1]) if res.path == files[1] else res for res in lib_now.results
+        ]
+        edited = assemble(results)
+        ctx.profiles["index refresh after one edit (cProfile, by own time)"] = _profile(
+            lambda: SearchIndex.open(edited, cache_dir=cache0).close()
+        )
+
+
+# -- memory --------------------------------------------------------------------------------
+
+
+def bench_memory(ctx: Context) -> None:
+    """Peak RSS (VmHWM) in tmux after first paint and a search, vs a minimal Textual app."""
+    if not tmux_available():
+        ctx.note("memory", "tmux is not installed: memory not measured")
+        return
+    s = ctx.settings
+    path = ctx.library_path(s.briefings)
+    library = ctx.library(path)
+    markers = corpus.paint_markers(library, 16)
+    query = corpus.typed_queries(library, 1, seed=17, words=s.words)[0]
+    ours: list[float] = []
+    searched = True
+    after_paint: list[float] = []
+    ref: list[float] = []
+    for i in range(s.reps(1, 2)):
+        for which in [0, 1] if i % 2 == 0 else [1, 0]:
+            with TmuxTerminal(100, 30, ctx.rundir / "tmux") as term:
+                if which == 0:
+                    t0 = term.launch(ctx.app_argv(str(path)), ctx.cached_env(path, ssh=True))
+                    if (
+                        term.wait_for_screen(
+                            lambda sc: any(m in sc for m in markers), t0, s.paint_timeout
+                        )
+                        is None
+                    ):
+                        raise RuntimeError(f"briefing-tui did not paint: {term.screen()}")
+                    term.wait_quiet(1.0, 30)
+                    pid = term.pane_pid()
+                    after_paint.append(float(vm_hwm(pid) or math.nan))
+                    opened, _ = term.key_latency("/", literal=True, quiet=0.3)
+                    if opened is not None:  # only type into a search pane (q quits otherwise)
+                        term.send_keys(query, literal=True)
+                        term.wait_quiet(1.0, 30)
+                    else:
+                        searched = False
+                    ours.append(float(vm_hwm(pid) or math.nan))
+                else:
+                    t0 = term.launch([sys.executable, str(MINIMAL_APP)], child_env())
+                    if term.wait_for_screen(lambda sc: MINIMAL_MARKER in sc, t0, 60) is None:
+                        raise RuntimeError("the minimal app did not paint")
+                    term.wait_quiet(0.5, 10)
+                    ref.append(float(vm_hwm(term.pane_pid()) or math.nan))
+    ctx.rows.append(
+        Row(
+            "memory",
+            f"peak memory (VmHWM), {s.briefings:,} briefings open",
+            "median",
+            median(ours),
+            "mem",
+            median(ref),
+            "minimal Textual app",
+            "<= 150 MB",
+            150 * 2**20,
+            note=f"after first paint: {median(after_paint) / 2**20:.1f} MB; peak after `/` and "
+            f"typing `{query}`"
+            + ("" if searched else " (NOT DONE: `/` opened no search pane, so no search ran)"),
+            samples=len(ours),
+        )
+    )
+    ctx.log(f"  memory: {median(ours) / 2**20:.1f} MB vs {median(ref) / 2**20:.1f} MB")
+
+
+BENCHMARKS: dict[str, Callable[[Context], None]] = {
+    "load": bench_load,
+    "first_paint": bench_first_paint,
+    "search": bench_search,
+    "keystroke": bench_keystroke,
+    "bytes": bench_bytes,
+    "index": bench_index,
+    "memory": bench_memory,
+}
