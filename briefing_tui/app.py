@@ -378,7 +378,7 @@ class BriefingApp(App[None]):
             update = getattr(index, "update", None)
             if update is not None:  # re-indexes only the briefings that changed
                 reindexed: tuple[str, ...] = tuple(update(library))
-            else:  # an index without updates: open it again
+            else:  # an index without updates (a stand-in in tests): open it again
                 fresh = self.index_factory(library, lambda done, total: None)
                 with self._search_lock:
                     self.index = fresh

@@ -12,10 +12,13 @@ A save that breaks a briefing does not replace what is shown: the last version t
 without errors stays in the library, and the errors of the file on disk are added to the
 library's problems until the file is fixed.
 
-File system timestamps are coarse (a few milliseconds on Linux, two seconds on FAT): a second
-write within one tick can leave the time and even the size unchanged. As git does for its
-index, a file modified within :data:`RACY_NS` of when it was read is read once more after
-that interval has passed; a re-read that finds the same content reports nothing.
+File system timestamps are coarse (a few milliseconds on Linux, up to two seconds on FAT): a
+second write within one tick can leave the time and even the size unchanged. As git does for
+its index, a file modified within that tick of when it was read is *racy*: it is read once
+more after the tick has passed, and a re-read that finds the same content reports nothing.
+Timestamps in whole milliseconds or coarser (FAT, HFS+, many network file systems) count as
+:data:`RACY_NS` long; finer ones (ext4, XFS, Btrfs, tmpfs, APFS) as :data:`FINE_RACY_NS`.
+A directory that is racy is listed again (names only, no stat) on every poll until it is not.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from briefing_tui.library import Library, assemble, briefing_files, load_one
 from briefing_tui.loader import LoadResult
 from briefing_tui.problems import Problem
 
-RACY_NS = 2_000_000_000  # a modification this recent may hide a second one (FAT: 2 s ticks)
+RACY_NS = 2_000_000_000  # coarse timestamps: a modification this recent may hide another
+FINE_RACY_NS = 20_000_000  # nanosecond timestamps: the kernel's clock ticks (1 to 10 ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +88,25 @@ def diff_stats(old: Stats, new: Stats) -> StatDiff:
 
 
 def is_racy(stat: FileStat | None, seen_at_ns: int, margin_ns: int = RACY_NS) -> bool:
-    """Whether a later write could leave ``stat`` as it is: the path was modified within
-    ``margin_ns`` of when it was seen (or later, by a clock ahead of ours)."""
-    return stat is not None and stat.mtime_ns + margin_ns >= seen_at_ns
+    """Whether a later write could leave ``stat`` as it is: the path was modified within a
+    timestamp tick of when it was seen (or later, by a clock ahead of ours).
+
+    The tick is ``margin_ns`` for a time in whole milliseconds (a coarse file system), at
+    most :data:`FINE_RACY_NS` for a finer one.
+    """
+    if stat is None:
+        return False
+    if stat.mtime_ns % 1_000_000:
+        margin_ns = min(margin_ns, FINE_RACY_NS)
+    return stat.mtime_ns + margin_ns >= seen_at_ns
+
+
+def listing(path: Path) -> frozenset[str] | None:
+    """The names in a directory (None when it cannot be listed): no stat, no reading."""
+    try:
+        return frozenset(os.listdir(path))
+    except (OSError, ValueError):
+        return None
 
 
 def watched_dirs(paths: Iterable[Path]) -> dict[Path, FileStat | None]:
@@ -163,7 +183,7 @@ class LibraryWatcher:
         self.reads = 0  # files read so far (briefings and, through them, articles)
         self.polls = 0
         self._dirs: dict[Path, FileStat | None] = {}
-        self._racy_dirs = False
+        self._names: dict[Path, frozenset[str] | None] = {}  # racy directories' listings
         self._files: list[Path] = []
         self._list_problems: tuple[Problem, ...] = ()
         self._stats: dict[Path, FileStat | None] = {}  # each briefing file, when last read
@@ -187,7 +207,11 @@ class LibraryWatcher:
 
     def _relist(self, now: int) -> None:
         self._dirs = watched_dirs(self.paths)
-        self._racy_dirs = any(is_racy(s, now, self.margin_ns) for s in self._dirs.values())
+        self._names = {
+            d: listing(d)
+            for d, s in self._dirs.items()
+            if s is not None and s.kind == "dir" and is_racy(s, now, self.margin_ns)
+        }
         files, problems = briefing_files(self.paths)
         self._files = files
         self._list_problems = tuple(problems)
@@ -238,7 +262,7 @@ class LibraryWatcher:
         now = self.clock()
         old_files = list(self._files)
         old_problems = self._list_problems
-        if self._racy_dirs or watched_dirs_changed(self._dirs):
+        if watched_dirs_changed(self._dirs) or self._racy_listing_changed(now):
             self._relist(now)
         current = set(self._files)
         removed = [f for f in old_files if f not in current]
@@ -313,6 +337,18 @@ class LibraryWatcher:
             kept,
             frozenset(changed_ids),
         )
+
+    def _racy_listing_changed(self, now: int) -> bool:
+        """Whether a directory whose time may hide a change lists other names now."""
+        settled = []
+        for d, names in self._names.items():
+            if listing(d) != names:
+                return True
+            if not is_racy(self._dirs.get(d), now, self.margin_ns):
+                settled.append(d)  # listed once more after its tick: no longer racy
+        for d in settled:
+            del self._names[d]
+        return False
 
     def _forget_sources(self) -> None:
         used = set(self._sources.values())

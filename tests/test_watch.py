@@ -12,6 +12,7 @@ import pytest
 from briefing_tui.library import load_library
 from briefing_tui.loader import LoadResult
 from briefing_tui.watch import (
+    FINE_RACY_NS,
     RACY_NS,
     FileStat,
     LibraryWatcher,
@@ -101,6 +102,15 @@ def test_is_racy() -> None:
     assert is_racy(s, s.mtime_ns - 5)  # written "after" it was seen: a clock ahead of ours
     assert not is_racy(None, 0)
     assert not is_racy(s, s.mtime_ns + 11, margin_ns=10)
+
+
+def test_fine_timestamps_have_a_short_tick() -> None:
+    fine = FileStat(10_000_000_123, 1, 1, 1, "file")  # nanoseconds: ext4, tmpfs, APFS...
+    assert is_racy(fine, fine.mtime_ns + FINE_RACY_NS)
+    assert not is_racy(fine, fine.mtime_ns + FINE_RACY_NS + 1)
+    coarse = FileStat(10_000_000_000, 1, 1, 1, "file")  # whole seconds: FAT, HFS+...
+    assert is_racy(coarse, coarse.mtime_ns + FINE_RACY_NS + 1)
+    assert is_racy(coarse, coarse.mtime_ns + RACY_NS)
 
 
 def test_watched_dirs_roots_and_subdirectories(tmp_path: Path) -> None:
@@ -320,6 +330,41 @@ def test_an_edit_hidden_by_a_coarse_clock_is_caught_once_no_longer_racy(
     reads = w.reads
     assert w.poll() is None  # read once more only
     assert w.reads == reads
+
+
+def test_a_coarse_timestamp_keeps_a_file_racy_longer(
+    library_dir: Path, write_briefing: Callable[..., Path]
+) -> None:
+    extra = write_briefing()
+    whole = (extra.stat().st_mtime_ns // 1_000_000_000) * 1_000_000_000  # as FAT would say
+    os.utime(extra, ns=(whole, whole))
+    now = [whole + 1_000_000_000]  # a second later: racy on such a file system
+    w = LibraryWatcher([library_dir], clock=lambda: now[0])
+    w.load()
+    text = extra.read_text("utf-8")
+    extra.write_text(text.replace("Pakistan\n", "Pakistam\n"), "utf-8")
+    os.utime(extra, ns=(whole, whole))
+    assert w.poll() is None
+    now[0] = whole + RACY_NS + 1
+    change = w.poll()
+    assert change is not None and change.reloaded == (extra,)
+
+
+def test_a_file_added_in_the_directory_s_last_tick_is_found(library_dir: Path) -> None:
+    """A directory whose time may hide a change is listed again (names only) until its
+    tick has passed."""
+    d = library_dir.stat()
+    now = [d.st_mtime_ns + 1]
+    w = LibraryWatcher([library_dir], clock=lambda: now[0])
+    w.load()
+    new = library_dir / "new.yaml"
+    new.write_text(MINIMAL.format(id="new"), encoding="utf-8")
+    os.utime(library_dir, ns=(d.st_atime_ns, d.st_mtime_ns))  # the same tick: no change seen
+    change = w.poll()
+    assert change is not None and change.added == (new,)
+    now[0] = d.st_mtime_ns + RACY_NS + 1
+    assert w.poll() is None
+    assert w.poll() is None
 
 
 def test_editing_an_article_reloads_the_briefings_that_read_it(
