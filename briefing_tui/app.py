@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ from briefing_tui.problems import Problem
 from briefing_tui.screens.browser import BrowserScreen
 from briefing_tui.screens.empty import EmptyScreen
 from briefing_tui.screens.help import HelpGroups, HelpScreen
+from briefing_tui.screens.problems import ProblemsScreen, notify_broken
 from briefing_tui.screens.too_small import TooSmallScreen
 from briefing_tui.text import one_line
 from briefing_tui.watch import LibraryWatcher, Reload
@@ -91,6 +93,7 @@ class BriefingApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("p", "problems", "Problems", id="app.problems"),
     ]
     COMMANDS = App.COMMANDS | {GotoItemProvider}
     COMMAND_PALETTE_DISPLAY = "Go to"
@@ -116,6 +119,8 @@ class BriefingApp(App[None]):
         self._search_lock = threading.Lock()
         self._exiting = threading.Event()
         self._last_pct = -1
+        self.crash_log: str | None = None  # where an unexpected exception was logged
+        self.crash_message = ""  # what run_app prints about it once the terminal is restored
         # live reload (watcher None: off): see the "live reload" section
         self.watcher = watcher
         self.watch_interval = watch_interval
@@ -143,14 +148,8 @@ class BriefingApp(App[None]):
             self._index_opened.set()
         if self.watcher is not None:
             self.run_worker(self._watch, thread=True, group="watch", name="watch")
-        errors = len(self.library.errors)
-        if errors and self.library.briefings:
-            self.notify(
-                f"{errors} problem{'s' if errors != 1 else ''} in the library: some items or "
-                "files are not shown. Run `briefing-tui validate` for details.",
-                severity="warning",
-                markup=False,
-            )
+        if self.library.errors and self.library.briefings:
+            notify_broken(self, self.library)  # the empty screen lists them itself
         self._check_size(self.size)
 
     @property
@@ -176,6 +175,10 @@ class BriefingApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
+
+    def action_problems(self) -> None:
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(self.library))
 
     def help_groups(self) -> HelpGroups:
         """The key map, by where each key applies, straight from the bindings."""
@@ -415,6 +418,36 @@ class BriefingApp(App[None]):
         self._exiting.set()
         super().exit(*args, **kwargs)
 
+    # -- the boundary -----------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected exception inside the app ends here (Textual calls this).
+
+        Instead of Textual's traceback on the terminal: the traceback goes to a log file in
+        the state directory (``crash_log``), the app exits with EXIT_INTERNAL (70), and
+        once the terminal is restored :func:`run_app` prints ``crash_message``: what failed
+        and where the log is. Under ``run_test`` the exception is still raised at the end,
+        as Textual does for test frameworks.
+        """
+        try:
+            from textual.worker import WorkerFailed
+
+            from briefing_tui.cli import EXIT_INTERNAL, crash_message
+
+            cause: BaseException = error
+            if isinstance(error, WorkerFailed):  # the worker's own exception has the traceback
+                cause = error.error
+            if self.crash_log is None:  # the first one; any later one comes of it
+                self.crash_message, self.crash_log = crash_message(cause)
+            self._close_messages_no_wait()  # exit: Textual restores the terminal
+            self._exiting.set()
+            self._return_code = EXIT_INTERNAL
+            if self._exception is None:
+                self._exception = error
+                self._exception_event.set()
+        except Exception:  # never worse than Textual's own handling
+            super()._handle_exception(error)
+
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
@@ -422,4 +455,6 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     library = watcher.load() if watcher is not None else load_library(paths)
     app = BriefingApp(library, ssh_mode=ssh, watcher=watcher)
     app.run()
+    if app.crash_message:  # the terminal is restored by now
+        print(app.crash_message, file=sys.stderr)
     return app.return_code or 0
