@@ -356,7 +356,10 @@ class BriefingApp(App[None]):
         for path in change.fixed:
             name = one_line(display_path(path))
             self.notify(f"{name} has no errors now.", title="Reloaded", markup=False)
+        reported = {r.path for r in change.broken}
         for path in change.added:
+            if path in reported:
+                continue  # its errors are the news
             name = one_line(display_path(path))
             self.notify(f"New briefing file: {name}", title="Reloaded", markup=False)
         for path in change.removed:
