@@ -14,7 +14,9 @@ import pytest
 
 from briefing_tui.app import BriefingApp, run_app
 from briefing_tui.cli import _main_parser
+from briefing_tui.loader import display_path
 from briefing_tui.model import ItemRef
+from briefing_tui.screens.problems import ProblemsScreen
 from briefing_tui.screens.empty import EmptyScreen
 from briefing_tui.screens.switcher import SwitcherScreen
 from briefing_tui.watch import LibraryWatcher
@@ -173,6 +175,31 @@ async def test_a_broken_save_keeps_the_last_good_version_and_says_why(library_di
         assert not app.library.problems
         assert nav_id(app) == "united-states"
         assert any("no errors now" in n.message for n in notifications(app))
+
+
+@aio
+async def test_a_new_broken_file_is_reported_and_listed_in_the_problems_view(
+    library_dir: Path,
+) -> None:
+    app = watched(library_dir)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        save(library_dir / "extra.yaml", SECOND.replace("kind: plan", "kind: \x1b[31mplan"))
+        await until(pilot, lambda: bool(app.failing))
+        (note,) = [n for n in notifications(app) if n.title.startswith("Errors in")]
+        assert note.title == "Errors in " + display_path(library_dir / "extra.yaml")
+        assert "\x1b" not in note.message and "\x1b" not in note.title  # neutralised
+        assert "U+001B ESCAPE" in note.message
+        assert not any("New briefing file" in n.message for n in notifications(app))
+        # The problems view lists it, as validate would.
+        await pilot.press("p")
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+        await until(pilot, lambda: screen.curation_done)
+        assert any(
+            p.path.endswith("extra.yaml") and "U+001B" in p.message
+            for p in screen.problem_list.problems
+        )
 
 
 @aio
