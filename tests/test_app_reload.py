@@ -16,8 +16,8 @@ from briefing_tui.app import BriefingApp, run_app
 from briefing_tui.cli import _main_parser
 from briefing_tui.loader import display_path
 from briefing_tui.model import ItemRef
-from briefing_tui.screens.problems import ProblemsScreen
 from briefing_tui.screens.empty import EmptyScreen
+from briefing_tui.screens.problems import ProblemsScreen
 from briefing_tui.screens.switcher import SwitcherScreen
 from briefing_tui.watch import LibraryWatcher
 from briefing_tui.widgets.titlebar import STALE_LABEL
