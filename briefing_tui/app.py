@@ -131,6 +131,7 @@ class BriefingApp(App[None]):
         self.index_updates = 0
         self._indexed: Library | None = None  # the library the index holds
         self._update_lock = threading.Lock()
+        self.watch_thread: threading.Thread | None = None
         if ssh_mode:
             self.animation_level = "none"
 
@@ -147,7 +148,12 @@ class BriefingApp(App[None]):
             self.index_error = "no briefings"
             self._index_opened.set()
         if self.watcher is not None:
-            self.run_worker(self._watch, thread=True, group="watch", name="watch")
+            # A plain daemon thread, not a worker: it runs as long as the app, and waiting
+            # for the app's workers (tests, snapshots) must not wait for it.
+            self.watch_thread = threading.Thread(
+                target=self._watch, name="briefing-tui-watch", daemon=True
+            )
+            self.watch_thread.start()
         if self.library.errors and self.library.briefings:
             notify_broken(self, self.library)  # the empty screen lists them itself
         self._check_size(self.size)
@@ -409,6 +415,8 @@ class BriefingApp(App[None]):
 
     def on_unmount(self) -> None:
         self._exiting.set()
+        if self.watch_thread is not None:
+            self.watch_thread.join(timeout=2)  # it stops at its next wait: within a poll
         index, self.index = self.index, None
         if index is not None:
             try:

@@ -350,6 +350,33 @@ async def test_no_redraw_while_idle_in_ssh_mode(library_dir: Path) -> None:
 
 
 @aio
+async def test_the_watch_thread_ends_with_the_app_or_on_a_bug(library_dir: Path) -> None:
+    app = watched(library_dir)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        thread = app.watch_thread
+        assert thread is not None and thread.is_alive()
+    assert not thread.is_alive()  # joined on unmount
+    app = watched(library_dir)
+    watcher = app.watcher
+    assert watcher is not None
+
+    def broken_poll() -> None:
+        raise ZeroDivisionError("[b]a bug[/b]")
+
+    watcher.poll = broken_poll  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        thread = app.watch_thread
+        assert thread is not None
+        await until(pilot, lambda: not thread.is_alive())
+        await until(pilot, lambda: bool(notifications(app)))
+        (note,) = notifications(app)
+        assert note.message == "Live reload stopped: ZeroDivisionError: [b]a bug[/b]"
+        assert note.markup is False
+
+
+@aio
 async def test_without_a_watcher_nothing_is_polled(library_dir: Path) -> None:
     from briefing_tui.library import load_library
 
@@ -357,7 +384,7 @@ async def test_without_a_watcher_nothing_is_polled(library_dir: Path) -> None:
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         assert app.watcher is None
-        assert not [w for w in app.workers if w.name == "watch"]
+        assert app.watch_thread is None
         edit(seed_file(library_dir), "name: Mohsin Naqvi", "name: Mohsin R. Naqvi")
         await pilot.pause(0.1)
         assert app.reloads == 0
