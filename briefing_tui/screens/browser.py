@@ -95,7 +95,9 @@ class BrowserScreen(Screen[None]):
         Binding("3", "section('context')", "Context", show=False, id="browser.context"),
         Binding("4", "section('notes')", "Notes", show=False, id="browser.notes"),
         Binding("s", "source", "Source", show=False, id="browser.source"),
-        Binding("slash", "search", "Search", id="browser.search"),
+        # priority: the app runs it before it hands on the keys typed after it, so "/narcotics"
+        # arriving in one burst (a paste, one SSH packet) all lands in the search box.
+        Binding("slash", "search", "Search", id="browser.search", priority=True),
         Binding("left_square_bracket", "back", "Back", id="browser.back"),
         Binding("backspace", "back", "Back", show=False, id="browser.back_bs"),
         Binding("right_square_bracket", "forward", "Forward", id="browser.forward"),
@@ -200,7 +202,9 @@ class BrowserScreen(Screen[None]):
     def focus_pane(self, pane: str) -> None:
         if pane != self.main_pane:
             self._show_main(pane)
-        self.pane_widget(pane).focus()
+        # Focus now, not after the keys already queued (Widget.focus defers): "/narcotics" typed
+        # in one burst (a paste, one SSH packet) must all reach the search box.
+        self.set_focus(self.pane_widget(pane))
 
     def on_descendant_focus(self) -> None:
         pane = self.current_pane()
@@ -568,6 +572,10 @@ class BrowserScreen(Screen[None]):
         self.focus_pane("source")
 
     def action_search(self) -> None:
+        box = self.pane_widget("search")
+        if self.focused is box:  # a "/" typed in the query is a character of the query
+            box.insert_text_at_cursor("/")  # type: ignore[attr-defined]
+            return
         self.focus_pane("search")
 
     def action_escape(self) -> None:
