@@ -30,12 +30,16 @@ from textual.worker import Worker, WorkerState
 
 from briefing_tui.library import Library, load_library
 from briefing_tui.links import LinkGraph
+from briefing_tui.loader import display_path
 from briefing_tui.model import ItemRef
+from briefing_tui.problems import Problem
 from briefing_tui.screens.browser import BrowserScreen
 from briefing_tui.screens.empty import EmptyScreen
 from briefing_tui.screens.help import HelpGroups, HelpScreen
 from briefing_tui.screens.problems import ProblemsScreen, notify_broken
 from briefing_tui.screens.too_small import TooSmallScreen
+from briefing_tui.text import one_line
+from briefing_tui.watch import LibraryWatcher, Reload
 from briefing_tui.widgets.detail import DetailPane
 from briefing_tui.widgets.goto import GotoItemProvider
 from briefing_tui.widgets.lists import BriefList
@@ -65,6 +69,15 @@ class IndexProgress(Message):
 
 SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
 NOTIFICATION_HOLD = 24 * 3600.0  # ssh_mode: a notification stays until the next key
+
+
+class LibraryReloaded(Message):
+    """Posted by the watch thread: files changed, here is the library to show."""
+
+    def __init__(self, change: Reload, graph: LinkGraph) -> None:
+        super().__init__()
+        self.change = change
+        self.graph = graph
 
 
 def ssh_session(env: dict[str, str] | None = None) -> bool:
@@ -111,6 +124,8 @@ class BriefingApp(App[None]):
         *,
         ssh_mode: bool = False,
         index_factory: IndexFactory | None = None,
+        watcher: LibraryWatcher | None = None,
+        watch_interval: float = 0.5,
     ) -> None:
         super().__init__()
         self.library = library
@@ -129,6 +144,17 @@ class BriefingApp(App[None]):
         self._main_screen_up = False
         self.crash_log: str | None = None  # where an unexpected exception was logged
         self.crash_message = ""  # what run_app prints about it once the terminal is restored
+        # live reload (watcher None: off): see the "live reload" section
+        self.watcher = watcher
+        self.watch_interval = watch_interval
+        self.reloads = 0  # reloads shown
+        self.kept_paths: frozenset[Path] = frozenset()  # files shown as their last good version
+        self.failing: dict[str, tuple[Problem, ...]] = {}  # file -> its errors, while it has any
+        self.reindexed: tuple[str, ...] | None = None  # briefings the last index update took
+        self.index_updates = 0
+        self._indexed: Library | None = None  # the library the index holds
+        self._update_lock = threading.Lock()
+        self.watch_thread: threading.Thread | None = None
         if ssh_mode:
             self.animation_level = "none"
 
@@ -199,6 +225,13 @@ class BriefingApp(App[None]):
             self.push_screen(EmptyScreen(self.library))
             self.index_error = "no briefings"
             self._index_opened.set()
+        if self.watcher is not None:
+            # A plain daemon thread, not a worker: it runs as long as the app, and waiting
+            # for the app's workers (tests, snapshots) must not wait for it.
+            self.watch_thread = threading.Thread(
+                target=self._watch, name="briefing-tui-watch", daemon=True
+            )
+            self.watch_thread.start()
         if self.library.errors and self.library.briefings:
             notify_broken(self, self.library)  # the empty screen lists them itself
         self._main_screen_up = True
@@ -274,7 +307,10 @@ class BriefingApp(App[None]):
             self.post_message(IndexProgress(done, total))
 
     def _open_index(self) -> SearchIndex:
-        return self.index_factory(self.library, self._progress)
+        library = self.library
+        index = self.index_factory(library, self._progress)
+        self._indexed = library
+        return index
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.index_progress = (message.done, message.total)
@@ -282,12 +318,16 @@ class BriefingApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.name == "index-update":
+            self._index_updated(event.state, worker)
         if worker.name != "index":
             return
         if event.state == WorkerState.SUCCESS:
             self.index = worker.result
             self._index_opened.set()
             self._tell_browser()
+            if self._indexed is not self.library:  # reloaded while the index was opening
+                self._update_index()
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             error = worker.error
             self.index_error = f"{type(error).__name__}: {error}" if error else "cancelled"
@@ -325,8 +365,139 @@ class BriefingApp(App[None]):
         if browser is not None:
             browser.go_to_item(ItemRef(briefing_id, item_id))
 
+    # -- live reload ------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """The watch thread: poll the library's files; post what changed.
+
+        A poll only stats files (see briefing_tui.watch): while nothing changes, nothing is
+        posted to the app, so nothing is drawn and nothing reaches the terminal.
+        """
+        watcher = self.watcher
+        assert watcher is not None
+        while not self._exiting.wait(self.watch_interval):
+            try:
+                change = watcher.poll()
+                if change is None:
+                    continue
+                graph = LinkGraph(change.library)
+            except Exception as exc:  # a bug: keep the library shown, say it once
+                self.notify(  # thread-safe
+                    one_line(f"Live reload stopped: {type(exc).__name__}: {exc}"),
+                    severity="error",
+                    markup=False,
+                )
+                return
+            try:
+                self.post_message(LibraryReloaded(change, graph))
+            except RuntimeError:  # the app's loop is closed: it is gone
+                return
+
+    def on_library_reloaded(self, message: LibraryReloaded) -> None:
+        change = message.change
+        self.library = change.library
+        self.graph = message.graph
+        self.reloads += 1
+        self.kept_paths = frozenset(change.kept)
+        self.failing = {
+            display_path(r.path): tuple(p for p in r.problems if p.is_error) for r in change.failing
+        }
+        self._report(change)
+        browser = self.browser
+        if change.library.briefings:
+            if browser is not None:
+                browser.reload(change.library, message.graph, change.changed_ids)
+            else:
+                self._replace_base(BrowserScreen(change.library, message.graph))
+        else:
+            self._replace_base(EmptyScreen(change.library))
+        if self.index is not None:
+            self._update_index()
+        elif self.index_error == "no briefings" and change.library.briefings:
+            self.index_error = None
+            self._index_opened.clear()
+            self.run_worker(
+                self._open_index, thread=True, group="index", name="index", exit_on_error=False
+            )
+
+    def _replace_base(self, screen: BrowserScreen | EmptyScreen) -> None:
+        """Show ``screen`` instead of the browser or the empty screen (closing any dialog)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+        self.call_after_refresh(self._check_size, self.size)
+
+    def _report(self, change: Reload) -> None:
+        """Say what the reload did that the screen does not show by itself."""
+        kept = set(change.kept)
+        for r in change.broken:
+            errors = [p for p in r.problems if p.is_error] or list(r.problems)
+            lines = [one_line(str(errors[0]))] if errors else []
+            if len(errors) > 1:
+                lines.append(f"… and {len(errors) - 1} more (briefing-tui validate lists them)")
+            if r.path in kept:
+                lines.append("The last good version stays on screen until the file is fixed.")
+            name = one_line(display_path(r.path))
+            title = f"Not reloaded: {name}" if r.path in kept else f"Errors in {name}"
+            self.notify("\n".join(lines), title=title, severity="error", markup=False)
+        for path in change.fixed:
+            name = one_line(display_path(path))
+            self.notify(f"{name} has no errors now.", title="Reloaded", markup=False)
+        reported = {r.path for r in change.broken}
+        for path in change.added:
+            if path in reported:
+                continue  # its errors are the news
+            name = one_line(display_path(path))
+            self.notify(f"New briefing file: {name}", title="Reloaded", markup=False)
+        for path in change.removed:
+            name = one_line(display_path(path))
+            self.notify(f"Briefing file removed: {name}", title="Reloaded", markup=False)
+
+    def _update_index(self) -> None:
+        self.run_worker(
+            self._update_index_thread,
+            thread=True,
+            group="index-update",
+            name="index-update",
+            exit_on_error=False,
+        )
+
+    def _update_index_thread(self) -> tuple[str, ...] | None:
+        """Bring the index up to date with the library shown (one update at a time)."""
+        with self._update_lock:
+            library, index = self.library, self.index
+            if index is None or library is self._indexed or self._exiting.is_set():
+                return None
+            update = getattr(index, "update", None)
+            if update is not None:  # re-indexes only the briefings that changed
+                reindexed: tuple[str, ...] = tuple(update(library))
+            else:  # an index without updates (a stand-in in tests): open it again
+                fresh = self.index_factory(library, lambda done, total: None)
+                with self._search_lock:
+                    self.index = fresh
+                index.close()
+                reindexed = tuple(b.id for b in library.briefings)
+            self._indexed = library
+            return reindexed
+
+    def _index_updated(self, state: WorkerState, worker: Worker[Any]) -> None:
+        if state == WorkerState.SUCCESS and worker.result is not None:
+            self.reindexed = worker.result
+            self.index_updates += 1
+            browser = self.browser
+            if browser is not None and browser.is_mounted:
+                browser.index_updated()
+        elif state == WorkerState.ERROR:
+            self.notify(
+                one_line(f"The search index was not updated: {worker.error}"),
+                severity="warning",
+                markup=False,
+            )
+
     def on_unmount(self) -> None:
         self._exiting.set()
+        if self.watch_thread is not None:
+            self.watch_thread.join(timeout=2)  # it stops at its next wait: within a poll
         index, self.index = self.index, None
         if index is not None:
             try:
@@ -392,7 +563,9 @@ def forget_stale_size(
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
     forget_stale_size()
-    app = BriefingApp(load_library(paths), ssh_mode=ssh)
+    watcher = None if getattr(args, "no_watch", False) else LibraryWatcher(paths)
+    library = watcher.load() if watcher is not None else load_library(paths)
+    app = BriefingApp(library, ssh_mode=ssh, watcher=watcher)
     if os.name != "posix":
         app.run()
         if app.crash_message:  # the terminal is restored by now

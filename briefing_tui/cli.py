@@ -346,6 +346,11 @@ def _main_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="behave as over SSH: no animation or blinking, small redraws",
     )
+    p.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not reload briefings and articles when their files change on disk",
+    )
     return p
 
 
