@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import briefing_tui.app
 from briefing_tui.app import BriefingApp, run_app
 from briefing_tui.cli import _main_parser
 from briefing_tui.loader import display_path
@@ -399,9 +400,18 @@ def test_run_app_watches_unless_told_not_to(
     def fake_run(self: BriefingApp, *args: Any, **kwargs: Any) -> None:
         seen.append(self)
 
+    class Left(Exception):
+        pass
+
+    def fake_leave(code: int) -> None:  # run_app ends the process with os._exit: not here
+        raise Left(code)
+
     monkeypatch.setattr(BriefingApp, "run", fake_run)
+    monkeypatch.setattr(briefing_tui.app, "leave_now", fake_leave)
     args: argparse.Namespace = _main_parser().parse_args([*argv, str(library_dir)])
-    assert run_app([library_dir], args) == 0
+    with pytest.raises(Left) as left:
+        run_app([library_dir], args)
+    assert left.value.args == (0,)
     (app,) = seen
     assert (app.watcher is not None) is watching
     if app.watcher is not None:
