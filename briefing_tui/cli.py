@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefing_tui import __version__
-from briefing_tui.text import neutralise
+from briefing_tui.text import neutralise, one_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE
@@ -354,6 +354,11 @@ def _main_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="behave as over SSH: no animation or blinking, small redraws",
     )
+    p.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not reload briefings and articles when their files change on disk",
+    )
     return p
 
 
@@ -375,14 +380,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug, never bad input: say so briefly, keep the details
-        log = _log_crash(exc)
-        print(
-            f"briefing-tui: internal error: {neutralise(type(exc).__name__)}: "
-            f"{neutralise(str(exc))[:200]}\n"
-            f"the details are in {log}; please report them",
-            file=sys.stderr,
-        )
+        print(crash_message(exc)[0], file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def crash_message(exc: BaseException) -> tuple[str, str]:
+    """Log ``exc`` (see :func:`_log_crash`); the message for the user, and the log's path.
+
+    Used by the commands and by the app (``BriefingApp._handle_exception``).
+    """
+    log = _log_crash(exc)
+    message = (
+        f"briefing-tui: internal error: {neutralise(type(exc).__name__)}: "
+        f"{one_line(str(exc))[:200]}\n"
+        f"the details are in {neutralise(log)}; please report them"
+    )
+    return message, log
 
 
 def _log_crash(exc: BaseException) -> str:

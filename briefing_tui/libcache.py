@@ -221,6 +221,7 @@ class LibraryCache:
         self._listing: tuple[list[Path], list[Problem]] | None = None
         self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
         self._dirty = False
+        self._finished = False
 
     # -- the snapshot ---------------------------------------------------------------------
 
@@ -307,7 +308,16 @@ class LibraryCache:
         return self._listing
 
     def result(self, path: Path) -> LoadResult:
-        """The file's load result: from the snapshot when still valid, else loaded now."""
+        """The file's load result: from the snapshot when still valid, else loaded now.
+
+        A loader for :class:`briefing_tui.watch.LibraryWatcher` too (then :meth:`finish`).
+        """
+        early = self._early.pop(path, None)
+        if early is not None:  # loaded by first(): the same objects, shown already
+            return early
+        if self._finished:  # a file reloaded later (live reload): nothing to remember
+            self.misses += 1
+            return load_one(path)
         key = str(path)
         now = time.time_ns()
         sig = signature(path)
@@ -373,9 +383,13 @@ class LibraryCache:
         """
         files, problems = self.listing()
         with gc_paused(self.freeze):
-            early, self._early = self._early, {}
-            results = [early[f] if f in early else self.result(f) for f in files]
+            results = [self.result(f) for f in files]
             library = assemble(results, problems)
+        self.finish(files)
+        return library
+
+    def finish(self, files: Sequence[Path]) -> None:
+        """The library is loaded (these are its files): save the snapshot, let go of it."""
         current = {str(f) for f in files}
         if self._old is not None and set(self._old) - current:
             self._dirty = True  # files went away: drop them from the snapshot
@@ -384,8 +398,8 @@ class LibraryCache:
                 del self._new[k]
                 self._dirty = True
         self.save()
-        self._old, self._new = {}, {}  # the pickled copies are not needed any more
-        return library
+        self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
+        self._finished = True
 
 
 def _source_ok(entry: _Entry) -> bool:
@@ -405,20 +419,29 @@ PAINT_FIRST_FROM = 32  # files: from this many on, the app paints the first brie
 
 
 def open_library(
-    paths: Sequence[Path], directory: Path | None = None
+    cache: LibraryCache, whole: Callable[[], Library] | None = None
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 
-    A small library is loaded whole. From :data:`PAINT_FIRST_FROM` files on, only the first
-    file that loads a briefing is, so the first screen (which shows one briefing) paints
-    without waiting for the others; the returned function loads the whole library (the same
-    first briefing included), to be called in a thread after the first paint. What it loads
-    is frozen for the collector (see :func:`gc_paused`).
+    ``whole`` loads the whole library through ``cache`` (a watcher's ``load`` with
+    ``cache.result`` as its loader; by default ``cache.load``). A small library is loaded
+    whole. From :data:`PAINT_FIRST_FROM` files on, only the first file that loads a briefing
+    is, so the first screen (which shows one briefing) paints without waiting for the others;
+    the returned function loads the whole library (the same first briefing included), to be
+    called in a thread after the first paint.
     """
-    cache = LibraryCache(paths, directory, freeze=True)
+
+    def load() -> Library:
+        if whole is None:
+            return cache.load()
+        with gc_paused(cache.freeze):
+            library = whole()
+        cache.finish([r.path for r in library.results])
+        return library
+
     files, _ = cache.listing()
     if len(files) >= PAINT_FIRST_FROM:
         first = cache.first()
         if first is not None:
-            return first, cache.load
-    return cache.load(), None
+            return first, load
+    return load(), None

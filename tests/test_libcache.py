@@ -295,7 +295,7 @@ def test_only_a_few_snapshots_are_kept(lib: Path, snapdir: Path, tmp_path: Path)
 
 
 def test_a_small_library_is_opened_whole(lib: Path, snapdir: Path) -> None:
-    library, rest = open_library([lib], snapdir)
+    library, rest = open_library(LibraryCache([lib], snapdir))
     assert rest is None
     same_as_fresh(library, [lib])
 
@@ -308,7 +308,7 @@ def test_a_large_library_paints_its_first_briefing_first(
     broken.write_text("- just a list\n", "utf-8")
     age(broken)
     with gc_paused():  # open_library freezes what it loads for the app: not in tests
-        first, rest = open_library([lib], snapdir)
+        first, rest = open_library(LibraryCache([lib], snapdir, freeze=True))
         assert rest is not None
         fresh = load_library([lib])
         assert [b.id for b in first.briefings] == [fresh.briefings[0].id]
@@ -333,3 +333,31 @@ def test_gc_paused_restores_the_collector() -> None:
     with pytest.raises(RuntimeError), gc_paused():
         raise RuntimeError
     assert gc.isenabled()
+
+
+def test_a_watcher_loads_through_the_cache_and_still_sees_edits(lib: Path, snapdir: Path) -> None:
+    from briefing_tui.watch import LibraryWatcher
+
+    def opened() -> tuple[Library, LibraryCache, LibraryWatcher]:
+        cache = LibraryCache([lib], snapdir)
+        watcher = LibraryWatcher([lib], loader=cache.result, margin_ns=0)
+        library, rest = open_library(cache, watcher.load)
+        assert rest is None
+        return library, cache, watcher
+
+    _, c1, _ = opened()
+    assert c1.misses == 4
+    library, c2, watcher = opened()
+    assert (c2.hits, c2.misses) == (4, 0)
+    same_as_fresh(library, [lib])
+    edited = lib / "extra-0.yaml"
+    edited.write_text(
+        MINIMAL.format(id="extra-0").replace("A small briefing", "Edited while open"), "utf-8"
+    )
+    age(edited)
+    change = watcher.poll()
+    assert change is not None
+    briefing = change.library.briefing("extra-0")
+    assert briefing is not None and briefing.title == "Edited while open"
+    same_as_fresh(change.library, [lib])
+    assert c2.misses == 1  # read again through the cache's loader, after the snapshot

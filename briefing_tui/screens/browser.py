@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from briefing_tui.coverage import coverage
 from briefing_tui.history import History, Location
 from briefing_tui.library import Library
 from briefing_tui.links import LinkGraph
@@ -73,6 +74,14 @@ def citation(library: Library, briefing: Briefing, item: Item | None, sentence: 
     return "\n".join(lines)
 
 
+def section_items(briefing: Briefing, section: str) -> list[str]:
+    """The ids of a navigator section's items, in the order it lists them."""
+    if section == "context":
+        return [ev.id for group in briefing.context_by_month() for ev in group.events]
+    items: tuple[Item, ...] = getattr(briefing, section, ())
+    return [it.id for it in items]
+
+
 class BrowserScreen(Screen[None]):
     """The main screen. Bindings carry ids so a keymap can rebind them."""
 
@@ -86,7 +95,9 @@ class BrowserScreen(Screen[None]):
         Binding("3", "section('context')", "Context", show=False, id="browser.context"),
         Binding("4", "section('notes')", "Notes", show=False, id="browser.notes"),
         Binding("s", "source", "Source", show=False, id="browser.source"),
-        Binding("slash", "search", "Search", id="browser.search"),
+        # priority: the app runs it before it hands on the keys typed after it, so "/narcotics"
+        # arriving in one burst (a paste, one SSH packet) all lands in the search box.
+        Binding("slash", "search", "Search", id="browser.search", priority=True),
         Binding("left_square_bracket", "back", "Back", id="browser.back"),
         Binding("backspace", "back", "Back", show=False, id="browser.back_bs"),
         Binding("right_square_bracket", "forward", "Forward", id="browser.forward"),
@@ -198,7 +209,9 @@ class BrowserScreen(Screen[None]):
     def focus_pane(self, pane: str) -> None:
         if pane != self.main_pane:
             self._show_main(pane)
-        self.pane_widget(pane).focus()
+        # Focus now, not after the keys already queued (Widget.focus defers): "/narcotics" typed
+        # in one burst (a paste, one SSH packet) must all reach the search box.
+        self.set_focus(self.pane_widget(pane))
 
     def on_descendant_focus(self) -> None:
         pane = self.current_pane()
@@ -213,30 +226,86 @@ class BrowserScreen(Screen[None]):
 
     def _open_briefing(self, briefing: Briefing) -> None:
         self.briefing = briefing
+        self.navigator.show_briefing(briefing)
+        self.source.show_source(briefing, coverage(briefing))
+        self._update_title()
+
+    # -- live reload ------------------------------------------------------------------------
+
+    def reload(self, library: Library, graph: LinkGraph, changed: frozenset[str]) -> None:
+        """Show a reloaded library, keeping the reader's place wherever it still exists.
+
+        The same briefing and item stay selected; an item that went away gives way to the
+        one now at its place in the list, a briefing that went away to its neighbour in the
+        library. Only what may have changed is redrawn: the open briefing when it changed,
+        the title bar and the detail pane (whose backlinks may come from any briefing).
+        """
+        here = self._capture()
+        old_ids = [b.id for b in self.library.briefings]
+        old_items = section_items(self.briefing, here.section)
+        self.library = library
+        self.graph = graph
+        self.detail.library, self.detail.graph = library, graph
+        self.source.graph = graph
+        self.search.titles = {b.id: b.title for b in library.briefings}
+        path = self.briefing.path
+        briefing = library.briefing(here.briefing) or next(
+            (b for b in library.briefings if b.path == path),
+            None,  # its id was edited
+        )
+        if briefing is None:  # the open briefing went away: its neighbour, or the first
+            at = old_ids.index(here.briefing) if here.briefing in old_ids else 0
+            order = old_ids[at + 1 :] + old_ids[:at][::-1]
+            briefing = next(
+                (b for i in order if (b := library.briefing(i)) is not None),
+                library.briefings[0],
+            )
+            first = briefing.actors[0].id if briefing.actors else None
+            loc = Location(briefing.id, "actors", first, "navigator")
+            self.history.replace(loc)
+        else:
+            loc = here.with_(briefing=briefing.id)
+            if here.item is not None and briefing.item(here.item) is None:
+                at = old_items.index(here.item) if here.item in old_items else 0
+                items = section_items(briefing, here.section)
+                loc = loc.with_(item=items[min(at, len(items) - 1)] if items else None)
+            if loc.briefing != here.briefing:
+                self.history.replace(loc)
+        if briefing.id in changed or briefing is not self.briefing:
+            remembered = dict(self.navigator._remembered) if briefing.id == here.briefing else {}
+            self._open_briefing(briefing)
+            self.navigator._remembered.update(
+                {k: v for k, v in remembered.items() if briefing.item(v) is not None}
+            )
+        else:
+            self._update_title()
+        self.detail.ref = None  # show the item again: its links may have changed
+        self._go(loc)
+
+    def _update_title(self) -> None:
+        """The title bar again (the library's size or this file's state may have changed)."""
+        b = self.briefing
         n = len(self.library.briefings)
         pos = ""
         if n > 1:
-            index = next(i for i, b in enumerate(self.library.briefings) if b.id == briefing.id)
+            index = next(i for i, x in enumerate(self.library.briefings) if x.id == b.id)
             pos = f"[{index + 1}/{n}]"
-        self.query_one(TitleBar).show(briefing, pos)
-        self.navigator.show_briefing(briefing)
-        self.source.show_source(briefing)
+        cov = self.source.coverage
+        stale = b.path in getattr(self.app, "kept_paths", ())
+        self.query_one(TitleBar).show(b, pos, cov.label() if cov else "", stale)
+
+    def index_updated(self) -> None:
+        """Called by the app when the index took in a reload: search again."""
+        query = self.search.query_text
+        if query.strip():
+            self.start_search(query)
 
     def library_loaded(self, library: Library, graph: LinkGraph) -> None:
         """The whole library, after the screen showed only its first briefing (to paint
         sooner): the same briefing stays, with its place in the library, its links to other
         briefings, and the switcher."""
-        here = self._capture()
-        self.library, self.graph = library, graph
-        self.detail.library, self.detail.graph = library, graph
-        self.source.graph = graph
-        self.search.titles = {b.id: b.title for b in library.briefings}
-        self.detail.ref = None  # shown again: backlinks may come from any briefing
-        self._go(here)
-        n = len(library.briefings)
-        index = next((i for i, b in enumerate(library.briefings) if b is self.briefing), 0)
-        self.query_one(TitleBar).show(self.briefing, f"[{index + 1}/{n}]" if n > 1 else "")
-        self.refresh_bindings()
+        self.reload(library, graph, frozenset())
+        self.refresh_bindings()  # the switcher's key, now that there are other briefings
 
     def _show_item(self, item: Item | None) -> None:
         """Show ``item`` in the detail pane and its evidence in the source."""
@@ -517,6 +586,10 @@ class BrowserScreen(Screen[None]):
         self.focus_pane("source")
 
     def action_search(self) -> None:
+        box = self.pane_widget("search")
+        if self.focused is box:  # a "/" typed in the query is a character of the query
+            box.insert_text_at_cursor("/")  # type: ignore[attr-defined]
+            return
         self.focus_pane("search")
 
     def action_escape(self) -> None:

@@ -1,0 +1,389 @@
+"""Watching a library for edits: stat snapshots, their differences, and reloading what changed.
+
+Imports no Textual. The app polls a :class:`LibraryWatcher` from a background thread about
+twice a second. A poll only *stats*: the library's directories (to notice new, deleted and
+renamed files), its briefing files and the articles they read. Nothing is read unless a stat
+changed, and then only the files concerned are loaded again (with
+:func:`briefing_tui.library.load_one`) and the library is re-assembled (with
+:func:`briefing_tui.library.assemble`). An article that changed re-loads every briefing that
+reads it.
+
+A save that breaks a briefing does not replace what is shown: the last version that loaded
+without errors stays in the library, and the errors of the file on disk are added to the
+library's problems until the file is fixed.
+
+File system timestamps are coarse (a few milliseconds on Linux, up to two seconds on FAT): a
+second write within one tick can leave the time and even the size unchanged. As git does for
+its index, a file modified within that tick of when it was read is *racy*: it is read once
+more after the tick has passed, and a re-read that finds the same content reports nothing.
+Timestamps in whole milliseconds or coarser (FAT, HFS+, many network file systems) count as
+:data:`RACY_NS` long; finer ones (ext4, XFS, Btrfs, tmpfs, APFS) as :data:`FINE_RACY_NS`.
+A directory that is racy is listed again (names only, no stat) on every poll until it is not.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as st_mode
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing_tui.library import Library, assemble, briefing_files, load_one
+from briefing_tui.loader import LoadResult
+from briefing_tui.problems import Problem
+
+RACY_NS = 2_000_000_000  # coarse timestamps: a modification this recent may hide another
+FINE_RACY_NS = 20_000_000  # nanosecond timestamps: the kernel's clock ticks (1 to 10 ms)
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """What a poll compares: modification time, size, identity and kind of a path."""
+
+    mtime_ns: int
+    size: int
+    ino: int
+    dev: int
+    kind: str  # "file", "dir" or "other"
+
+
+def stat_path(path: Path) -> FileStat | None:
+    """The path's :class:`FileStat` (following symlinks), or None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):  # gone, unreadable directory, NUL in the name
+        return None
+    if st_mode.S_ISDIR(st.st_mode):
+        kind = "dir"
+    elif st_mode.S_ISREG(st.st_mode):
+        kind = "file"
+    else:
+        kind = "other"
+    return FileStat(st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev, kind)
+
+
+Stats = Mapping[Path, FileStat | None]
+
+
+@dataclass(frozen=True, slots=True)
+class StatDiff:
+    """How two snapshots differ: paths that appeared, went away, or changed."""
+
+    added: tuple[Path, ...] = ()
+    removed: tuple[Path, ...] = ()
+    changed: tuple[Path, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def diff_stats(old: Stats, new: Stats) -> StatDiff:
+    """The difference between two snapshots (a path whose stat is None does not exist)."""
+    added = [p for p, s in new.items() if s is not None and old.get(p) is None]
+    removed = [p for p, s in old.items() if s is not None and new.get(p) is None]
+    changed = [p for p, s in new.items() if s is not None and old.get(p) not in (None, s)]
+    return StatDiff(tuple(sorted(added)), tuple(sorted(removed)), tuple(sorted(changed)))
+
+
+def is_racy(stat: FileStat | None, seen_at_ns: int, margin_ns: int = RACY_NS) -> bool:
+    """Whether a later write could leave ``stat`` as it is: the path was modified within a
+    timestamp tick of when it was seen (or later, by a clock ahead of ours).
+
+    The tick is ``margin_ns`` for a time in whole milliseconds (a coarse file system), at
+    most :data:`FINE_RACY_NS` for a finer one.
+    """
+    if stat is None:
+        return False
+    if stat.mtime_ns % 1_000_000:
+        margin_ns = min(margin_ns, FINE_RACY_NS)
+    return stat.mtime_ns + margin_ns >= seen_at_ns
+
+
+def listing(path: Path) -> frozenset[str] | None:
+    """The names in a directory (None when it cannot be listed): no stat, no reading."""
+    try:
+        return frozenset(os.listdir(path))
+    except (OSError, ValueError):
+        return None
+
+
+def watched_dirs(paths: Iterable[Path]) -> dict[Path, FileStat | None]:
+    """The state of every directory whose listing decides the library's files.
+
+    Each root as it is (a directory, a file, or missing), and every directory under a root
+    directory except hidden ones (their briefings are never loaded). Symlinked directories
+    are not entered, as :func:`briefing_tui.library.briefing_files` does not enter them.
+    """
+    out: dict[Path, FileStat | None] = {}
+    for root in paths:
+        state = stat_path(root)
+        if state is None or state.kind != "dir":
+            # Only the kind matters: a file root's own edits are the file's business.
+            out[root] = None if state is None else FileStat(0, 0, 0, 0, state.kind)
+            continue
+        out[root] = state
+        for folder, dirs, _files in os.walk(root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for d in dirs:
+                path = Path(folder) / d
+                out[path] = stat_path(path)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Reload:
+    """What one poll found, and the library to show now."""
+
+    library: Library
+    added: tuple[Path, ...] = ()  # briefing files that appeared
+    removed: tuple[Path, ...] = ()  # briefing files that went away
+    reloaded: tuple[Path, ...] = ()  # files read again whose result changed
+    broken: tuple[LoadResult, ...] = ()  # added or reloaded files that have errors
+    fixed: tuple[Path, ...] = ()  # of those, the ones that had errors and now have none
+    failing: tuple[LoadResult, ...] = ()  # every file of the library that has errors now
+    kept: tuple[Path, ...] = ()  # failing files whose last good version is still shown
+    changed_ids: frozenset[str] = frozenset()  # briefings shown differently (or not at all)
+
+
+def _shown_after(old: LoadResult | None, new: LoadResult) -> LoadResult:
+    """What to show after ``new`` was read: it, unless it would replace a better version.
+
+    A result without errors always shows. One with errors shows only where nothing without
+    errors was shown before (a partly loaded briefing beats an older partly loaded one; an
+    unreadable file never replaces a version that loaded).
+    """
+    if old is None or new.ok:
+        return new
+    if old.ok:
+        return old
+    return new if new.briefing is not None or old.briefing is None else old
+
+
+class LibraryWatcher:
+    """The library under ``paths``, kept up to date by :meth:`poll`.
+
+    Use from one thread at a time: :meth:`load` once, then :meth:`poll` periodically.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        *,
+        margin_ns: int = RACY_NS,
+        clock: Callable[[], int] = time.time_ns,
+        loader: Callable[[Path], LoadResult] = load_one,
+    ) -> None:
+        self.paths = tuple(paths)
+        self.margin_ns = margin_ns
+        self.clock = clock
+        self.loader = loader
+        self.library = Library(())
+        self.reads = 0  # files read so far (briefings and, through them, articles)
+        self.polls = 0
+        self._dirs: dict[Path, FileStat | None] = {}
+        self._names: dict[Path, frozenset[str] | None] = {}  # racy directories' listings
+        self._files: list[Path] = []
+        self._list_problems: tuple[Problem, ...] = ()
+        self._stats: dict[Path, FileStat | None] = {}  # each briefing file, when last read
+        self._racy: set[Path] = set()  # briefing files to read once more when no longer racy
+        self._latest: dict[Path, LoadResult] = {}  # each file as on disk
+        self._shown: dict[Path, LoadResult] = {}  # each file as the library shows it
+        self._sources: dict[Path, Path] = {}  # briefing file -> its article (last known)
+        self._source_stats: dict[Path, FileStat | None] = {}
+        self._racy_sources: set[Path] = set()
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def load(self) -> Library:
+        """Load the whole library (stat first, then read: no edit can slip between)."""
+        now = self.clock()
+        self._relist(now)
+        for f in self._files:
+            self._read(f, now)
+        self.library = self._assemble()
+        return self.library
+
+    def _relist(self, now: int) -> None:
+        self._dirs = watched_dirs(self.paths)
+        self._names = {
+            d: listing(d)
+            for d, s in self._dirs.items()
+            if s is not None and s.kind == "dir" and is_racy(s, now, self.margin_ns)
+        }
+        files, problems = briefing_files(self.paths)
+        self._files = files
+        self._list_problems = tuple(problems)
+
+    def _read(self, path: Path, now: int) -> LoadResult:
+        stat = stat_path(path)
+        result = self.loader(path)
+        self.reads += 1
+        before = self._latest.get(path)
+        if before is not None and result == before:
+            result = before  # the same content: keep the objects the app already shows
+        self._stats[path] = stat
+        if is_racy(stat, now, self.margin_ns):
+            self._racy.add(path)
+        else:
+            self._racy.discard(path)
+        self._latest[path] = result
+        self._shown[path] = _shown_after(self._shown.get(path), result)
+        if result.briefing is not None:
+            source = result.briefing.source.path
+            self._sources[path] = source
+            if source not in self._source_stats:
+                # Taken after the article was read: an edit in between leaves it recent
+                # (racy), so the briefing is read again once the interval has passed.
+                stat = stat_path(source)
+                self._source_stats[source] = stat
+                if is_racy(stat, now, self.margin_ns):
+                    self._racy_sources.add(source)
+        return result
+
+    def _assemble(self) -> Library:
+        problems = list(self._list_problems)
+        for f in self._files:
+            latest = self._latest[f]
+            if latest is not self._shown[f]:
+                problems.extend(latest.problems)  # the file on disk, not the version shown
+        return assemble([self._shown[f] for f in self._files], problems)
+
+    # -- polling ------------------------------------------------------------------------------
+
+    def _ready(self, stat: FileStat | None, now: int) -> bool:
+        """A racy path may be read again: its interval has passed."""
+        return stat is None or not is_racy(stat, now, self.margin_ns)
+
+    def poll(self) -> Reload | None:
+        """Stat everything watched; read what changed. None when nothing did."""
+        self.polls += 1
+        now = self.clock()
+        old_files = list(self._files)
+        old_problems = self._list_problems
+        if watched_dirs_changed(self._dirs) or self._racy_listing_changed(now):
+            self._relist(now)
+        current = set(self._files)
+        removed = [f for f in old_files if f not in current]
+        to_read: list[Path] = []
+        for f in self._files:
+            if f not in self._latest:
+                to_read.append(f)
+                continue
+            stat = stat_path(f)
+            if stat != self._stats.get(f) or (f in self._racy and self._ready(stat, now)):
+                to_read.append(f)
+        wanted = set(to_read)
+        for source, old in list(self._source_stats.items()):
+            stat = stat_path(source)
+            racy_done = source in self._racy_sources and self._ready(stat, now)
+            if stat == old and not racy_done:
+                continue
+            self._source_stats[source] = stat
+            if is_racy(stat, now, self.margin_ns):
+                self._racy_sources.add(source)
+            else:
+                self._racy_sources.discard(source)
+            for f in self._files:
+                if self._sources.get(f) == source and f not in wanted:
+                    wanted.add(f)
+                    to_read.append(f)
+
+        old_shown = {f: self._shown.get(f) for f in [*to_read, *removed]}
+        old_latest = {f: self._latest.get(f) for f in to_read}
+        for f in removed:
+            self._stats.pop(f, None)
+            self._latest.pop(f, None)
+            self._shown.pop(f, None)
+            self._sources.pop(f, None)
+            self._racy.discard(f)
+        added = [f for f in to_read if old_latest[f] is None]
+        reloaded: list[Path] = []
+        for f in to_read:
+            before = old_latest[f]
+            result = self._read(f, now)
+            if before is not None and result != before:
+                reloaded.append(f)
+        self._forget_sources()
+
+        if not (added or removed or reloaded) and self._list_problems == old_problems:
+            return None
+        self.library = self._assemble()
+        changed_ids: set[str] = set()
+        for f, before_shown in old_shown.items():
+            after = self._shown.get(f)
+            if after == before_shown:
+                continue
+            for r in (before_shown, after):
+                if r is not None and r.briefing is not None:
+                    changed_ids.add(r.briefing.id)
+        broken = tuple(self._latest[f] for f in [*added, *reloaded] if not self._latest[f].ok)
+        fixed = tuple(
+            f
+            for f in reloaded
+            if self._latest[f].ok and (b := old_latest[f]) is not None and not b.ok
+        )
+        failing = tuple(self._latest[f] for f in self._files if not self._latest[f].ok)
+        kept = tuple(f for f in self._files if self._latest[f] is not self._shown[f])
+        return Reload(
+            self.library,
+            tuple(added),
+            tuple(removed),
+            tuple(reloaded),
+            broken,
+            fixed,
+            failing,
+            kept,
+            frozenset(changed_ids),
+        )
+
+    def _racy_listing_changed(self, now: int) -> bool:
+        """Whether a directory whose time may hide a change lists other names now."""
+        settled = []
+        for d, names in self._names.items():
+            if listing(d) != names:
+                return True
+            if not is_racy(self._dirs.get(d), now, self.margin_ns):
+                settled.append(d)  # listed once more after its tick: no longer racy
+        for d in settled:
+            del self._names[d]
+        return False
+
+    def _forget_sources(self) -> None:
+        used = set(self._sources.values())
+        for source in [s for s in self._source_stats if s not in used]:
+            del self._source_stats[source]
+            self._racy_sources.discard(source)
+
+    # -- state, for the app and tests ---------------------------------------------------------
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(self._files)
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """The articles watched: those read by the library's briefings (last known)."""
+        return tuple(self._source_stats)
+
+    def latest(self, path: Path) -> LoadResult | None:
+        """The file as last read from disk (which the library may not show)."""
+        return self._latest.get(path)
+
+
+def watched_dirs_changed(before: Mapping[Path, FileStat | None]) -> bool:
+    """Whether any watched directory (or root) changed since ``before`` was taken.
+
+    Stats only the directories already known: a new subdirectory changes its parent.
+    """
+    for path, old in before.items():
+        now = stat_path(path)
+        if old is None or old.kind != "dir":
+            kind = None if now is None else now.kind
+            if kind != (None if old is None else old.kind):
+                return True
+            continue
+        if now != old:
+            return True
+    return False
