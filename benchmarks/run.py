@@ -122,6 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     ctx = Context(settings, args.workdir, rundir, log=log)
+    # As an install does (pip compiles every module): with PYTHONDONTWRITEBYTECODE set and an
+    # editable checkout, every start would otherwise compile briefing-tui's modules again.
+    import compileall
+
+    import briefing_tui
+
+    compileall.compile_dir(Path(briefing_tui.__file__).parent, quiet=1)
     started = time.perf_counter()
     failed: list[str] = []
     try:
