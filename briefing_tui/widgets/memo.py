@@ -2,9 +2,10 @@
 
 An OptionList renders an option's prompt to measure its height, again to draw it (once per
 style: normal, highlighted, ...) and all over again whenever a layout pass runs, even at an
-unchanged width. For prompts built from ``rich.table.Table`` (the source's numbered sentences,
-the detail pane's field rows) that is most of the time the first screen takes to draw. The
-prompt is immutable, so its lines at a given width never change: keep them.
+unchanged width. For prompts that are not a single ``Text`` (tables: the source's numbered
+sentences, the detail pane's field rows; groups of lines: the navigator's items, search
+results) that is most of the time a list takes to draw. A prompt is never changed once made,
+so its lines at a given width never change: keep them.
 """
 
 from __future__ import annotations

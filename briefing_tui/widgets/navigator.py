@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from briefing_tui.model import Actor, Briefing, Commitment, ContextEvent, Item, Note
 from briefing_tui.text import one_line
 from briefing_tui.widgets.lists import BriefList
+from briefing_tui.widgets.memo import Memo
 
 SECTIONS = ("actors", "commitments", "context", "notes")
 SECTION_TITLES = {
@@ -89,9 +90,9 @@ class Navigator(BriefList):
             if section == "context":
                 for group in b.context_by_month():
                     options.append(Option(Text(group.label, style="bold underline"), disabled=True))
-                    options.extend(Option(item_prompt(ev), id=ev.id) for ev in group.events)
+                    options.extend(Option(Memo(item_prompt(ev)), id=ev.id) for ev in group.events)
             else:
-                options = [Option(item_prompt(it), id=it.id) for it in self.items_of(section)]
+                options = [Option(Memo(item_prompt(it)), id=it.id) for it in self.items_of(section)]
             self.highlighted = None
             self.set_options(options)
             count = len(self.items_of(section))

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from briefing_tui.model import MONTH_NAMES
 from briefing_tui.text import one_line
 from briefing_tui.widgets.lists import BriefList
+from briefing_tui.widgets.memo import Memo
 
 if TYPE_CHECKING:  # the search module imports Whoosh: never at start-up
     from briefing_tui.search import Hit, SearchResult
@@ -216,7 +217,8 @@ class SearchPane(Vertical):
         if same:  # e.g. a trailing space typed: nothing to repaint
             return True
         options = [
-            Option(hit_prompt(h, self.titles.get(h.briefing, h.briefing))) for h in result.hits
+            Option(Memo(hit_prompt(h, self.titles.get(h.briefing, h.briefing))))
+            for h in result.hits
         ]
         results = self.results
         results.highlighted = None
