@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
+from rich.console import RenderableType
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -27,6 +28,7 @@ from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
 
@@ -146,6 +148,7 @@ class BriefingApp(App[None]):
         self.rest = rest
         self._library_loaded = asyncio.Event()
         self._gc_frozen = False
+        self.first_frame_shown = False
         self.graph = LinkGraph(library)
         self.ssh_mode = ssh_mode
         self.index_factory = index_factory or default_index_factory
@@ -233,9 +236,9 @@ class BriefingApp(App[None]):
     # -- screens ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # After the first paint: the rest of the library (if the screen shows only its
-        # start), then the search index, in threads; and the collector back on (see run_app).
-        self.call_after_refresh(self._after_first_paint)
+        # After the first frame (see _display): the rest of the library (if the screen shows
+        # only its start), then the search index, in threads; the footer; and the collector
+        # back on (see run_app).
         if self.library.briefings:
             self.push_screen(BrowserScreen(self.library, self.graph))
         else:
@@ -261,8 +264,24 @@ class BriefingApp(App[None]):
         if self.library.errors and self.library.briefings:
             notify_broken(self, self.library)  # the empty screen lists them itself
 
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """Textual hands a frame to the terminal here: the first one of the main screen (or
+        of the too-small one) starts what the first paint must not wait for."""
+        super()._display(screen, renderable)
+        if (
+            not self.first_frame_shown
+            and renderable is not None
+            and not self._batch_count
+            and type(screen) is not Screen
+        ):
+            self.first_frame_shown = True
+            self.call_next(self._after_first_paint)
+
     def _after_first_paint(self) -> None:
         self._gc_frozen = gc_after_start_up()
+        browser = self.browser
+        if browser is not None:
+            self.call_next(browser.mount_footer)
         if self.rest is not None:
             self.run_worker(self._load_rest, thread=True, name="library", exit_on_error=False)
         elif self.library.briefings:

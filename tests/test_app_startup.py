@@ -16,6 +16,7 @@ from tests.test_app_helpers import (
     aio,
     browser,
     make_app,
+    screen_text,
     two_briefing_library,
     until,
 )
@@ -131,3 +132,24 @@ def test_gc_after_start_up_freezes_only_what_run_app_paused() -> None:
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+@aio
+async def test_the_footer_follows_the_first_frame_and_comes_with_later_screens(
+    library_dir: Path,
+) -> None:
+    from textual.widgets import Footer
+
+    from briefing_tui.screens.browser import BrowserScreen
+
+    whole = two_briefing_library(library_dir)
+    app = make_app(whole)
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        await until(pilot, lambda: bool(browser(app).query(Footer)))
+        await asyncio.wait_for(app.wait_for_index(), 10)
+        await until(pilot, lambda: "q Quit" in screen_text(app))
+        later = BrowserScreen(whole, app.graph)  # as a reload that replaces the screen does
+        await app.switch_screen(later)
+        await until(pilot, lambda: bool(later.query(Footer)))
+        await until(pilot, lambda: "q Quit" in screen_text(app))

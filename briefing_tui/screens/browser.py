@@ -122,6 +122,7 @@ class BrowserScreen(Screen[None]):
         self._search_gen = 0
         self._pending_query: str | None = None
         self._opened_result: int | None = None
+        self._footer_mounted = False
 
     @property
     def briefing_app(self) -> BriefingApp:
@@ -157,7 +158,9 @@ class BrowserScreen(Screen[None]):
         return self.query_one("#search", SearchPane)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._mount_footer)
+        if getattr(self.app, "first_frame_shown", True):
+            self.call_after_refresh(self.mount_footer)
+        # else the app calls mount_footer once its first frame is out
         if self.briefing_app.ssh_mode:
             self.search.input.cursor_blink = False
         self._show_main(self.main_pane)
@@ -166,9 +169,12 @@ class BrowserScreen(Screen[None]):
         self._go(current)
         self.index_state_changed()
 
-    async def _mount_footer(self) -> None:
-        """The footer, after the first paint (it is a widget per key: a fifth of the time the
-        first screen takes); it shows the keys of the moment."""
+    async def mount_footer(self) -> None:
+        """The footer: after the first frame (a widget per key, a fifth of the time the first
+        screen takes to draw); it shows the keys of the moment."""
+        if self._footer_mounted:
+            return
+        self._footer_mounted = True
         await self.mount(Footer())
         self.refresh_bindings()
 
