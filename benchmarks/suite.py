@@ -502,6 +502,116 @@ def _typing_profile(ctx: Context, path: Path, query: str) -> None:
     ] = _format_profile(pstats.Stats(str(out)), limit=20)
 
 
+_PHASES_APP = """
+import sys, time
+t0 = time.perf_counter()
+out, path = sys.argv[1], sys.argv[2]
+marks = {}
+import briefing_tui.app as A
+import briefing_tui.libcache as LC
+marks["imports"] = time.perf_counter() - t0
+_open = LC.open_library
+def open_library(*args, **kwargs):
+    t = time.perf_counter()
+    result = _open(*args, **kwargs)
+    marks["library"] = time.perf_counter() - t
+    return result
+LC.open_library = open_library
+_mount = A.BriefingApp.on_mount
+def on_mount(self):
+    marks["mount"] = time.perf_counter() - t0
+    _mount(self)
+A.BriefingApp.on_mount = on_mount
+_display = A.BriefingApp._display
+def display(self, screen, renderable):
+    first = not self.first_frame_shown
+    _display(self, screen, renderable)
+    if first and self.first_frame_shown:
+        marks["frame"] = time.perf_counter() - t0
+        with open(out, "w") as f:
+            f.write(repr(marks))
+        self.exit()
+A.BriefingApp._display = display
+from briefing_tui.cli import main
+main([path])
+"""
+
+_PHASES_MINIMAL = """
+import sys, time
+t0 = time.perf_counter()
+out = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+marks = {}
+from reference_minimal_app import MinimalApp
+marks["imports"] = time.perf_counter() - t0
+class Timed(MinimalApp):
+    def on_mount(self):
+        marks["mount"] = time.perf_counter() - t0
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if "mount" in marks and "frame" not in marks and renderable is not None:
+            marks["frame"] = time.perf_counter() - t0
+            with open(out, "w") as f:
+                f.write(repr(marks))
+            self.exit()
+Timed().run()
+"""
+
+
+def _startup_phases(ctx: Context, path: Path, label: str, reps: int) -> None:
+    """Where the time to the first frame goes, in process, beside the minimal app.
+
+    Each program runs on its own pseudo-terminal (100x30) and notes, from the start of its
+    script (Python itself is measured apart): imports done, the app's library opened, the
+    app mounted, and its first frame handed to the terminal. Medians of ``reps`` runs each.
+    """
+    import ast
+
+    runs: dict[str, list[dict[str, float]]] = {"app": [], "minimal": []}
+    out = ctx.rundir / "phases.txt"
+    for _ in range(reps):
+        for name in ("app", "minimal"):
+            out.unlink(missing_ok=True)
+            if name == "app":
+                argv = [sys.executable, "-c", _PHASES_APP, str(out), str(path)]
+                env = ctx.cached_env(path)
+            else:
+                argv = [sys.executable, "-c", _PHASES_MINIMAL, str(out), str(HERE)]
+                env = child_env()
+            with PtyTerminal(argv, env, cols=100, rows=30) as term:
+                deadline = time.perf_counter() + 60
+                try:
+                    while term.proc.poll() is None and time.perf_counter() < deadline:
+                        term.read_until_quiet(0.2, 1.0)
+                except RuntimeError:  # it exited (after its first frame): what it wrote is read
+                    pass
+                if term.proc.poll() not in (None, 0):
+                    raise RuntimeError(f"start-up phases: {name} exited {term.proc.returncode}")
+            if out.exists():
+                runs[name].append(ast.literal_eval(out.read_text(encoding="utf-8")))
+    if not runs["app"] or not runs["minimal"]:
+        ctx.note("first_paint", f"start-up phases, {label}: not measured (no run finished)")
+        return
+
+    def med(name: str, key: str, since: str | None = None) -> float:
+        values = [r[key] - (r[since] if since else 0.0) for r in runs[name] if key in r]
+        return median(values) if values else math.nan
+
+    ctx.note(
+        "first_paint",
+        f"Start-up phases, {label} (in process, from the start of the script; medians of "
+        f"{len(runs['app'])} runs on a 100x30 pseudo-terminal): imports "
+        f"{fmt_ms(med('app', 'imports'))} (minimal app {fmt_ms(med('minimal', 'imports'))}); "
+        f"the library opened (snapshot checked, first briefing, or the whole library when "
+        f"small) in {fmt_ms(med('app', 'library'))}; mounted at "
+        f"{fmt_ms(med('app', 'mount'))} (minimal {fmt_ms(med('minimal', 'mount'))}); from "
+        f"mount to the first frame (compose, styles, layout and the first render of the four "
+        f"panes) {fmt_ms(med('app', 'frame', 'mount'))} (minimal, one line of text: "
+        f"{fmt_ms(med('minimal', 'frame', 'mount'))}); first frame at "
+        f"{fmt_ms(med('app', 'frame'))} (minimal {fmt_ms(med('minimal', 'frame'))}).",
+    )
+
+
 IMPORT_STEPS = (
     ("textual.app", "import textual.app"),
     ("textual widgets", "from textual.widgets import DataTable, Footer, Header, Input, OptionList"),
@@ -616,6 +726,7 @@ def bench_first_paint(ctx: Context) -> None:
         ctx.log(f"  first paint, {label}: {fmt_s(median(ours))} vs {fmt_s(median(ref))}")
         if ctx.rows[-1].met is False and (path == ctx.bundled_path() or not s.quick):
             _startup_profile(ctx, path, label)
+            _startup_phases(ctx, path, label, s.reps(3, 7))
     # where the time goes: start-up and imports of the first screen
     start = _python_startup(ctx, s.reps(3, 5))
     imports, whoosh_first = _import_times(ctx, s.reps(3, 5))

@@ -662,6 +662,7 @@ def gc_after_start_up() -> bool:
     """
     if gc.isenabled():
         return False
+    gc.collect()  # start-up's garbage first (some thousands of objects): not kept for ever
     gc.freeze()
     gc.enable()
     return True

@@ -153,3 +153,29 @@ async def test_the_footer_follows_the_first_frame_and_comes_with_later_screens(
         await app.switch_screen(later)
         await until(pilot, lambda: bool(later.query(Footer)))
         await until(pilot, lambda: "q Quit" in screen_text(app))
+
+
+@aio
+async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) -> None:
+    """q typed before the footer and the index have come: nothing is mounted on a closing
+    screen (it was a MountError, exit 70)."""
+    from typing import Any
+
+    import briefing_tui.app
+    from briefing_tui.app import BriefingApp
+
+    class LeavesAtOnce(BriefingApp):
+        CSS_PATH = str(Path(briefing_tui.app.__file__).parent / "app.tcss")
+
+        def _display(self, screen: Any, renderable: Any) -> None:
+            first = not self.first_frame_shown
+            super()._display(screen, renderable)
+            if first and self.first_frame_shown:
+                self.exit()
+
+    app = LeavesAtOnce(seed_library, ssh_mode=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert app._exception is None

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
@@ -172,10 +172,13 @@ class BrowserScreen(Screen[None]):
     async def mount_footer(self) -> None:
         """The footer: after the first frame (a widget per key, a fifth of the time the first
         screen takes to draw); it shows the keys of the moment."""
-        if self._footer_mounted:
-            return
+        if self._footer_mounted or not self.is_mounted:
+            return  # (or the app is closing already: a q typed before the first frame)
         self._footer_mounted = True
-        await self.mount(Footer())
+        try:
+            await self.mount(Footer())
+        except MountError:  # closing while the footer was on its way
+            return
         self.refresh_bindings()
 
     @property
