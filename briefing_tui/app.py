@@ -275,7 +275,10 @@ class BriefingApp(App[None]):
             and type(screen) is not Screen
         ):
             self.first_frame_shown = True
-            self.call_next(self._after_first_paint)
+            # Not at once: the frame is queued for Textual's writer thread, which needs the
+            # interpreter to itself for a moment to send it; what follows (a collection, a
+            # thread unpickling the library) would hold it up. Idle for a tick first.
+            self.set_timer(0.01, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         self._gc_frozen = gc_after_start_up()

@@ -49,7 +49,11 @@ from briefing_tui.library import Library, assemble, briefing_files, load_one
 from briefing_tui.loader import LoadResult
 from briefing_tui.problems import Problem
 
-FORMAT = 1  # bump when the snapshot's layout changes
+FORMAT = 2  # bump when the snapshot's layout changes
+# The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
+# header and, per briefing file, its signatures and where its pickled result lies after the
+# index), then the pickled results one after the other.
+MAGIC = b"BTLIBv2\n"
 RACY_NS = 2_000_000_000  # a file modified this recently may change again unseen (FAT: 2 s)
 SUBDIR = "libraries"
 MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
@@ -89,7 +93,7 @@ class _Entry:
 
     file: Signature
     source: tuple[str, str, Signature] | None  # (named path, resolved path, signature)
-    blob: bytes  # the pickled LoadResult (unpickled only when used)
+    blob: bytes | tuple[int, int]  # the pickled LoadResult, or where it is in the snapshot
 
 
 def signature(path: Path | str) -> Signature | None:
@@ -196,6 +200,8 @@ class LibraryCache:
     Use from one thread at a time.
     """
 
+    _fd: int | None = None  # the snapshot file, open while its results may be read
+
     def __init__(
         self, paths: Sequence[Path], directory: Path | None = None, *, freeze: bool = False
     ) -> None:
@@ -222,6 +228,7 @@ class LibraryCache:
         self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
         self._dirty = False
         self._finished = False
+        self._fd = None
 
     # -- the snapshot ---------------------------------------------------------------------
 
@@ -229,6 +236,8 @@ class LibraryCache:
         return (FORMAT, self._key, _code_fingerprint())
 
     def _read_snapshot(self) -> dict[str, _Entry]:
+        """The snapshot's index: every entry but its pickled result, which stays in the file
+        (read when used): the first screen of a large library needs one of them."""
         if self._old is not None:
             return self._old
         self._old = {}
@@ -241,26 +250,53 @@ class LibraryCache:
             self.snapshot_error = f"cannot open the snapshot: {exc}"
             return self._old
         try:
-            with os.fdopen(fd, "rb") as fh:
-                if not _safe_to_read(fh.fileno()):
-                    self.snapshot_error = "the snapshot is not safe to read (owner or mode)"
-                    return self._old
-                data = fh.read(MAX_SNAPSHOT_BYTES + 1)
-            header, entries = _unpickle(data)
+            if not _safe_to_read(fd):
+                os.close(fd)
+                self.snapshot_error = "the snapshot is not safe to read (owner or mode)"
+                return self._old
+            self._fd = fd  # kept open: results are read from it when used (os.pread)
+            start = os.pread(fd, len(MAGIC) + 8, 0)
+            if start[: len(MAGIC)] != MAGIC or len(start) != len(MAGIC) + 8:
+                raise ValueError("not a snapshot")
+            size = int.from_bytes(start[len(MAGIC) :], "little")
+            if size > MAX_SNAPSHOT_BYTES:
+                raise ValueError("index too large")
+            head = os.pread(fd, size, len(MAGIC) + 8)
+            base = len(MAGIC) + 8 + size
+            header, entries = _unpickle(head)
             if header != self._header():
                 self.snapshot_error = "the snapshot is for another version or library"
                 return self._old
-            if not isinstance(entries, dict) or not all(
-                isinstance(k, str) and isinstance(v, tuple) and len(v) == 3
-                for k, v in entries.items()
-            ):
-                self.snapshot_error = "the snapshot is malformed"
-                return self._old
-            self._old = {k: _Entry(*v) for k, v in entries.items()}
+            old: dict[str, _Entry] = {}
+            for k, (file, source, offset, length) in entries.items():
+                if not (isinstance(k, str) and offset >= 0 and 0 <= length <= MAX_SNAPSHOT_BYTES):
+                    raise ValueError("malformed index")
+                old[k] = _Entry(file, source, (base + offset, length))
+            self._old = old
         except Exception as exc:  # corrupt, truncated, foreign: load everything
             self.snapshot_error = f"unreadable snapshot ({type(exc).__name__})"
             self._old = {}
         return self._old
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self._close()
+
+    def _blob(self, entry: _Entry) -> bytes:
+        if isinstance(entry.blob, bytes):
+            return entry.blob
+        if self._fd is None:
+            raise ValueError("the snapshot is closed")
+        offset, length = entry.blob
+        blob = os.pread(self._fd, length, offset)
+        if len(blob) != length:
+            raise ValueError("the snapshot is shorter than its index says")
+        return blob
 
     def save(self) -> bool:
         """Write the snapshot if anything changed since it was read; False if it could not be."""
@@ -268,12 +304,21 @@ class LibraryCache:
             return True
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            entries = {k: (e.file, e.source, e.blob) for k, e in self._new.items()}
-            data = pickle.dumps((self._header(), entries), protocol=pickle.HIGHEST_PROTOCOL)
+            index: dict[str, tuple[object, ...]] = {}
+            blobs: list[bytes] = []
+            offset = 0
+            for k, e in self._new.items():
+                blob = self._blob(e)
+                index[k] = (e.file, e.source, offset, len(blob))
+                blobs.append(blob)
+                offset += len(blob)
+            head = pickle.dumps((self._header(), index), protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as fh:  # mkstemp: mode 0600, owned by this user
-                    fh.write(data)
+                    fh.write(MAGIC + len(head).to_bytes(8, "little") + head)
+                    for blob in blobs:
+                        fh.write(blob)
                 os.replace(tmp, self.file)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -325,7 +370,7 @@ class LibraryCache:
         result: LoadResult | None = None
         if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
             try:
-                loaded = _unpickle(entry.blob)
+                loaded = _unpickle(self._blob(entry))
             except Exception:
                 loaded = None
             if isinstance(loaded, LoadResult) and loaded.path == path:
@@ -399,6 +444,7 @@ class LibraryCache:
                 self._dirty = True
         self.save()
         self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
+        self._close()
         self._finished = True
 
 

@@ -158,12 +158,12 @@ def test_a_broken_file_is_never_cached_and_its_problems_stay(lib: Path, snapdir:
     "damage",
     [
         lambda data: b"",
-        lambda data: data[: len(data) // 2],
+        lambda data: data[:20],
         lambda data: b"not a pickle at all" * 10,
         lambda data: pickle.dumps({"something": "else"}),
         lambda data: pickle.dumps(((libcache.FORMAT, "wrong", ()), {})),
     ],
-    ids=["empty", "truncated", "garbage", "other-object", "wrong-header"],
+    ids=["empty", "cut-in-its-index", "garbage", "other-object", "wrong-header"],
 )
 def test_a_damaged_snapshot_means_a_full_load(
     lib: Path, snapdir: Path, damage: Callable[[bytes], bytes]
@@ -180,14 +180,43 @@ def test_a_damaged_snapshot_means_a_full_load(
 
 def test_a_damaged_entry_is_loaded_again(lib: Path, snapdir: Path) -> None:
     _, c1 = load(lib, snapdir)
-    header, entries = pickle.loads(c1.file.read_bytes())
-    key = next(k for k in entries if k.endswith("extra-2.yaml"))
-    sig, source, _blob = entries[key]
-    entries[key] = (sig, source, b"\x80\x05garbage")
-    c1.file.write_bytes(pickle.dumps((header, entries)))
+    data = bytearray(c1.file.read_bytes())
+    data[-40:] = b"\x00" * 40  # the end of the last pickled result
+    c1.file.write_bytes(bytes(data))
     library, cache = load(lib, snapdir)
     assert (cache.hits, cache.misses) == (3, 1)
     same_as_fresh(library, [lib])
+
+
+def test_a_snapshot_cut_short_loads_what_is_missing(lib: Path, snapdir: Path) -> None:
+    _, c1 = load(lib, snapdir)
+    data = c1.file.read_bytes()
+    c1.file.write_bytes(data[: len(data) * 2 // 3])  # the index whole, results missing
+    library, cache = load(lib, snapdir)
+    assert cache.misses >= 1 and cache.hits + cache.misses == 4
+    same_as_fresh(library, [lib])
+    _, again = load(lib, snapdir)
+    assert again.hits == 4
+
+
+def test_the_first_briefing_needs_one_result_read(
+    lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(lib, snapdir)
+    reads: list[int] = []
+    real = os.pread
+
+    def counting(fd: int, n: int, offset: int) -> bytes:
+        reads.append(n)
+        return real(fd, n, offset)
+
+    monkeypatch.setattr(libcache.os, "pread", counting)
+    cache = LibraryCache([lib], snapdir)
+    first = cache.first()
+    assert first is not None and cache.hits == 1
+    size = cache.file.stat().st_size
+    assert sum(reads) < size  # the index and one result, not the whole file
+    assert len(reads) == 3  # magic and length, the index, one result
 
 
 class _Evil:
