@@ -89,6 +89,7 @@ class Context:
     _libraries: dict[Path, Library] = field(default_factory=dict)
     _caches: dict[Path, dict[str, str]] = field(default_factory=dict)
     index_command: bool | None = None
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)  # first paint, by label
 
     # -- libraries -------------------------------------------------------------------------
     def library_path(self, briefings: int) -> Path:
@@ -597,6 +598,13 @@ def _startup_phases(ctx: Context, path: Path, label: str, reps: int) -> None:
         values = [r[key] - (r[since] if since else 0.0) for r in runs[name] if key in r]
         return median(values) if values else math.nan
 
+    ctx.phases[label] = {
+        "imports": med("app", "imports"),
+        "imports_ref": med("minimal", "imports"),
+        "library": med("app", "library"),
+        "frame_after_mount": med("app", "frame", "mount"),
+        "frame_after_mount_ref": med("minimal", "frame", "mount"),
+    }
     ctx.note(
         "first_paint",
         f"Start-up phases, {label} (in process, from the start of the script; medians of "
