@@ -432,11 +432,14 @@ prof.dump_stats(sys.argv[2])
 """
 
 
-def _startup_profile(ctx: Context, path: Path, label: str) -> None:
-    """cProfile of imports, load and the first screen (headless, 100x30) in a fresh process."""
-    out = ctx.rundir / f"startup-{len(ctx.profiles)}.prof"
+def _child_profile(
+    ctx: Context, path: Path, script: str, extra: list[str], bench: str, what: str, title: str
+) -> None:
+    """Run ``script`` (which dumps cProfile stats to argv[2]) on ``path`` in a fresh process,
+    and keep its profile under ``title``; a failure is noted under ``bench``."""
+    out = ctx.rundir / f"{what.split()[0]}-{len(ctx.profiles)}.prof"
     done = subprocess.run(
-        [sys.executable, "-c", _STARTUP_SCRIPT, str(path), str(out)],
+        [sys.executable, "-c", script, str(path), str(out), *extra],
         env=child_env(ctx.cached_env(path)),
         capture_output=True,
         text=True,
@@ -444,12 +447,23 @@ def _startup_profile(ctx: Context, path: Path, label: str) -> None:
         check=False,
     )
     if done.returncode != 0 or not out.exists():
-        ctx.note("first_paint", f"start-up profile failed: {done.stderr.strip()[-300:]}")
+        ctx.note(bench, f"{what} failed: {done.stderr.strip()[-300:]}")
         return
-    ctx.profiles[
+    ctx.profiles[title] = _format_profile(pstats.Stats(str(out)), limit=20)
+
+
+def _startup_profile(ctx: Context, path: Path, label: str) -> None:
+    """cProfile of imports, load and the first screen (headless, 100x30) in a fresh process."""
+    _child_profile(
+        ctx,
+        path,
+        _STARTUP_SCRIPT,
+        [],
+        "first_paint",
+        "start-up profile",
         f"start-up to the first screen, {label} (imports, load, compose and first render, "
-        "headless 100x30; cProfile, by own time)"
-    ] = _format_profile(pstats.Stats(str(out)), limit=20)
+        "headless 100x30; cProfile, by own time)",
+    )
 
 
 _TYPING_SCRIPT = """
@@ -484,23 +498,17 @@ asyncio.run(typing())
 
 def _typing_profile(ctx: Context, path: Path, query: str) -> None:
     """cProfile of `/` and typing a query in the app (headless 100x30), in a fresh process."""
-    out = ctx.rundir / f"typing-{len(ctx.profiles)}.prof"
-    done = subprocess.run(
-        [sys.executable, "-c", _TYPING_SCRIPT, str(path), str(out), query],
-        env=child_env(ctx.cached_env(path)),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if done.returncode != 0 or not out.exists():
-        ctx.note("keystroke", f"typing profile failed: {done.stderr.strip()[-300:]}")
-        return
-    ctx.profiles[
+    _child_profile(
+        ctx,
+        path,
+        _TYPING_SCRIPT,
+        [query],
+        "keystroke",
+        "typing profile",
         f"typing `/{query}` in the app (headless 100x30, 50 ms pause after each key, so "
         "`epoll` is idle time; UI thread only, a search worker thread is not seen; cProfile, "
-        "by own time)"
-    ] = _format_profile(pstats.Stats(str(out)), limit=20)
+        "by own time)",
+    )
 
 
 _PHASES_APP = """
