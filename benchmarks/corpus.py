@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from briefing_tui.library import Library
-from briefing_tui.model import Actor
-from briefing_tui.text import one_line
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.model import Actor
+from briefing_tui.briefing.text import one_line
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from briefing_tui.model import MONTH_FULL_NAMES
+from briefing_tui.briefing.model import MONTH_FULL_NAMES
 
 COUNTRIES = [
     "Pakistan",

@@ -28,8 +28,8 @@ from benchmarks.figures import Row
 from benchmarks.fts5_reference import Fts5Index, fts5_available
 from benchmarks.stats import fmt_ms, fmt_s, mean, median, p95
 from benchmarks.terminal import KEYS, PtyTerminal, TmuxTerminal, child_env, tmux_available, vm_hwm
-from briefing_tui.library import Library, assemble, briefing_files, load_library
-from briefing_tui.loader import load_briefing
+from briefing_tui.briefing.library import Library, assemble, briefing_files, load_library
+from briefing_tui.briefing.loader import load_briefing
 
 HERE = Path(__file__).resolve().parent
 MINIMAL_APP = HERE / "reference_minimal_app.py"
@@ -267,7 +267,7 @@ def _load_breakdown(ctx: Context, path: Path, n: int) -> None:
     """Where load time goes, stage by stage: YAML events (libyaml), the positioned tree, all."""
     import yaml
 
-    from briefing_tui import yamlsafe
+    from briefing_tui.briefing import yamltree as yamlsafe
 
     files, _ = briefing_files([path])
     t0 = time.perf_counter()
@@ -340,7 +340,7 @@ def _load_levers(ctx: Context, path: Path, n: int) -> None:
         f"{fmt_s(median(unpickle_paused))} with the collector paused (the file-stat check a "
         "cache would need comes on top).",
     )
-    from briefing_tui.libcache import LibraryCache
+    from briefing_tui.cache.snapshot import LibraryCache
 
     snapdir = ctx.rundir / f"libcache-{n}"
     LibraryCache([path], snapdir).load()  # writes the snapshot
@@ -358,7 +358,7 @@ def _load_levers(ctx: Context, path: Path, n: int) -> None:
         first.append(time.perf_counter() - t0)
     ctx.note(
         "load",
-        f"The app loads through briefing_tui.libcache (its snapshot in the cache directory, "
+        f"The app loads through briefing_tui.cache.snapshot (its snapshot in the cache directory, "
         f"each file's entry checked by stat): the whole library, unchanged, in "
         f"{fmt_s(median(cached))} ({cache.hits} of {n:,} files from the snapshot); listing the "
         f"files and reading the first briefing, all a large library's first screen waits for, "
@@ -413,8 +413,8 @@ from pathlib import Path
 
 prof = cProfile.Profile()
 prof.enable()
-from briefing_tui.app import BriefingApp
-from briefing_tui.libcache import LibraryCache, open_library
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.cache.snapshot import LibraryCache, open_library
 
 # as run_app opens a library: through its snapshot, the first briefing first when large
 library, rest = open_library(LibraryCache([Path(sys.argv[1])]))
@@ -470,8 +470,8 @@ _TYPING_SCRIPT = """
 import asyncio, cProfile, sys
 from pathlib import Path
 
-from briefing_tui.app import BriefingApp
-from briefing_tui.library import load_library
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.briefing.library import load_library
 
 library = load_library([Path(sys.argv[1])])
 query = sys.argv[3]
@@ -516,8 +516,8 @@ import sys, time
 t0 = time.perf_counter()
 out, path = sys.argv[1], sys.argv[2]
 marks = {}
-import briefing_tui.app as A
-import briefing_tui.libcache as LC
+import briefing_tui.tui.app as A
+import briefing_tui.cache.snapshot as LC
 marks["imports"] = time.perf_counter() - t0
 _open = LC.open_library
 def open_library(*args, **kwargs):
@@ -631,8 +631,8 @@ def _startup_phases(ctx: Context, path: Path, label: str, reps: int) -> None:
 IMPORT_STEPS = (
     ("textual.app", "import textual.app"),
     ("textual widgets", "from textual.widgets import DataTable, Footer, Header, Input, OptionList"),
-    ("briefing_tui.library (+ yaml)", "import briefing_tui.library"),
-    ("briefing_tui.app (the rest of the UI)", "import briefing_tui.app"),
+    ("briefing_tui.briefing.library (+ yaml)", "import briefing_tui.briefing.library"),
+    ("briefing_tui.tui.app (the rest of the UI)", "import briefing_tui.tui.app"),
     ("whoosh (not needed for first paint)", "import whoosh.index, whoosh.qparser"),
 )
 _IMPORT_SCRIPT = """
@@ -649,7 +649,7 @@ print(" ".join(map(repr, out)), "whoosh" in sys.modules)
 def _import_times(ctx: Context, reps: int) -> tuple[dict[str, float], bool]:
     """Import cost of the first screen's modules, step by step, in fresh processes (medians).
 
-    Also whether importing ``briefing_tui.app`` imports Whoosh (it should not: paint first).
+    Also whether importing ``briefing_tui.tui.app`` imports Whoosh (it should not: paint first).
     """
     times: dict[str, list[float]] = {name: [] for name, _ in IMPORT_STEPS}
     script = f"STEPS = {IMPORT_STEPS!r}\n" + _IMPORT_SCRIPT
@@ -666,7 +666,7 @@ def _import_times(ctx: Context, reps: int) -> tuple[dict[str, float], bool]:
         for (name, _), v in zip(IMPORT_STEPS, values, strict=True):
             times[name].append(float(v))
     check = subprocess.run(
-        [sys.executable, "-c", "import sys, briefing_tui.app; print('whoosh' in sys.modules)"],
+        [sys.executable, "-c", "import sys, briefing_tui.tui.app; print('whoosh' in sys.modules)"],
         env=child_env(),
         capture_output=True,
         text=True,
@@ -751,7 +751,7 @@ def bench_first_paint(ctx: Context) -> None:
         f"Where start-up goes (medians, fresh processes): Python itself (`python -c pass`) "
         f"{fmt_ms(start)}; then, imported one after the other: "
         + "; ".join(f"{k} {fmt_ms(v)}" for k, v in imports.items())
-        + ". Importing `briefing_tui.app` imports Whoosh: "
+        + ". Importing `briefing_tui.tui.app` imports Whoosh: "
         + ("YES (it should be imported lazily, after the first paint)" if whoosh_first else "no")
         + ".",
     )

@@ -3,7 +3,7 @@
 The core (model, loader, library, links, search index, export) imports no Textual
 and can be used as a library::
 
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
     library = load_library([path])
 """
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefing_tui import __version__
-from briefing_tui.text import neutralise, one_line
+from briefing_tui.briefing.text import neutralise, one_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE
@@ -43,19 +43,19 @@ def cmd_open(args: argparse.Namespace) -> int:
     # after a key's echo waits up to 17 ms for its frame. Frames are only drawn when something
     # changed, so a higher cap costs nothing idle. Read when Textual is imported.
     os.environ.setdefault("TEXTUAL_FPS", "120")
-    from briefing_tui.app import run_app
+    from briefing_tui.tui.app import run_app
 
     return run_app(_paths(args.paths), args)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
 
     library = load_library(_paths(args.paths))
     for p in library.problems:
         print(neutralise(str(p)))
-    # Curation warnings (briefing_tui.coverage): uncited sentences, unlinked mentions, TODOs.
-    from briefing_tui.coverage import curation_report
+    # Curation warnings (briefing_tui.briefing.coverage): uncited sentences, unlinked mentions, TODOs.
+    from briefing_tui.briefing.coverage import curation_report
 
     curation = curation_report(library.results)
     for p in curation.warnings:
@@ -76,8 +76,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from briefing_tui.export import to_json, to_markdown
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.export import to_json, to_markdown
+    from briefing_tui.briefing.library import load_library
 
     library = load_library(_paths(args.paths))
     for p in library.errors:
@@ -90,7 +90,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from briefing_tui.fields import SCHEMA_PATH, schema_text
+    from briefing_tui.briefing.schema import SCHEMA_PATH, schema_text
 
     if args.print:
         sys.stdout.write(schema_text())
@@ -102,7 +102,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     import json
 
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
     from briefing_tui.search import SearchIndex
 
     query = " ".join(args.query)
@@ -183,7 +183,9 @@ class _ProgressBar:
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
-    from briefing_tui.libcache import load_library  # also refreshes the app's library snapshot
+    from briefing_tui.cache.snapshot import (
+        load_library,  # also refreshes the app's library snapshot
+    )
     from briefing_tui.search import SearchIndex
 
     library = load_library(_paths(args.paths))
@@ -259,13 +261,13 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from briefing_tui.scaffold import Refused, create
+    from briefing_tui.briefing.scaffold import Refused, create
 
     result = create(Path(args.article), Path(args.out), args.id)
     if isinstance(result, Refused):
         print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
         return result.exit_code
-    from briefing_tui.loader import display_path
+    from briefing_tui.briefing.loader import display_path
 
     where = display_path(result.briefing)
     copied = "copied the article to" if result.copied else "reused the article in"

@@ -13,7 +13,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 def bundled_library() -> Path:
     """The bundled briefings: inside the installed package, or ``data/`` of a checkout."""
-    installed = _PACKAGE / "library" / "data"
+    installed = _PACKAGE / "bundled" / "data"
     if installed.is_dir():
         return installed
     return _PACKAGE.parent / "data"

@@ -4,8 +4,8 @@ Imports no Textual. The app polls a :class:`LibraryWatcher` from a background th
 twice a second. A poll only *stats*: the library's directories (to notice new, deleted and
 renamed files), its briefing files and the articles they read. Nothing is read unless a stat
 changed, and then only the files concerned are loaded again (with
-:func:`briefing_tui.library.load_one`) and the library is re-assembled (with
-:func:`briefing_tui.library.assemble`). An article that changed re-loads every briefing that
+:func:`briefing_tui.briefing.library.load_one`) and the library is re-assembled (with
+:func:`briefing_tui.briefing.library.assemble`). An article that changed re-loads every briefing that
 reads it.
 
 A save that breaks a briefing does not replace what is shown: the last version that loaded
@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing_tui.library import Library, assemble, briefing_files, load_one
-from briefing_tui.loader import LoadResult
-from briefing_tui.problems import Problem
+from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
+from briefing_tui.briefing.loader import LoadResult
+from briefing_tui.briefing.problems import Problem
 
 RACY_NS = 2_000_000_000  # coarse timestamps: a modification this recent may hide another
 FINE_RACY_NS = 20_000_000  # nanosecond timestamps: the kernel's clock ticks (1 to 10 ms)
@@ -114,7 +114,7 @@ def watched_dirs(paths: Iterable[Path]) -> dict[Path, FileStat | None]:
 
     Each root as it is (a directory, a file, or missing), and every directory under a root
     directory except hidden ones (their briefings are never loaded). Symlinked directories
-    are not entered, as :func:`briefing_tui.library.briefing_files` does not enter them.
+    are not entered, as :func:`briefing_tui.briefing.library.briefing_files` does not enter them.
     """
     out: dict[Path, FileStat | None] = {}
     for root in paths:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.library import Library, load_library
-from briefing_tui.model import Briefing
+from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.briefing.model import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp, ssh_session
-from briefing_tui.library import Library, load_library
-from briefing_tui.model import Actor, ItemRef
-from briefing_tui.screens.browser import BrowserScreen, citation
-from briefing_tui.screens.citing import CitingScreen
-from briefing_tui.screens.empty import EmptyScreen
-from briefing_tui.screens.help import HelpScreen
-from briefing_tui.screens.switcher import SwitcherScreen
-from briefing_tui.screens.too_small import TooSmallScreen
-from briefing_tui.widgets.navigator import Navigator
-from briefing_tui.widgets.search_pane import SearchInput
+from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.briefing.model import Actor, ItemRef
+from briefing_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp, ssh_session
+from briefing_tui.tui.screens.browser import BrowserScreen, citation
+from briefing_tui.tui.screens.citing import CitingScreen
+from briefing_tui.tui.screens.empty import EmptyScreen
+from briefing_tui.tui.screens.help import HelpScreen
+from briefing_tui.tui.screens.switcher import SwitcherScreen
+from briefing_tui.tui.screens.too_small import TooSmallScreen
+from briefing_tui.tui.widgets.navigator import Navigator
+from briefing_tui.tui.widgets.search_pane import SearchInput
 from tests.test_app_helpers import (
     SEED_ID,
     aio,
@@ -764,7 +764,7 @@ async def test_ssh_mode_turns_off_blinking_and_animation(seed_library: Library) 
 
 def test_importing_the_app_does_not_import_whoosh_or_search() -> None:
     code = (
-        "import sys, briefing_tui.app, briefing_tui.cli; "
+        "import sys, briefing_tui.tui.app, briefing_tui.cli; "
         "assert 'whoosh' not in sys.modules, 'whoosh'; "
         "assert 'briefing_tui.search' not in sys.modules, 'search'"
     )

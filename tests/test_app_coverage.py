@@ -12,12 +12,12 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from briefing_tui.app import BriefingApp
-from briefing_tui.coverage import coverage
-from briefing_tui.library import Library, load_library
-from briefing_tui.model import Sentence
-from briefing_tui.text import one_line
-from briefing_tui.widgets.source import UNCITED_MARK, SourcePane, sentence_text
+from briefing_tui.briefing.coverage import coverage
+from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.briefing.model import Sentence
+from briefing_tui.briefing.text import one_line
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.widgets.source import UNCITED_MARK, SourcePane, sentence_text
 from tests.test_app_helpers import aio, browser, make_app, screen_text, settle, until
 from tests.test_snapshots import ready
 

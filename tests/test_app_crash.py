@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.app import BriefingApp
+from briefing_tui.briefing.library import Library
 from briefing_tui.cli import EXIT_INTERNAL
-from briefing_tui.library import Library
-from briefing_tui.widgets.lists import BriefList
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.widgets.lists import BriefList
 from tests.test_app_helpers import aio, make_app, settle, until
 
 NARROW = (80, 24)
@@ -118,7 +118,7 @@ async def test_an_unwritable_state_directory_still_gives_one_message(
 async def test_a_failure_while_the_first_screen_mounts_is_caught_too(
     seed_library: Library, state: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing_tui.widgets.navigator import Navigator
+    from briefing_tui.tui.widgets.navigator import Navigator
 
     def broken_show_briefing(self: Navigator, *args: object, **kwargs: object) -> None:
         raise KeyError("simulated bug while mounting")
@@ -139,7 +139,7 @@ async def test_a_failure_while_the_first_screen_mounts_is_caught_too(
 CRASHING_APP = textwrap.dedent(
     """
     import sys
-    from briefing_tui.widgets.lists import BriefList
+    from briefing_tui.tui.widgets.lists import BriefList
 
     def broken_cursor_down(self):
         raise RuntimeError("simulated bug \\x1b[31m in a key handler")

@@ -14,9 +14,9 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 
-from briefing_tui.app import BriefingApp
-from briefing_tui.library import Library, load_library
-from briefing_tui.screens.browser import BrowserScreen
+from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.screens.browser import BrowserScreen
 
 
 def aio(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:

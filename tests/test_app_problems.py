@@ -11,13 +11,13 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.briefing.loader import display_path
+from briefing_tui.briefing.problems import Problem
 from briefing_tui.cli import main
-from briefing_tui.library import Library, load_library
-from briefing_tui.loader import display_path
-from briefing_tui.problems import Problem
-from briefing_tui.screens.empty import EmptyScreen
-from briefing_tui.screens.help import HelpScreen
-from briefing_tui.screens.problems import (
+from briefing_tui.tui.screens.empty import EmptyScreen
+from briefing_tui.tui.screens.help import HelpScreen
+from briefing_tui.tui.screens.problems import (
     MAX_TOASTS,
     ProblemList,
     ProblemScreen,
@@ -25,8 +25,8 @@ from briefing_tui.screens.problems import (
     full_text,
     source_paths,
 )
-from briefing_tui.screens.switcher import SwitcherScreen
-from briefing_tui.widgets.navigator import Navigator
+from briefing_tui.tui.screens.switcher import SwitcherScreen
+from briefing_tui.tui.widgets.navigator import Navigator
 from tests.test_app_helpers import (
     aio,
     browser,
@@ -350,7 +350,7 @@ def test_the_caret_points_at_the_column_even_after_wide_characters(tmp_path: Pat
 
 
 def pos_at(path: Path, line: int, col: int):  # type: ignore[no-untyped-def]
-    from briefing_tui.model import Pos
+    from briefing_tui.briefing.model import Pos
 
     return Pos(display_path(path), line, col)
 

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-import briefing_tui.app
-from briefing_tui.app import BriefingApp, run_app
+import briefing_tui.tui.app
+from briefing_tui.briefing.loader import display_path
+from briefing_tui.briefing.model import ItemRef
 from briefing_tui.cli import _main_parser
-from briefing_tui.loader import display_path
-from briefing_tui.model import ItemRef
-from briefing_tui.screens.empty import EmptyScreen
-from briefing_tui.screens.problems import ProblemsScreen
-from briefing_tui.screens.switcher import SwitcherScreen
+from briefing_tui.tui.app import BriefingApp, run_app
+from briefing_tui.tui.screens.empty import EmptyScreen
+from briefing_tui.tui.screens.problems import ProblemsScreen
+from briefing_tui.tui.screens.switcher import SwitcherScreen
+from briefing_tui.tui.widgets.titlebar import STALE_LABEL
 from briefing_tui.watch import LibraryWatcher
-from briefing_tui.widgets.titlebar import STALE_LABEL
 from tests.conftest import SEED_ARTICLE, SEED_BRIEFING
 from tests.test_app_helpers import (
     SECOND,
@@ -379,7 +379,7 @@ async def test_the_watch_thread_ends_with_the_app_or_on_a_bug(library_dir: Path)
 
 @aio
 async def test_without_a_watcher_nothing_is_polled(library_dir: Path) -> None:
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
 
     app = make_app(load_library([library_dir]))
     async with app.run_test(size=NARROW) as pilot:
@@ -407,7 +407,7 @@ def test_run_app_watches_unless_told_not_to(
         raise Left(code)
 
     monkeypatch.setattr(BriefingApp, "run", fake_run)
-    monkeypatch.setattr(briefing_tui.app, "leave_now", fake_leave)
+    monkeypatch.setattr(briefing_tui.tui.app, "leave_now", fake_leave)
     args: argparse.Namespace = _main_parser().parse_args([*argv, str(library_dir)])
     with pytest.raises(Left) as left:
         run_app([library_dir], args)

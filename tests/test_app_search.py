@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
-from briefing_tui.library import Library
-from briefing_tui.model import ItemRef
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.model import ItemRef
 from briefing_tui.search import Hit, SearchIndex, SearchResult
-from briefing_tui.widgets.search_pane import hit_prompt
+from briefing_tui.tui.widgets.search_pane import hit_prompt
 from tests.test_app_helpers import (
     SEED_ID,
     aio,

@@ -7,10 +7,10 @@ import gc
 import threading
 from pathlib import Path
 
-from briefing_tui.app import gc_after_start_up
-from briefing_tui.library import Library, assemble
-from briefing_tui.model import ItemRef
-from briefing_tui.widgets.titlebar import TitleBar
+from briefing_tui.briefing.library import Library, assemble
+from briefing_tui.briefing.model import ItemRef
+from briefing_tui.tui.app import gc_after_start_up
+from briefing_tui.tui.widgets.titlebar import TitleBar
 from tests.test_app_helpers import (
     SEED_ID,
     aio,
@@ -95,7 +95,7 @@ async def test_problems_are_told_once_the_whole_library_is_loaded(library_dir: P
 
 
 def two_briefing_library_with_problems(library_dir: Path) -> Library:
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
     from tests.test_app_helpers import SECOND
 
     (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
@@ -140,7 +140,7 @@ async def test_the_footer_follows_the_first_frame_and_comes_with_later_screens(
 ) -> None:
     from textual.widgets import Footer
 
-    from briefing_tui.screens.browser import BrowserScreen
+    from briefing_tui.tui.screens.browser import BrowserScreen
 
     whole = two_briefing_library(library_dir)
     app = make_app(whole)
@@ -161,11 +161,11 @@ async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) 
     screen (it was a MountError, exit 70)."""
     from typing import Any
 
-    import briefing_tui.app
-    from briefing_tui.app import BriefingApp
+    import briefing_tui.tui.app
+    from briefing_tui.tui.app import BriefingApp
 
     class LeavesAtOnce(BriefingApp):
-        CSS_PATH = str(Path(briefing_tui.app.__file__).parent / "app.tcss")
+        CSS_PATH = str(Path(briefing_tui.tui.app.__file__).parent / "app.tcss")
 
         def _display(self, screen: Any, renderable: Any) -> None:
             first = not self.first_frame_shown

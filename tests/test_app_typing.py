@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from textual.screen import Screen
 
-from briefing_tui.library import Library
+from briefing_tui.briefing.library import Library
 from tests.test_app_helpers import aio, browser, make_app, screen_text, settle, type_text, until
 
 

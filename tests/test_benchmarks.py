@@ -21,7 +21,7 @@ from benchmarks.figures import Row
 from benchmarks.fts5_reference import Fts5Index, fts5_available
 from benchmarks.stats import median, p95, percentile
 from benchmarks.terminal import PtyTerminal, TmuxTerminal, child_env
-from briefing_tui.library import Library, load_library
+from briefing_tui.briefing.library import Library, load_library
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 

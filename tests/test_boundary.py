@@ -9,7 +9,7 @@ from pathlib import Path
 
 import briefing_tui
 
-UI_MODULES = {"briefing_tui.app", "briefing_tui.screens", "briefing_tui.widgets"}
+UI_MODULES = {"briefing_tui.tui"}
 
 
 def core_modules() -> list[str]:
@@ -26,10 +26,10 @@ def core_modules() -> list[str]:
 def test_there_are_core_modules() -> None:
     mods = core_modules()
     for expected in (
-        "briefing_tui.model",
-        "briefing_tui.loader",
-        "briefing_tui.library",
-        "briefing_tui.links",
+        "briefing_tui.briefing.model",
+        "briefing_tui.briefing.loader",
+        "briefing_tui.briefing.library",
+        "briefing_tui.briefing.links",
         "briefing_tui.search",
         "briefing_tui.cli",
     ):

@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from briefing_tui.briefing.library import load_library
+from briefing_tui.briefing.loader import load_briefing
 from briefing_tui.cli import main
-from briefing_tui.library import load_library
-from briefing_tui.loader import load_briefing
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 BAD = CATALOGUE / "bad"
@@ -636,7 +636,7 @@ def test_validate_names_every_broken_file_and_no_good_one(
 def test_an_unexpected_failure_in_one_file_does_not_stop_the_library(
     mixed_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing_tui.library as library_module
+    import briefing_tui.briefing.library as library_module
 
     real = library_module.load_briefing
 

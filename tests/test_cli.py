@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from briefing_tui import __version__
+from briefing_tui.briefing.schema import SCHEMA_PATH
 from briefing_tui.cli import main
-from briefing_tui.fields import SCHEMA_PATH
 
 from .conftest import DATA, SEED_BRIEFING
 
@@ -146,12 +146,12 @@ def test_unknown_option_for_open_is_a_usage_error(capsys: pytest.CaptureFixture[
 def test_an_internal_error_is_logged_not_shown_as_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    import briefing_tui.export
+    import briefing_tui.briefing.export
 
     def boom(library: object) -> str:
         raise RuntimeError("simulated bug \x1b[31m")
 
-    monkeypatch.setattr(briefing_tui.export, "to_json", boom)
+    monkeypatch.setattr(briefing_tui.briefing.export, "to_json", boom)
     monkeypatch.setenv("BRIEFING_TUI_STATE", str(tmp_path / "state"))
     assert main(["export"]) == 70
     err = capsys.readouterr().err

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from briefing_tui.briefing.coverage import coverage, curation_report, number_ranges, todo_markers
+from briefing_tui.briefing.loader import load_briefing
+from briefing_tui.briefing.model import Briefing
+from briefing_tui.briefing.problems import Severity
 from briefing_tui.cli import main
-from briefing_tui.coverage import coverage, curation_report, number_ranges, todo_markers
-from briefing_tui.loader import load_briefing
-from briefing_tui.model import Briefing
-from briefing_tui.problems import Severity
 from tests.conftest import SEED_BRIEFING
 
 # Four one-line paragraphs: four sentences.

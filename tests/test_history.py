@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefing_tui.history import History, Location
+from briefing_tui.tui.history import History, Location
 
 
 def test_empty_history_has_nowhere_to_go() -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui import search_store
-from briefing_tui.library import Library, load_library
+from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.paths import cache_dir
 from briefing_tui.search import SearchIndex
-from briefing_tui.search_schema import INDEX_VERSION
+from briefing_tui.search import store as search_store
+from briefing_tui.search.schema import INDEX_VERSION
 
 QUERIES = [
     "narcotics",
@@ -394,7 +394,7 @@ _WORKER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
     from briefing_tui.search import SearchIndex
 
     library = load_library([Path(sys.argv[1])])
@@ -520,7 +520,7 @@ def test_fast_writer_writes_what_whoosh_writes(tmp_path: Path) -> None:
     from whoosh import fields, formats, index
     from whoosh.analysis import IDTokenizer
 
-    from briefing_tui.search_writer import FastSegmentWriter
+    from briefing_tui.search.writer import FastSegmentWriter
 
     def schema() -> fields.Schema:
         return fields.Schema(

@@ -39,10 +39,10 @@ from typing import Any
 
 import pytest
 
-from briefing_tui import search_store
-from briefing_tui.library import Library, load_library
+from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.paths import cache_dir
 from briefing_tui.search import SearchIndex
+from briefing_tui.search import store as search_store
 from tests.conftest import ROOT
 from tests.test_app_helpers import aio, browser, make_app, settle, type_text, until
 from tests.test_index import QUERIES, ZEBRA
@@ -471,7 +471,7 @@ _CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
     from briefing_tui.search import SearchIndex
 
     library = load_library([Path(sys.argv[1])])
@@ -642,7 +642,7 @@ _WORKER = textwrap.dedent(
     """
     import json, sys, time
     from pathlib import Path
-    from briefing_tui.library import load_library
+    from briefing_tui.briefing.library import load_library
     from briefing_tui.search import SearchIndex
 
     library = load_library([Path(sys.argv[1])])

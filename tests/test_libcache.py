@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui import libcache
-from briefing_tui.libcache import LibraryCache, gc_paused, open_library
-from briefing_tui.library import Library, load_library
+from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.cache import snapshot as libcache
+from briefing_tui.cache.snapshot import LibraryCache, gc_paused, open_library
 from tests.conftest import MINIMAL
 
 OLD = time.time() - 3600  # file times well outside the racy window

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing_tui.library import load_library
-from briefing_tui.links import LinkGraph
-from briefing_tui.model import ItemRef
+from briefing_tui.briefing.library import load_library
+from briefing_tui.briefing.links import LinkGraph
+from briefing_tui.briefing.model import ItemRef
 
 SEED_ID = "pk-us-security-talks-2025-11"
 

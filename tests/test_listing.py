@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.library import BRIEFING_SUFFIXES, briefing_files
+from briefing_tui.briefing.library import BRIEFING_SUFFIXES, briefing_files
 
 
 def reference(paths: Iterable[Path]) -> list[Path]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing_tui.briefing.library import load_library
 from briefing_tui.cli import main
-from briefing_tui.library import load_library
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 BASELINE = (CATALOGUE / "good" / "baseline.yaml").read_text(encoding="utf-8")

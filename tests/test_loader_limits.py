@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.library import load_library
-from briefing_tui.loader import MAX_TEXT, load_briefing, load_bytes, load_text
-from briefing_tui.yamlsafe import MAX_BYTES, MAX_DEPTH, parse
+from briefing_tui.briefing.library import load_library
+from briefing_tui.briefing.loader import MAX_TEXT, load_briefing, load_bytes, load_text
+from briefing_tui.briefing.yamltree import MAX_BYTES, MAX_DEPTH, parse
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 BASELINE = (CATALOGUE / "good" / "baseline.yaml").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing_tui.sentences import FoldedText, locate, split_sentences
+from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
 
 text_parts = st.lists(
     st.sampled_from(

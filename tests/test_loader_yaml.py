@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.loader import load_bytes, load_text
-from briefing_tui.problems import Problem
-from briefing_tui.yamlsafe import YMap, YScalar, decode, parse
+from briefing_tui.briefing.loader import load_bytes, load_text
+from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.yamltree import YMap, YScalar, decode, parse
 
 # (id, text, line, col, fragments that must all be in the message)
 SYNTAX: list[tuple[str, str, int, int, tuple[str, ...]]] = [

@@ -6,7 +6,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from briefing_tui.library import load_library
+from briefing_tui.briefing.library import load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from briefing_tui.model import Briefing, Precision, When
-from briefing_tui.sentences import FoldedText, locate, split_sentences
+from briefing_tui.briefing.model import Briefing, Precision, When
+from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
 
 
 @pytest.mark.parametrize(

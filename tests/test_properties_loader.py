@@ -18,10 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing_tui.loader import LoadResult, load_bytes, load_text
-from briefing_tui.model import ActorKind, CommitmentKind, Status
-from briefing_tui.sentences import FoldedText
-from briefing_tui.yamlsafe import normalise, parse
+from briefing_tui.briefing.loader import LoadResult, load_bytes, load_text
+from briefing_tui.briefing.model import ActorKind, CommitmentKind, Status
+from briefing_tui.briefing.sentences import FoldedText
+from briefing_tui.briefing.yamltree import normalise, parse
 
 from .conftest import DATA, SEED_ARTICLE, SEED_BRIEFING
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing_tui.query import MAX_PARTS, MAX_QUERY_CHARS, Filter, parse
+from briefing_tui.search.query import MAX_PARTS, MAX_QUERY_CHARS, Filter, parse
 
 
 def test_words_and_the_partial_last_word() -> None:

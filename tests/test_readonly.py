@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from briefing_tui.briefing.library import load_library
 from briefing_tui.cli import main
-from briefing_tui.library import load_library
-from briefing_tui.screens.problems import ProblemsScreen
-from briefing_tui.screens.switcher import SwitcherScreen
+from briefing_tui.tui.screens.problems import ProblemsScreen
+from briefing_tui.tui.screens.switcher import SwitcherScreen
 from tests.conftest import DATA, SEEDS
 from tests.test_app_helpers import (
     aio,

@@ -9,12 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing_tui.cli import main
-from briefing_tui.coverage import coverage, curation_report, is_stub
-from briefing_tui.fields import SCHEMA_PATH
-from briefing_tui.loader import load_briefing, load_text
-from briefing_tui.model import Briefing
-from briefing_tui.scaffold import (
+from briefing_tui.briefing.coverage import coverage, curation_report, is_stub
+from briefing_tui.briefing.loader import load_briefing, load_text
+from briefing_tui.briefing.model import Briefing
+from briefing_tui.briefing.scaffold import (
     Created,
     Refused,
     create,
@@ -23,7 +21,9 @@ from briefing_tui.scaffold import (
     schema_ref,
     slugify,
 )
-from briefing_tui.sentences import split_sentences
+from briefing_tui.briefing.schema import SCHEMA_PATH
+from briefing_tui.briefing.sentences import split_sentences
+from briefing_tui.cli import main
 from tests.conftest import ROOT, SEED_ARTICLE
 
 SLUG = "pakistan-us-security-narcotics-immigration-talks"
@@ -297,7 +297,7 @@ def test_default_out_is_data_beside_seeds(
 
 def test_schema_header_path() -> None:
     # In a checkout the schema sits beside data/: the path the format documentation shows.
-    assert schema_ref(ROOT / "data") == "../briefing_tui/schema/briefing.schema.json"
+    assert schema_ref(ROOT / "data") == "../briefing_tui/briefing/briefing.schema.json"
     assert (ROOT / "data" / schema_ref(ROOT / "data")).resolve() == SCHEMA_PATH.resolve()
 
 

@@ -7,14 +7,14 @@ import json
 import jsonschema
 import yaml
 
-from briefing_tui.fields import SCHEMA_PATH, SECTIONS, json_schema, schema_text
+from briefing_tui.briefing.schema import SCHEMA_PATH, SECTIONS, json_schema, schema_text
 
 from .conftest import SEED_BRIEFING
 
 
 def test_shipped_schema_is_generated_from_the_field_declarations() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == schema_text(), (
-        "regenerate with: briefing-tui schema --print > briefing_tui/schema/briefing.schema.json"
+        "regenerate with: briefing-tui schema --print > briefing_tui/briefing/briefing.schema.json"
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing_tui.library import Library
+from briefing_tui.briefing.library import Library
 from briefing_tui.search import HIT_KINDS, Hit, SearchIndex, SearchResult
 
 BRIEFING = "pk-us-security-talks-2025-11"
@@ -481,7 +481,7 @@ def test_importing_search_does_not_import_whoosh() -> None:
 def test_early_bar_for_unscored_queries_changes_nothing(index: SearchIndex) -> None:
     import time as _time
 
-    from briefing_tui.query import parse
+    from briefing_tui.search.query import parse
 
     engine = index._engine
     # Prefixes with many words use the unscored n-grams; in this small library, a few do.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from briefing_tui.library import Library
-from briefing_tui.links import LinkGraph
-from briefing_tui.model import MONTH_FULL_NAMES, Briefing, ItemRef, Precision
-from briefing_tui.sentences import FoldedText
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.links import LinkGraph
+from briefing_tui.briefing.model import MONTH_FULL_NAMES, Briefing, ItemRef, Precision
+from briefing_tui.briefing.sentences import FoldedText
 
 from .conftest import SEED_ARTICLE, SHARED_SEED
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from briefing_tui.app import BriefingApp
-from briefing_tui.library import Library
+from briefing_tui.briefing.library import Library
+from briefing_tui.tui.app import BriefingApp
 from tests.test_app_helpers import make_app, two_briefing_library
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]

@@ -1,6 +1,6 @@
 """In-process tests of what issue 5 asks of the app (the real-terminal proof is in tests/e2e):
 the ssh_mode setting, nothing timed while idle in ssh_mode, ctrl+c, leaving on a signal or
-a hung-up terminal (briefing_tui.shutdown), and the too-small screen's place in the stack."""
+a hung-up terminal (briefing_tui.tui.shutdown), and the too-small screen's place in the stack."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from collections.abc import Iterator
 import pytest
 from textual.widgets import Input
 
-from briefing_tui import shutdown
-from briefing_tui.app import NOTIFICATION_HOLD, forget_stale_size, ssh_session
-from briefing_tui.library import Library
-from briefing_tui.screens.browser import BrowserScreen
-from briefing_tui.screens.too_small import TooSmallScreen
+from briefing_tui.briefing.library import Library
+from briefing_tui.tui import shutdown
+from briefing_tui.tui.app import NOTIFICATION_HOLD, forget_stale_size, ssh_session
+from briefing_tui.tui.screens.browser import BrowserScreen
+from briefing_tui.tui.screens.too_small import TooSmallScreen
 
 from .test_app_helpers import aio, make_app, settle, until
 
@@ -200,7 +200,7 @@ def test_keep_columns_and_lines_without_a_terminal(tmp_path) -> None:  # type: i
     assert env == {"COLUMNS": "80", "LINES": "24"}
 
 
-# -- briefing_tui.shutdown ------------------------------------------------------------------
+# -- briefing_tui.tui.shutdown ------------------------------------------------------------------
 
 
 class Recorder:
@@ -315,7 +315,7 @@ def test_the_kernel_ends_a_process_whose_threads_cannot_run(tmp_path) -> None:  
 
     code = (
         "import os, signal, time\n"
-        "from briefing_tui import shutdown\n"
+        "from briefing_tui.tui import shutdown\n"
         "guard = shutdown.ExitGuard(lambda code, gone: None, fd=-1, force_exit=lambda code: None)\n"
         "guard.install()\n"
         "os.kill(os.getpid(), signal.SIGTERM)\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.library import load_library
-from briefing_tui.loader import load_briefing
+from briefing_tui.briefing.library import load_library
+from briefing_tui.briefing.loader import load_briefing
 
 HEAD = """\
 format: 1

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.library import load_library
-from briefing_tui.loader import LoadResult
+from briefing_tui.briefing.library import load_library
+from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.watch import (
     FINE_RACY_NS,
     RACY_NS,
@@ -428,7 +428,7 @@ def test_files_are_read_through_the_given_loader_only_when_changed(library_dir: 
 
     def loader(path: Path) -> LoadResult:
         calls.append(path)
-        from briefing_tui.library import load_one
+        from briefing_tui.briefing.library import load_one
 
         return load_one(path)
 

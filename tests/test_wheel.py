@@ -30,11 +30,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_carries_data_seeds_and_schema(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "briefing_tui/library/data/pakistan-us-security-talks.yaml" in names
+    assert "briefing_tui/bundled/data/pakistan-us-security-talks.yaml" in names
     assert (
-        "briefing_tui/library/seeds/pakistan-us-security-narcotics-immigration-talks.txt" in names
+        "briefing_tui/bundled/seeds/pakistan-us-security-narcotics-immigration-talks.txt" in names
     )
-    assert "briefing_tui/schema/briefing.schema.json" in names
+    assert "briefing_tui/briefing/briefing.schema.json" in names
     assert any(n.endswith(".tcss") for n in names) or not list(
         (ROOT / "briefing_tui").rglob("*.tcss")
     )

@@ -1,0 +1,366 @@
+"""What a briefing has not covered yet: uncited sentences, unlinked mentions, TODO markers.
+
+Imports no Textual. :func:`coverage` is the one entry point the app's source pane and a
+briefing's summary call; :func:`curation_report` turns it (and the TODO markers left by
+``briefing-tui new``) into warnings for ``briefing-tui validate``.
+
+- A sentence is *cited* when the evidence of some item of the briefing touches it.
+- A *mention* is an actor's name or alias found in a sentence: case-insensitively (but an
+  acronym such as "US" only in capitals), on word boundaries, with curly and straight apostrophes and quotes taken as the same, and white
+  space runs as one space. A match inside a longer match of another actor's name is not
+  a mention ("Washington" inside an actor "Washington Post").
+- A mention is *unlinked* when no item *about* the actor cites its sentence. An item is about
+  an actor when it is the actor itself, or names it in ``by``, ``to``, ``actors``,
+  ``affiliation`` or ``about``.
+- A text field holding the word ``TODO`` is still to do; an actor whose note holds
+  ``TODO review`` is a *stub* (a candidate that ``briefing-tui new`` found in the text).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing_tui.briefing.loader import LoadResult, display_path
+from briefing_tui.briefing.model import Actor, Briefing, Commitment, ContextEvent, Item, Note, Pos
+from briefing_tui.briefing.problems import Problem, Severity
+from briefing_tui.briefing.text import fold_ws, straighten_quotes
+from briefing_tui.briefing.yamltree import YMap, YNode, YScalar, YSeq, parse, read_file
+
+TODO = "TODO"
+STUB_MARKER = "TODO review"  # in an actor's note: a candidate still to review
+_TODO_WORD = re.compile(r"(?<![\w-])TODO(?![\w-])")
+_SECTION_KINDS = {
+    "actors": "actor",
+    "commitments": "commitment",
+    "context": "event",
+    "notes": "note",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor's name or alias as found in one sentence of the source."""
+
+    actor: str  # the actor's id
+    actor_pos: Pos  # where the actor is defined in the briefing file
+    sentence: int  # 1-based sentence number
+    word: str  # the words as the article writes them
+    start: int  # offset in the source text
+    end: int  # offset just past the match
+    linked: bool  # an item about the actor cites the sentence
+    cited_by: tuple[str, ...]  # ids of the items citing the sentence, in briefing order
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of its article a briefing cites, and what it mentions but does not link."""
+
+    briefing: str  # the briefing's id
+    total: int  # sentences in the article
+    cited: tuple[int, ...]  # sentence numbers cited by at least one item
+    uncited: tuple[int, ...]  # sentence numbers no item cites
+    mentions: tuple[Mention, ...]  # every mention, in text order
+
+    @property
+    def ratio(self) -> float:
+        """Cited sentences / all sentences (1.0 for an article without sentences)."""
+        return len(self.cited) / self.total if self.total else 1.0
+
+    @property
+    def percent(self) -> int:
+        """The ratio in whole percent, rounded down: 100 only when every sentence is cited."""
+        return (100 * len(self.cited)) // self.total if self.total else 100
+
+    @property
+    def unlinked(self) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if not m.linked)
+
+    def is_cited(self, sentence: int) -> bool:
+        return sentence not in self.uncited
+
+    def mentions_in(self, sentence: int) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.sentence == sentence)
+
+    def label(self) -> str:
+        """``22/25 sentences cited (88%)``."""
+        return f"{len(self.cited)}/{self.total} sentences cited ({self.percent}%)"
+
+
+def item_is_about(item: Item, actor_id: str) -> bool:
+    """Whether ``item`` is ``actor_id`` itself or names it in by/to/actors/affiliation/about."""
+    if item.id == actor_id and isinstance(item, Actor):
+        return True
+    if isinstance(item, Actor):
+        names: tuple[str, ...] = (item.affiliation,) if item.affiliation else ()
+    elif isinstance(item, Commitment):
+        names = item.by + item.to
+    elif isinstance(item, ContextEvent):
+        names = item.actors
+    elif isinstance(item, Note):
+        names = item.about
+    else:  # pragma: no cover - Item is a closed union
+        names = ()
+    # "other-briefing:actor-id" names the same actor: actor ids are library-wide.
+    return any(n.rpartition(":")[2] == actor_id for n in names)
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    alts = []
+    for name in sorted({fold_ws(straighten_quotes(n)) for n in names if n.strip()}, key=len):
+        alts.append(r"\s+".join(_word_pattern(w) for w in name.split(" ")))
+    if not alts:
+        return None
+    # Longest first, so "the United States" wins over "United States" at the same place.
+    alts.reverse()
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+
+
+def _word_pattern(word: str) -> str:
+    """A word of a name, matched ignoring case; an acronym ("US", "NATO") matched as written,
+    so that the pronoun "us" is not taken for the United States."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return re.escape(word)
+    return f"(?i:{re.escape(word)})"
+
+
+def coverage(briefing: Briefing) -> Coverage:
+    """Coverage and mentions of one briefing; cheap enough to call on every reload.
+
+    Only the briefing's own items can cite its article, so no link graph is needed.
+    """
+    sentences = briefing.source.sentences
+    citing: dict[int, list[Item]] = {}
+    for it in briefing.items:
+        for ev in it.evidence:
+            for n in ev.sentences:
+                bucket = citing.setdefault(n, [])
+                if not bucket or bucket[-1] is not it:  # an item's quotes come together
+                    bucket.append(it)
+    cited = tuple(s.number for s in sentences if s.number in citing)
+    uncited = tuple(s.number for s in sentences if s.number not in citing)
+
+    text = briefing.source.text
+    plain = straighten_quotes(text)  # one character for one: offsets are kept
+    starts = [s.start for s in sentences]
+    found: dict[int, list[tuple[int, int, Actor]]] = {}  # by sentence number
+    for actor in briefing.actors:
+        pattern = _name_pattern((actor.name, *actor.aliases))
+        if pattern is None:
+            continue
+        for m in pattern.finditer(plain):
+            at = bisect_right(starts, m.start()) - 1
+            if at >= 0 and m.end() <= sentences[at].end:  # within one sentence
+                found.setdefault(sentences[at].number, []).append((m.start(), m.end(), actor))
+    mentions: list[Mention] = []
+    for number in sorted(found):
+        here = found[number]
+        kept = [
+            (start, end, actor)
+            for start, end, actor in here
+            if not any(
+                o_actor.id != actor.id
+                and o_start <= start
+                and end <= o_end
+                and (o_end - o_start) > (end - start)
+                for o_start, o_end, o_actor in here
+            )
+        ]
+        items = citing.get(number, [])
+        ids = tuple(it.id for it in items)
+        for start, end, actor in sorted(kept, key=lambda f: (f[0], -f[1])):
+            linked = any(item_is_about(it, actor.id) for it in items)
+            mentions.append(
+                Mention(actor.id, actor.pos, number, text[start:end], start, end, linked, ids)
+            )
+    return Coverage(briefing.id, len(sentences), cited, uncited, tuple(mentions))
+
+
+def is_stub(actor: Actor) -> bool:
+    """An actor still to review: its note holds ``TODO review``."""
+    return STUB_MARKER in actor.note
+
+
+def number_ranges(numbers: Sequence[int]) -> str:
+    """``1, 3-5, 9`` for [1, 3, 4, 5, 9]."""
+    parts: list[str] = []
+    run: list[int] = []
+    for n in sorted(set(numbers)):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            parts.append(_run(run))
+        run = [n]
+    if run:
+        parts.append(_run(run))
+    return ", ".join(parts)
+
+
+def _run(run: list[int]) -> str:
+    if len(run) == 1:
+        return str(run[0])
+    if len(run) == 2:
+        return f"{run[0]}, {run[1]}"
+    return f"{run[0]}-{run[-1]}"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = fold_ws(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _warn(pos: Pos, message: str) -> Problem:
+    return Problem(pos, message, Severity.WARNING)
+
+
+def coverage_warnings(briefing: Briefing, cov: Coverage, display: str) -> list[Problem]:
+    """Warnings for uncited sentences (one per briefing) and unlinked mentions.
+
+    A stub actor gets one warning that lists where it is named, instead of one per mention.
+    """
+    out: list[Problem] = []
+    if cov.uncited:
+        which = "sentence" if len(cov.uncited) == 1 else "sentences"
+        out.append(
+            _warn(
+                Pos(display),
+                f"coverage {cov.label()}; no item cites {which} {number_ranges(cov.uncited)}",
+            )
+        )
+    for actor in briefing.actors:
+        pos = Pos(display, actor.pos.line, actor.pos.col)
+        if is_stub(actor):
+            named = sorted({m.sentence for m in cov.mentions if m.actor == actor.id})
+            which = "sentence" if len(named) == 1 else "sentences"
+            where = f"; it is named in {which} {number_ranges(named)}" if named else ""
+            out.append(
+                _warn(
+                    pos,
+                    f"actor '{actor.id}' ({_short(actor.name, 40)}) is a stub marked to review"
+                    f"{where}: check its name, kind and evidence, then remove "
+                    f"'{STUB_MARKER}' from its note",
+                )
+            )
+            continue
+        seen: set[int] = set()
+        for m in cov.mentions:
+            if m.actor != actor.id or m.linked or m.sentence in seen:
+                continue
+            seen.add(m.sentence)
+            if m.cited_by:
+                shown = ", ".join(m.cited_by[:3]) + (", ..." if len(m.cited_by) > 3 else "")
+                why = f"cited only by {shown}, which do not name it"
+                if len(m.cited_by) == 1:
+                    why = f"cited only by {shown}, which does not name it"
+            else:
+                why = "which no item cites"
+            out.append(
+                _warn(
+                    pos,
+                    f"unlinked mention of actor '{actor.id}': \"{_short(m.word, 40)}\" in "
+                    f"sentence {m.sentence}, {why}; name the actor in an item citing the "
+                    "sentence, or cite it from an item about the actor",
+                )
+            )
+    return out
+
+
+def _item_label(section: str, node: YNode, index: int) -> str:
+    kind = _SECTION_KINDS[section]
+    if isinstance(node, YMap):
+        ident = node.entries.get("id")
+        if isinstance(ident, YScalar) and isinstance(ident.value, str) and ident.value:
+            return f"{kind} '{ident.value}'"
+    return f"{kind} #{index}"
+
+
+def todo_markers(path: Path, display: str | None = None) -> list[Problem]:
+    """A warning for every text field of the file holding the word ``TODO``.
+
+    Evidence quotes are the article's words and are never taken as markers. An actor's
+    ``TODO review`` note is left to :func:`coverage_warnings` (the stub warning).
+    Files that cannot be read or parsed give no markers (the loader reports them).
+    """
+    name = display or str(path)
+    text = read_file(path, name)
+    if isinstance(text, Problem) or TODO not in text:
+        return []  # the common case costs no second parse
+    root = parse(name, text)
+    if not isinstance(root, YMap):
+        return []
+    out: list[Problem] = []
+
+    def walk(node: YNode, where: str) -> None:
+        if isinstance(node, YScalar):
+            if isinstance(node.value, str) and _TODO_WORD.search(node.value):
+                out.append(_warn(node.pos, f'{where} is still to do: "{_short(node.value)}"'))
+        elif isinstance(node, YSeq):
+            for item in node.items:
+                walk(item, where)
+        else:
+            for key, child in node.entries.items():
+                if key != "evidence":
+                    walk(child, f"{where}.{key}" if where else key)
+
+    for key, child in root.entries.items():
+        if key in _SECTION_KINDS and isinstance(child, YSeq):
+            for i, item in enumerate(child.items, 1):
+                label = _item_label(key, item, i)
+                if not isinstance(item, YMap):
+                    continue
+                for field, value in item.entries.items():
+                    if field == "evidence":
+                        continue
+                    if (
+                        key == "actors"
+                        and field == "note"
+                        and isinstance(value, YScalar)
+                        and isinstance(value.value, str)
+                        and STUB_MARKER in value.value
+                    ):
+                        continue  # the stub warning covers it
+                    walk(value, f"the {field} of {label}")
+        else:
+            walk(child, key)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CurationReport:
+    """What ``briefing-tui validate`` adds: warnings, and coverage per loaded briefing."""
+
+    warnings: tuple[Problem, ...]
+    coverages: tuple[Coverage, ...]
+
+    def summary(self) -> str:
+        """``coverage 22/25 sentences (88%)`` over every briefing checked, or ``""``."""
+        total = sum(c.total for c in self.coverages)
+        if not self.coverages:
+            return ""
+        cited = sum(len(c.cited) for c in self.coverages)
+        percent = (100 * cited) // total if total else 100
+        return f"coverage {cited}/{total} sentences ({percent}%)"
+
+
+def curation_report(results: Iterable[LoadResult]) -> CurationReport:
+    """Curation warnings for load results, file by file, each file's in line order.
+
+    Every file that loaded gets its coverage and mention warnings; every file that parses
+    gets its TODO markers. Warnings never make a briefing fail to load.
+    """
+    warnings: list[Problem] = []
+    coverages: list[Coverage] = []
+    for r in results:
+        display = display_path(r.path)
+        found = todo_markers(r.path, display)
+        if r.briefing is not None:
+            cov = coverage(r.briefing)
+            coverages.append(cov)
+            found.extend(coverage_warnings(r.briefing, cov, display))
+        warnings.extend(sorted(found, key=Problem.sort_key))
+    return CurationReport(tuple(warnings), tuple(coverages))

@@ -1,0 +1,223 @@
+"""Exporting a library as JSON (a stable, documented shape) or as a Markdown brief."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from briefing_tui import __version__
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.links import LinkGraph
+from briefing_tui.briefing.model import (
+    Actor,
+    Briefing,
+    Commitment,
+    ContextEvent,
+    Evidence,
+    Item,
+    ItemRef,
+    Note,
+    When,
+)
+
+EXPORT_VERSION = 1
+
+
+def when_json(w: When) -> dict[str, Any]:
+    return {
+        "precision": w.precision.value,
+        "month": w.month,
+        "day": w.day,
+        "qualifier": w.qualifier,
+        "basis": w.basis,
+        "label": w.label(),
+    }
+
+
+def _evidence(ev: tuple[Evidence, ...]) -> list[dict[str, Any]]:
+    return [{"quote": e.quote, "sentences": list(e.sentences)} for e in ev]
+
+
+def item_fields(it: Item) -> dict[str, Any]:
+    """The item's own fields (not id, kind, links or evidence), JSON-ready."""
+    if isinstance(it, Actor):
+        return {
+            "name": it.name,
+            "actor_kind": it.kind.value,
+            "role": it.role,
+            "affiliation": it.affiliation,
+            "aliases": list(it.aliases),
+            "description": it.description,
+            "note": it.note,
+        }
+    if isinstance(it, Commitment):
+        return {
+            "title": it.title,
+            "commitment_kind": it.kind.value,
+            "status": it.status.value,
+            "by": list(it.by),
+            "to": list(it.to),
+            "topics": list(it.topics),
+            "when": when_json(it.when),
+            "summary": it.summary,
+            "note": it.note,
+            "related": list(it.related),
+        }
+    if isinstance(it, ContextEvent):
+        return {
+            "title": it.title,
+            "when": when_json(it.when),
+            "actors": list(it.actors),
+            "topics": list(it.topics),
+            "summary": it.summary,
+            "note": it.note,
+            "related": list(it.related),
+        }
+    return {"title": it.title, "text": it.text, "about": list(it.about)}
+
+
+def item_title(it: Item) -> str:
+    return it.name if isinstance(it, Actor) else it.title
+
+
+def to_json_data(library: Library) -> dict[str, Any]:
+    graph = LinkGraph(library)
+    out: list[dict[str, Any]] = []
+    for b in library.briefings:
+        items = []
+        for it in b.items:
+            ref = ItemRef(b.id, it.id)
+            items.append(
+                {
+                    "id": it.id,
+                    "ref": str(ref),
+                    "kind": it.item_kind,
+                    "title": item_title(it),
+                    "fields": item_fields(it),
+                    "links": [
+                        {"relation": lk.relation, "target": str(lk.target)}
+                        for lk in graph.links(ref)
+                    ],
+                    "backlinks": [
+                        {"relation": lk.relation, "source": str(lk.source)}
+                        for lk in graph.backlinks(ref)
+                    ],
+                    "evidence": _evidence(it.evidence),
+                    "line": it.pos.line,
+                }
+            )
+        s = b.source
+        out.append(
+            {
+                "id": b.id,
+                "title": b.title,
+                "summary": b.summary,
+                "file": str(b.path),
+                "dating": {"year": b.dating.year, "reason": b.dating.reason} if b.dating else None,
+                "source": {
+                    "title": s.title,
+                    "file": s.file,
+                    "place": s.place,
+                    "publisher": s.publisher,
+                    "url": s.url,
+                    "when": when_json(s.when),
+                    "sentences": [
+                        {
+                            "number": x.number,
+                            "paragraph": x.paragraph,
+                            "text": x.text,
+                            "cited_by": [str(r) for r in graph.citing(b.id, x.number)],
+                        }
+                        for x in s.sentences
+                    ],
+                },
+                "counts": b.counts(),
+                "context_by_month": [
+                    {"month": g.label, "events": [e.id for e in g.events]}
+                    for g in b.context_by_month()
+                ],
+                "items": items,
+            }
+        )
+    return {
+        "export": "briefing-tui",
+        "version": EXPORT_VERSION,
+        "generator": f"briefing-tui {__version__}",
+        "briefings": out,
+        "actors": [
+            {"id": a.id, "name": a.actor.name, "briefings": list(a.briefings)}
+            for a in library.actors
+        ],
+        "problems": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "col": p.col,
+                "severity": p.severity.value,
+                "message": p.message,
+            }
+            for p in library.problems
+        ],
+    }
+
+
+def to_json(library: Library) -> str:
+    return json.dumps(to_json_data(library), indent=2, ensure_ascii=False) + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in " ".join(text.split()))
+
+
+def _md_quotes(ev: tuple[Evidence, ...]) -> list[str]:
+    return [f"  > {_md_escape(e.quote)} (sentence {', '.join(map(str, e.sentences))})" for e in ev]
+
+
+def briefing_markdown(b: Briefing) -> str:
+    names = {a.id: a.name for a in b.actors}
+
+    def who(ids: tuple[str, ...]) -> str:
+        return ", ".join(_md_escape(names.get(i, i)) for i in ids) or "-"
+
+    lines = [f"# {_md_escape(b.title)}", ""]
+    s = b.source
+    meta = [f"**Source:** {_md_escape(s.title)}", f"**Date:** {_md_escape(s.when.label())}"]
+    if s.place:
+        meta.append(f"**Place:** {_md_escape(s.place)}")
+    lines += [" · ".join(meta), ""]
+    if b.summary:
+        lines += [_md_escape(b.summary), ""]
+    if b.dating:
+        lines += [f"*Dating:* {b.dating.year}: {_md_escape(b.dating.reason)}", ""]
+    lines += ["## Actors", ""]
+    for a in b.actors:
+        role = f", {_md_escape(a.role)}" if a.role else ""
+        aff = f" ({_md_escape(names.get(a.affiliation, a.affiliation))})" if a.affiliation else ""
+        lines.append(f"- **{_md_escape(a.name)}**{role}{aff}: {a.kind.value}")
+    lines += ["", "## Commitments", ""]
+    for c in b.commitments:
+        lines.append(
+            f"- **{_md_escape(c.title)}** [{c.kind.value}, {c.status.value}, "
+            f"{_md_escape(c.when.label())}]: by {who(c.by)}" + (f" to {who(c.to)}" if c.to else "")
+        )
+        lines += _md_quotes(c.evidence)
+    lines += ["", "## Context by month", ""]
+    for g in b.context_by_month():
+        lines += [f"### {g.label}", ""]
+        for e in g.events:
+            lines.append(f"- **{_md_escape(e.title)}** ({_md_escape(e.when.label())})")
+            lines += _md_quotes(e.evidence)
+        lines.append("")
+    if b.notes:
+        lines += ["## Notes", ""]
+        for n in b.notes:
+            lines.append(f"- **{_md_escape(n.title)}** {_md_escape(n.text)}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_markdown(library: Library) -> str:
+    return "\n---\n\n".join(briefing_markdown(b) for b in library.briefings)
+
+
+__all__ = ["Note", "to_json", "to_json_data", "to_markdown"]

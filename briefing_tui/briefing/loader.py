@@ -1,0 +1,755 @@
+"""Loading and validating one briefing file.
+
+:func:`load_briefing` never raises for bad input: it returns the briefing (when the
+file is sound enough to show) and every problem found, each with its position.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from briefing_tui.briefing.model import (
+    Actor,
+    ActorKind,
+    Briefing,
+    Commitment,
+    CommitmentKind,
+    ContextEvent,
+    Dating,
+    Evidence,
+    Note,
+    Pos,
+    Precision,
+    Source,
+    Status,
+    When,
+)
+from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.schema import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
+from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
+from briefing_tui.briefing.text import (
+    describe_char,
+    excerpt,
+    find_control,
+    straighten_quotes,
+    visible,
+)
+from briefing_tui.briefing.yamltree import (
+    MAX_BYTES,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    decode,
+    line_col,
+    normalise,
+    parse,
+    read_file,
+    type_name,
+)
+
+E = TypeVar("E", bound=StrEnum)
+MAX_TEXT = 100_000  # characters in one text field: far more than any title, note or quote
+_ID = re.compile(ID_PATTERN)
+_REF = re.compile(r"^(?:([a-z0-9][a-z0-9-]*):)?([a-z0-9][a-z0-9-]*)$")
+_MONTH = re.compile(MONTH_PATTERN)
+_SECTION_NAMES = {
+    "actor": "actors",
+    "commitment": "commitments",
+    "event": "context",
+    "note": "notes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """A briefing (``None`` when it could not be read at all) and its problems."""
+
+    path: Path
+    briefing: Briefing | None
+    problems: tuple[Problem, ...]
+    # where the briefing's id is written, and each reference (item id, relation, target):
+    # the library reports its own problems (a reused briefing id, a reference to another
+    # briefing's item that does not exist) there
+    id_pos: Pos | None = None
+    ref_pos: dict[tuple[str, str, str], Pos] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.briefing is not None and not any(p.is_error for p in self.problems)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it.
+
+    Control characters in the name are shown as symbols, so a problem stays one safe line.
+    """
+    try:
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        shown = str(path)
+    return visible(shown)  # a file name may hold escape sequences or line breaks
+
+
+def load_briefing(path: Path, display: str | None = None) -> LoadResult:
+    """Load and check the briefing file at ``path``; never raises for bad input."""
+    name = visible(display) if display else display_path(path)
+    text = read_file(path, name)
+    if isinstance(text, Problem):
+        return LoadResult(path, None, (text,))
+    return load_text(path, text, name)
+
+
+def load_bytes(path: Path, data: bytes, display: str | None = None) -> LoadResult:
+    """Load a briefing from the bytes of its file; ``path`` locates the source file."""
+    name = visible(display) if display else display_path(path)
+    if len(data) > MAX_BYTES:
+        return LoadResult(path, None, (_too_large(name, len(data)),))
+    text = decode(name, data)
+    if isinstance(text, Problem):
+        return LoadResult(path, None, (text,))
+    return load_text(path, text, name)
+
+
+def _too_large(name: str, size: int) -> Problem:
+    return Problem(
+        Pos(name),
+        f"the file is too large ({size / 1048576:.1f} MiB; the limit is "
+        f"{MAX_BYTES // 1048576} MiB); split it into several briefings",
+    )
+
+
+def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
+    """Load a briefing from its text; ``path`` locates the source file."""
+    name = visible(display) if display else display_path(path)
+    root = parse(name, text)
+    if isinstance(root, Problem):
+        return LoadResult(path, None, (root,))
+    checker = _Checker(name, path)
+    briefing = checker.briefing(root)
+    problems = tuple(sorted(checker.problems, key=Problem.sort_key))
+    ref_pos = {
+        (iid, relation, target): pos
+        for iid, groups in checker._refs
+        for relation, refs in groups.items()
+        for target, pos in refs
+    }
+    return LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
+
+
+class _Checker:
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+        self.problems: list[Problem] = []
+        self.folded: FoldedText | None = None
+        self.source: Source | None = None
+        # each item's references, in file order: (item id, {relation: ((target, pos), ...)})
+        self._refs: list[tuple[str, dict[str, tuple[tuple[str, Pos], ...]]]] = []
+        self.id_pos: Pos | None = None  # the briefing id's value
+        self._id_key: dict[Pos, Pos] = {}  # an item's position -> where its 'id' key is
+
+    # -- reporting ---------------------------------------------------------------------------
+    def err(self, pos: Pos, message: str) -> None:
+        self.problems.append(Problem(pos, message))
+
+    # -- structure ---------------------------------------------------------------------------
+    def mapping(self, node: YNode, section: str, what: str) -> dict[str, YNode] | None:
+        """Check a section's mapping: type, unknown and missing fields. None if unusable."""
+        if not isinstance(node, YMap):
+            self.err(
+                node.pos,
+                f"{what} must be a mapping of fields, but it is {type_name(node)}; "
+                "write it as 'field: value' lines, indented under it",
+            )
+            return None
+        fields = SECTIONS[section]
+        known = [f.name for f in fields]
+        for key, kpos in node.keys.items():
+            if key not in known:
+                close = difflib.get_close_matches(key[:100], known, n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"remove it, or use one of the known fields: {', '.join(known)}"
+                )
+                self.err(kpos, f"unknown field '{excerpt(key)}' in {what}; {hint}")
+        for f in fields:
+            if f.required and f.name not in node.entries:
+                doc = f.doc.rstrip(".")
+                doc = doc[:1].lower() + doc[1:]
+                self.err(
+                    node.pos,
+                    f"{what} is missing the required field '{f.name}'; add '{f.name}:' ({doc})",
+                )
+        if "id" in node.keys:
+            self._id_key[node.pos] = node.keys["id"]
+        return node.entries
+
+    def text(self, node: YNode | None, what: str, *, required: bool = False) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            if len(node.value) > MAX_TEXT:
+                self.err(
+                    node.pos,
+                    f"{what} is {len(node.value):,} characters long (the limit is "
+                    f"{MAX_TEXT:,}); shorten it",
+                )
+                return node.value[:MAX_TEXT]
+            self.no_control(node.value, node.pos, what)
+            if required and not node.value.strip():
+                self.err(node.pos, f"{what} is empty; write it out")
+            return node.value
+        if isinstance(node, YScalar) and node.value is None and not required:
+            return ""
+        if isinstance(node, YScalar) and node.value is None:
+            hint = "; write it out after the ':'"
+        elif isinstance(node, YScalar):
+            hint = "; put it in quotes to make it text"
+        else:
+            hint = "; write it as one text value (in quotes if it starts with '[' or '{')"
+        self.err(node.pos, f"{what} must be text, but it is {type_name(node)}{hint}")
+        return ""
+
+    def no_control(self, value: str, pos: Pos, what: str) -> None:
+        at = find_control(value.replace("\n", " ").replace("\t", " "))
+        if at is not None:
+            self.err(
+                pos,
+                f"{what} contains the control character {describe_char(value[at])} "
+                f"(at character {at + 1}); remove it: control characters and escape "
+                "sequences are never shown",
+            )
+
+    def texts(self, node: YNode | None, what: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if isinstance(node, YScalar) and node.value is None:
+            return ()
+        if not isinstance(node, YSeq):
+            self.err(
+                node.pos,
+                f"{what} must be a list, but it is {type_name(node)}; "
+                "write it as [a, b] or one '- item' a line",
+            )
+            return ()
+        return tuple(self.text(item, f"an entry of {what}") for item in node.items)
+
+    def ident(self, node: YNode | None, what: str, *, required: bool = False) -> str | None:
+        if node is None:
+            return None
+        value = self.text(node, what, required=required)
+        if not value:
+            return None
+        if not _ID.match(value):
+            self.err(
+                node.pos,
+                f"{what} '{excerpt(value)}' is not a valid id: use lower-case letters, "
+                "digits and '-', starting with a letter or digit",
+            )
+        return value
+
+    def refs(self, node: YNode | None, what: str) -> tuple[tuple[str, Pos], ...]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return ()
+        if not isinstance(node, YSeq):
+            if isinstance(node, YScalar) and isinstance(node.value, str):
+                self.err(node.pos, f"{what} must be a list of ids; write [{excerpt(node.value)}]")
+            else:
+                self.err(
+                    node.pos,
+                    f"{what} must be a list of ids, but it is {type_name(node)}; "
+                    "write it as [id-one, id-two]",
+                )
+            return ()
+        out: list[tuple[str, Pos]] = []
+        for item in node.items:
+            value = self.text(item, f"an id in {what}")
+            if not value:
+                continue
+            if not _REF.match(value):
+                self.err(
+                    item.pos,
+                    f"'{excerpt(value)}' in {what} is not a valid id; ids use lower-case "
+                    "letters, digits and '-' (BRIEFING-ID:ITEM-ID for another briefing's item)",
+                )
+                continue
+            out.append((value, item.pos))
+        return tuple(out)
+
+    def integer(self, node: YNode | None, what: str, example: str) -> int | None:
+        if node is None:
+            return None
+        if (
+            isinstance(node, YScalar)
+            and isinstance(node.value, int)
+            and not isinstance(node.value, bool)
+        ):
+            return node.value
+        self.err(
+            node.pos,
+            f"{what} must be a whole number, but it is {type_name(node)}; "
+            f"write a number without quotes, e.g. {example}",
+        )
+        return None
+
+    def enum(self, node: YNode | None, what: str, enum: type[E], default: E) -> E:
+        if node is None:
+            return default
+        raw = node.value if isinstance(node, YScalar) else None
+        if isinstance(raw, str):
+            try:
+                return enum(raw)
+            except ValueError:
+                pass
+        words = [e.value for e in enum]
+        close = difflib.get_close_matches(str(raw)[:100], words, n=1, cutoff=0.6) if raw else []
+        hint = f"did you mean '{close[0]}'?" if close else "use one of these words"
+        shown = f"'{excerpt(raw)}'" if isinstance(raw, str) else type_name(node)
+        self.err(node.pos, f"{what} {shown} is not one of: {', '.join(words)}; {hint}")
+        return default
+
+    # -- sections ----------------------------------------------------------------------------
+    def briefing(self, root: YNode) -> Briefing | None:
+        if not isinstance(root, YMap):
+            self.err(
+                root.pos,
+                f"the top of a briefing must be a mapping (format, id, title, source, ...), "
+                f"but this file holds {type_name(root)}; write the briefing as 'field: value' "
+                "lines starting at the first column (see docs/format.md)",
+            )
+            return None
+        top = self.mapping(root, "briefing", "the briefing")
+        assert top is not None
+        fmt = self.integer(top.get("format"), "format", f"format: {FORMAT_VERSION}")
+        if fmt is not None and fmt != FORMAT_VERSION:
+            fmt_node = top["format"]
+            self.err(
+                fmt_node.pos,
+                f"format {fmt} is not supported; this version of "
+                f"briefing-tui reads format {FORMAT_VERSION}: write format: {FORMAT_VERSION}",
+            )
+        bid = self.ident(top.get("id"), "the briefing id", required=True) or self.path.stem
+        if "id" in top:
+            self.id_pos = top["id"].pos
+        title = self.text(top.get("title"), "title", required=True)
+        summary = self.text(top.get("summary"), "summary")
+        dating = self.dating(top.get("dating"))
+        source = self.source_section(top.get("source"), dating)
+        if source is None:
+            return None
+        self.source = source
+        self.folded = FoldedText.of(source.text)
+
+        actors = tuple(
+            a for a in self.each(top.get("actors"), "actor", self.actor) if isinstance(a, Actor)
+        )
+        commitments = tuple(
+            c
+            for c in self.each(top.get("commitments"), "commitment", self.commitment)
+            if isinstance(c, Commitment)
+        )
+        context = tuple(
+            e
+            for e in self.each(top.get("context"), "event", self.event)
+            if isinstance(e, ContextEvent)
+        )
+        notes = tuple(
+            n for n in self.each(top.get("notes"), "note", self.note) if isinstance(n, Note)
+        )
+        briefing = Briefing(
+            id=bid,
+            title=title,
+            path=self.path,
+            source=source,
+            actors=actors,
+            commitments=commitments,
+            context=context,
+            notes=notes,
+            dating=dating,
+            summary=summary,
+        )
+        self.check_links(briefing)
+        return briefing
+
+    def each(self, node: YNode | None, section: str, build: Any) -> list[Any]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return []
+        plural = _SECTION_NAMES[section]
+        if not isinstance(node, YSeq):
+            self.err(
+                node.pos,
+                f"{plural} must be a list ('- id: ...' entries), but it is {type_name(node)}; "
+                "start each entry with '- ', indented under the key",
+            )
+            return []
+        out = []
+        for i, item in enumerate(node.items, 1):
+            entries = self.mapping(item, section, f"{section} #{i} of {plural}")
+            if entries is None:
+                continue
+            out.append(build(entries, item.pos, f"{section} #{i}"))
+        return out
+
+    def dating(self, node: YNode | None) -> Dating | None:
+        if node is None:
+            return None
+        entries = self.mapping(node, "dating", "dating")
+        if entries is None:
+            return None
+        year = self.integer(entries.get("year"), "dating.year", "year: 2025")
+        reason = self.text(entries.get("reason"), "dating.reason", required=True)
+        if year is None:
+            return None
+        if not 1900 <= year <= 2200:
+            self.err(
+                entries["year"].pos,
+                f"dating.year {year} is not a plausible year; give the year in full, e.g. 2025",
+            )
+        return Dating(year, reason)
+
+    def when(self, node: YNode | None, what: str) -> When:
+        if node is None:
+            return When()
+        entries = self.mapping(node, "when", what)
+        if entries is None:
+            return When()
+        precision = self.enum(
+            entries.get("precision"), f"{what}: precision", Precision, Precision.UNDATED
+        )
+        month_node = entries.get("month")
+        month = None
+        if month_node is not None:
+            raw = month_node.value if isinstance(month_node, YScalar) else None
+            if isinstance(raw, str) and _MONTH.match(raw):
+                month = raw
+            else:
+                shown = f"'{excerpt(str(raw))}'" if raw is not None else type_name(month_node)
+                self.err(
+                    month_node.pos,
+                    f"{what}: month {shown} is not a month: write YYYY-MM, e.g. 2025-11",
+                )
+        elif precision is not Precision.UNDATED and "precision" in entries:
+            self.err(
+                node.pos,
+                f"{what} needs a month (YYYY-MM) unless its precision is 'undated'; "
+                "add month: YYYY-MM, or set precision: undated",
+            )
+        day = self.integer(entries.get("day"), f"{what}: day", "day: 15")
+        if day is not None:
+            if precision is not Precision.DAY:
+                self.err(
+                    entries["day"].pos,
+                    f"{what}: a day is given but the precision is "
+                    f"'{precision}'; set precision: day or drop the day",
+                )
+            elif month is not None:
+                y, m = int(month[:4]), int(month[5:])
+                last = calendar.monthrange(y, m)[1]
+                if not 1 <= day <= last:
+                    self.err(
+                        entries["day"].pos,
+                        f"{what}: day {day} does not exist in {month} (it has {last} days); "
+                        f"use a day from 1 to {last}, or check the month",
+                    )
+                    day = None
+        elif precision is Precision.DAY:
+            self.err(
+                node.pos,
+                f"{what} has precision 'day' but no day; add day: N or use precision: month",
+            )
+        if precision is Precision.UNDATED:
+            month = None
+        return When(
+            precision=precision,
+            month=month,
+            day=day if precision is Precision.DAY else None,
+            qualifier=self.text(entries.get("qualifier"), f"{what}: qualifier"),
+            basis=self.text(entries.get("basis"), f"{what}: basis"),
+        )
+
+    def source_section(self, node: YNode | None, dating: Dating | None) -> Source | None:
+        if node is None:
+            return None
+        entries = self.mapping(node, "source", "source")
+        if entries is None:
+            return None
+        file_node = entries.get("file")
+        file = self.text(file_node, "source.file", required=True)
+        when = self.when(entries.get("when"), "source.when")
+        title = self.text(entries.get("title"), "source.title", required=True)
+        if not file or file_node is None:
+            return None
+        shown = excerpt(file, 100)
+        try:
+            resolved = (self.path.parent / file).resolve()
+            exists = resolved.exists()
+        except (OSError, ValueError, RuntimeError) as exc:  # NUL in the path, symlink loops
+            self.err(
+                file_node.pos,
+                f"source file '{shown}' is not a usable path ({type(exc).__name__}); "
+                "write the path of the article's text file, relative to the briefing",
+            )
+            return None
+        if not exists:
+            self.err(
+                file_node.pos,
+                f"source file '{shown}' not found (looked for {excerpt(str(resolved), 200)}); "
+                "fix the path: it is relative to the folder of the briefing file",
+            )
+            return None
+        raw = read_file(resolved, str(resolved))
+        if isinstance(raw, Problem):
+            where = f" at line {raw.line}, column {raw.col}" if raw.line > 1 or raw.col > 1 else ""
+            self.err(file_node.pos, f"source file '{shown}'{where}: {raw.message}")
+            return None
+        text = normalise(raw)
+        at = find_control(text.replace("\n", " ").replace("\t", " "))
+        if at is not None:
+            line, col = line_col(text, at)
+            self.err(
+                file_node.pos,
+                f"source file '{shown}' contains the control character "
+                f"{describe_char(text[at])} at line {line}, column {col} of the article; "
+                "remove it from the article (control characters are never shown)",
+            )
+            return None
+        return Source(
+            title=title,
+            file=file,
+            path=resolved,
+            text=text,
+            sentences=split_sentences(text),
+            when=when,
+            place=self.text(entries.get("place"), "source.place"),
+            publisher=self.text(entries.get("publisher"), "source.publisher"),
+            url=self.text(entries.get("url"), "source.url"),
+        )
+
+    def evidence(self, node: YNode | None, what: str, required: bool) -> tuple[Evidence, ...]:
+        if node is None:
+            return ()
+        if isinstance(node, YScalar) and node.value is None:  # 'evidence:' with nothing after
+            if required:
+                self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
+            return ()
+        if not isinstance(node, YSeq):
+            self.err(
+                node.pos,
+                f"{what} must be a list of quotes, but it is {type_name(node)}; "
+                "write one '- \"quote\"' line for each, indented under the key",
+            )
+            return ()
+        if required and not node.items:
+            self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
+            return ()
+        assert self.source is not None and self.folded is not None
+        out: list[Evidence] = []
+        for item in node.items:
+            quote = self.text(item, f"a quote in {what}")
+            if isinstance(item, YScalar) and len(str(item.value)) > MAX_TEXT:
+                continue  # reported by text(); too long to search for
+            if not quote.strip():
+                if isinstance(item, YScalar) and isinstance(item.value, str):
+                    self.err(
+                        item.pos,
+                        f"a quote in {what} is empty; copy words of the article, or remove it",
+                    )
+                continue
+            found = locate(quote, self.folded, self.source.sentences)
+            if found is None:
+                self.err(item.pos, self.not_found(quote))
+                continue
+            out.append(Evidence(" ".join(quote.split()), found, item.pos))
+        return tuple(out)
+
+    def not_found(self, quote: str) -> str:
+        assert self.folded is not None
+        short = " ".join(quote.split())
+        shown = excerpt(short)
+        haystack = self.folded.folded
+        if straighten_quotes(short) in straighten_quotes(haystack):
+            return (
+                f'quote "{shown}" is not verbatim: the article writes its quotes and '
+                "apostrophes curly (’ “ ”); copy them as written"
+            )
+        if short.casefold() in haystack.casefold():
+            return f'quote "{shown}" differs from the article in letter case; copy it as written'
+        # The longest leading run of words that the article has: found-ness only shrinks
+        # as words are added, so a binary search finds it in a few look-ups.
+        words = short.split()
+        lo, hi = 0, len(words)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if " ".join(words[:mid]) in haystack:
+                lo = mid
+            else:
+                hi = mid - 1
+        best = " ".join(words[:lo])
+        hint = (
+            f'the article matches up to "{excerpt(best[-40:], 40)}"; check the words after it'
+            if best
+            else "copy the words exactly from the source text"
+        )
+        return f'quote "{shown}" is not found in the source text; {hint}'
+
+    def items_common(self, e: dict[str, YNode], pos: Pos, label: str) -> tuple[str, Pos]:
+        iid = self.ident(e.get("id"), f"the id of {label}", required=True) or f"<{label}>"
+        return iid, pos
+
+    def actor(self, e: dict[str, YNode], pos: Pos, label: str) -> Actor:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"actor '{iid}'"
+        return Actor(
+            id=iid,
+            name=self.text(e.get("name"), f"the name of {what}", required=True),
+            kind=self.enum(e.get("kind"), f"the kind of {what}", ActorKind, ActorKind.PERSON),
+            pos=pos,
+            role=self.text(e.get("role"), f"the role of {what}"),
+            affiliation=self.ident(e.get("affiliation"), f"the affiliation of {what}"),
+            aliases=self.texts(e.get("aliases"), f"the aliases of {what}"),
+            description=self.text(e.get("description"), f"the description of {what}"),
+            note=self.text(e.get("note"), f"the note of {what}"),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+        )
+
+    def commitment(self, e: dict[str, YNode], pos: Pos, label: str) -> Commitment:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"commitment '{iid}'"
+        r = {
+            "by": self.refs(e.get("by"), f"the 'by' of {what}"),
+            "to": self.refs(e.get("to"), f"the 'to' of {what}"),
+            "related": self.refs(e.get("related"), f"the 'related' of {what}"),
+        }
+        self._refs.append((iid, r))
+        by_node = e.get("by")
+        if not r["by"] and (
+            isinstance(by_node, YSeq) or (isinstance(by_node, YScalar) and by_node.value is None)
+        ):
+            self.err(by_node.pos, f"the 'by' of {what} is empty; name at least one actor")
+        return Commitment(
+            id=iid,
+            title=self.text(e.get("title"), f"the title of {what}", required=True),
+            kind=self.enum(
+                e.get("kind"), f"the kind of {what}", CommitmentKind, CommitmentKind.INTENTION
+            ),
+            status=self.enum(e.get("status"), f"the status of {what}", Status, Status.STATED),
+            pos=pos,
+            by=tuple(x for x, _ in r["by"]),
+            to=tuple(x for x, _ in r["to"]),
+            topics=self.texts(e.get("topics"), f"the topics of {what}"),
+            when=self.when(e.get("when"), f"the 'when' of {what}"),
+            summary=self.text(e.get("summary"), f"the summary of {what}"),
+            note=self.text(e.get("note"), f"the note of {what}"),
+            related=tuple(x for x, _ in r["related"]),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+        )
+
+    def event(self, e: dict[str, YNode], pos: Pos, label: str) -> ContextEvent:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"event '{iid}'"
+        r = {
+            "actor": self.refs(e.get("actors"), f"the actors of {what}"),
+            "related": self.refs(e.get("related"), f"the 'related' of {what}"),
+        }
+        self._refs.append((iid, r))
+        return ContextEvent(
+            id=iid,
+            title=self.text(e.get("title"), f"the title of {what}", required=True),
+            when=self.when(e.get("when"), f"the 'when' of {what}"),
+            pos=pos,
+            actors=tuple(x for x, _ in r["actor"]),
+            topics=self.texts(e.get("topics"), f"the topics of {what}"),
+            summary=self.text(e.get("summary"), f"the summary of {what}"),
+            note=self.text(e.get("note"), f"the note of {what}"),
+            related=tuple(x for x, _ in r["related"]),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+        )
+
+    def note(self, e: dict[str, YNode], pos: Pos, label: str) -> Note:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"note '{iid}'"
+        about = {"about": self.refs(e.get("about"), f"the 'about' of {what}")}
+        self._refs.append((iid, about))
+        return Note(
+            id=iid,
+            title=self.text(e.get("title"), f"the title of {what}", required=True),
+            text=self.text(e.get("text"), f"the text of {what}", required=True),
+            pos=pos,
+            about=tuple(x for x, _ in about["about"]),
+            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", False),
+        )
+
+    def check_links(self, b: Briefing) -> None:
+        seen: dict[str, Pos] = {}
+        for it in b.items:
+            at = self._id_key.get(it.pos, it.pos)
+            if it.id in seen:
+                first = seen[it.id]
+                self.err(
+                    at,
+                    f"duplicate id '{excerpt(it.id)}' (first used at line {first.line}); "
+                    "ids must be unique across all sections of a briefing: rename one of them",
+                )
+            else:
+                seen[it.id] = at
+        actors = {a.id for a in b.actors}
+        items = {it.id: it for it in b.items}
+        for a in b.actors:
+            if a.affiliation is not None:
+                if a.affiliation not in actors:
+                    self.err(
+                        a.pos,
+                        f"the affiliation of actor '{excerpt(a.id)}' names "
+                        f"'{excerpt(a.affiliation)}', which is not an actor of this briefing"
+                        f"{_suggest(a.affiliation, actors, '; add that actor, or fix the id')}",
+                    )
+                elif a.affiliation == a.id:
+                    self.err(
+                        a.pos,
+                        f"actor '{excerpt(a.id)}' cannot be affiliated with itself; "
+                        "remove the affiliation or name another actor",
+                    )
+        for iid, groups in self._refs:
+            for relation, refs in groups.items():
+                for ref, pos in refs:
+                    if ":" in ref:
+                        continue  # another briefing's item: checked by the library
+                    if relation in ("by", "to", "actor"):
+                        if ref not in actors:
+                            kind = (
+                                f"a {items[ref].item_kind}, not an actor"
+                                if ref in items
+                                else "not an actor of this briefing"
+                            )
+                            fix = "; name an actor listed under actors"
+                            self.err(
+                                pos,
+                                f"'{ref}' in {excerpt(iid)}'s {relation} is {kind}"
+                                f"{_suggest(ref, actors, fix)}",
+                            )
+                    elif ref not in items:
+                        self.err(
+                            pos,
+                            f"'{ref}' in {excerpt(iid)}'s {relation} is not an item of this "
+                            f"briefing{_suggest(ref, set(items), '; fix the id, or add that item')}",
+                        )
+                    elif ref == iid:
+                        self.err(
+                            pos, f"{excerpt(iid)} cannot refer to itself; remove '{ref}' from it"
+                        )
+
+
+def _suggest(word: str, choices: set[str], otherwise: str = "") -> str:
+    close = difflib.get_close_matches(word[:100], sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else otherwise
+
+
+__all__ = ["Field", "LoadResult", "display_path", "load_briefing", "load_bytes", "load_text"]

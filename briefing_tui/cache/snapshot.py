@@ -1,0 +1,493 @@
+"""A snapshot of a parsed library, so that opening it again skips YAML parsing and checking.
+
+Loading a briefing (YAML parse, validation, sentence splitting, evidence mapping) costs a few
+milliseconds; a library of thousands of briefings takes seconds. What a load produces
+(:class:`briefing_tui.briefing.loader.LoadResult`, frozen dataclasses) depends only on the briefing
+file, the article it reads, the working directory (problems name files relative to it) and
+the code that loads. So the app keeps the results of its last load in the user's cache
+directory (:func:`briefing_tui.paths.cache_dir`), one snapshot per library (the paths as given
+and the working directory), and reuses a file's result while:
+
+- the briefing file has the same path, size, modification and change times (ns) and inode;
+- its article has too (through the path the briefing names, and the path it resolved to);
+- briefing-tui's version, the loader's code, Python's version and :data:`FORMAT` are the same;
+- neither file had been modified within :data:`RACY_NS` of being read (timestamps are
+  coarse: a second write within one tick can leave time and size unchanged, as git knows
+  for its index), so a racy file is loaded again until it is not.
+
+Anything else is loaded again, alone, and the library re-assembled with
+:func:`briefing_tui.briefing.library.assemble`; the result is the library a fresh load gives.
+
+A snapshot is written atomically (a temporary file, then a rename) into a directory only the
+user may enter, and read only when it is a regular file owned by the user that no one else
+may write (unpickling runs code: a snapshot anyone else could have written is ignored; only
+briefing-tui's own classes are accepted). Any problem with a snapshot (missing, corrupt,
+stale, unsafe, unwritable) means a full load: the cache can make loading faster, never fail.
+
+``briefing-tui validate`` does not use it: it always reads and checks every file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+import hashlib
+import io
+import os
+import pickle
+import stat as st
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from briefing_tui import __version__
+from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
+from briefing_tui.briefing.loader import LoadResult
+from briefing_tui.briefing.problems import Problem
+
+FORMAT = 2  # bump when the snapshot's layout changes
+# The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
+# header and, per briefing file, its signatures and where its pickled result lies after the
+# index), then the pickled results one after the other.
+MAGIC = b"BTLIBv2\n"
+RACY_NS = 2_000_000_000  # a file modified this recently may change again unseen (FAT: 2 s)
+SUBDIR = "libraries"
+MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
+MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
+
+# The modules whose code decides what a load produces: a change to any of them (a new
+# version, or an edited checkout) makes every snapshot stale.
+_CODE = (
+    "__init__.py",
+    "briefing/schema.py",
+    "briefing/library.py",
+    "briefing/loader.py",
+    "briefing/model.py",
+    "briefing/problems.py",
+    "briefing/sentences.py",
+    "briefing/text.py",
+    "briefing/yamltree.py",
+    "cache/snapshot.py",
+)
+_ALLOWED_MODULES = frozenset(
+    {
+        "briefing_tui.briefing.loader",
+        "briefing_tui.briefing.model",
+        "briefing_tui.briefing.problems",
+        "pathlib",
+    }
+)
+_ALLOWED_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "str", "int"})
+
+# (size, mtime_ns, ctime_ns, inode, device): what says a file is unchanged
+Signature = tuple[int, int, int, int, int]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Entry:
+    """One briefing file's load result and what it was read from."""
+
+    file: Signature
+    source: tuple[str, str, Signature] | None  # (named path, resolved path, signature)
+    blob: bytes | tuple[int, int]  # the pickled LoadResult, or where it is in the snapshot
+
+
+def signature(path: Path | str) -> Signature | None:
+    """The file's :data:`Signature` (following symlinks), or None if it is not a regular file."""
+    try:
+        s = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not st.S_ISREG(s.st_mode):
+        return None
+    return (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev)
+
+
+@contextlib.contextmanager
+def gc_paused(freeze: bool = False) -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading builds many objects and frees none.
+
+    Without the pause, collections triggered by the allocations traverse every object built
+    so far, again and again (a fifth of a load's time at 1,000 briefings). ``freeze``: move
+    every object to the collector's permanent generation (``gc.freeze``) before it is on
+    again, for a long-running program that keeps what was loaded: otherwise the first
+    collections after the pause walk all of it once more.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _code_fingerprint() -> tuple[object, ...]:
+    here = Path(__file__).resolve().parent.parent  # the briefing_tui package
+    out: list[object] = [__version__, FORMAT, sys.version_info[:3], sys.implementation.name]
+    for name in _CODE:
+        out.append(signature(here / name))
+    return tuple(out)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Accepts only the classes a load result is made of."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in _ALLOWED_MODULES or (module == "builtins" and name in _ALLOWED_BUILTINS):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"unexpected class in a library snapshot: {module}.{name}")
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the model's frozen dataclasses as calls of their class with every field.
+
+    Unpickling then runs the dataclass's ``__init__`` (all fields are ``init`` fields, and
+    none has ``__post_init__``), several times faster than the generic ``__setstate__`` of
+    a frozen slotted dataclass, which looks up its fields for every object.
+    """
+
+    _fields: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        names = self._fields.get(cls)
+        if names is None:
+            if not (dataclasses.is_dataclass(cls) and cls.__module__ in _ALLOWED_MODULES):
+                return NotImplemented
+            fields = dataclasses.fields(cls)
+            if any(not f.init for f in fields) or hasattr(cls, "__post_init__"):
+                return NotImplemented
+            names = self._fields[cls] = tuple(f.name for f in fields)
+        return cls, tuple(getattr(obj, n) for n in names)
+
+
+def _pickle(obj: object) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return out.getvalue()
+
+
+def _unpickle(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def _safe_to_read(fd: int) -> bool:
+    """A regular file, owned by this user, that no other user may write."""
+    s = os.fstat(fd)
+    if not st.S_ISREG(s.st_mode) or s.st_size > MAX_SNAPSHOT_BYTES:
+        return False
+    if hasattr(os, "getuid") and s.st_uid != os.getuid():
+        return False
+    return not s.st_mode & (st.S_IWGRP | st.S_IWOTH)
+
+
+class LibraryCache:
+    """The library under ``paths``, loaded through its snapshot in ``directory``.
+
+    ``directory`` defaults to ``<cache_dir>/libraries``. Typical use::
+
+        cache = LibraryCache(paths)
+        library = cache.load()  # reads the snapshot, loads what changed, saves the snapshot
+
+    or, to show something before everything is loaded, :meth:`first` and then :meth:`load`.
+    Use from one thread at a time.
+    """
+
+    _fd: int | None = None  # the snapshot file, open while its results may be read
+
+    def __init__(
+        self, paths: Sequence[Path], directory: Path | None = None, *, freeze: bool = False
+    ) -> None:
+        self.paths = tuple(paths)
+        self.freeze = freeze  # see gc_paused
+        if directory is None:
+            from briefing_tui.paths import cache_dir
+
+            directory = cache_dir() / SUBDIR
+        self.directory = directory
+        try:
+            cwd = str(Path.cwd())
+        except OSError:
+            cwd = ""
+        self._key = (cwd, tuple(str(p) for p in self.paths))
+        digest = hashlib.sha256(repr(self._key).encode("utf-8", "surrogatepass")).hexdigest()
+        self.file = directory / f"library-{digest[:24]}.pickle"
+        self.hits = 0  # results taken from the snapshot
+        self.misses = 0  # files loaded (no snapshot entry, or a stale or racy one)
+        self.snapshot_error: str | None = None  # why the snapshot was not used, if it was not
+        self._old: dict[str, _Entry] | None = None
+        self._new: dict[str, _Entry] = {}
+        self._listing: tuple[list[Path], list[Problem]] | None = None
+        self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
+        self._dirty = False
+        self._finished = False
+        self._fd = None
+
+    # -- the snapshot ---------------------------------------------------------------------
+
+    def _header(self) -> tuple[object, ...]:
+        return (FORMAT, self._key, _code_fingerprint())
+
+    def _read_snapshot(self) -> dict[str, _Entry]:
+        """The snapshot's index: every entry but its pickled result, which stays in the file
+        (read when used): the first screen of a large library needs one of them."""
+        if self._old is not None:
+            return self._old
+        self._old = {}
+        try:
+            fd = os.open(self.file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            self.snapshot_error = "no snapshot yet"
+            return self._old
+        except OSError as exc:
+            self.snapshot_error = f"cannot open the snapshot: {exc}"
+            return self._old
+        try:
+            if not _safe_to_read(fd):
+                os.close(fd)
+                self.snapshot_error = "the snapshot is not safe to read (owner or mode)"
+                return self._old
+            self._fd = fd  # kept open: results are read from it when used (os.pread)
+            start = os.pread(fd, len(MAGIC) + 8, 0)
+            if start[: len(MAGIC)] != MAGIC or len(start) != len(MAGIC) + 8:
+                raise ValueError("not a snapshot")
+            size = int.from_bytes(start[len(MAGIC) :], "little")
+            if size > MAX_SNAPSHOT_BYTES:
+                raise ValueError("index too large")
+            head = os.pread(fd, size, len(MAGIC) + 8)
+            base = len(MAGIC) + 8 + size
+            header, entries = _unpickle(head)
+            if header != self._header():
+                self.snapshot_error = "the snapshot is for another version or library"
+                return self._old
+            old: dict[str, _Entry] = {}
+            for k, (file, source, offset, length) in entries.items():
+                if not (isinstance(k, str) and offset >= 0 and 0 <= length <= MAX_SNAPSHOT_BYTES):
+                    raise ValueError("malformed index")
+                old[k] = _Entry(file, source, (base + offset, length))
+            self._old = old
+        except Exception as exc:  # corrupt, truncated, foreign: load everything
+            self.snapshot_error = f"unreadable snapshot ({type(exc).__name__})"
+            self._old = {}
+        return self._old
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self._close()
+
+    def _blob(self, entry: _Entry) -> bytes:
+        if isinstance(entry.blob, bytes):
+            return entry.blob
+        if self._fd is None:
+            raise ValueError("the snapshot is closed")
+        offset, length = entry.blob
+        blob = os.pread(self._fd, length, offset)
+        if len(blob) != length:
+            raise ValueError("the snapshot is shorter than its index says")
+        return blob
+
+    def save(self) -> bool:
+        """Write the snapshot if anything changed since it was read; False if it could not be."""
+        if not self._dirty:
+            return True
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            index: dict[str, tuple[object, ...]] = {}
+            blobs: list[bytes] = []
+            offset = 0
+            for k, e in self._new.items():
+                blob = self._blob(e)
+                index[k] = (e.file, e.source, offset, len(blob))
+                blobs.append(blob)
+                offset += len(blob)
+            head = pickle.dumps((self._header(), index), protocol=pickle.HIGHEST_PROTOCOL)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
+            try:
+                with os.fdopen(fd, "wb") as fh:  # mkstemp: mode 0600, owned by this user
+                    fh.write(MAGIC + len(head).to_bytes(8, "little") + head)
+                    for blob in blobs:
+                        fh.write(blob)
+                os.replace(tmp, self.file)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except Exception:  # a read-only or full disk: the next start loads in full again
+            return False
+        self._dirty = False
+        self._prune()
+        return True
+
+    def _prune(self) -> None:
+        """Keep the :data:`MAX_SNAPSHOTS` most recently written snapshots."""
+        try:
+            found = []
+            for p in self.directory.glob("library-*.pickle"):
+                with contextlib.suppress(OSError):
+                    found.append((p.stat().st_mtime_ns, p))
+            found.sort(reverse=True)
+            for _, p in found[MAX_SNAPSHOTS:]:
+                if p != self.file:
+                    p.unlink()
+        except OSError:
+            pass
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def listing(self) -> tuple[list[Path], list[Problem]]:
+        """The library's briefing files and listing problems (:func:`briefing_files`)."""
+        if self._listing is None:
+            self._listing = briefing_files(self.paths)
+        return self._listing
+
+    def result(self, path: Path) -> LoadResult:
+        """The file's load result: from the snapshot when still valid, else loaded now.
+
+        A loader for :class:`briefing_tui.watch.LibraryWatcher` too (then :meth:`finish`).
+        """
+        early = self._early.pop(path, None)
+        if early is not None:  # loaded by first(): the same objects, shown already
+            return early
+        if self._finished:  # a file reloaded later (live reload): nothing to remember
+            self.misses += 1
+            return load_one(path)
+        key = str(path)
+        now = time.time_ns()
+        sig = signature(path)
+        entry = self._read_snapshot().get(key)
+        result: LoadResult | None = None
+        if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
+            try:
+                loaded = _unpickle(self._blob(entry))
+            except Exception:
+                loaded = None
+            if isinstance(loaded, LoadResult) and loaded.path == path:
+                result = loaded
+                self.hits += 1
+                self._new[key] = entry
+        if result is None:
+            result = load_one(path)
+            self.misses += 1
+            self._remember(key, path, sig, now, result)
+        return result
+
+    def _remember(
+        self, key: str, path: Path, sig: Signature | None, now: int, result: LoadResult
+    ) -> None:
+        """Keep ``result`` for the next snapshot when it may be trusted next time."""
+        self._dirty = True
+        self._new.pop(key, None)
+        if sig is None or result.briefing is None:
+            return  # unreadable, or no article read: load it again next time (it is rare)
+        if sig[1] + RACY_NS >= now:
+            return  # modified just before it was read: it could change again unseen
+        source = result.briefing.source
+        named = path.parent / source.file
+        source_sig = signature(named)
+        if source_sig is None or source_sig != signature(source.path):
+            return
+        if source_sig[1] + RACY_NS >= now:
+            return
+        try:
+            blob = _pickle(result)
+        except Exception:
+            return
+        self._new[key] = _Entry(sig, (str(named), str(source.path), source_sig), blob)
+
+    def first(self) -> Library | None:
+        """A library of the first file (in library order) that loads a briefing, alone.
+
+        For showing something before the whole library is loaded; None when no file loads
+        a briefing. Its problems are not the library's (references to other briefings are
+        reported missing): take problems from :meth:`load` only.
+        """
+        files, _ = self.listing()
+        with gc_paused():
+            for f in files:
+                r = self._early[f] = self.result(f)
+                if r.briefing is not None:
+                    return assemble([r])
+        return None
+
+    def load(self) -> Library:
+        """The whole library, as :func:`briefing_tui.briefing.library.load_library` loads it.
+
+        Saves the snapshot, then lets go of it: call once (a new instance loads again).
+        """
+        files, problems = self.listing()
+        with gc_paused(self.freeze):
+            results = [self.result(f) for f in files]
+            library = assemble(results, problems)
+        self.finish(files)
+        return library
+
+    def finish(self, files: Sequence[Path]) -> None:
+        """The library is loaded (these are its files): save the snapshot, let go of it."""
+        current = {str(f) for f in files}
+        if self._old is not None and set(self._old) - current:
+            self._dirty = True  # files went away: drop them from the snapshot
+        for k in list(self._new):
+            if k not in current:
+                del self._new[k]
+                self._dirty = True
+        self.save()
+        self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
+        self._close()
+        self._finished = True
+
+
+def _source_ok(entry: _Entry) -> bool:
+    if entry.source is None:
+        return False
+    named, resolved, sig = entry.source
+    return signature(named) == sig and signature(resolved) == sig
+
+
+def load_library(paths: Sequence[Path], directory: Path | None = None) -> Library:
+    """:func:`briefing_tui.briefing.library.load_library` through the snapshot cache (never fails
+    because of the cache: any trouble with it means a full load)."""
+    return LibraryCache(paths, directory).load()
+
+
+PAINT_FIRST_FROM = 32  # files: from this many on, the app paints the first briefing first
+
+
+def open_library(
+    cache: LibraryCache, whole: Callable[[], Library] | None = None
+) -> tuple[Library, Callable[[], Library] | None]:
+    """What the app shows first, and how to load the rest (None when that is all).
+
+    ``whole`` loads the whole library through ``cache`` (a watcher's ``load`` with
+    ``cache.result`` as its loader; by default ``cache.load``). A small library is loaded
+    whole. From :data:`PAINT_FIRST_FROM` files on, only the first file that loads a briefing
+    is, so the first screen (which shows one briefing) paints without waiting for the others;
+    the returned function loads the whole library (the same first briefing included), to be
+    called in a thread after the first paint.
+    """
+
+    def load() -> Library:
+        if whole is None:
+            return cache.load()
+        with gc_paused(cache.freeze):
+            library = whole()
+        cache.finish([r.path for r in library.results])
+        return library
+
+    files, _ = cache.listing()
+    if len(files) >= PAINT_FIRST_FROM:
+        first = cache.first()
+        if first is not None:
+            return first, load
+    return load(), None

@@ -1,0 +1,219 @@
+"""Full-text search over a library (the core; imports no Textual).
+
+The interface the app and the command line use. The index itself is Whoosh
+(:mod:`briefing_tui.search.engine`, :mod:`briefing_tui.search.store`), imported only when
+an index is opened, so importing this module stays cheap.
+
+Typical use, off the UI thread::
+
+    index = SearchIndex.open(library, progress=lambda done, total: ...)
+    result = index.search("narcotics kind:commitment")
+    for hit in result.hits: ...
+    index.update(new_library)     # after briefings changed: re-indexes only those
+    index.close()
+
+``open``, ``search``, ``update`` and ``goto`` may be called from any thread; searches are
+serialised on one shared Whoosh searcher. They never raise for any query text, nor for a
+missing, corrupted, read-only or concurrently written cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.model import ItemRef
+
+log = logging.getLogger(__name__)
+
+HIT_KINDS = ("actor", "commitment", "event", "note", "sentence")
+ITEM_KINDS = ("actor", "commitment", "event", "note")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result."""
+
+    briefing: str
+    kind: str  # one of HIT_KINDS
+    id: str  # the item id, or "s<N>" for sentence N
+    title: str
+    month: str | None  # YYYY-MM, None when undated or a sentence
+    snippet: str  # plain text, never markup
+    highlights: tuple[tuple[int, int], ...]  # (start, end) spans of matched words in snippet
+    score: float
+    sentence: int | None = None  # for sentence hits: the sentence number
+
+    @property
+    def ref(self) -> ItemRef:
+        return ItemRef(self.briefing, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    hits: tuple[Hit, ...]
+    corrected: bool = False  # True when edit-distance-1 (typo) matches were used
+    note: str = ""  # what the pane says about the result ("showing close matches for ...")
+
+
+ProgressCallback = Callable[[int, int], None]  # (briefings indexed, briefings to index)
+
+
+class SearchIndex:
+    """The library's search index. One instance is reused for every query.
+
+    Attributes after opening: ``status`` is ``"cached"`` (used as it was), ``"updated"``
+    (changed briefings re-indexed), ``"built"`` (written from scratch) or ``"memory"``
+    (kept in memory: the cache directory could not be written); ``location`` is the
+    index's directory (None in memory); ``reindexed`` the ids of the briefings indexed
+    by the last open or update.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        cache_dir: Path | None = None,
+        progress: ProgressCallback | None = None,
+        *,
+        memory: bool = False,
+        rebuild: bool = False,
+    ) -> None:
+        self.library = library
+        self.cache_dir = cache_dir
+        self.memory = memory
+        self.time_limit = 0.25  # seconds; a search returns the best found by then
+        self._lock = threading.Lock()
+        self._engine: Any = None
+        self._recovered = False
+        self.status = "closed"
+        self.location: Path | None = None
+        self.reindexed: tuple[str, ...] = ()
+        self.error = ""
+        self._open(library, progress, rebuild=rebuild)
+
+    @classmethod
+    def open(
+        cls,
+        library: Library,
+        cache_dir: Path | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> SearchIndex:
+        """Open (or build) the index for ``library``; persistent under ``cache_dir``
+        (default: the user's cache directory, ``$BRIEFING_TUI_CACHE`` or XDG)."""
+        return cls(library, cache_dir, progress)
+
+    def _open(
+        self, library: Library, progress: ProgressCallback | None, *, rebuild: bool = False
+    ) -> None:
+        from briefing_tui.paths import cache_dir as default_cache_dir
+        from briefing_tui.search.engine import Engine
+        from briefing_tui.search.store import open_or_build
+
+        root = self.cache_dir if self.cache_dir is not None else default_cache_dir()
+        try:
+            opened = open_or_build(library, root, progress, rebuild=rebuild, memory=self.memory)
+        except Exception as exc:
+            log.warning("search index: %s; building it in memory", exc, exc_info=True)
+            try:
+                opened = open_or_build(library, None, progress, memory=True)
+            except Exception as exc2:
+                log.error("search index unavailable: %s", exc2, exc_info=True)
+                self.error = f"search is unavailable: {exc2}"
+                self.status = "unavailable"
+                return
+        engine = Engine(library, opened)
+        with self._lock:
+            old, self._engine = self._engine, engine
+            self.library = library
+            self.status = opened.status
+            self.location = opened.location
+            self.reindexed = opened.reindexed
+            self.error = ""
+        if old is not None:
+            old.close()  # waits for a search still running on it
+
+    def update(self, library: Library, progress: ProgressCallback | None = None) -> tuple[str, ...]:
+        """Bring the index up to date with ``library`` (re-indexing only the briefings that
+        changed); returns the ids of the briefings re-indexed."""
+        self._open(library, progress)
+        return self.reindexed
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> None:
+        """Write the index again from scratch."""
+        self._open(self.library, progress, rebuild=True)
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        kinds: Sequence[str] | None = None,
+        time_limit: float | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SearchResult:
+        """The best ``limit`` hits for ``query``; never raises.
+
+        ``kinds`` keeps only hits of those kinds (see HIT_KINDS); ``time_limit`` overrides
+        the default cap in seconds; ``cancelled`` is polled while searching (a worker's
+        ``is_cancelled``): when it returns True the search stops and answers nothing.
+        """
+        from briefing_tui.search.engine import Cancelled
+
+        text = query if isinstance(query, str) else str(query)
+        engine = self._engine
+        if engine is None:
+            return SearchResult(text, (), note=self.error or "search is unavailable")
+        limit_s = self.time_limit if time_limit is None else time_limit
+        try:
+            return engine.search(  # type: ignore[no-any-return]
+                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled
+            )
+        except Cancelled:
+            return SearchResult(text, ())
+        except Exception as exc:
+            if self._engine is not engine:
+                # Closed or replaced (by close() or update()) while this search ran.
+                return SearchResult(text, ())
+            log.warning("search for %r failed: %s", text, exc, exc_info=True)
+            if self._recovered:
+                return SearchResult(text, (), note=f"search failed: {exc}")
+        # The index may be damaged on disk: rebuild it once, then try again.
+        self._recovered = True
+        self._open(self.library, None, rebuild=True)
+        engine = self._engine
+        if engine is None:
+            return SearchResult(text, (), note=self.error or "search is unavailable")
+        try:
+            return engine.search(  # type: ignore[no-any-return]
+                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled
+            )
+        except Cancelled:
+            return SearchResult(text, ())
+        except Exception as exc:
+            log.warning("search for %r failed again: %s", text, exc, exc_info=True)
+            return SearchResult(text, (), note=f"search failed: {exc}")
+
+    def goto(self, text: str, limit: int = 20) -> SearchResult:
+        """Items (not sentences) for a "go to item" command: those whose id starts with
+        ``text`` first, then those matching ``text`` as a query. Never raises."""
+        engine = self._engine
+        if engine is None:
+            return SearchResult(text, (), note=self.error or "search is unavailable")
+        try:
+            return engine.goto(text, limit, self.time_limit)  # type: ignore[no-any-return]
+        except Exception as exc:
+            log.warning("go to %r failed: %s", text, exc, exc_info=True)
+            return self.search(text, limit, kinds=ITEM_KINDS)
+
+    def close(self) -> None:
+        with self._lock:
+            engine, self._engine = self._engine, None
+            self.status = "closed"
+        if engine is not None:
+            engine.close()

@@ -1,0 +1,775 @@
+"""Running queries against the Whoosh index (the core; imports no Textual).
+
+Imported lazily by :mod:`briefing_tui.search` (importing Whoosh costs ~100 ms).
+
+How a query becomes a Whoosh query (see :mod:`briefing_tui.search.query` for the syntax):
+
+- each complete word: its stem in ``text``, scored by BM25 plus a bonus when the word is
+  in the item's title, name or aliases (:class:`FastBM25F`);
+- the last word, while it may still be being typed, is matched as the start of a word:
+  when few indexed words start with it (and they are in few documents) as those words,
+  scored; otherwise as a term of the unstemmed edge n-gram field ``pre``, unscored (a
+  match weighs 3 in a title, 1.5 elsewhere in an item, 1 in a sentence), so that the
+  collector stops after the first ``limit`` best-weighted matches instead of scoring
+  thousands. Typed in full, it also matches as a complete word;
+- a phrase: Whoosh's Phrase on ``text``;
+- filters: terms of the exact fields; ``-`` excludes.
+
+All parts must match. Every search runs under a deadline (a time-limited collector) and can
+be cancelled; the Whoosh searcher is opened once and shared; snippets and highlights are
+computed for the returned hits only; when a word finds little, words one edit away are
+searched too (typo tolerance).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import collectors
+from whoosh import query as wq
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.model import (
+    Actor,
+    Briefing,
+    Commitment,
+    ContextEvent,
+    Item,
+    Note,
+    Precision,
+)
+from briefing_tui.briefing.text import one_line
+from briefing_tui.search import analysis
+from briefing_tui.search.analysis import STOP_WORDS
+from briefing_tui.search.query import Filter, ParsedQuery, parse
+from briefing_tui.search.schema import SENTENCE_KIND, kinds_vocabulary, parse_ref
+from briefing_tui.search.store import OpenIndex
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIME_LIMIT = 0.25  # seconds a search may take before it returns what it has
+SNIPPET_CHARS = 160
+SNIPPET_LEAD = 40  # characters kept before the first match when a snippet is cut
+TYPO_MIN_HITS = 3  # fewer hits than this: try close matches for words that find little
+TYPO_MAX_DF = 2  # a word "finds little" when at most this many documents have it
+TYPO_MAX_ALTERNATIVES = 6
+MAX_PREFIX_EXPANSION = 64  # terms a filter's prefix may stand for
+MAX_EXPANSION = 16  # a partial word standing for more indexed words uses the n-grams,
+MAX_EXPANSION_POSTINGS = 1500  # and so does one whose words are in more documents than this
+CACHE_SIZE = 64
+
+_SNIPPET_WORD = re.compile(r"[\w\u0300-\u036f]+")
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+class Cancelled(Exception):
+    """The caller no longer wants this search."""
+
+
+class Matching:
+    """What a result shows as matched: words with these stems, and words with these starts.
+
+    ``keys`` are strings every matching folded text contains (a stem's common start with
+    its word, or a prefix), so a text without any of them is skipped without tokenising.
+    """
+
+    def __init__(
+        self,
+        stems: Iterable[str] = (),
+        prefixes: Iterable[str] = (),
+        words: Iterable[str] = (),
+    ) -> None:
+        self.stems = frozenset(stems)
+        self.prefixes = tuple(dict.fromkeys(prefixes))
+        keys = set(self.prefixes)
+        for w in words:
+            s = analysis.stem(w)
+            n = 0
+            while n < min(len(w), len(s)) and w[n] == s[n]:
+                n += 1
+            keys.add(w[: max(n, 1)])
+        for s in self.stems:
+            keys.add(s[: max(1, len(s) - 1)])
+        self.keys = tuple(sorted(keys))
+        # How many distinct query words a text can show: a snippet with this many is best.
+        self.expect = len(self.stems) + len(self.prefixes)
+        self._memo: dict[str, str] = {}
+
+    def unit(self, word: str) -> str:
+        """What query word ``word`` (folded) matches: a stem, ``"^prefix"``, or ``""``."""
+        u = self._memo.get(word)
+        if u is None:
+            u = ""
+            if word:
+                s = analysis.stem(word)
+                if s in self.stems:
+                    u = s
+                else:
+                    for p in self.prefixes:
+                        if word.startswith(p):
+                            u = "^" + p
+                            break
+            self._memo[word] = u
+        return u
+
+    def matches(self, word: str) -> bool:
+        return bool(self.unit(word))
+
+    def may_match(self, folded: str) -> bool:
+        return any(k in folded for k in self.keys)
+
+
+@dataclass
+class Plan:
+    """A parsed query turned into Whoosh query parts."""
+
+    required: list[Any] = field(default_factory=list)  # scored parts; all must match
+    filters: list[Any] = field(default_factory=list)  # unscored parts; all must match
+    excluded: list[Any] = field(default_factory=list)
+    matching: Matching = field(default_factory=Matching)
+    stems: set[str] = field(default_factory=set)
+    # (raw word, its alternatives' stems or prefixes) where close matches were used
+    corrections: list[tuple[str, list[str]]] = field(default_factory=list)
+    # complete words and the partial word, analysed, for typo tolerance
+    words: list[str] = field(default_factory=list)
+    partial: str | None = None
+
+    @property
+    def unscored(self) -> bool:
+        """Only filters and n-gram prefixes: every match weighs about the same."""
+        return all(isinstance(q, wq.Term) and q.fieldname == "pre" for q in self.required)
+
+    def query(self) -> Any | None:
+        if not self.required and not self.filters:
+            return None
+        parts = self.required + self.filters
+        q = parts[0] if len(parts) == 1 else wq.And(parts)
+        if self.excluded:
+            q = wq.AndNot(q, wq.Or(self.excluded) if len(self.excluded) > 1 else self.excluded[0])
+        return q
+
+
+class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
+    """Stops collecting at a deadline (raises TimeLimit) or when the caller cancels.
+
+    Whoosh's own TimeLimitCollector starts a timer thread per search and, by default,
+    installs a SIGALRM handler (which only works on the main thread); this one checks the
+    clock every few matches, so it works from any thread and costs next to nothing.
+    """
+
+    def __init__(
+        self,
+        child: Any,
+        deadline: float,
+        cancelled: Callable[[], bool] | None = None,
+        deleted: dict[int, frozenset[int]] | None = None,
+    ) -> None:
+        super().__init__(child)
+        self.deadline = deadline
+        self.cancelled = cancelled
+        self.timed_out = False
+        self.deleted = deleted or {}
+        self._skip: frozenset[int] = frozenset()
+
+    def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
+        super().set_subsearcher(subsearcher, offset)
+        self._skip = self.deleted.get(id(subsearcher.reader()), frozenset())
+
+    def collect_matches(self) -> None:
+        child = self.child
+        clock = time.perf_counter
+        skip = self._skip
+        for n, sub_docnum in enumerate(child.matches(), 1):
+            if skip and sub_docnum in skip:
+                continue
+            child.collect(sub_docnum)
+            if not n & 31:
+                if clock() > self.deadline:
+                    self.timed_out = True
+                    raise collectors.TimeLimit
+                if self.cancelled is not None and self.cancelled():
+                    raise Cancelled
+
+
+class _TopCollector(collectors.TopCollector):  # type: ignore[misc]
+    """Whoosh's TopCollector, raising its bar as soon as the top ``limit`` are full.
+
+    Whoosh only raises the minimum score needed to enter the top N when a better document
+    replaces one; when every match scores the same (a filter or a short prefix alone) it
+    never does, and every match is visited. A document must score *more* than the lowest
+    of a full top N to enter it, so blocks that cannot do better can be skipped from the
+    moment it is full. Used for unscored queries only: on scored ones, Whoosh's skipping
+    through intersections at a raised bar goes document by document and costs more.
+    """
+
+    minscore: float
+    items: list[tuple[float, int]]
+    limit: int
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        out: float = super()._collect(global_docnum, score)
+        items = self.items
+        if len(items) == self.limit and self.minscore < items[0][0]:
+            self.minscore = items[0][0]
+        return out
+
+
+class Engine:
+    """Searches one open index; shared by every query (one Whoosh searcher, reused)."""
+
+    def __init__(self, library: Library, opened: OpenIndex) -> None:
+        self.library = library
+        self.opened = opened
+        self.searcher = opened.searcher  # scored by search_scoring.FastBM25F
+        self.reader = self.searcher.reader()
+        # Whoosh wraps every term's postings in a filter for the deleted documents of a
+        # segment (costly on every step of every match); the collector skips them instead.
+        self.deleted: dict[int, frozenset[int]] = {}
+        for leaf, _offset in self.reader.leaf_readers():
+            gone = frozenset(leaf.deleted_docs_set) if leaf.has_deletions() else frozenset()
+            if gone:
+                self.deleted[id(leaf)] = gone
+                leaf.__dict__["deleted_docs_set"] = frozenset()
+        self._items: dict[str, dict[str, Item]] = {}
+        self._vocab: list[str] | None = None
+        self._vocab_incomplete = False
+        self._vocab_set: frozenset[str] | None = None
+        self._kinds = kinds_vocabulary()
+        self._cache: OrderedDict[tuple[str, int, tuple[str, ...] | None], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.vocabulary()  # read now, off the UI thread, rather than on the first keystroke
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(Exception):  # closed twice, or a reader gone
+            self.searcher.close()
+            self._closed = True
+
+    # -- vocabulary ------------------------------------------------------------------------
+    def vocabulary(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = self.opened.words()
+            # A vocabulary that could not be read: prefixes go to the n-grams only.
+            self._vocab_incomplete = not self._vocab and self.opened.docs > 0
+        return self._vocab
+
+    def vocabulary_set(self) -> frozenset[str]:
+        if self._vocab_set is None:
+            self._vocab_set = frozenset(self.vocabulary())
+        return self._vocab_set
+
+    def words_starting(self, prefix: str, cap: int = MAX_PREFIX_EXPANSION) -> list[str]:
+        vocab = self.vocabulary()
+        i = bisect.bisect_left(vocab, prefix)
+        out: list[str] = []
+        while i < len(vocab) and vocab[i].startswith(prefix) and len(out) < cap:
+            out.append(vocab[i])
+            i += 1
+        return out
+
+    def df(self, fieldname: str, text: str) -> int:
+        try:
+            return int(self.reader.doc_frequency(fieldname, text))
+        except Exception:
+            return 0
+
+    def expand(self, fieldname: str, prefix: str, cap: int = MAX_PREFIX_EXPANSION) -> list[str]:
+        out = []
+        try:
+            for t in self.reader.expand_prefix(fieldname, prefix):
+                out.append(t.decode("utf-8") if isinstance(t, bytes) else str(t))
+                if len(out) >= cap:
+                    break
+        except Exception:
+            return out
+        return out
+
+    def prefix_df(self, p: str) -> int:
+        """About how many documents have a word starting with ``p``."""
+        if len(p) <= analysis.MAX_GRAM:
+            return self.df("pre", p)
+        words = self.words_starting(p)
+        return sum(self.df("text", s) for s in {analysis.stem(w) for w in words})
+
+    # -- planning --------------------------------------------------------------------------
+    def word_query(self, stem: str) -> Any:
+        return wq.Term("text", stem)
+
+    def prefix_query(self, p: str) -> Any:
+        """Documents with a word starting with ``p`` (folded, unstemmed).
+
+        When few indexed words start with ``p`` the query is those words (their stems,
+        scored: a title match first); otherwise the edge n-gram ``p`` (unscored: the
+        collector can stop early).
+        """
+        words = [w for w in self.words_starting(p, MAX_EXPANSION + 1) if w not in STOP_WORDS]
+        if len(words) <= MAX_EXPANSION and not (
+            self._vocab_incomplete and len(p) <= analysis.MAX_GRAM
+        ):
+            stems = sorted({analysis.stem(w) for w in words})
+            if not stems:
+                return wq.NullQuery()
+            postings = sum(self.df("text", s) for s in stems)
+            if postings <= MAX_EXPANSION_POSTINGS or len(p) > analysis.MAX_GRAM:
+                if len(stems) == 1:
+                    return wq.Term("text", stems[0])
+                return wq.Or([wq.Term("text", s) for s in stems])
+        return wq.Term("pre", analysis.gram(p))
+
+    def plan(self, pq: ParsedQuery, kinds: Sequence[str] | None = None) -> Plan:
+        plan = Plan()
+        stems: set[str] = set()
+        prefixes: list[str] = []
+        for raw in pq.words:
+            for w in analysis.words(raw):
+                if w in analysis.STOP_WORDS:
+                    continue
+                s = analysis.stem(w)
+                if s in stems:
+                    continue  # the same word twice adds nothing
+                stems.add(s)
+                plan.words.append(w)
+                plan.required.append(self.word_query(s))
+        partial: str | None = None
+        if pq.partial is not None:
+            ws = analysis.words(pq.partial)
+            folded = analysis.fold(pq.partial)
+            # The last word is partial only if the raw text ends inside it.
+            ends_in_word = bool(folded) and (folded[-1].isalnum() or folded[-1] == "_")
+            for i, w in enumerate(ws):
+                last = i == len(ws) - 1 and ends_in_word
+                if last:
+                    partial = w
+                    continue
+                if w in analysis.STOP_WORDS:
+                    continue
+                s = analysis.stem(w)
+                if s in stems:
+                    continue
+                stems.add(s)
+                plan.words.append(w)
+                plan.required.append(self.word_query(s))
+        for phrase in pq.phrases:
+            terms = analysis.terms(phrase)
+            for t in terms:
+                stems.add(t)
+            if len(terms) == 1:
+                plan.required.append(self.word_query(terms[0]))
+            elif terms:
+                plan.required.append(wq.Phrase("text", terms))
+        if partial is not None:
+            if len(partial) < analysis.MIN_GRAM:
+                partial = None  # one letter: not yet a word
+            else:
+                plan.partial = partial
+                prefixes.append(partial)
+                part = self.prefix_query(partial)
+                whole = analysis.stem(partial)
+                broad_alone = (
+                    not plan.required and isinstance(part, wq.Term) and part.fieldname == "pre"
+                )
+                if partial not in STOP_WORDS and not broad_alone and self.df("text", whole):
+                    # The word itself, as typed in full, counts as a match too (stemmed).
+                    part = wq.Or([part, self.word_query(whole)])
+                    stems.add(whole)
+                plan.required.append(part)
+        for f in pq.filters:
+            q = self.filter_query(f)
+            if f.negated:
+                plan.excluded.append(q)
+            else:
+                plan.filters.append(q)
+        for raw in pq.excluded_words:
+            for w in analysis.words(raw):
+                if w not in analysis.STOP_WORDS:
+                    plan.excluded.append(self.word_query(analysis.stem(w)))
+        for phrase in pq.excluded_phrases:
+            terms = analysis.terms(phrase)
+            if len(terms) == 1:
+                plan.excluded.append(self.word_query(terms[0]))
+            elif terms:
+                plan.excluded.append(wq.Phrase("text", terms))
+        if kinds is not None:
+            plan.filters.append(wq.Or([wq.Term("kind", k) for k in kinds] or [wq.NullQuery()]))
+        plan.matching = Matching(stems, prefixes, plan.words)
+        plan.stems = stems
+        return plan
+
+    def filter_query(self, f: Filter) -> Any:
+        value = analysis.fold(f.value).strip()
+        field = f.field
+        if not value:
+            return wq.NullQuery()
+        if field == "kind":
+            term = self._kinds.get(value)
+            if term is not None:
+                return wq.Term("kind", term)
+            if f.partial:
+                terms = sorted({t for k, t in self._kinds.items() if k.startswith(value)})
+                if terms:
+                    return wq.Or([wq.Term("kind", t) for t in terms])
+            return wq.NullQuery()
+        if field == "month":
+            value = value.replace("/", "-").replace(".", "-")
+            m = re.fullmatch(r"(\d{4})-(\d)", value)
+            if m and not f.partial:
+                value = f"{m.group(1)}-0{m.group(2)}"
+            return self._term_or_prefix("month", value, f.partial)
+        if field in ("status", "briefing"):
+            return self._term_or_prefix(field, value, f.partial)
+        if field == "topic":
+            whole = self._term_or_prefix("topic", value, f.partial)
+            ts = analysis.terms(value)
+            if not ts or (len(ts) == 1 and ts[0] == value):
+                return whole
+            return wq.Or([whole, wq.And([wq.Term("topic", t) for t in ts])])
+        # actor: its id, or the words of its name or aliases
+        ws = analysis.words(value)
+        whole = wq.Term("actor", value)
+        if not ws:
+            return whole
+        parts: list[Any] = [wq.Term("actor", w) for w in ws[:-1]]
+        parts.append(self._term_or_prefix("actor", ws[-1], f.partial))
+        return wq.Or([whole, parts[0] if len(parts) == 1 else wq.And(parts)])
+
+    def _term_or_prefix(self, fieldname: str, value: str, partial: bool) -> Any:
+        if not partial:
+            return wq.Term(fieldname, value)
+        terms = self.expand(fieldname, value)
+        if not terms:
+            return wq.NullQuery()
+        if len(terms) == 1:
+            return wq.Term(fieldname, terms[0])
+        return wq.Or([wq.Term(fieldname, t) for t in terms])
+
+    # -- typo tolerance --------------------------------------------------------------------
+    def close_words(self, word: str) -> list[str]:
+        """Indexed words one edit (insert, delete, replace, swap) from ``word``."""
+        vocab = self.vocabulary_set()
+        found = [c for c in _edits1(word) if c in vocab and c != word]
+        found.sort(key=lambda w: -self.df("text", analysis.stem(w)))
+        return found[:TYPO_MAX_ALTERNATIVES]
+
+    def close_prefixes(self, prefix: str) -> list[str]:
+        """Starts of indexed words one edit from ``prefix``, the most common first."""
+        vocab = self.vocabulary()
+        found = []
+        for c in _edits1(prefix):
+            if c == prefix or len(c) < analysis.MIN_GRAM:
+                continue
+            i = bisect.bisect_left(vocab, c)
+            if i < len(vocab) and vocab[i].startswith(c):
+                found.append(c)
+        ranked = sorted(found, key=lambda c: -self.prefix_df(c))
+        return ranked[:TYPO_MAX_ALTERNATIVES]
+
+    def corrected_plan(self, pq: ParsedQuery, plan: Plan, kinds: Sequence[str] | None) -> Plan:
+        """``plan`` with close matches added for the words that find little."""
+        new = Plan(
+            filters=plan.filters,
+            excluded=plan.excluded,
+            words=plan.words,
+            partial=plan.partial,
+        )
+        stems = set(plan.stems)
+        prefixes = list(plan.matching.prefixes)
+        alt_words: list[str] = []
+        # Rebuild the scored parts word by word, in the order plan() made them.
+        idx = 0
+        required = list(plan.required)
+        for w in plan.words:
+            s = analysis.stem(w)
+            part = required[idx]
+            idx += 1
+            if len(w) >= 3 and self.df("text", s) <= TYPO_MAX_DF:
+                alts = self.close_words(w)
+                if alts:
+                    alt_stems = sorted({analysis.stem(a) for a in alts} - {s})
+                    if alt_stems:
+                        part = wq.Or([part, *(self.word_query(a) for a in alt_stems)])
+                        stems.update(alt_stems)
+                        alt_words.extend(alts)
+                        new.corrections.append((w, alts))
+            new.required.append(part)
+        # Phrases keep their place between the words and the partial word.
+        n_phrase_parts = len(required) - idx - (1 if plan.partial is not None else 0)
+        new.required.extend(required[idx : idx + n_phrase_parts])
+        idx += n_phrase_parts
+        if plan.partial is not None:
+            p = plan.partial
+            part = required[idx]
+            if len(p) >= 4 and self.prefix_df(p) == 0:
+                alts = self.close_prefixes(p)
+                if alts:
+                    part = wq.Or([part, *(self.prefix_query(a) for a in alts)])
+                    prefixes.extend(alts)
+                    new.corrections.append((p, alts))
+            new.required.append(part)
+        new.matching = Matching(stems, prefixes, [*plan.words, *alt_words])
+        new.stems = stems
+        return new
+
+    # -- running ---------------------------------------------------------------------------
+    def run(
+        self,
+        q: Any,
+        limit: int,
+        deadline: float,
+        cancelled: Callable[[], bool] | None,
+        unscored: bool = False,
+    ) -> tuple[list[tuple[int, float]], bool]:
+        top = _TopCollector(limit=limit) if unscored else collectors.TopCollector(limit=limit)
+        col = _DeadlineCollector(top, deadline, cancelled, self.deleted)
+        with contextlib.suppress(collectors.TimeLimit):
+            self.searcher.search_with_collector(q, col)
+        results = top.results()
+        return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out
+
+    def search(
+        self,
+        text: str,
+        limit: int,
+        *,
+        kinds: Sequence[str] | None = None,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Any:
+        from briefing_tui.search import SearchResult
+
+        limit = max(0, int(limit))
+        key = (text, limit, tuple(kinds) if kinds is not None else None)
+        with self._lock:
+            if self._closed:
+                return SearchResult(text, ())
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+            deadline = time.perf_counter() + time_limit
+            pq = parse(text)
+            plan = self.plan(pq, kinds)
+            q = plan.query()
+            if q is None or limit == 0 or not (plan.required or pq.filters):
+                # Nothing to look for (``kinds`` alone is not a query).
+                return SearchResult(text, ())
+            found, timed_out = self.run(q, limit, deadline, cancelled, plan.unscored)
+            corrected = False
+            note = ""
+            if len(found) < TYPO_MIN_HITS and (plan.words or plan.partial):
+                fixed = self.corrected_plan(pq, plan, kinds)
+                fq = fixed.query()
+                if fixed.corrections and fq is not None:
+                    # A typo search gets a deadline of its own.
+                    more, t2 = self.run(fq, limit, time.perf_counter() + time_limit, cancelled)
+                    if len(more) > len(found):
+                        found, timed_out = more, t2
+                        plan = fixed
+                        corrected = True
+                        note = _correction_note(fixed.corrections)
+            hits = self.hits(found, plan.matching)
+            if timed_out:
+                note = (note + " " if note else "") + "(search cut short: showing the best found)"
+            result = SearchResult(text, tuple(hits), corrected, note)
+            if not timed_out:
+                self._cache[key] = result
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            return result
+
+    def goto(self, text: str, limit: int, time_limit: float = DEFAULT_TIME_LIMIT) -> Any:
+        """Items matching ``text`` as a query, with items whose id starts with ``text``
+        (as typed, folded) first: for a "go to item" command."""
+        from briefing_tui.search import ITEM_KINDS, SearchResult
+
+        result = self.search(text, limit, kinds=ITEM_KINDS, time_limit=time_limit)
+        key = analysis.fold(text).strip()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key) or limit <= 0:
+            return result
+        with self._lock:
+            if self._closed:
+                return result
+            ids = self.expand("id", key, cap=limit)
+            if not ids:
+                return result
+            ids.sort(key=lambda i: (i != key, len(i), i))  # the exact id first
+            q = wq.And([wq.Or([wq.Term("id", i) for i in ids]), wq.Term("kind", "item")])
+            found, _ = self.run(q, limit, time.perf_counter() + time_limit, None)
+            by_id = {h.id: h for h in self.hits(found, Matching(prefixes=[key]))}
+        first = [h for i in ids for h in by_id.values() if h.id == i]
+        seen = {(h.briefing, h.id) for h in first}
+        rest = [h for h in result.hits if (h.briefing, h.id) not in seen]
+        return SearchResult(text, tuple((first + rest)[:limit]), result.corrected, result.note)
+
+    # -- hits ------------------------------------------------------------------------------
+    def item(self, briefing_id: str, item_id: str) -> Item | None:
+        items = self._items.get(briefing_id)
+        if items is None:
+            b = self.library.briefing(briefing_id)
+            items = {it.id: it for it in b.items} if b is not None else {}
+            self._items[briefing_id] = items
+        return items.get(item_id)
+
+    def hits(self, found: Iterable[tuple[int, float]], matching: Matching) -> list[Any]:
+        from briefing_tui.search import Hit
+
+        out = []
+        for docnum, score in found:
+            try:
+                ref = self.searcher.stored_fields(docnum).get("ref")
+                kind, bid, iid = parse_ref(ref)
+            except Exception:
+                continue
+            b = self.library.briefing(bid)
+            if b is None:
+                continue
+            if kind == SENTENCE_KIND:
+                try:
+                    n = int(iid)
+                    sentence = b.source.sentence(n)
+                except (ValueError, IndexError):
+                    continue
+                snippet, spans = make_snippet([sentence.text], matching)
+                out.append(Hit(bid, kind, f"s{n}", f"Sentence {n}", None, snippet, spans, score, n))
+                continue
+            it = self.item(bid, iid)
+            if it is None:
+                continue
+            title = one_line(it.name if isinstance(it, Actor) else it.title)
+            snippet, spans = make_snippet(snippet_parts(it, b), matching)
+            out.append(Hit(bid, kind, it.id, title, item_month(it), snippet, spans, score))
+        return out
+
+
+def _scored(results: Any) -> list[tuple[float, int]]:
+    # Whoosh's Results.top_n holds (score, docnum) pairs, best first.
+    return list(results.top_n)
+
+
+def item_month(it: Item) -> str | None:
+    when = getattr(it, "when", None)
+    if when is None or when.month is None or when.precision is Precision.UNDATED:
+        return None
+    return str(when.month)
+
+
+def snippet_parts(it: Item, b: Briefing | None = None) -> list[str]:
+    """An item's texts, in the order a snippet prefers them; last, what else it was found
+    by (the actors involved, the topics), so that every hit can show why it matched."""
+    ev = [e.quote for e in it.evidence]
+
+    def names(ids: Iterable[str]) -> str:
+        out = []
+        for aid in ids:
+            a = b.item(aid) if b is not None else None
+            out.append(a.name if isinstance(a, Actor) else aid)
+        return ", ".join(out)
+
+    if isinstance(it, Actor):
+        return [it.description, *ev, it.role, it.note, ", ".join(it.aliases), it.name]
+    if isinstance(it, Commitment):
+        who = f"By {names(it.by)}" + (f"; to {names(it.to)}" if it.to else "")
+        topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
+        return [it.summary, *ev, it.note, it.title, who, topics]
+    if isinstance(it, ContextEvent):
+        who = f"Actors: {names(it.actors)}" if it.actors else ""
+        topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
+        return [it.summary, *ev, it.note, it.title, who, topics]
+    if isinstance(it, Note):
+        about = (
+            f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
+        )
+        return [it.text, *ev, it.title, about]
+    return [getattr(it, "title", "")]
+
+
+def highlight_spans(text: str, matching: Matching) -> tuple[list[tuple[int, int]], set[str]]:
+    """The spans of the words of ``text`` that match, and which query words they match."""
+    spans = []
+    units = set()
+    unit = matching.unit
+    for m in _SNIPPET_WORD.finditer(text):
+        token = m.group()
+        u = unit(token.lower() if token.isascii() else analysis.fold(token))
+        if u:
+            spans.append((m.start(), m.end()))
+            units.add(u)
+    return spans, units
+
+
+def make_snippet(
+    parts: Sequence[str], matching: Matching
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The part that matches the most query words, cut around the first match, and the
+    spans of the matched words in it. Plain text: control characters neutralised."""
+    best: tuple[int, int, str, list[tuple[int, int]]] | None = None
+    first_text = ""
+    for i, part in enumerate(parts):
+        if not part:
+            continue
+        text = one_line(part)
+        if not text:
+            continue
+        if not first_text:
+            first_text = text
+        if not matching.may_match(analysis.fold(text)):
+            continue
+        spans, units = highlight_spans(text, matching)
+        if not spans:
+            continue
+        distinct = len(units)
+        key = (distinct, -i)
+        if best is None or key > (best[0], best[1]):
+            best = (distinct, -i, text, spans)
+            if distinct >= matching.expect:
+                break  # shows every query word: no later part can do better
+    if best is None:
+        text = first_text
+        spans = []
+    else:
+        text, spans = best[2], best[3]
+    if len(text) <= SNIPPET_CHARS:
+        return text, tuple(spans)
+    start = 0
+    if spans and spans[0][0] > SNIPPET_LEAD:
+        start = spans[0][0] - SNIPPET_LEAD
+        space = text.find(" ", start)
+        if space != -1 and space < spans[0][0]:
+            start = space + 1
+    end = start + SNIPPET_CHARS
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        if space > start + SNIPPET_CHARS // 2:
+            end = space
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    cut = prefix + text[start:end] + suffix
+    shift = len(prefix) - start
+    out = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
+    return cut, tuple(out)
+
+
+def _edits1(word: str) -> set[str]:
+    letters = _ALPHABET + "".join(sorted({c for c in word if c not in _ALPHABET}))
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in letters]
+    inserts = [a + c + b for a, b in splits for c in letters]
+    return set(deletes + swaps + replaces + inserts)
+
+
+def _correction_note(corrections: list[tuple[str, list[str]]]) -> str:
+    parts = []
+    for word, alts in corrections:
+        shown = ", ".join(alts[:3])
+        parts.append(f"“{word}” → {shown}")
+    return "No exact matches; showing close matches: " + "; ".join(parts)

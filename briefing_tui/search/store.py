@@ -1,0 +1,472 @@
+"""Where the search index lives, and how it is kept up to date (the core; no Textual).
+
+Layout, under the user's cache directory (:func:`briefing_tui.paths.cache_dir`)::
+
+    index/v<INDEX_VERSION>/<library key>/
+        current                 the name of the generation in use (replaced atomically)
+        g-<time>-<pid>-<rand>/  a generation: a complete Whoosh index, manifest.json
+                                (each briefing's content hash) and words.txt (the vocabulary)
+        tmp-<pid>-<rand>/       a generation being written by one process
+
+A published generation is never modified. To bring the index up to date a process writes a
+new generation in a directory of its own (hard links to the unchanged segment files of the
+current generation, plus a new segment with the changed briefings), renames it into place
+and then points ``current`` at it. Readers never take a lock and writers never share one,
+so any number of processes can open, build and refresh the same index at once: none ever
+waits on another or sees a LockError. The last to finish wins; all of them are correct.
+
+The library key is a digest of the directory holding the library's files, so editing a
+briefing keeps its index (and re-indexes that briefing only). A generation that cannot be
+read (missing or truncated files, a garbage TOC, a manifest that does not match) is
+ignored and rebuilt; an index of another INDEX_VERSION lives in another directory and is
+deleted. When the cache directory cannot be written, the index is kept in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.search.schema import (
+    INDEX_VERSION,
+    analysed,
+    briefing_hash,
+    make_schema,
+    raw_documents,
+)
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+
+MANIFEST = "manifest.json"
+WORDS = "words.txt"
+CURRENT = "current"
+OPEN_ATTEMPTS = 3
+# A generation no longer current is deleted once it is this old (a process that read the
+# pointer just before it changed has long opened its files by then).
+STALE_GENERATION_SECONDS = 60.0
+# A work directory left by a process that died is deleted once it is this old.
+STALE_WORK_SECONDS = 3600.0
+# Flush a segment after this many postings, to bound the memory a build takes.
+FLUSH_POSTINGS = 6_000_000
+# Merge everything into one segment when this share of documents is deleted.
+OPTIMIZE_DELETED_SHARE = 0.25
+
+
+@dataclass
+class OpenIndex:
+    """An open, current index: the Whoosh index and what it holds."""
+
+    ix: Any  # whoosh FileIndex
+    searcher: Any  # a whoosh Searcher on it, scored by search_scoring.FastBM25F
+    briefings: dict[str, str]  # briefing id -> content hash
+    docs: int
+    location: Path | None  # the generation directory; None when in memory
+    status: str  # "cached", "updated", "built", "memory"
+    reindexed: tuple[str, ...] = ()  # briefing ids (re)indexed by this open
+    _words: list[str] | None = field(default=None, repr=False)
+
+    def words(self) -> list[str]:
+        """The indexed vocabulary (folded, unstemmed words), sorted."""
+        if self._words is None:
+            words: list[str] = []
+            if self.location is not None:
+                try:
+                    text = (self.location / WORDS).read_text(encoding="utf-8")
+                    words = text.split("\n") if text else []
+                except (OSError, UnicodeDecodeError):
+                    words = []
+            self._words = words
+        return self._words
+
+
+def library_key(library: Library) -> str:
+    """Which index a library uses: a digest of the directory holding its files."""
+    paths = [r.path for r in library.results] or [b.path for b in library.briefings]
+    dirs = []
+    for p in paths:
+        try:
+            dirs.append(str(Path(p).resolve().parent))
+        except (OSError, RuntimeError):
+            dirs.append(str(Path(p).absolute().parent))
+    if not dirs:
+        return "empty"
+    try:
+        common = os.path.commonpath(dirs)
+    except ValueError:  # different drives
+        common = "\n".join(sorted(set(dirs)))
+    digest = hashlib.blake2b(common.encode("utf-8", "surrogatepass"), digest_size=10)
+    return digest.hexdigest()
+
+
+def index_root(cache_dir: Path) -> Path:
+    return cache_dir / "index"
+
+
+def library_dir(cache_dir: Path, library: Library) -> Path:
+    return index_root(cache_dir) / f"v{INDEX_VERSION}" / library_key(library)
+
+
+def wanted_hashes(library: Library) -> dict[str, str]:
+    """Each briefing's content hash (what the index must hold for it)."""
+    return {b.id: briefing_hash(b, raw_documents(b)) for b in library.briefings}
+
+
+# -- opening -------------------------------------------------------------------------------
+
+
+def _read_pointer(base: Path) -> str | None:
+    try:
+        name = (base / CURRENT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not name.startswith("g-") or "/" in name or "\\" in name or name in (".", ".."):
+        return None
+    return name
+
+
+def _open_generation(path: Path) -> OpenIndex:
+    """Open a published generation read-only and check it; raises when it is unusable."""
+    from whoosh.filedb.filestore import FileStorage
+
+    with (path / MANIFEST).open(encoding="utf-8") as f:
+        manifest = json.load(f)
+    if not isinstance(manifest, dict) or manifest.get("version") != INDEX_VERSION:
+        raise ValueError("manifest of another version")
+    briefings = manifest.get("briefings")
+    docs = manifest.get("docs")
+    if not isinstance(briefings, dict) or not isinstance(docs, int):
+        raise ValueError("malformed manifest")
+    # Whoosh copies each segment part into memory when it opens it; without mmap the file
+    # is read once instead of also being mapped (which would count twice in the RSS).
+    storage = FileStorage(str(path), readonly=True, supports_mmap=False)
+    ix = storage.open_index()
+    if sorted(ix.schema.names()) != sorted(make_schema().names()):
+        raise ValueError("schema differs")
+    # Opening a searcher opens every segment's files: a missing or truncated file fails here.
+    s = _searcher(ix)
+    try:
+        if s.doc_count() != docs:
+            raise ValueError(f"index holds {s.doc_count()} documents, manifest says {docs}")
+        # Touch the term index and the stored fields of the first and last documents.
+        list(s.reader().most_frequent_terms("kind", 3))
+        r = s.reader()
+        n = r.doc_count_all()
+        live = (d for d in range(n) if not r.is_deleted(d))
+        back = (d for d in range(n - 1, -1, -1) if not r.is_deleted(d))
+        for d in (next(live, None), next(back, None)):
+            if d is not None:
+                s.stored_fields(d)
+    except BaseException:
+        s.close()
+        raise
+    briefings_ = {str(k): str(v) for k, v in briefings.items()}
+    return OpenIndex(ix, s, briefings_, docs, path, "cached")
+
+
+def _searcher(ix: Any) -> Any:
+    from briefing_tui.search.scoring import FastBM25F
+
+    return ix.searcher(weighting=FastBM25F())
+
+
+def open_current(base: Path) -> OpenIndex | None:
+    """The current generation under ``base``, or None when there is none or it is unusable."""
+    last_error: Exception | None = None
+    tried: set[str] = set()
+    for _attempt in range(OPEN_ATTEMPTS):
+        name = _read_pointer(base)
+        if name is None:
+            return None
+        if name in tried:
+            # The same generation failed before and the pointer has not moved: it is broken.
+            break
+        tried.add(name)
+        try:
+            return _open_generation(base / name)
+        except Exception as exc:  # any failure to read it means: do not use it
+            last_error = exc
+            time.sleep(0.02)
+    if last_error is not None:
+        log.info("search index under %s is unusable (%s); rebuilding", base, last_error)
+    return None
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def _ram_storage() -> Any:
+    from whoosh.filedb.filestore import RamStorage
+
+    class _Ram(RamStorage):  # type: ignore[misc]
+        # Whoosh's RamStorage puts a writer's temporary files in the system temp directory,
+        # which may be the very thing that cannot be written: keep them in memory too.
+        def temp_storage(self, name: str | None = None) -> Any:
+            return RamStorage()
+
+    return _Ram()
+
+
+def _copy_generation(src: Path, storage: Any) -> None:
+    """Copy a generation's Whoosh files into ``storage`` (hard links on disk when possible)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    for entry in os.scandir(src):
+        name = entry.name
+        if not entry.is_file() or name in (MANIFEST, WORDS) or "LOCK" in name.upper():
+            continue
+        if isinstance(storage, FileStorage):
+            dst = os.path.join(storage.folder, name)
+            try:
+                os.link(entry.path, dst)
+            except OSError:
+                shutil.copyfile(entry.path, dst)
+        else:
+            with open(entry.path, "rb") as f:
+                storage.files[name] = f.read()
+
+
+def _merge_policy(writer: Any, segments: Sequence[Any]) -> Any:
+    from whoosh.writing import MERGE_SMALL, OPTIMIZE
+
+    total = sum(s.doc_count_all() for s in segments)
+    deleted = sum(s.deleted_count() for s in segments)
+    if total and deleted / total > OPTIMIZE_DELETED_SHARE:
+        return OPTIMIZE(writer, segments)
+    return MERGE_SMALL(writer, segments)
+
+
+def write_index(
+    storage: Any,
+    base: OpenIndex | None,
+    library: Library,
+    changed: Sequence[str],
+    removed: Iterable[str],
+    progress: ProgressCallback | None,
+) -> tuple[Any, set[str]]:
+    """Bring the index in ``storage`` (a copy of ``base``, or empty) up to date.
+
+    Deletes the documents of ``changed`` and ``removed`` briefings, adds those of
+    ``changed``; returns the Whoosh index and the vocabulary of the added documents.
+    """
+    from briefing_tui.search.writer import FastSegmentWriter
+
+    ix = storage.open_index() if base is not None else storage.create_index(make_schema())
+    vocabulary: set[str] = set()
+    total = len(changed)
+    if progress is not None:
+        progress(0, total)
+    stale = [*changed, *removed] if base is not None else []
+    writer = FastSegmentWriter(ix)
+    try:
+        for bid in stale:
+            writer.delete_by_term("briefing", bid)
+        postings = 0
+        for done, bid in enumerate(changed, 1):
+            b = library.briefing(bid)
+            for raw in raw_documents(b) if b is not None else ():
+                doc = analysed(raw)
+                vocabulary.update(doc.pop("_words"))
+                writer.add_document(**doc)
+                postings += len(doc["pre"]) + len(doc["text"])
+            if progress is not None and done < total:
+                # The last step is reported once the index is written, not before.
+                progress(done, total)
+            if postings >= FLUSH_POSTINGS:
+                writer.commit(merge=False)
+                writer = FastSegmentWriter(ix)
+                postings = 0
+        writer.commit(mergetype=_merge_policy)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    if progress is not None:
+        progress(total, total)
+    return ix, vocabulary
+
+
+def _write_meta(folder: Path, briefings: dict[str, str], docs: int, words: Iterable[str]) -> None:
+    manifest = {
+        "version": INDEX_VERSION,
+        "briefings": briefings,
+        "docs": docs,
+        "written": time.time(),
+    }
+    (folder / WORDS).write_text("\n".join(sorted(words)), encoding="utf-8")
+    (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+
+
+def _new_name(prefix: str) -> str:
+    return f"{prefix}-{int(time.time() * 1000):x}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def _publish(base: Path, work: Path) -> Path:
+    gen = base / _new_name("g")
+    os.rename(work, gen)
+    pointer_tmp = base / (_new_name("current.tmp"))
+    pointer_tmp.write_text(gen.name, encoding="utf-8")
+    os.replace(pointer_tmp, base / CURRENT)
+    return gen
+
+
+def cleanup(base: Path, keep: Iterable[str] = ()) -> None:
+    """Delete old generations and abandoned work directories (errors are ignored)."""
+    now = time.time()
+    current = _read_pointer(base)
+    keep = set(keep)
+    if current is not None:
+        keep.add(current)
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        name = entry.name
+        if name.startswith("g-") and name not in keep and age > STALE_GENERATION_SECONDS:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif (name.startswith("tmp-") or name.startswith("current.tmp")) and (
+            age > STALE_WORK_SECONDS
+        ):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    # Indexes of other versions.
+    versions = base.parent.parent
+    try:
+        for entry in os.scandir(versions):
+            if entry.name.startswith("v") and entry.name != f"v{INDEX_VERSION}":
+                shutil.rmtree(entry.path, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def open_or_build(
+    library: Library,
+    cache_dir: Path | None,
+    progress: ProgressCallback | None = None,
+    *,
+    rebuild: bool = False,
+    memory: bool = False,
+) -> OpenIndex:
+    """Open the library's index, bringing it up to date; never raises for a bad cache."""
+    wanted = wanted_hashes(library)
+    base = library_dir(cache_dir, library) if cache_dir is not None and not memory else None
+    current = None if base is None or rebuild else open_current(base)
+    if current is not None and current.briefings == wanted:
+        return current
+    try:
+        return _bring_up_to_date(library, base, current, wanted, progress)
+    finally:
+        if current is not None:
+            # Only read from (copied, or its words) while writing the new one.
+            with contextlib.suppress(Exception):
+                current.searcher.close()
+
+
+def _bring_up_to_date(
+    library: Library,
+    base: Path | None,
+    current: OpenIndex | None,
+    wanted: dict[str, str],
+    progress: ProgressCallback | None,
+) -> OpenIndex:
+    if current is not None:
+        changed = [bid for bid, h in wanted.items() if current.briefings.get(bid) != h]
+        removed = [bid for bid in current.briefings if bid not in wanted]
+    else:
+        changed = list(wanted)
+        removed = []
+    status = "updated" if current is not None else "built"
+
+    if base is not None and library.briefings:
+        work: Path | None = None
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            work = base / _new_name("tmp")
+            work.mkdir()
+        except OSError as exc:
+            log.info("search index cache %s is not writable (%s); using memory", base, exc)
+            work = None
+        if work is not None:
+            try:
+                return _build_on_disk(
+                    base, work, current, library, wanted, changed, removed, status, progress
+                )
+            except Exception as exc:
+                log.warning("could not write the search index under %s: %s", base, exc)
+                shutil.rmtree(work, ignore_errors=True)
+
+    # In memory: from a copy of the current generation when there is one.
+    storage = _ram_storage()
+    base_words: list[str] = []
+    if current is not None and current.location is not None:
+        try:
+            _copy_generation(current.location, storage)
+            base_words = current.words()
+        except OSError:
+            storage = _ram_storage()
+            current = None
+            changed, removed = list(wanted), []
+    ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
+    vocabulary.update(base_words)
+    s = _searcher(ix)
+    return OpenIndex(
+        ix,
+        s,
+        dict(wanted),
+        s.doc_count(),
+        None,
+        "memory",
+        tuple(changed),
+        _words=sorted(vocabulary),
+    )
+
+
+def _build_on_disk(
+    base: Path,
+    work: Path,
+    current: OpenIndex | None,
+    library: Library,
+    wanted: dict[str, str],
+    changed: list[str],
+    removed: list[str],
+    status: str,
+    progress: ProgressCallback | None,
+) -> OpenIndex:
+    from whoosh.filedb.filestore import FileStorage
+
+    storage = FileStorage(str(work))
+    if current is not None and current.location is not None:
+        _copy_generation(current.location, storage)
+    ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
+    if current is not None:
+        vocabulary.update(current.words())
+    with ix.searcher() as s:
+        docs = s.doc_count()
+    _write_meta(work, wanted, docs, vocabulary)
+    gen = _publish(base, work)
+    cleanup(base, keep=(gen.name,))
+    opened = _open_generation(gen)
+    opened.status = status
+    opened.reindexed = tuple(changed)
+    opened._words = sorted(vocabulary)
+    return opened

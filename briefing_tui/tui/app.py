@@ -1,0 +1,716 @@
+"""The Textual app: the briefing browser, its search index worker and its screens.
+
+Start-up paints first: the search index (and Whoosh, which the search module imports) is
+opened in a thread worker after the first screen is up. Every search runs in a thread
+worker too; nothing slow runs on the UI thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import os
+import sys
+import threading
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+
+from rich.console import RenderableType
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.css.query import NoMatches
+from textual.events import Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, OptionList
+from textual.worker import Worker, WorkerState
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.links import LinkGraph
+from briefing_tui.briefing.loader import display_path
+from briefing_tui.briefing.model import ItemRef
+from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.text import one_line
+from briefing_tui.tui.screens.browser import BrowserScreen
+from briefing_tui.tui.screens.empty import EmptyScreen
+from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
+from briefing_tui.tui.screens.problems import ProblemsScreen, notify_broken
+from briefing_tui.tui.screens.too_small import TooSmallScreen
+from briefing_tui.tui.widgets.detail import DetailPane
+from briefing_tui.tui.widgets.goto import GotoItemProvider
+from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.widgets.navigator import Navigator
+from briefing_tui.tui.widgets.search_pane import SearchInput
+from briefing_tui.tui.widgets.source import SourcePane
+from briefing_tui.watch import LibraryWatcher, Reload
+
+if TYPE_CHECKING:  # briefing_tui.search imports Whoosh: only inside the index worker
+    from briefing_tui.search import Hit, ProgressCallback, SearchIndex, SearchResult
+
+    IndexFactory = Callable[[Library, ProgressCallback], SearchIndex]
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 16
+
+
+class IndexCancelled(Exception):
+    """Raised from the progress callback to stop an index build when the app exits."""
+
+
+class LibraryLoaded(Message):
+    """Posted by the library worker: the whole library, when the screen showed part of it."""
+
+    def __init__(self, library: Library, graph: LinkGraph) -> None:
+        super().__init__()
+        self.library = library
+        self.graph = graph
+
+
+class IndexProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
+NOTIFICATION_HOLD = 24 * 3600.0  # ssh_mode: a notification stays until the next key
+
+
+class LibraryReloaded(Message):
+    """Posted by the watch thread: files changed, here is the library to show."""
+
+    def __init__(self, change: Reload, graph: LinkGraph) -> None:
+        super().__init__()
+        self.change = change
+        self.graph = graph
+
+
+def ssh_session(env: dict[str, str] | None = None) -> bool:
+    """Whether to run in ssh_mode: the BRIEFING_TUI_SSH setting, else an SSH session."""
+    env = dict(os.environ) if env is None else env
+    setting = env.get(SSH_SETTING, "").strip().lower()
+    if setting in ("1", "yes", "on", "true"):
+        return True
+    if setting in ("0", "no", "off", "false"):
+        return False
+    return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
+
+
+def default_index_factory(library: Library, progress: ProgressCallback) -> SearchIndex:
+    from briefing_tui import search  # imports Whoosh: here, in the worker thread, only
+    from briefing_tui.paths import cache_dir
+
+    return search.SearchIndex.open(library, cache_dir=cache_dir(), progress=progress)
+
+
+class BriefingApp(App[None]):
+    """Browse a library of briefings.
+
+    ``ssh_mode``: nothing blinks or animates (no cursor blink in any input, no smooth
+    scrolling, no animated indicator) and notifications stay until the next key instead of
+    timing out, so nothing at all is sent to the terminal while the user is idle.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "briefing-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        # ctrl+c quits everywhere (Textual's default only says how to quit).
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
+        Binding("p", "problems", "Problems", id="app.problems"),
+    ]
+    COMMANDS = App.COMMANDS | {GotoItemProvider}
+    COMMAND_PALETTE_DISPLAY = "Go to"
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        ssh_mode: bool = False,
+        index_factory: IndexFactory | None = None,
+        rest: Callable[[], Library] | None = None,
+        watcher: LibraryWatcher | None = None,
+        watch_interval: float = 0.5,
+    ) -> None:
+        """``rest``: when ``library`` is only the start of the library (its first briefing,
+        to paint sooner), loads the whole of it; called in a thread after the first paint."""
+        super().__init__()
+        self.library = library
+        self.rest = rest
+        self._library_loaded = asyncio.Event()
+        self._gc_frozen = False
+        self.first_frame_shown = False
+        self.graph = LinkGraph(library)
+        self.ssh_mode = ssh_mode
+        self.index_factory = index_factory or default_index_factory
+        self.index: SearchIndex | None = None
+        self.index_error: str | None = None
+        self.index_progress: tuple[int, int] | None = None
+        self._index_opened = asyncio.Event()
+        self._search_lock = threading.Lock()
+        self._exiting = threading.Event()
+        self._last_pct = -1
+        self._exit_loop: asyncio.AbstractEventLoop | None = None
+        self._pending_exit: int | None = None
+        self._main_screen_up = False
+        self.crash_log: str | None = None  # where an unexpected exception was logged
+        self.crash_message = ""  # what run_app prints about it once the terminal is restored
+        # live reload (watcher None: off): see the "live reload" section
+        self.watcher = watcher
+        self.watch_interval = watch_interval
+        self.reloads = 0  # reloads shown
+        self.kept_paths: frozenset[Path] = frozenset()  # files shown as their last good version
+        self.failing: dict[str, tuple[Problem, ...]] = {}  # file -> its errors, while it has any
+        self.reindexed: tuple[str, ...] | None = None  # briefings the last index update took
+        self.index_updates = 0
+        self._indexed: Library | None = None  # the library the index holds
+        self._update_lock = threading.Lock()
+        self.watch_thread: threading.Thread | None = None
+        if ssh_mode:
+            self.animation_level = "none"
+
+    # -- leaving on a signal or a hang-up ---------------------------------------------------
+
+    def on_load(self) -> None:
+        self._exit_loop = asyncio.get_running_loop()
+        if self._pending_exit is not None:
+            self.exit(return_code=self._pending_exit)
+
+    def request_exit(self, return_code: int, terminal_gone: bool = False) -> None:
+        """Exit through Textual's normal shutdown, which restores the terminal's modes.
+
+        Safe to call from a signal handler or another thread (briefing_tui.tui.shutdown).
+        ``terminal_gone``: the terminal hung up, so nothing more is written to it.
+        """
+        self._exiting.set()
+        if terminal_gone:
+            driver: Any = self._driver
+            if driver is not None:
+                driver.write = lambda data: None  # a dead terminal must not block the exit
+        loop = self._exit_loop
+        if loop is None:
+            self._pending_exit = return_code
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the app is gone
+            loop.call_soon_threadsafe(partial(self.exit, return_code=return_code))
+
+    # -- ssh_mode: nothing moves while the user is idle -------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget: Any = event.widget
+        if self.ssh_mode and getattr(widget, "cursor_blink", False):
+            widget.cursor_blink = False
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        if self.ssh_mode and timeout is None:
+            timeout = NOTIFICATION_HOLD  # no timed redraw: cleared by the next key
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            self.ssh_mode
+            and isinstance(event, events.Key)
+            and not event.is_forwarded
+            and len(self._notifications)
+        ):
+            self.clear_notifications()
+        await super().on_event(event)
+
+    # -- screens ----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # After the first frame (see _display): the rest of the library (if the screen shows
+        # only its start), then the search index, in threads; the footer; and the collector
+        # back on (see run_app).
+        if self.library.briefings:
+            self.push_screen(BrowserScreen(self.library, self.graph))
+        else:
+            self.push_screen(EmptyScreen(self.library))
+            self.index_error = "no briefings"
+            self._index_opened.set()
+        self._main_screen_up = True
+        if self.rest is None:
+            self._whole_library_up()
+        self._check_size(self.size)
+
+    def _whole_library_up(self) -> None:
+        """The whole library is shown (at once, or after its first briefing): say what is
+        broken in it, and start watching its files."""
+        self._library_loaded.set()
+        if self.watcher is not None:
+            # A plain daemon thread, not a worker: it runs as long as the app, and waiting
+            # for the app's workers (tests, snapshots) must not wait for it.
+            self.watch_thread = threading.Thread(
+                target=self._watch, name="briefing-tui-watch", daemon=True
+            )
+            self.watch_thread.start()
+        if self.library.errors and self.library.briefings:
+            notify_broken(self, self.library)  # the empty screen lists them itself
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """Textual hands a frame to the terminal here: the first one of the main screen (or
+        of the too-small one) starts what the first paint must not wait for."""
+        super()._display(screen, renderable)
+        if (
+            not self.first_frame_shown
+            and renderable is not None
+            and not self._batch_count
+            and type(screen) is not Screen
+        ):
+            self.first_frame_shown = True
+            # Not at once: the frame is queued for Textual's writer thread, which needs the
+            # interpreter to itself for a moment to send it; what follows (a collection, a
+            # thread unpickling the library) would hold it up. Idle for a tick first.
+            self.set_timer(0.01, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self._gc_frozen = gc_after_start_up()
+        browser = self.browser
+        if browser is not None:
+            self.call_next(browser.mount_footer)
+        if self.rest is not None:
+            self.run_worker(self._load_rest, thread=True, name="library", exit_on_error=False)
+        elif self.library.briefings:
+            self._start_index()
+
+    def _start_index(self) -> None:
+        self.run_worker(
+            self._open_index, thread=True, group="index", name="index", exit_on_error=False
+        )
+
+    def _load_rest(self) -> None:
+        from briefing_tui.cache.snapshot import gc_paused
+
+        assert self.rest is not None
+        with gc_paused(freeze=self._gc_frozen):
+            library = self.rest()
+            graph = LinkGraph(library)
+        self.post_message(LibraryLoaded(library, graph))
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        self.rest = None
+        self.library, self.graph = message.library, message.graph
+        browser = self.browser
+        if browser is not None:
+            browser.library_loaded(message.library, message.graph)
+        self._whole_library_up()
+        self._start_index()
+
+    async def wait_for_library(self) -> None:
+        """Wait until the whole library is shown (at once, or after its start): for tests."""
+        await self._library_loaded.wait()
+
+    @property
+    def browser(self) -> BrowserScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowserScreen):
+                return screen
+        return None
+
+    def on_resize(self, event: Resize) -> None:
+        # A resize can arrive before on_mount: the too-small screen must go above the main one.
+        if self._main_screen_up:
+            self._check_size(event.size)
+
+    def _check_size(self, size: Size) -> None:
+        if not size.width or not size.height:
+            return
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen(MIN_WIDTH, MIN_HEIGHT))
+        elif not small and showing:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_groups()))
+
+    def action_problems(self) -> None:
+        if not isinstance(self.screen, ProblemsScreen):
+            self.push_screen(ProblemsScreen(self.library))
+
+    def help_groups(self) -> HelpGroups:
+        """The key map, by where each key applies, straight from the bindings."""
+
+        def bindings(*sources: list[BindingType]) -> list[Binding]:
+            return [b for src in sources for b in Binding.make_bindings(src)]
+
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Go to item (palette)")
+        return [
+            ("Everywhere", bindings(BrowserScreen.BINDINGS, self.BINDINGS, [palette])),
+            ("In lists", bindings(BriefList.BINDINGS, OptionList.BINDINGS)),
+            ("Navigator", bindings(Navigator.BINDINGS)),
+            ("Detail", bindings(DetailPane.BINDINGS)),
+            ("Source", bindings(SourcePane.BINDINGS)),
+            ("Search", bindings(SearchInput.BINDINGS)),
+        ]
+
+    def action_command_palette(self) -> None:
+        app: Any = self
+        if self.use_command_palette and not CommandPalette.is_open(app):
+            palette = CommandPalette(id="--command-palette")
+            self.push_screen(palette)
+            if self.ssh_mode:
+                palette.call_after_refresh(self._quiet_inputs, palette)
+
+    def _quiet_inputs(self, node: Any) -> None:
+        for widget in node.query(Input):
+            widget.cursor_blink = False
+
+    # -- index and search -------------------------------------------------------------------
+
+    def _progress(self, done: int, total: int) -> None:
+        """Called from the index worker thread."""
+        if self._exiting.is_set():
+            raise IndexCancelled
+        pct = 100 * done // total if total else 0
+        if pct != self._last_pct:
+            self._last_pct = pct
+            self.post_message(IndexProgress(done, total))
+
+    def _open_index(self) -> SearchIndex:
+        library = self.library
+        index = self.index_factory(library, self._progress)
+        self._indexed = library
+        return index
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        self.index_progress = (message.done, message.total)
+        self._tell_browser()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.name == "library" and event.state == WorkerState.ERROR:
+            # a bug (loading never raises for bad input): keep the part shown, say so
+            self.rest = None
+            self.index_error = "the library did not load"
+            self._index_opened.set()
+            self._library_loaded.set()
+            self._tell_browser()
+            self.notify(
+                f"The library did not load in full: {type(worker.error).__name__}",
+                severity="error",
+                markup=False,
+            )
+            return
+        if worker.name == "index-update":
+            self._index_updated(event.state, worker)
+        if worker.name != "index":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.index = worker.result
+            self._index_opened.set()
+            self._tell_browser()
+            if self._indexed is not self.library:  # reloaded while the index was opening
+                self._update_index()
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            error = worker.error
+            self.index_error = f"{type(error).__name__}: {error}" if error else "cancelled"
+            self._index_opened.set()
+            self._tell_browser()
+
+    def _tell_browser(self) -> None:
+        browser = self.browser
+        if browser is not None and browser.is_mounted:
+            with contextlib.suppress(NoMatches):  # the app is closing: its panes are gone
+                browser.index_state_changed()
+
+    async def wait_for_index(self) -> None:
+        """Wait until the index is open (or failed to open): for tests and snapshots."""
+        await self._index_opened.wait()
+
+    def search_sync(self, query: str, limit: int = 20) -> SearchResult:
+        """Search the index; called from worker threads (one search at a time)."""
+        index = self.index
+        if index is None:
+            raise RuntimeError("the search index is not open")
+        with self._search_lock:
+            return index.search(query, limit=limit)
+
+    def briefing_title(self, briefing_id: str) -> str:
+        b = self.library.briefing(briefing_id)
+        return b.title if b else briefing_id
+
+    def open_hit(self, hit: Hit) -> None:
+        browser = self.browser
+        if browser is not None:
+            browser.open_hit(hit)
+
+    def go_to_ref(self, briefing_id: str, item_id: str) -> None:
+        browser = self.browser
+        if browser is not None:
+            browser.go_to_item(ItemRef(briefing_id, item_id))
+
+    # -- live reload ------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """The watch thread: poll the library's files; post what changed.
+
+        A poll only stats files (see briefing_tui.watch): while nothing changes, nothing is
+        posted to the app, so nothing is drawn and nothing reaches the terminal.
+        """
+        watcher = self.watcher
+        assert watcher is not None
+        while not self._exiting.wait(self.watch_interval):
+            try:
+                change = watcher.poll()
+                if change is None:
+                    continue
+                graph = LinkGraph(change.library)
+            except Exception as exc:  # a bug: keep the library shown, say it once
+                self.notify(  # thread-safe
+                    one_line(f"Live reload stopped: {type(exc).__name__}: {exc}"),
+                    severity="error",
+                    markup=False,
+                )
+                return
+            try:
+                self.post_message(LibraryReloaded(change, graph))
+            except RuntimeError:  # the app's loop is closed: it is gone
+                return
+
+    def on_library_reloaded(self, message: LibraryReloaded) -> None:
+        change = message.change
+        self.library = change.library
+        self.graph = message.graph
+        self.reloads += 1
+        self.kept_paths = frozenset(change.kept)
+        self.failing = {
+            display_path(r.path): tuple(p for p in r.problems if p.is_error) for r in change.failing
+        }
+        self._report(change)
+        browser = self.browser
+        if change.library.briefings:
+            if browser is not None:
+                browser.reload(change.library, message.graph, change.changed_ids)
+            else:
+                self._replace_base(BrowserScreen(change.library, message.graph))
+        else:
+            self._replace_base(EmptyScreen(change.library))
+        if self.index is not None:
+            self._update_index()
+        elif self.index_error == "no briefings" and change.library.briefings:
+            self.index_error = None
+            self._index_opened.clear()
+            self.run_worker(
+                self._open_index, thread=True, group="index", name="index", exit_on_error=False
+            )
+
+    def _replace_base(self, screen: BrowserScreen | EmptyScreen) -> None:
+        """Show ``screen`` instead of the browser or the empty screen (closing any dialog)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(screen)
+        self.call_after_refresh(self._check_size, self.size)
+
+    def _report(self, change: Reload) -> None:
+        """Say what the reload did that the screen does not show by itself."""
+        kept = set(change.kept)
+        for r in change.broken:
+            errors = [p for p in r.problems if p.is_error] or list(r.problems)
+            lines = [one_line(str(errors[0]))] if errors else []
+            if len(errors) > 1:
+                lines.append(f"… and {len(errors) - 1} more (briefing-tui validate lists them)")
+            if r.path in kept:
+                lines.append("The last good version stays on screen until the file is fixed.")
+            name = one_line(display_path(r.path))
+            title = f"Not reloaded: {name}" if r.path in kept else f"Errors in {name}"
+            self.notify("\n".join(lines), title=title, severity="error", markup=False)
+        for path in change.fixed:
+            name = one_line(display_path(path))
+            self.notify(f"{name} has no errors now.", title="Reloaded", markup=False)
+        reported = {r.path for r in change.broken}
+        for path in change.added:
+            if path in reported:
+                continue  # its errors are the news
+            name = one_line(display_path(path))
+            self.notify(f"New briefing file: {name}", title="Reloaded", markup=False)
+        for path in change.removed:
+            name = one_line(display_path(path))
+            self.notify(f"Briefing file removed: {name}", title="Reloaded", markup=False)
+
+    def _update_index(self) -> None:
+        self.run_worker(
+            self._update_index_thread,
+            thread=True,
+            group="index-update",
+            name="index-update",
+            exit_on_error=False,
+        )
+
+    def _update_index_thread(self) -> tuple[str, ...] | None:
+        """Bring the index up to date with the library shown (one update at a time)."""
+        with self._update_lock:
+            library, index = self.library, self.index
+            if index is None or library is self._indexed or self._exiting.is_set():
+                return None
+            update = getattr(index, "update", None)
+            if update is not None:  # re-indexes only the briefings that changed
+                reindexed: tuple[str, ...] = tuple(update(library))
+            else:  # an index without updates (a stand-in in tests): open it again
+                fresh = self.index_factory(library, lambda done, total: None)
+                with self._search_lock:
+                    self.index = fresh
+                index.close()
+                reindexed = tuple(b.id for b in library.briefings)
+            self._indexed = library
+            return reindexed
+
+    def _index_updated(self, state: WorkerState, worker: Worker[Any]) -> None:
+        if state == WorkerState.SUCCESS and worker.result is not None:
+            self.reindexed = worker.result
+            self.index_updates += 1
+            browser = self.browser
+            if browser is not None and browser.is_mounted:
+                browser.index_updated()
+        elif state == WorkerState.ERROR:
+            self.notify(
+                one_line(f"The search index was not updated: {worker.error}"),
+                severity="warning",
+                markup=False,
+            )
+
+    def on_unmount(self) -> None:
+        self._exiting.set()
+        if self.watch_thread is not None:
+            self.watch_thread.join(timeout=2)  # it stops at its next wait: within a poll
+        index, self.index = self.index, None
+        if index is not None:
+            try:
+                with self._search_lock:
+                    index.close()
+            except Exception:  # closing must never stop the app from exiting
+                pass
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self._exiting.set()
+        super().exit(*args, **kwargs)
+
+    # -- the boundary -----------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected exception inside the app ends here (Textual calls this).
+
+        Instead of Textual's traceback on the terminal: the traceback goes to a log file in
+        the state directory (``crash_log``), the app exits with EXIT_INTERNAL (70), and
+        once the terminal is restored :func:`run_app` prints ``crash_message``: what failed
+        and where the log is. Under ``run_test`` the exception is still raised at the end,
+        as Textual does for test frameworks.
+        """
+        try:
+            from textual.worker import WorkerFailed
+
+            from briefing_tui.cli import EXIT_INTERNAL, crash_message
+
+            cause: BaseException = error
+            if isinstance(error, WorkerFailed):  # the worker's own exception has the traceback
+                cause = error.error
+            if self.crash_log is None:  # the first one; any later one comes of it
+                self.crash_message, self.crash_log = crash_message(cause)
+            self._close_messages_no_wait()  # exit: Textual restores the terminal
+            self._exiting.set()
+            self._return_code = EXIT_INTERNAL
+            if self._exception is None:
+                self._exception = error
+                self._exception_event.set()
+        except Exception:  # never worse than Textual's own handling
+            super()._handle_exception(error)
+
+
+def forget_stale_size(
+    environ: dict[str, str] | os._Environ[str] = os.environ, fd: int | None = None
+) -> None:
+    """Drop COLUMNS and LINES when the terminal (on ``fd``, default stdout) can say its size.
+
+    Textual sizes the screen with shutil.get_terminal_size, which believes these variables
+    over the terminal: exported by a shell or a wrapper, they would pin the app to one size
+    (no resizing, no 'terminal too small').
+    """
+    if "COLUMNS" not in environ and "LINES" not in environ:
+        return
+    try:
+        os.get_terminal_size(fd if fd is not None else sys.__stdout__.fileno())  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        return
+    environ.pop("COLUMNS", None)
+    environ.pop("LINES", None)
+
+
+def gc_after_start_up() -> bool:
+    """Start-up is over (the first paint): if :func:`run_app` paused the garbage collector
+    for it, what exists now lives as long as the app (the library, the widgets), so it leaves
+    the collector's generations (``gc.freeze``) and the collector goes back on. Collections
+    then look at new objects only: no pause on a keystroke to walk the library again.
+
+    True if it did (the library loaded later is frozen too); False when the collector was
+    on (the app run by a test or another program: its collector is left alone).
+    """
+    if gc.isenabled():
+        return False
+    gc.collect()  # start-up's garbage first (some thousands of objects): not kept for ever
+    gc.freeze()
+    gc.enable()
+    return True
+
+
+def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
+    from briefing_tui.cache.snapshot import LibraryCache, open_library
+
+    ssh = bool(getattr(args, "ssh", False)) or ssh_session()
+    forget_stale_size()
+    gc.disable()  # until the first paint: start-up allocates much and frees little
+    cache = LibraryCache(paths, freeze=True)
+    watcher = (
+        None if getattr(args, "no_watch", False) else LibraryWatcher(paths, loader=cache.result)
+    )
+    library, rest = open_library(cache, watcher.load if watcher is not None else None)
+    app = BriefingApp(library, ssh_mode=ssh, watcher=watcher, rest=rest)
+    if os.name != "posix":
+        app.run()
+        gc.enable()  # (on already if the app painted)
+        if app.crash_message:  # the terminal is restored by now
+            print(app.crash_message, file=sys.stderr)
+        return app.return_code or 0
+    from briefing_tui.tui.shutdown import ExitGuard
+
+    # SIGTERM, SIGHUP, SIGINT and a hung-up terminal end the app through its normal shutdown
+    # (terminal modes restored, index closed), and the process within a second.
+    with ExitGuard(app.request_exit) as guard:
+        app.run()
+    gc.enable()  # (on already if the app painted)
+    if app.crash_message:  # the terminal is restored by now
+        print(app.crash_message, file=sys.stderr)
+    code = guard.exit_code if guard.exit_code is not None else app.return_code or 0
+    leave_now(code)
+
+
+def leave_now(code: int) -> NoReturn:
+    """End the process at once, once the app has shut down.
+
+    By now the terminal is restored, the index closed and its worker finished (asyncio.run
+    waits for it). Tearing the interpreter down would only free the library's objects one
+    by one, which takes a second for a large library, and a watchdog thread cannot run
+    then (daemon threads are stopped while the interpreter finalises).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)

@@ -1,0 +1,663 @@
+"""The browser: navigator, detail, source and search, linked, with history.
+
+At 100 columns and more the four panes sit side by side. Below that they become tabs:
+the focused pane takes the whole width (a tab strip names them all, Tab cycles), so
+moving a selection repaints only that pane's changed lines; search takes the screen
+while in use and gives it back on Escape.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import MountError, Widget
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from briefing_tui.briefing.coverage import coverage
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.links import LinkGraph
+from briefing_tui.briefing.model import Briefing, Item, ItemRef
+from briefing_tui.briefing.text import one_line
+from briefing_tui.tui.history import History, Location
+from briefing_tui.tui.widgets.detail import KIND_LABELS, DetailPane
+from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
+from briefing_tui.tui.widgets.search_pane import SearchPane
+from briefing_tui.tui.widgets.source import SourcePane
+from briefing_tui.tui.widgets.titlebar import TitleBar
+
+if TYPE_CHECKING:
+    from briefing_tui.search import Hit, SearchResult
+    from briefing_tui.tui.app import BriefingApp
+
+WIDE = 100  # columns from which all four panes are side by side
+PANES = ("navigator", "detail", "source", "search")
+PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
+
+
+def citation(library: Library, briefing: Briefing, item: Item | None, sentence: int | None) -> str:
+    """A plain-text citation: the item (or sentence), its quoted evidence, the source and date."""
+    src = briefing.source
+    lines: list[str] = []
+    if item is not None:
+        head = f"{one_line(item.title)} ({KIND_LABELS[item.item_kind].lower()}"
+        when = getattr(item, "when", None)
+        head += f", {when.label()})" if when is not None else ")"
+        lines.append(head)
+        body = (
+            getattr(item, "summary", "")
+            or getattr(item, "description", "")
+            or getattr(item, "text", "")
+        )
+        if body:
+            lines.append(one_line(body))
+        for ev in item.evidence:
+            lines.append(f"“{one_line(ev.quote)}”")
+    elif sentence is not None:
+        lines.append(f"“{one_line(src.sentence(sentence).text)}” (sentence {sentence})")
+    facts = [one_line(src.title)]
+    facts += [one_line(f) for f in (src.publisher, src.place) if f]
+    facts.append(src.when.label())
+    if src.url:
+        facts.append(one_line(src.url))
+    lines.append("Source: " + ", ".join(facts))
+    ref = f"{briefing.id}:{item.id}" if item is not None else f"{briefing.id}:s{sentence}"
+    lines.append(f"Briefing: {one_line(briefing.title)} [{ref}]")
+    return "\n".join(lines)
+
+
+def section_items(briefing: Briefing, section: str) -> list[str]:
+    """The ids of a navigator section's items, in the order it lists them."""
+    if section == "context":
+        return [ev.id for group in briefing.context_by_month() for ev in group.events]
+    items: tuple[Item, ...] = getattr(briefing, section, ())
+    return [it.id for it in items]
+
+
+class BrowserScreen(Screen[None]):
+    """The main screen. Bindings carry ids so a keymap can rebind them."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "pane(1)", "Next pane", show=False, id="browser.next_pane"),
+        Binding("shift+tab", "pane(-1)", "Previous pane", show=False, id="browser.prev_pane"),
+        Binding("1", "section('actors')", "Actors", show=False, id="browser.actors"),
+        Binding("2", "section('commitments')", "Commitments", show=False, id="browser.commitments"),
+        Binding("3", "section('context')", "Context", show=False, id="browser.context"),
+        Binding("4", "section('notes')", "Notes", show=False, id="browser.notes"),
+        Binding("s", "source", "Source", show=False, id="browser.source"),
+        # priority: the app runs it before it hands on the keys typed after it, so "/narcotics"
+        # arriving in one burst (a paste, one SSH packet) all lands in the search box.
+        Binding("slash", "search", "Search", id="browser.search", priority=True),
+        Binding("left_square_bracket", "back", "Back", id="browser.back"),
+        Binding("backspace", "back", "Back", show=False, id="browser.back_bs"),
+        Binding("right_square_bracket", "forward", "Forward", id="browser.forward"),
+        Binding("escape", "escape", "Back out", id="browser.escape"),
+        Binding("b", "switcher", "Briefings", id="browser.switcher"),
+        Binding("y", "copy", "Copy", id="browser.copy"),
+        Binding("n", "result(1)", "Next hit", id="browser.next_result"),
+        Binding("N", "result(-1)", "Prev hit", show=False, id="browser.prev_result"),
+    ]
+
+    def __init__(self, library: Library, graph: LinkGraph) -> None:
+        super().__init__()
+        self.library = library
+        self.graph = graph
+        self.briefing: Briefing = library.briefings[0]
+        first = self.briefing.actors[0].id if self.briefing.actors else None
+        self.history: History[Location] = History(Location(self.briefing.id, "actors", first))
+        self.main_pane = "navigator"  # the pane shown below WIDE columns
+        self._before_search = "navigator"  # where Escape leaves search for
+        self._last_pane = "navigator"
+        self._last_bindings_state: tuple[object, ...] = ()
+        self._search_gen = 0
+        self._pending_query: str | None = None
+        self._opened_result: int | None = None
+        self._footer_mounted = False
+
+    @property
+    def briefing_app(self) -> BriefingApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="titlebar")
+        yield Static(id="tabs")
+        with Horizontal(id="body"):
+            yield Navigator(id="navigator", classes="pane -shown")  # as on_mount shows it
+            yield DetailPane(self.library, self.graph, id="detail", classes="pane")
+            yield SourcePane(self.graph, id="source", classes="pane")
+            titles = {b.id: b.title for b in self.library.briefings}
+            yield SearchPane(titles, id="search", classes="pane")
+        # The footer (a widget per key) comes right after the first paint: see on_mount.
+
+    @property
+    def navigator(self) -> Navigator:
+        return self.query_one("#navigator", Navigator)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def source(self) -> SourcePane:
+        return self.query_one("#source", SourcePane)
+
+    @property
+    def search(self) -> SearchPane:
+        return self.query_one("#search", SearchPane)
+
+    def on_mount(self) -> None:
+        if getattr(self.app, "first_frame_shown", True):
+            self.call_after_refresh(self.mount_footer)
+        # else the app calls mount_footer once its first frame is out
+        if self.briefing_app.ssh_mode:
+            self.search.input.cursor_blink = False
+        self._show_main(self.main_pane)
+        current = self.history.current
+        assert current is not None
+        self._go(current)
+        self.index_state_changed()
+
+    async def mount_footer(self) -> None:
+        """The footer: after the first frame (a widget per key, a fifth of the time the first
+        screen takes to draw); it shows the keys of the moment."""
+        if self._footer_mounted or not self.is_mounted:
+            return  # (or the app is closing already: a q typed before the first frame)
+        self._footer_mounted = True
+        try:
+            await self.mount(Footer())
+        except MountError:  # closing while the footer was on its way
+            return
+        self.refresh_bindings()
+
+    @property
+    def wide(self) -> bool:
+        return self.size.width >= WIDE if self.size.width else self.app.size.width >= WIDE
+
+    def _show_main(self, pane: str) -> None:
+        """Choose the pane shown below WIDE columns (all four are shown above)."""
+        self.main_pane = pane
+        for name in PANES:
+            self.query_one(f"#{name}").set_class(name == pane, "-shown")
+        self._update_tabs()
+
+    def _update_tabs(self) -> None:
+        tabs = Text()
+        for i, name in enumerate(PANES):
+            if i:
+                tabs.append("│", style="dim")
+            title = PANE_TITLES.get(name) or SECTION_TITLES.get(self.navigator.section, "List")
+            tabs.append(f" {title} ", style="reverse bold" if name == self.main_pane else "")
+        tabs.append("  Tab ⇥ next pane", style="dim")
+        self.query_one("#tabs", Static).update(tabs)
+
+    def pane_widget(self, pane: str) -> Widget:
+        if pane == "search":
+            return self.search.input
+        return self.query_one(f"#{pane}")
+
+    def current_pane(self) -> str:
+        node: Any = self.focused
+        while node is not None and node is not self:
+            if node.id in PANES:
+                return str(node.id)
+            node = node.parent
+        return "navigator"
+
+    def focus_pane(self, pane: str) -> None:
+        if pane != self.main_pane:
+            self._show_main(pane)
+        # Focus now, not after the keys already queued (Widget.focus defers): "/narcotics" typed
+        # in one burst (a paste, one SSH packet) must all reach the search box.
+        self.set_focus(self.pane_widget(pane))
+
+    def on_descendant_focus(self) -> None:
+        pane = self.current_pane()
+        if pane == "search" and self._last_pane != "search":
+            self._before_search = self._last_pane
+        self._last_pane = pane
+        if pane != self.main_pane:
+            self._show_main(pane)
+        self.update_bindings()
+
+    # -- showing things ---------------------------------------------------------------------
+
+    def _open_briefing(self, briefing: Briefing) -> None:
+        self.briefing = briefing
+        self.navigator.show_briefing(briefing)
+        self.source.show_source(briefing, coverage(briefing))
+        self._update_title()
+
+    # -- live reload ------------------------------------------------------------------------
+
+    def reload(self, library: Library, graph: LinkGraph, changed: frozenset[str]) -> None:
+        """Show a reloaded library, keeping the reader's place wherever it still exists.
+
+        The same briefing and item stay selected; an item that went away gives way to the
+        one now at its place in the list, a briefing that went away to its neighbour in the
+        library. Only what may have changed is redrawn: the open briefing when it changed,
+        the title bar and the detail pane (whose backlinks may come from any briefing).
+        """
+        here = self._capture()
+        old_ids = [b.id for b in self.library.briefings]
+        old_items = section_items(self.briefing, here.section)
+        self.library = library
+        self.graph = graph
+        self.detail.library, self.detail.graph = library, graph
+        self.source.graph = graph
+        self.search.titles = {b.id: b.title for b in library.briefings}
+        path = self.briefing.path
+        briefing = library.briefing(here.briefing) or next(
+            (b for b in library.briefings if b.path == path),
+            None,  # its id was edited
+        )
+        if briefing is None:  # the open briefing went away: its neighbour, or the first
+            at = old_ids.index(here.briefing) if here.briefing in old_ids else 0
+            order = old_ids[at + 1 :] + old_ids[:at][::-1]
+            briefing = next(
+                (b for i in order if (b := library.briefing(i)) is not None),
+                library.briefings[0],
+            )
+            first = briefing.actors[0].id if briefing.actors else None
+            loc = Location(briefing.id, "actors", first, "navigator")
+            self.history.replace(loc)
+        else:
+            loc = here.with_(briefing=briefing.id)
+            if here.item is not None and briefing.item(here.item) is None:
+                at = old_items.index(here.item) if here.item in old_items else 0
+                items = section_items(briefing, here.section)
+                loc = loc.with_(item=items[min(at, len(items) - 1)] if items else None)
+            if loc.briefing != here.briefing:
+                self.history.replace(loc)
+        if briefing.id in changed or briefing is not self.briefing:
+            remembered = dict(self.navigator._remembered) if briefing.id == here.briefing else {}
+            self._open_briefing(briefing)
+            self.navigator._remembered.update(
+                {k: v for k, v in remembered.items() if briefing.item(v) is not None}
+            )
+        else:
+            self._update_title()
+        self.detail.ref = None  # show the item again: its links may have changed
+        self._go(loc)
+
+    def _update_title(self) -> None:
+        """The title bar again (the library's size or this file's state may have changed)."""
+        b = self.briefing
+        n = len(self.library.briefings)
+        pos = ""
+        if n > 1:
+            index = next(i for i, x in enumerate(self.library.briefings) if x.id == b.id)
+            pos = f"[{index + 1}/{n}]"
+        cov = self.source.coverage
+        stale = b.path in getattr(self.app, "kept_paths", ())
+        self.query_one(TitleBar).show(b, pos, cov.label() if cov else "", stale)
+
+    def index_updated(self) -> None:
+        """Called by the app when the index took in a reload: search again."""
+        query = self.search.query_text
+        if query.strip():
+            self.start_search(query)
+
+    def library_loaded(self, library: Library, graph: LinkGraph) -> None:
+        """The whole library, after the screen showed only its first briefing (to paint
+        sooner): the same briefing stays, with its place in the library, its links to other
+        briefings, and the switcher."""
+        self.reload(library, graph, frozenset())
+        self.refresh_bindings()  # the switcher's key, now that there are other briefings
+
+    def _show_item(self, item: Item | None) -> None:
+        """Show ``item`` in the detail pane and its evidence in the source."""
+        ref = ItemRef(self.briefing.id, item.id) if item is not None else None
+        if ref is not None and ref == self.detail.ref:
+            return
+        self.detail.show_item(self.briefing, item)
+        self.source.mark_evidence(
+            n for ev in (item.evidence if item is not None else ()) for n in ev.sentences
+        )
+        self.update_bindings()
+
+    def _capture(self) -> Location:
+        """Where the reader is now, for the history."""
+        pane = self.current_pane()
+        item = self.navigator.highlighted_item
+        index: int | None = None
+        if pane == "detail":
+            index = self.detail.highlighted
+        elif pane == "search":
+            index = self.search.index
+        return Location(
+            self.briefing.id,
+            self.navigator.section,
+            item.id if item is not None else None,
+            pane,
+            self.source.sentence,
+            index,
+            self.search.query_text if pane == "search" else None,
+        )
+
+    def _go(self, loc: Location) -> None:
+        """Show ``loc``: briefing, section, item, cursor and focused pane."""
+        briefing = self.library.briefing(loc.briefing) or self.briefing
+        if briefing is not self.briefing or self.navigator.briefing is None:
+            self._open_briefing(briefing)
+        self.navigator.show_section(loc.section, loc.item)
+        self._show_item(self.navigator.highlighted_item)
+        if loc.pane == "detail" and loc.index is not None:
+            self.detail.highlighted = loc.index
+        if loc.sentence is not None:
+            self.source.select_sentence(loc.sentence)
+        if loc.pane == "search":
+            self.search.restore(loc.query or "", loc.index)
+        self.focus_pane(loc.pane)
+        self.update_bindings()
+
+    def visit(self, loc: Location) -> None:
+        """Go to ``loc`` as a new history entry (forward entries are dropped)."""
+        self.history.replace(self._capture())
+        self.history.visit(loc)
+        self._go(loc)
+
+    def location_for(self, ref: ItemRef, pane: str = "detail") -> Location | None:
+        item = self.library.item(ref)
+        if item is None:
+            return None
+        return Location(ref.briefing, section_of(item), ref.item, pane)
+
+    def go_to_item(self, ref: ItemRef, pane: str = "detail") -> None:
+        loc = self.location_for(ref, pane)
+        if loc is None:
+            self.notify(f"{ref} is not in the library", severity="warning", markup=False)
+            return
+        self.visit(loc)
+
+    def open_hit(self, hit: Hit, index: int | None = None) -> None:
+        """Open a search hit in the browser; a sentence opens the source at that sentence."""
+        if hit.kind == "sentence":
+            if self.library.briefing(hit.briefing) is None:
+                self.notify(f"briefing {hit.briefing} is not in the library", markup=False)
+                return
+            here = hit.briefing == self.briefing.id
+            item = self.navigator.highlighted_item if here else None
+            self.visit(
+                Location(
+                    hit.briefing,
+                    self.navigator.section if here else "actors",
+                    item.id if item is not None else None,
+                    "source",
+                    hit.sentence,
+                )
+            )
+        else:
+            self.go_to_item(hit.ref, "detail")
+        self._opened_result = index
+
+    # -- list events ------------------------------------------------------------------------
+
+    @on(BriefList.OptionHighlighted, "#navigator")
+    def _nav_moved(self, event: BriefList.OptionHighlighted) -> None:
+        self._show_item(self.navigator.highlighted_item)
+
+    @on(BriefList.OptionSelected, "#navigator")
+    def _nav_open(self, event: BriefList.OptionSelected) -> None:
+        self.focus_pane("detail")
+
+    @on(BriefList.OptionHighlighted, "#detail")
+    def _detail_moved(self, event: BriefList.OptionHighlighted) -> None:
+        self.update_bindings()
+
+    @on(BriefList.OptionSelected, "#detail")
+    def _follow(self, event: BriefList.OptionSelected) -> None:
+        target = self.detail.target
+        if target is None:
+            return
+        if target.ref is not None:
+            self.go_to_item(target.ref, "detail")
+        elif target.sentence is not None:
+            self.visit(self._capture().with_(pane="source", sentence=target.sentence, index=None))
+
+    @on(BriefList.OptionSelected, "#source")
+    def _citing(self, event: BriefList.OptionSelected) -> None:
+        from briefing_tui.tui.screens.citing import CitingScreen
+
+        number = self.source.sentence
+        if number is None:
+            return
+        refs = self.graph.citing(self.briefing.id, number)
+        if not refs:
+            self.notify(f"No item cites sentence {number}.", markup=False)
+            return
+
+        def chosen(ref: ItemRef | None) -> None:
+            if ref is not None:
+                self.go_to_item(ref, "detail")
+
+        self.app.push_screen(CitingScreen(self.library, refs, number), chosen)
+
+    # -- search -----------------------------------------------------------------------------
+
+    @on(SearchPane.QueryChanged)
+    def _query_changed(self, event: SearchPane.QueryChanged) -> None:
+        self.start_search(event.query)
+
+    def start_search(self, query: str) -> None:
+        self._search_gen += 1
+        self._opened_result = None
+        app = self.briefing_app
+        if app.index is None:
+            self._pending_query = query
+            if app.index_error is None:
+                self.search.set_status("Opening the search index…")
+            return
+        self._pending_query = None
+        gen = self._search_gen
+        self.run_worker(
+            partial(self._search_thread, gen, query),
+            thread=True,
+            exclusive=True,
+            group="search",
+            exit_on_error=False,
+        )
+
+    def _search_thread(self, gen: int, query: str) -> tuple[int, SearchResult]:
+        return gen, self.briefing_app.search_sync(query, 20)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "search":
+            return
+        if event.state == WorkerState.SUCCESS and worker.result is not None:
+            gen, result = worker.result
+            if gen == self._search_gen and self.search.show_result(result):
+                self.update_bindings()
+        elif event.state == WorkerState.ERROR:
+            self.search.set_status(f"Search failed: {worker.error}")
+
+    def index_state_changed(self) -> None:
+        """Called by the app when the index opened, failed or progressed."""
+        app = self.briefing_app
+        pane = self.search
+        if app.index is not None:
+            pane.ready = True
+            if self._pending_query is not None and self._pending_query == pane.query_text:
+                self.start_search(self._pending_query)
+            elif not pane.query_text:
+                pane.show_recent()
+        elif app.index_error is not None:
+            pane.set_status(f"Search unavailable: {app.index_error}")
+        elif app.index_progress is not None:
+            done, total = app.index_progress
+            width = 12
+            filled = width * done // total if total else 0
+            bar = "█" * filled + "░" * (width - filled)
+            pct = 100 * done // total if total else 0
+            pane.set_status(f"Indexing {bar} {pct}%")
+        else:
+            pane.set_status("Opening the search index…")
+
+    @on(SearchPane.Opened)
+    def _search_opened(self, event: SearchPane.Opened) -> None:
+        if event.hit is not None:
+            self.action_open_result()
+        elif event.query is not None:
+            self.search.restore(event.query, None)
+            self.focus_pane("search")
+
+    def action_open_result(self) -> None:
+        hit, query = self.search.highlighted_choice()
+        if query is not None:
+            self.search.restore(query, None)
+            return
+        if hit is None:
+            self.app.bell()
+            return
+        self.search.add_recent(self.search.query_text)
+        self.open_hit(hit, self.search.index)
+
+    def action_result_step(self, delta: int) -> None:
+        self.search.step(delta)
+
+    def action_result(self, delta: int) -> None:
+        hits = self.search.hits
+        if not hits:
+            return
+        if self._opened_result is None:
+            target = 0 if delta > 0 else len(hits) - 1
+        else:
+            target = self._opened_result + delta
+        if not 0 <= target < len(hits):
+            self.notify("No more results." if delta > 0 else "This is the first result.")
+            return
+        self.search.results.highlighted = target
+        self.search.add_recent(self.search.query_text)
+        self.open_hit(hits[target], target)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _bindings_state(self) -> tuple[object, ...]:
+        return (
+            self.current_pane(),
+            self.history.can_back,
+            self.history.can_forward,
+            bool(self.search.hits) and self.current_pane() != "search",  # as check_action
+            self.navigator.highlighted_item is not None,
+            self.detail.target is not None,
+        )
+
+    def update_bindings(self) -> None:
+        """Refresh the footer only when what it shows changes.
+
+        A footer refresh recomposes it and repaints the screen's bottom line and more:
+        doing it on every cursor move would cost kilobytes per key over SSH.
+        """
+        state = self._bindings_state()
+        if state != self._last_bindings_state:
+            self._last_bindings_state = state
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True if self.history.can_back else None
+        if action == "forward":
+            return True if self.history.can_forward else None
+        if action == "switcher":
+            return len(self.library.briefings) > 1
+        if action == "result":
+            return bool(self.search.hits) and self.current_pane() != "search"
+        if action == "escape":
+            return self.current_pane() != "navigator"
+        if action == "copy":
+            return True if self.navigator.highlighted_item is not None else None
+        return True
+
+    def action_pane(self, delta: int) -> None:
+        i = PANES.index(self.current_pane())
+        self.focus_pane(PANES[(i + delta) % len(PANES)])
+
+    def action_section(self, section: str) -> None:
+        if section in SECTIONS:
+            self.navigator.show_section(section)
+            self._show_item(self.navigator.highlighted_item)
+            self.focus_pane("navigator")
+            self._update_tabs()
+
+    def action_source(self) -> None:
+        self.focus_pane("source")
+
+    def action_search(self) -> None:
+        box = self.pane_widget("search")
+        if self.focused is box:  # a "/" typed in the query is a character of the query
+            box.insert_text_at_cursor("/")  # type: ignore[attr-defined]
+            return
+        self.focus_pane("search")
+
+    def action_escape(self) -> None:
+        pane = self.current_pane()
+        if pane == "search":
+            back = self._before_search if self._before_search != "search" else "navigator"
+            self.focus_pane(back)
+        elif pane != "navigator":
+            self.focus_pane("navigator")
+
+    def action_back(self) -> None:
+        self.history.replace(self._capture())
+        loc = self.history.back()
+        if loc is not None:
+            self._go(loc)
+
+    def action_forward(self) -> None:
+        self.history.replace(self._capture())
+        loc = self.history.forward()
+        if loc is not None:
+            self._go(loc)
+
+    def action_switcher(self) -> None:
+        from briefing_tui.tui.screens.switcher import SwitcherScreen
+
+        def chosen(briefing_id: str | None) -> None:
+            b = self.library.briefing(briefing_id) if briefing_id else None
+            if b is not None and b.id != self.briefing.id:
+                first = b.actors[0].id if b.actors else None
+                self.visit(Location(b.id, "actors", first, "navigator"))
+
+        self.app.push_screen(SwitcherScreen(self.library, self.briefing.id), chosen)
+
+    def action_copy(self) -> None:
+        pane = self.current_pane()
+        item = self.navigator.highlighted_item
+        sentence = None
+        if pane == "source" and self.source.sentence is not None:
+            item, sentence = None, self.source.sentence
+        elif pane == "detail" and self.detail.item is not None:
+            item = self.detail.item
+        elif pane == "search":
+            hit, _ = self.search.highlighted_choice()
+            if hit is not None:
+                found = self.library.item(hit.ref)
+                if found is not None:
+                    briefing = self.library.briefing(hit.briefing) or self.briefing
+                    self._copy(citation(self.library, briefing, found, None))
+                    return
+                if hit.sentence is not None and self.library.briefing(hit.briefing):
+                    briefing = self.library.briefing(hit.briefing) or self.briefing
+                    self._copy(citation(self.library, briefing, None, hit.sentence))
+                    return
+        if item is None and sentence is None:
+            self.app.bell()
+            return
+        self._copy(citation(self.library, self.briefing, item, sentence))
+
+    def _copy(self, text: str) -> None:
+        self.app.copy_to_clipboard(text)
+        first = text.splitlines()[0] if text else ""
+        self.notify(f"Copied (OSC 52): {first}", title="Citation copied", markup=False)
