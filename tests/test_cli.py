@@ -13,8 +13,7 @@ import pytest
 from briefing_tui import __version__
 from briefing_tui.briefing.schema import SCHEMA_PATH
 from briefing_tui.cli import main
-
-from .conftest import DATA, SEED_BRIEFING
+from tests.conftest import DATA, SEED_BRIEFING
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -20,7 +20,7 @@ from briefing_tui.cli import main
 from briefing_tui.tui.screens.problems import ProblemsScreen
 from briefing_tui.tui.screens.switcher import SwitcherScreen
 from tests.conftest import DATA, SEEDS
-from tests.test_app_helpers import (
+from tests.tui.helpers import (
     aio,
     browser,
     make_app,

@@ -24,7 +24,7 @@ from briefing_tui.watch import (
     watched_dirs_changed,
 )
 from tests.conftest import MINIMAL, SEED_BRIEFING
-from tests.test_app_helpers import SEED_ID
+from tests.tui.helpers import SEED_ID
 
 
 def seed_path(library_dir: Path) -> Path:

@@ -10,7 +10,7 @@ import pytest
 from briefing_tui.briefing.library import load_library
 from briefing_tui.cli import main
 
-CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue"
 BASELINE = (CATALOGUE / "good" / "baseline.yaml").read_text(encoding="utf-8")
 PROBLEM_LINE = re.compile(r"^[^\n]+?:\d+:\d+: \S.*$")
 

@@ -18,8 +18,8 @@ from briefing_tui.briefing.model import Sentence
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.widgets.source import UNCITED_MARK, SourcePane, sentence_text
-from tests.test_app_helpers import aio, browser, make_app, screen_text, settle, until
-from tests.test_snapshots import ready
+from tests.tui.helpers import aio, browser, make_app, screen_text, settle, until
+from tests.tui.test_snapshots import ready
 
 WIDE = (160, 48)
 NARROW = (80, 24)

@@ -2,7 +2,7 @@
 
 Stable by construction: the bundled briefing (fixed data), ssh_mode (no cursor blink,
 no animation), no clock, and every screenshot taken after the index worker is done.
-Update after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``
+Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update``
 and review the SVGs.
 """
 
@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui.app import BriefingApp
-from tests.test_app_helpers import make_app, two_briefing_library
+from tests.tui.helpers import make_app, two_briefing_library
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 

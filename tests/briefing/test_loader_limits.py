@@ -19,7 +19,7 @@ from briefing_tui.briefing.library import load_library
 from briefing_tui.briefing.loader import MAX_TEXT, load_briefing, load_bytes, load_text
 from briefing_tui.briefing.yamltree import MAX_BYTES, MAX_DEPTH, parse
 
-CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue"
 BASELINE = (CATALOGUE / "good" / "baseline.yaml").read_text(encoding="utf-8")
 TITLE_LINE = "title: Northland and Southland agree to open a joint border office"
 QUOTE_LINE = '      - "Minister Ana Ruiz said"'

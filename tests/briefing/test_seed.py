@@ -8,8 +8,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import MONTH_FULL_NAMES, Briefing, ItemRef, Precision
 from briefing_tui.briefing.sentences import FoldedText
-
-from .conftest import SEED_ARTICLE, SHARED_SEED
+from tests.conftest import SEED_ARTICLE, SHARED_SEED
 
 REQUIRED_ACTORS = {
     "Mohsin Naqvi",

@@ -10,7 +10,7 @@ import pytest
 from textual.screen import Screen
 
 from briefing_tui.briefing.library import Library
-from tests.test_app_helpers import aio, browser, make_app, screen_text, settle, type_text, until
+from tests.tui.helpers import aio, browser, make_app, screen_text, settle, type_text, until
 
 
 @contextmanager

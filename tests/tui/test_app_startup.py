@@ -11,7 +11,7 @@ from briefing_tui.briefing.library import Library, assemble
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.tui.app import gc_after_start_up
 from briefing_tui.tui.widgets.titlebar import TitleBar
-from tests.test_app_helpers import (
+from tests.tui.helpers import (
     SEED_ID,
     aio,
     browser,
@@ -96,7 +96,7 @@ async def test_problems_are_told_once_the_whole_library_is_loaded(library_dir: P
 
 def two_briefing_library_with_problems(library_dir: Path) -> Library:
     from briefing_tui.briefing.library import load_library
-    from tests.test_app_helpers import SECOND
+    from tests.tui.helpers import SECOND
 
     (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
     library = load_library([library_dir])

@@ -29,7 +29,7 @@ from briefing_tui.briefing.library import load_library
 from briefing_tui.briefing.loader import load_briefing
 from briefing_tui.cli import main
 
-CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue"
 BAD = CATALOGUE / "bad"
 GOOD = CATALOGUE / "good"
 ARTICLES = CATALOGUE / "articles"

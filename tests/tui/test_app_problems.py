@@ -27,7 +27,7 @@ from briefing_tui.tui.screens.problems import (
 )
 from briefing_tui.tui.screens.switcher import SwitcherScreen
 from briefing_tui.tui.widgets.navigator import Navigator
-from tests.test_app_helpers import (
+from tests.tui.helpers import (
     aio,
     browser,
     make_app,
@@ -36,7 +36,7 @@ from tests.test_app_helpers import (
     until,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "tests" / "catalogue"
 WIDE = (160, 48)
 NARROW = (80, 24)

@@ -194,9 +194,9 @@ def test_load_bytes_never_raises_on_bad_encodings(data: bytes, fragment: str) ->
     assert fragment in problem.message and problem.line >= 1 and problem.col >= 1
 
 
-BASELINE = (Path(__file__).resolve().parent / "catalogue" / "good" / "baseline.yaml").read_text(
-    encoding="utf-8"
-)
+BASELINE = (
+    Path(__file__).resolve().parent.parent / "catalogue" / "good" / "baseline.yaml"
+).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -216,7 +216,7 @@ def test_required_values_left_empty_are_problems(
     nothing after it used to pass silently."""
     assert old in BASELINE
     result = load_text(
-        Path(__file__).resolve().parent / "catalogue" / "good" / "x.yaml",
+        Path(__file__).resolve().parent.parent / "catalogue" / "good" / "x.yaml",
         BASELINE.replace(old, new, 1),
         "x.yaml",
     )

@@ -20,8 +20,7 @@ from briefing_tui.tui import shutdown
 from briefing_tui.tui.app import NOTIFICATION_HOLD, forget_stale_size, ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
-
-from .test_app_helpers import aio, make_app, settle, until
+from tests.tui.helpers import aio, make_app, settle, until
 
 NARROW = (80, 24)
 

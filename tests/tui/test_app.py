@@ -19,7 +19,7 @@ from briefing_tui.tui.screens.switcher import SwitcherScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
 from briefing_tui.tui.widgets.navigator import Navigator
 from briefing_tui.tui.widgets.search_pane import SearchInput
-from tests.test_app_helpers import (
+from tests.tui.helpers import (
     SEED_ID,
     aio,
     browser,

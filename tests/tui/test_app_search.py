@@ -11,7 +11,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.search import Hit, SearchIndex, SearchResult
 from briefing_tui.tui.widgets.search_pane import hit_prompt
-from tests.test_app_helpers import (
+from tests.tui.helpers import (
     SEED_ID,
     aio,
     browser,

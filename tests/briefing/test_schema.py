@@ -8,8 +8,7 @@ import jsonschema
 import yaml
 
 from briefing_tui.briefing.schema import SCHEMA_PATH, SECTIONS, json_schema, schema_text
-
-from .conftest import SEED_BRIEFING
+from tests.conftest import SEED_BRIEFING
 
 
 def test_shipped_schema_is_generated_from_the_field_declarations() -> None:

@@ -22,8 +22,7 @@ from briefing_tui.briefing.loader import LoadResult, load_bytes, load_text
 from briefing_tui.briefing.model import ActorKind, CommitmentKind, Status
 from briefing_tui.briefing.sentences import FoldedText
 from briefing_tui.briefing.yamltree import normalise, parse
-
-from .conftest import DATA, SEED_ARTICLE, SEED_BRIEFING
+from tests.conftest import DATA, SEED_ARTICLE, SEED_BRIEFING
 
 PATH = DATA / "generated.yaml"  # not written: it only locates ../seeds/ for the source
 DISPLAY = "generated.yaml"

@@ -1,7 +1,7 @@
 """Faults of the search index's cache, and the recovery from each: the next search works and
 gives the same results as a fresh build.
 
-tests/test_index.py already covers a damaged index found when opening (truncated, deleted or
+tests/search/test_index.py already covers a damaged index found when opening (truncated, deleted or
 zeroed segments, a garbage or missing TOC, a bad manifest or pointer), a cache path that is a
 file, a cache whose directories cannot be made, and processes building or updating at once.
 This file adds what they do not:
@@ -44,9 +44,9 @@ from briefing_tui.paths import cache_dir
 from briefing_tui.search import SearchIndex
 from briefing_tui.search import store as search_store
 from tests.conftest import ROOT
-from tests.test_app_helpers import aio, browser, make_app, settle, type_text, until
-from tests.test_index import QUERIES, ZEBRA
+from tests.search.test_index import QUERIES, ZEBRA
 from tests.test_readonly import assert_unchanged, tree_state
+from tests.tui.helpers import aio, browser, make_app, settle, type_text, until
 
 # Queries for the generated library: words, names, a phrase, filters, a prefix, a typo and
 # one that finds nothing.

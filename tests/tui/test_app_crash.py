@@ -14,7 +14,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.cli import EXIT_INTERNAL
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.widgets.lists import BriefList
-from tests.test_app_helpers import aio, make_app, settle, until
+from tests.tui.helpers import aio, make_app, settle, until
 
 NARROW = (80, 24)
 BUG = "simulated bug \x1b[31m in a key handler"

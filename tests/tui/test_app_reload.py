@@ -23,7 +23,7 @@ from briefing_tui.tui.screens.switcher import SwitcherScreen
 from briefing_tui.tui.widgets.titlebar import STALE_LABEL
 from briefing_tui.watch import LibraryWatcher
 from tests.conftest import SEED_ARTICLE, SEED_BRIEFING
-from tests.test_app_helpers import (
+from tests.tui.helpers import (
     SECOND,
     SEED_ID,
     aio,
