@@ -12,10 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefing_tui import __version__
-from briefing_tui.briefing.text import neutralise, one_line
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-EXIT_INTERNAL = 70  # EX_SOFTWARE
+from briefing_tui.briefing.text import neutralise
+from briefing_tui.exits import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    crash_message,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +47,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     # after a key's echo waits up to 17 ms for its frame. Frames are only drawn when something
     # changed, so a higher cap costs nothing idle. Read when Textual is imported.
     os.environ.setdefault("TEXTUAL_FPS", "120")
-    from briefing_tui.tui.app import run_app
+    from briefing_tui.tui.run import run_app
 
     return run_app(_paths(args.paths), args)
 
@@ -384,34 +388,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, never bad input: say so briefly, keep the details
         print(crash_message(exc)[0], file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def crash_message(exc: BaseException) -> tuple[str, str]:
-    """Log ``exc`` (see :func:`_log_crash`); the message for the user, and the log's path.
-
-    Used by the commands and by the app (``BriefingApp._handle_exception``).
-    """
-    log = _log_crash(exc)
-    message = (
-        f"briefing-tui: internal error: {neutralise(type(exc).__name__)}: "
-        f"{one_line(str(exc))[:200]}\n"
-        f"the details are in {neutralise(log)}; please report them"
-    )
-    return message, log
-
-
-def _log_crash(exc: BaseException) -> str:
-    """Write the traceback to the state directory; return where (or why not)."""
-    import time
-    import traceback
-
-    from briefing_tui.paths import state_dir
-
-    try:
-        folder = state_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
-        return str(path)
-    except OSError as err:
-        return f"(nowhere: cannot write the state directory: {err.strerror})"

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import io
 import os
@@ -40,7 +39,7 @@ import stat as st
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -48,6 +47,7 @@ from briefing_tui import __version__
 from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.collector import gc_paused
 
 FORMAT = 2  # bump when the snapshot's layout changes
 # The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
@@ -105,27 +105,6 @@ def signature(path: Path | str) -> Signature | None:
     if not st.S_ISREG(s.st_mode):
         return None
     return (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev)
-
-
-@contextlib.contextmanager
-def gc_paused(freeze: bool = False) -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading builds many objects and frees none.
-
-    Without the pause, collections triggered by the allocations traverse every object built
-    so far, again and again (a fifth of a load's time at 1,000 briefings). ``freeze``: move
-    every object to the collector's permanent generation (``gc.freeze``) before it is on
-    again, for a long-running program that keeps what was loaded: otherwise the first
-    collections after the pause walk all of it once more.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _code_fingerprint() -> tuple[object, ...]:

@@ -22,47 +22,32 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from briefing_tui.briefing.library import Library
-from briefing_tui.briefing.model import ItemRef
+from briefing_tui.search.results import (
+    HIT_KINDS,
+    ITEM_KINDS,
+    BuildCancelled,
+    Cancelled,
+    Hit,
+    ProgressCallback,
+    SearchResult,
+)
+
+__all__ = [
+    "HIT_KINDS",
+    "ITEM_KINDS",
+    "BuildCancelled",
+    "Cancelled",
+    "Hit",
+    "ProgressCallback",
+    "SearchIndex",
+    "SearchResult",
+]
 
 log = logging.getLogger(__name__)
-
-HIT_KINDS = ("actor", "commitment", "event", "note", "sentence")
-ITEM_KINDS = ("actor", "commitment", "event", "note")
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result."""
-
-    briefing: str
-    kind: str  # one of HIT_KINDS
-    id: str  # the item id, or "s<N>" for sentence N
-    title: str
-    month: str | None  # YYYY-MM, None when undated or a sentence
-    snippet: str  # plain text, never markup
-    highlights: tuple[tuple[int, int], ...]  # (start, end) spans of matched words in snippet
-    score: float
-    sentence: int | None = None  # for sentence hits: the sentence number
-
-    @property
-    def ref(self) -> ItemRef:
-        return ItemRef(self.briefing, self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    query: str
-    hits: tuple[Hit, ...]
-    corrected: bool = False  # True when edit-distance-1 (typo) matches were used
-    note: str = ""  # what the pane says about the result ("showing close matches for ...")
-
-
-ProgressCallback = Callable[[int, int], None]  # (briefings indexed, briefings to index)
 
 
 class SearchIndex:
@@ -118,10 +103,14 @@ class SearchIndex:
         root = self.cache_dir if self.cache_dir is not None else default_cache_dir()
         try:
             opened = open_or_build(library, root, progress, rebuild=rebuild, memory=self.memory)
+        except BuildCancelled:
+            raise  # the caller stopped the build (the app is exiting): not a fault
         except Exception as exc:
             log.warning("search index: %s; building it in memory", exc, exc_info=True)
             try:
                 opened = open_or_build(library, None, progress, memory=True)
+            except BuildCancelled:
+                raise
             except Exception as exc2:
                 log.error("search index unavailable: %s", exc2, exc_info=True)
                 self.error = f"search is unavailable: {exc2}"
@@ -163,8 +152,6 @@ class SearchIndex:
         the default cap in seconds; ``cancelled`` is polled while searching (a worker's
         ``is_cancelled``): when it returns True the search stops and answers nothing.
         """
-        from briefing_tui.search.engine import Cancelled
-
         text = query if isinstance(query, str) else str(query)
         engine = self._engine
         if engine is None:

@@ -51,6 +51,7 @@ from briefing_tui.briefing.text import one_line
 from briefing_tui.search import analysis
 from briefing_tui.search.analysis import STOP_WORDS
 from briefing_tui.search.query import Filter, ParsedQuery, parse
+from briefing_tui.search.results import ITEM_KINDS, Cancelled, Hit, SearchResult
 from briefing_tui.search.schema import SENTENCE_KIND, kinds_vocabulary, parse_ref
 from briefing_tui.search.store import OpenIndex
 
@@ -69,10 +70,6 @@ CACHE_SIZE = 64
 
 _SNIPPET_WORD = re.compile(r"[\w\u0300-\u036f]+")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-class Cancelled(Exception):
-    """The caller no longer wants this search."""
 
 
 class Matching:
@@ -543,7 +540,6 @@ class Engine:
         time_limit: float = DEFAULT_TIME_LIMIT,
         cancelled: Callable[[], bool] | None = None,
     ) -> Any:
-        from briefing_tui.search import SearchResult
 
         limit = max(0, int(limit))
         key = (text, limit, tuple(kinds) if kinds is not None else None)
@@ -588,7 +584,6 @@ class Engine:
     def goto(self, text: str, limit: int, time_limit: float = DEFAULT_TIME_LIMIT) -> Any:
         """Items matching ``text`` as a query, with items whose id starts with ``text``
         (as typed, folded) first: for a "go to item" command."""
-        from briefing_tui.search import ITEM_KINDS, SearchResult
 
         result = self.search(text, limit, kinds=ITEM_KINDS, time_limit=time_limit)
         key = analysis.fold(text).strip()
@@ -619,7 +614,6 @@ class Engine:
         return items.get(item_id)
 
     def hits(self, found: Iterable[tuple[int, float]], matching: Matching) -> list[Any]:
-        from briefing_tui.search import Hit
 
         out = []
         for docnum, score in found:

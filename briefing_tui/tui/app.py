@@ -7,17 +7,13 @@ worker too; nothing slow runs on the UI thread.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import gc
-import os
-import sys
 import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from textual import events
@@ -38,6 +34,8 @@ from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import one_line
+from briefing_tui.collector import gc_after_start_up, gc_paused
+from briefing_tui.search.results import BuildCancelled
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
@@ -60,7 +58,7 @@ MIN_WIDTH = 60
 MIN_HEIGHT = 16
 
 
-class IndexCancelled(Exception):
+class IndexCancelled(BuildCancelled):
     """Raised from the progress callback to stop an index build when the app exits."""
 
 
@@ -80,7 +78,6 @@ class IndexProgress(Message):
         self.total = total
 
 
-SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
 NOTIFICATION_HOLD = 24 * 3600.0  # ssh_mode: a notification stays until the next key
 
 
@@ -91,17 +88,6 @@ class LibraryReloaded(Message):
         super().__init__()
         self.change = change
         self.graph = graph
-
-
-def ssh_session(env: dict[str, str] | None = None) -> bool:
-    """Whether to run in ssh_mode: the BRIEFING_TUI_SSH setting, else an SSH session."""
-    env = dict(os.environ) if env is None else env
-    setting = env.get(SSH_SETTING, "").strip().lower()
-    if setting in ("1", "yes", "on", "true"):
-        return True
-    if setting in ("0", "no", "off", "false"):
-        return False
-    return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
 
 
 def default_index_factory(library: Library, progress: ProgressCallback) -> SearchIndex:
@@ -296,8 +282,6 @@ class BriefingApp(App[None]):
         )
 
     def _load_rest(self) -> None:
-        from briefing_tui.cache.snapshot import gc_paused
-
         assert self.rest is not None
         with gc_paused(freeze=self._gc_frozen):
             library = self.rest()
@@ -618,7 +602,7 @@ class BriefingApp(App[None]):
         try:
             from textual.worker import WorkerFailed
 
-            from briefing_tui.cli import EXIT_INTERNAL, crash_message
+            from briefing_tui.exits import EXIT_INTERNAL, crash_message
 
             cause: BaseException = error
             if isinstance(error, WorkerFailed):  # the worker's own exception has the traceback
@@ -633,84 +617,3 @@ class BriefingApp(App[None]):
                 self._exception_event.set()
         except Exception:  # never worse than Textual's own handling
             super()._handle_exception(error)
-
-
-def forget_stale_size(
-    environ: dict[str, str] | os._Environ[str] = os.environ, fd: int | None = None
-) -> None:
-    """Drop COLUMNS and LINES when the terminal (on ``fd``, default stdout) can say its size.
-
-    Textual sizes the screen with shutil.get_terminal_size, which believes these variables
-    over the terminal: exported by a shell or a wrapper, they would pin the app to one size
-    (no resizing, no 'terminal too small').
-    """
-    if "COLUMNS" not in environ and "LINES" not in environ:
-        return
-    try:
-        os.get_terminal_size(fd if fd is not None else sys.__stdout__.fileno())  # type: ignore[union-attr]
-    except (AttributeError, OSError, ValueError):
-        return
-    environ.pop("COLUMNS", None)
-    environ.pop("LINES", None)
-
-
-def gc_after_start_up() -> bool:
-    """Start-up is over (the first paint): if :func:`run_app` paused the garbage collector
-    for it, what exists now lives as long as the app (the library, the widgets), so it leaves
-    the collector's generations (``gc.freeze``) and the collector goes back on. Collections
-    then look at new objects only: no pause on a keystroke to walk the library again.
-
-    True if it did (the library loaded later is frozen too); False when the collector was
-    on (the app run by a test or another program: its collector is left alone).
-    """
-    if gc.isenabled():
-        return False
-    gc.collect()  # start-up's garbage first (some thousands of objects): not kept for ever
-    gc.freeze()
-    gc.enable()
-    return True
-
-
-def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
-    from briefing_tui.cache.snapshot import LibraryCache, open_library
-
-    ssh = bool(getattr(args, "ssh", False)) or ssh_session()
-    forget_stale_size()
-    gc.disable()  # until the first paint: start-up allocates much and frees little
-    cache = LibraryCache(paths, freeze=True)
-    watcher = (
-        None if getattr(args, "no_watch", False) else LibraryWatcher(paths, loader=cache.result)
-    )
-    library, rest = open_library(cache, watcher.load if watcher is not None else None)
-    app = BriefingApp(library, ssh_mode=ssh, watcher=watcher, rest=rest)
-    if os.name != "posix":
-        app.run()
-        gc.enable()  # (on already if the app painted)
-        if app.crash_message:  # the terminal is restored by now
-            print(app.crash_message, file=sys.stderr)
-        return app.return_code or 0
-    from briefing_tui.tui.shutdown import ExitGuard
-
-    # SIGTERM, SIGHUP, SIGINT and a hung-up terminal end the app through its normal shutdown
-    # (terminal modes restored, index closed), and the process within a second.
-    with ExitGuard(app.request_exit) as guard:
-        app.run()
-    gc.enable()  # (on already if the app painted)
-    if app.crash_message:  # the terminal is restored by now
-        print(app.crash_message, file=sys.stderr)
-    code = guard.exit_code if guard.exit_code is not None else app.return_code or 0
-    leave_now(code)
-
-
-def leave_now(code: int) -> NoReturn:
-    """End the process at once, once the app has shut down.
-
-    By now the terminal is restored, the index closed and its worker finished (asyncio.run
-    waits for it). Tearing the interpreter down would only free the library's objects one
-    by one, which takes a second for a large library, and a watchdog thread cannot run
-    then (daemon threads are stopped while the interpreter finalises).
-    """
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)

@@ -13,7 +13,8 @@ import pytest
 
 from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.cache import snapshot as libcache
-from briefing_tui.cache.snapshot import LibraryCache, gc_paused, open_library
+from briefing_tui.cache.snapshot import LibraryCache, open_library
+from briefing_tui.collector import gc_paused
 from tests.conftest import MINIMAL
 
 OLD = time.time() - 3600  # file times well outside the racy window

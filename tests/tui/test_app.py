@@ -10,7 +10,8 @@ import pytest
 
 from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.briefing.model import Actor, ItemRef
-from briefing_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp, ssh_session
+from briefing_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp
+from briefing_tui.tui.run import ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen, citation
 from briefing_tui.tui.screens.citing import CitingScreen
 from briefing_tui.tui.screens.empty import EmptyScreen

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefing_tui.briefing.library import Library
-from briefing_tui.cli import EXIT_INTERNAL
+from briefing_tui.exits import EXIT_INTERNAL
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.widgets.lists import BriefList
 from tests.tui.helpers import aio, make_app, settle, until

@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-import briefing_tui.tui.app
+import briefing_tui.tui.run
 from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.cli import _main_parser
-from briefing_tui.tui.app import BriefingApp, run_app
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.run import run_app
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.problems import ProblemsScreen
 from briefing_tui.tui.screens.switcher import SwitcherScreen
@@ -407,7 +408,7 @@ def test_run_app_watches_unless_told_not_to(
         raise Left(code)
 
     monkeypatch.setattr(BriefingApp, "run", fake_run)
-    monkeypatch.setattr(briefing_tui.tui.app, "leave_now", fake_leave)
+    monkeypatch.setattr(briefing_tui.tui.run, "leave_now", fake_leave)
     args: argparse.Namespace = _main_parser().parse_args([*argv, str(library_dir)])
     with pytest.raises(Left) as left:
         run_app([library_dir], args)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefing_tui.briefing.library import Library, assemble
 from briefing_tui.briefing.model import ItemRef
-from briefing_tui.tui.app import gc_after_start_up
+from briefing_tui.collector import gc_after_start_up
 from briefing_tui.tui.widgets.titlebar import TitleBar
 from tests.tui.helpers import (
     SEED_ID,

@@ -17,7 +17,8 @@ from textual.widgets import Input
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui import shutdown
-from briefing_tui.tui.app import NOTIFICATION_HOLD, forget_stale_size, ssh_session
+from briefing_tui.tui.app import NOTIFICATION_HOLD
+from briefing_tui.tui.run import forget_stale_size, ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
 from tests.tui.helpers import aio, make_app, settle, until
