@@ -50,6 +50,21 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+def _stoppable(progress: ProgressCallback | None) -> ProgressCallback | None:
+    """``progress``, where any exception it raises stops the build as BuildCancelled
+    (the caller's way to stop a build, e.g. the app exiting), never taken for a fault."""
+    if progress is None:
+        return None
+
+    def call(done: int, total: int) -> None:
+        try:
+            progress(done, total)
+        except Exception as exc:
+            raise BuildCancelled(str(exc)) from exc
+
+    return call
+
+
 class SearchIndex:
     """The library's search index. One instance is reused for every query.
 
@@ -101,6 +116,7 @@ class SearchIndex:
         from briefing_tui.search.store import open_or_build
 
         root = self.cache_dir if self.cache_dir is not None else default_cache_dir()
+        progress = _stoppable(progress)
         try:
             opened = open_or_build(library, root, progress, rebuild=rebuild, memory=self.memory)
         except BuildCancelled:

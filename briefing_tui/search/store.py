@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from briefing_tui.briefing.library import Library
+from briefing_tui.search.results import BuildCancelled
 from briefing_tui.search.schema import (
     INDEX_VERSION,
     analysed,
@@ -411,6 +412,9 @@ def _bring_up_to_date(
                 return _build_on_disk(
                     base, work, current, library, wanted, changed, removed, status, progress
                 )
+            except BuildCancelled:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
             except Exception as exc:
                 log.warning("could not write the search index under %s: %s", base, exc)
                 shutil.rmtree(work, ignore_errors=True)

@@ -35,7 +35,8 @@ from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import one_line
 from briefing_tui.collector import gc_after_start_up, gc_paused
-from briefing_tui.search.results import BuildCancelled
+from briefing_tui.tui import compat
+from briefing_tui.tui.compat import FrameHookApp
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
@@ -58,8 +59,9 @@ MIN_WIDTH = 60
 MIN_HEIGHT = 16
 
 
-class IndexCancelled(BuildCancelled):
-    """Raised from the progress callback to stop an index build when the app exits."""
+class IndexCancelled(Exception):
+    """Raised from the progress callback to stop an index build when the app exits (the
+    index takes any exception from its progress callback as a request to stop)."""
 
 
 class LibraryLoaded(Message):
@@ -97,7 +99,7 @@ def default_index_factory(library: Library, progress: ProgressCallback) -> Searc
     return search.SearchIndex.open(library, cache_dir=cache_dir(), progress=progress)
 
 
-class BriefingApp(App[None]):
+class BriefingApp(FrameHookApp):
     """Browse a library of briefings.
 
     ``ssh_mode``: nothing blinks or animates (no cursor blink in any input, no smooth
@@ -179,9 +181,9 @@ class BriefingApp(App[None]):
         """
         self._exiting.set()
         if terminal_gone:
-            driver: Any = self._driver
-            if driver is not None:
-                driver.write = lambda data: None  # a dead terminal must not block the exit
+            terminal = compat.driver(self)
+            if terminal is not None:
+                terminal.write = lambda data: None  # a dead terminal must not block the exit
         loop = self._exit_loop
         if loop is None:
             self._pending_exit = return_code
@@ -214,7 +216,7 @@ class BriefingApp(App[None]):
             self.ssh_mode
             and isinstance(event, events.Key)
             and not event.is_forwarded
-            and len(self._notifications)
+            and compat.notifications(self)
         ):
             self.clear_notifications()
         await super().on_event(event)
@@ -222,7 +224,7 @@ class BriefingApp(App[None]):
     # -- screens ----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # After the first frame (see _display): the rest of the library (if the screen shows
+        # After the first frame (see frame_displayed): the rest of the library (if the screen shows
         # only its start), then the search index, in threads; the footer; and the collector
         # back on (see run_app).
         if self.library.briefings:
@@ -250,14 +252,13 @@ class BriefingApp(App[None]):
         if self.library.errors and self.library.briefings:
             notify_broken(self, self.library)  # the empty screen lists them itself
 
-    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
-        """Textual hands a frame to the terminal here: the first one of the main screen (or
-        of the too-small one) starts what the first paint must not wait for."""
-        super()._display(screen, renderable)
+    def frame_displayed(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """A frame went to the terminal: the first one of the main screen (or of the
+        too-small one) starts what the first paint must not wait for."""
         if (
             not self.first_frame_shown
             and renderable is not None
-            and not self._batch_count
+            and not compat.in_batch(self)
             and type(screen) is not Screen
         ):
             self.first_frame_shown = True
@@ -590,7 +591,7 @@ class BriefingApp(App[None]):
 
     # -- the boundary -----------------------------------------------------------------------
 
-    def _handle_exception(self, error: Exception) -> None:
+    def unexpected_exception(self, error: Exception) -> None:
         """Every unexpected exception inside the app ends here (Textual calls this).
 
         Instead of Textual's traceback on the terminal: the traceback goes to a log file in
@@ -609,11 +610,7 @@ class BriefingApp(App[None]):
                 cause = error.error
             if self.crash_log is None:  # the first one; any later one comes of it
                 self.crash_message, self.crash_log = crash_message(cause)
-            self._close_messages_no_wait()  # exit: Textual restores the terminal
             self._exiting.set()
-            self._return_code = EXIT_INTERNAL
-            if self._exception is None:
-                self._exception = error
-                self._exception_event.set()
+            compat.fail(self, error, EXIT_INTERNAL)  # exit: Textual restores the terminal
         except Exception:  # never worse than Textual's own handling
-            super()._handle_exception(error)
+            self.default_exception_handling(error)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.search import HIT_KINDS, Hit, SearchIndex, SearchResult
+from tests.conftest import DATA
 
 BRIEFING = "pk-us-security-talks-2025-11"
 
@@ -498,3 +500,25 @@ def test_early_bar_for_unscored_queries_changes_nothing(index: SearchIndex) -> N
             fast, _ = engine.run(q, limit, far, None, unscored=True)
             plain, _ = engine.run(q, limit, far, None, unscored=False)
             assert fast == plain, (query, limit)
+
+
+def test_an_exception_from_the_progress_callback_stops_the_build_quietly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The app stops a build by raising from its progress callback when it exits: the index
+    stops, says nothing about a fault (no logged traceback on the terminal), and raises
+    BuildCancelled to the caller."""
+    from briefing_tui.briefing.library import load_library
+    from briefing_tui.search import BuildCancelled, SearchIndex
+
+    library = load_library([DATA])
+
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        raise Stop("exiting")
+
+    with caplog.at_level("DEBUG"), pytest.raises(BuildCancelled):
+        SearchIndex.open(library, cache_dir=tmp_path, progress=progress)
+    assert not [r for r in caplog.records if r.levelno >= 30]

@@ -11,6 +11,7 @@ import pytest
 from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.briefing.model import Actor, ItemRef
 from briefing_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp
+from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen, citation
 from briefing_tui.tui.screens.citing import CitingScreen
@@ -518,7 +519,7 @@ async def test_y_copies_a_citation_with_evidence_source_and_date(seed_library: L
         assert b.source.title in copied
         assert b.source.when.label() in copied
         assert c.when.label() in copied
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert any(c.title in m and "Copied" in m for m in messages)
         # In the source pane, y copies the sentence under the cursor.
         await pilot.press("s", "j", "y")
@@ -728,7 +729,7 @@ async def test_markup_in_data_is_shown_literally(library_dir: Path) -> None:
         assert "[on red]Promise[/]" in screen_text(app)
         await pilot.press("y")  # the notification shows the title literally too
         await pilot.pause()
-        assert any("[on red]Promise[/]" in n.message for n in app._notifications)
+        assert any("[on red]Promise[/]" in n.message for n in notifications(app))
         await pilot.press("slash", "P", "r", "o", "m")
         await until(pilot, lambda: bool(browser(app).search.hits))
         assert "[on red]Promise[/]" in screen_text(app)

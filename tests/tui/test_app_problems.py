@@ -15,6 +15,7 @@ from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.cli import main
+from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpScreen
 from briefing_tui.tui.screens.problems import (
@@ -154,7 +155,7 @@ async def test_each_broken_file_is_named_with_its_first_problem(
     app = make_app(library)
     async with app.run_test(size=NARROW, notifications=True) as pilot:
         await settle(pilot)
-        notes = list(app._notifications)
+        notes = notifications(app)
         assert len(notes) == len(expected)
         for path, first in expected.items():
             name = Path(path).name
@@ -187,7 +188,7 @@ async def test_many_broken_files_are_all_named_within_a_few_notifications(
     app = make_app(library)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await settle(pilot)
-        notes = list(app._notifications)
+        notes = notifications(app)
         assert len(notes) == MAX_TOASTS
         # The first files have their own notification with their first problem...
         ordered_paths = list(expected)
@@ -206,7 +207,7 @@ async def test_a_clean_library_has_no_problem_notification(seed_library: Library
     app = make_app(seed_library)
     async with app.run_test(size=NARROW, notifications=True) as pilot:
         await settle(pilot)
-        assert not list(app._notifications)
+        assert not notifications(app)
 
 
 # -- the problems view ------------------------------------------------------------------------
@@ -231,7 +232,7 @@ async def test_p_lists_every_problem_that_validate_prints_errors_first(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ProblemsScreen)
-        assert not list(app._notifications)  # the view replaces the toasts
+        assert not notifications(app)  # the view replaces the toasts
         await until(pilot, lambda: screen.curation_done)
         await pilot.pause()
         lst = screen.problem_list
@@ -387,7 +388,7 @@ async def test_with_no_briefing_the_empty_screen_lists_them_as_the_view_does(
     async with app.run_test(size=NARROW, notifications=True) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, EmptyScreen)
-        assert not list(app._notifications)  # the screen lists them itself
+        assert not notifications(app)  # the screen lists them itself
         lst = app.screen.query_one(ProblemList)
         assert isinstance(app.focused, ProblemList)
         assert sorted(view_lines(lst)) == sorted(expected)

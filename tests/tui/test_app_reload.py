@@ -17,6 +17,7 @@ from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.cli import _main_parser
 from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import run_app
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.problems import ProblemsScreen
@@ -69,10 +70,6 @@ def edit(path: Path, old: str, new: str) -> None:
 def nav_id(app: BriefingApp) -> str | None:
     item = browser(app).navigator.highlighted_item
     return item.id if item is not None else None
-
-
-def notifications(app: BriefingApp) -> list[Any]:
-    return list(app._notifications)
 
 
 # -- edit, break, fix --------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefing_tui.briefing.library import Library, assemble
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.collector import gc_after_start_up
+from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.widgets.titlebar import TitleBar
 from tests.tui.helpers import (
     SEED_ID,
@@ -86,11 +87,11 @@ async def test_problems_are_told_once_the_whole_library_is_loaded(library_dir: P
     app = make_app(first_alone(whole), rest=rest)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        assert not app._notifications  # the first briefing's own view has no problems
+        assert not notifications(app)  # the first briefing's own view has no problems
         release.set()
         await asyncio.wait_for(app.wait_for_library(), 10)
-        await until(pilot, lambda: bool(app._notifications))
-        assert "problem" in next(iter(app._notifications)).message
+        await until(pilot, lambda: bool(notifications(app)))
+        assert "problem" in notifications(app)[0].message
         await asyncio.wait_for(app.wait_for_index(), 10)
 
 
@@ -114,8 +115,8 @@ async def test_a_failing_load_of_the_rest_keeps_the_first_briefing(library_dir: 
     app = make_app(first_alone(whole), rest=rest)
     async with app.run_test(size=WIDE) as pilot:
         await asyncio.wait_for(app.wait_for_library(), 10)
-        await until(pilot, lambda: bool(app._notifications))
-        assert "did not load in full" in next(iter(app._notifications)).message
+        await until(pilot, lambda: bool(notifications(app)))
+        assert "did not load in full" in notifications(app)[0].message
         assert browser(app).briefing.id == SEED_ID
         assert app.index_error is not None
 

@@ -18,6 +18,7 @@ from textual.widgets import Input
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui import shutdown
 from briefing_tui.tui.app import NOTIFICATION_HOLD
+from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import forget_stale_size, ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
@@ -54,13 +55,13 @@ async def test_ssh_mode_notifications_wait_for_a_key(seed_library: Library) -> N
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         await pilot.press("y")
-        await until(pilot, lambda: len(app._notifications) == 1)
-        (note,) = list(app._notifications)
+        await until(pilot, lambda: len(notifications(app)) == 1)
+        (note,) = notifications(app)
         assert note.timeout >= NOTIFICATION_HOLD  # no timer redraws the screen later
         await pilot.press("j")  # the next key clears it
-        await until(pilot, lambda: len(app._notifications) == 0)
+        await until(pilot, lambda: len(notifications(app)) == 0)
         await pilot.press("y")  # and a key that notifies shows its own notification
-        await until(pilot, lambda: len(app._notifications) == 1)
+        await until(pilot, lambda: len(notifications(app)) == 1)
 
 
 @aio
@@ -69,12 +70,12 @@ async def test_notifications_time_out_outside_ssh_mode(seed_library: Library) ->
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         await pilot.press("y")
-        await until(pilot, lambda: len(app._notifications) == 1)
-        (note,) = list(app._notifications)
+        await until(pilot, lambda: len(notifications(app)) == 1)
+        (note,) = notifications(app)
         assert note.timeout == app.NOTIFICATION_TIMEOUT
         await pilot.press("j")
         await pilot.pause()
-        assert len(app._notifications) == 1
+        assert len(notifications(app)) == 1
 
 
 @aio

@@ -11,17 +11,17 @@ from __future__ import annotations
 from typing import ClassVar, Self
 
 from rich.segment import Segment
-from textual import _widget_navigation
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widgets import OptionList
+
+from briefing_tui.tui.compat import HookedOptionList, first_enabled, next_enabled
 
 MARKER = "▶"
 
 
-class BriefList(OptionList):
+class BriefList(HookedOptionList):
     """An OptionList with vi keys, a colour-free cursor marker and minimal repaints."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -53,16 +53,16 @@ class BriefList(OptionList):
 
     _sizing = False
 
-    def _update_lines(self) -> None:
+    def rebuild_lines(self) -> None:
         # New options change the list's virtual size, which asks for a layout of the whole
         # screen. A list without a scrollbar whose size does not follow its content (search
         # results: new ones on every key) only needs repainting.
         if self.styles.scrollbar_size_vertical or self.styles.auto_dimensions:
-            super()._update_lines()
+            super().rebuild_lines()
             return
         self._sizing = True
         try:
-            super()._update_lines()
+            super().rebuild_lines()
         finally:
             self._sizing = False
 
@@ -73,15 +73,14 @@ class BriefList(OptionList):
             layout = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
-    def _get_left_gutter_width(self) -> int:
+    def left_gutter_width(self) -> int:
         return 1
 
     def _refresh_option(self, index: int | None) -> None:
         if index is None or not self.is_mounted:
             return
         try:
-            line = self._index_to_line[index]
-            height = self._heights[index]
+            line, height = self.option_lines(index)
         except KeyError:
             return
         self.refresh_lines(line, height)
@@ -98,7 +97,7 @@ class BriefList(OptionList):
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         try:
-            index, offset = self._lines[self.scroll_offset.y + y]
+            index, offset = self.option_at_line(self.scroll_offset.y + y)
         except IndexError:
             return strip
         if index == self.highlighted and offset == 0:
@@ -115,9 +114,7 @@ class BriefList(OptionList):
         if self.highlighted is None:
             self.action_first()
             return
-        found = _widget_navigation.find_next_enabled_no_wrap(
-            self.options, anchor=self.highlighted, direction=1
-        )
+        found = next_enabled(self.options, self.highlighted, 1)
         if found is not None:
             self.highlighted = found
 
@@ -125,11 +122,9 @@ class BriefList(OptionList):
         if self.highlighted is None:
             self.action_last()
             return
-        found = _widget_navigation.find_next_enabled_no_wrap(
-            self.options, anchor=self.highlighted, direction=-1
-        )
+        found = next_enabled(self.options, self.highlighted, -1)
         if found is not None:
             self.highlighted = found
 
     def highlight_first_enabled(self) -> None:
-        self.highlighted = _widget_navigation.find_first_enabled(self.options)
+        self.highlighted = first_enabled(self.options)

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from briefing_tui.briefing.model import MONTH_NAMES
 from briefing_tui.briefing.text import one_line
+from briefing_tui.tui.compat import HookedInput
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.memo import Memo
 
@@ -80,7 +81,7 @@ def one_line_chars(text: str) -> str:
     return "".join(out)
 
 
-class SearchInput(Input):
+class SearchInput(HookedInput):
     """The query box. Up/Down move through the results without leaving it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -91,10 +92,10 @@ class SearchInput(Input):
 
     _typing = False
 
-    def _watch_value(self, value: str) -> None:
+    def value_watched(self, value: str) -> None:
         self._typing = True
         try:
-            super()._watch_value(value)
+            super().value_watched(value)
         finally:
             self._typing = False
 

@@ -1,0 +1,159 @@
+"""Every private Textual name the app relies on, in one place.
+
+Textual's public API does not (yet) offer these: a hook on the frame handed to the terminal,
+the exception boundary, the app's pending notifications and driver, OptionList's line
+tables and its relayout on new options, Input's per-key value watcher, and the "next
+enabled option" helpers. The app uses them only through this module, and
+tests/tui/test_compat.py checks that each name still exists on the installed Textual, so an
+upgrade that renames one fails there, loudly, in one place.
+
+Overriding classes here (``FrameHookApp``, ``HookedOptionList``, ``HookedInput``) turn a
+private method into a public, documented hook the rest of the UI overrides instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from rich.console import RenderableType
+from textual import _widget_navigation
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+# (class, name, kind): what this module touches; tests/tui/test_compat.py checks each.
+# kind "method": defined on the class; "attribute": set on every instance by __init__.
+PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
+    (App, "_display", "method"),
+    (App, "_handle_exception", "method"),
+    (App, "_close_messages_no_wait", "method"),
+    (App, "_exception", "attribute"),
+    (App, "_exception_event", "attribute"),
+    (App, "_return_code", "attribute"),
+    (App, "_batch_count", "attribute"),
+    (App, "_notifications", "attribute"),
+    (App, "_driver", "attribute"),
+    (OptionList, "_update_lines", "method"),
+    (OptionList, "_get_left_gutter_width", "method"),
+    (OptionList, "_lines", "attribute"),
+    (OptionList, "_heights", "attribute"),
+    (OptionList, "_index_to_line", "attribute"),
+    (Input, "_watch_value", "method"),
+)
+PRIVATE_FUNCTIONS = (
+    (_widget_navigation, "find_next_enabled_no_wrap"),
+    (_widget_navigation, "find_first_enabled"),
+)
+
+
+# -- the app ---------------------------------------------------------------------------------
+
+
+class FrameHookApp(App[None]):
+    """An App with public hooks for two private moments of Textual's.
+
+    ``frame_displayed(screen, renderable)``: a frame was handed to the terminal's writer.
+    ``unexpected_exception(error)``: an exception escaped a handler or a worker; the default
+    is Textual's own handling (:meth:`default_exception_handling`).
+    """
+
+    def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        self.frame_displayed(screen, renderable)
+
+    def frame_displayed(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
+        """Called after each frame is handed to the terminal."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        self.unexpected_exception(error)
+
+    def unexpected_exception(self, error: Exception) -> None:
+        self.default_exception_handling(error)
+
+    def default_exception_handling(self, error: Exception) -> None:
+        """Textual's own handling: its traceback on the terminal, then exit."""
+        super()._handle_exception(error)
+
+
+def in_batch(app: App[Any]) -> bool:
+    """Whether the app is inside ``batch_update`` (a frame then is not the final one)."""
+    return bool(app._batch_count)
+
+
+def notifications(app: App[Any]) -> list[Any]:
+    """The notifications shown now (Textual's ``Notification`` objects), oldest first."""
+    return list(app._notifications)
+
+
+def driver(app: App[Any]) -> Any:
+    """The app's terminal driver, or None before it runs or after it stopped."""
+    return app._driver
+
+
+def fail(app: App[Any], error: Exception, return_code: int) -> None:
+    """End the app because of ``error`` without Textual's traceback: the terminal is
+    restored as on any exit, the app returns ``return_code``, and under ``run_test`` the
+    error is raised at the end, as Textual does for test frameworks."""
+    app._close_messages_no_wait()
+    app._return_code = return_code
+    if app._exception is None:
+        app._exception = error
+        app._exception_event.set()
+
+
+# -- lists -----------------------------------------------------------------------------------
+
+
+class HookedOptionList(OptionList):
+    """An OptionList whose line tables are reachable by name.
+
+    ``rebuild_lines()`` is called when options change (override it, calling super, to wrap
+    the rebuild); ``left_gutter_width()`` is the width left of every option.
+    """
+
+    def _update_lines(self) -> None:
+        self.rebuild_lines()
+
+    def rebuild_lines(self) -> None:
+        super()._update_lines()
+
+    def _get_left_gutter_width(self) -> int:
+        return self.left_gutter_width()
+
+    def left_gutter_width(self) -> int:
+        return super()._get_left_gutter_width()
+
+    def option_at_line(self, line: int) -> tuple[int, int]:
+        """(option index, line within the option) of the list's ``line``; IndexError past
+        the end."""
+        index, offset = self._lines[line]
+        return index, offset
+
+    def option_lines(self, index: int) -> tuple[int, int]:
+        """(first line, height) of option ``index``; KeyError if it has no lines yet."""
+        return self._index_to_line[index], self._heights[index]
+
+
+def next_enabled(options: Sequence[Option], anchor: int, direction: Literal[-1, 1]) -> int | None:
+    """The next enabled option from ``anchor`` in ``direction``, without wrapping around."""
+    return _widget_navigation.find_next_enabled_no_wrap(options, anchor=anchor, direction=direction)
+
+
+def first_enabled(options: Sequence[Option]) -> int | None:
+    return _widget_navigation.find_first_enabled(options)
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+
+class HookedInput(Input):
+    """An Input whose per-key value watcher is a public hook: ``value_watched(value)``."""
+
+    def _watch_value(self, value: str) -> None:
+        self.value_watched(value)
+
+    def value_watched(self, value: str) -> None:
+        """Textual's own reaction to a new value (validation, Changed message, cursor)."""
+        super()._watch_value(value)
