@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.loader import display_path
-from briefing_tui.briefing.model import ItemRef
+from briefing_tui.briefing.model import Briefing, ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import one_line
 from briefing_tui.collector import gc_after_start_up, gc_paused
@@ -301,6 +301,11 @@ class BriefingApp(FrameHookApp):
     async def wait_for_library(self) -> None:
         """Wait until the whole library is shown (at once, or after its start): for tests."""
         await self._library_loaded.wait()
+
+    @property
+    def current_briefing(self) -> Briefing | None:
+        browser = self.browser
+        return browser.briefing if browser is not None else None
 
     @property
     def browser(self) -> BrowserScreen | None:

@@ -27,6 +27,7 @@ from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Item, ItemRef
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.history import History, Location
+from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.detail import KIND_LABELS, DetailPane
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
@@ -36,7 +37,6 @@ from briefing_tui.tui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from briefing_tui.search import Hit, SearchResult
-    from briefing_tui.tui.app import BriefingApp
 
 WIDE = 100  # columns from which all four panes are side by side
 PANES = ("navigator", "detail", "source", "search")
@@ -125,8 +125,8 @@ class BrowserScreen(Screen[None]):
         self._footer_mounted = False
 
     @property
-    def briefing_app(self) -> BriefingApp:
-        return self.app  # type: ignore[return-value]
+    def briefing_app(self) -> Host:
+        return host(self.app)
 
     # -- layout -----------------------------------------------------------------------------
 

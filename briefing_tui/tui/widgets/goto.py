@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from briefing_tui.briefing.text import one_line
+from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.search_pane import BADGE_WIDTH, BADGES, month_label
-
-if TYPE_CHECKING:
-    from briefing_tui.tui.app import BriefingApp
 
 
 def display(kind: str, title: str, where: str) -> Text:
@@ -29,19 +26,18 @@ class GotoItemProvider(Provider):
     """Items and sentences of the library, found with the app's search index."""
 
     @property
-    def briefing_app(self) -> BriefingApp:
-        return self.app  # type: ignore[return-value]
+    def briefing_app(self) -> Host:
+        return host(self.app)
 
     async def discover(self) -> Hits:
         app = self.briefing_app
-        browser = app.browser
-        if browser is None:
+        briefing = app.current_briefing
+        if briefing is None:
             return
-        b = browser.briefing
-        for item in b.items[:40]:
+        for item in briefing.items[:40]:
             yield DiscoveryHit(
                 display(item.item_kind, item.title, ""),
-                partial(app.go_to_ref, b.id, item.id),
+                partial(app.go_to_ref, briefing.id, item.id),
                 text=one_line(item.title),
             )
 
