@@ -19,6 +19,7 @@ from briefing_tui.briefing.model import (
     Note,
     When,
 )
+from briefing_tui.briefing.text import one_line
 
 EXPORT_VERSION = 1
 
@@ -221,3 +222,35 @@ def to_markdown(library: Library) -> str:
 
 
 __all__ = ["Note", "to_json", "to_json_data", "to_markdown"]
+
+
+def citation(library: Library, briefing: Briefing, item: Item | None, sentence: int | None) -> str:
+    """A plain-text citation: the item (or sentence), its quoted evidence, the source and date
+    (what ``y`` copies in the app)."""
+    src = briefing.source
+    lines: list[str] = []
+    if item is not None:
+        head = f"{one_line(item.title)} ({item.item_kind}"
+        when = getattr(item, "when", None)
+        head += f", {when.label()})" if when is not None else ")"
+        lines.append(head)
+        body = (
+            getattr(item, "summary", "")
+            or getattr(item, "description", "")
+            or getattr(item, "text", "")
+        )
+        if body:
+            lines.append(one_line(body))
+        for ev in item.evidence:
+            lines.append(f"“{one_line(ev.quote)}”")
+    elif sentence is not None:
+        lines.append(f"“{one_line(src.sentence(sentence).text)}” (sentence {sentence})")
+    facts = [one_line(src.title)]
+    facts += [one_line(f) for f in (src.publisher, src.place) if f]
+    facts.append(src.when.label())
+    if src.url:
+        facts.append(one_line(src.url))
+    lines.append("Source: " + ", ".join(facts))
+    ref = f"{briefing.id}:{item.id}" if item is not None else f"{briefing.id}:s{sentence}"
+    lines.append(f"Briefing: {one_line(briefing.title)} [{ref}]")
+    return "\n".join(lines)

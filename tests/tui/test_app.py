@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from briefing_tui.briefing.export import citation
 from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.briefing.model import Actor, ItemRef
 from briefing_tui.tui.app import MIN_HEIGHT, MIN_WIDTH, BriefingApp
 from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import ssh_session
-from briefing_tui.tui.screens.browser import BrowserScreen, citation
+from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.citing import CitingScreen
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpScreen
@@ -877,3 +878,27 @@ async def test_selection_and_focus_stay_visible_without_colour(
         lines = screen_text(app).splitlines()
         assert lines[2].startswith("┏") and "Detail" in lines[2]
         assert any("▶" in line and actors[1].name in line for line in lines)
+
+
+@aio
+async def test_the_navigator_remembers_places_through_its_public_methods(
+    seed_library: Library,
+) -> None:
+    b = seed_library.briefings[0]
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        navigator = browser(app).navigator
+        await pilot.press("j")
+        await settle(pilot)
+        second = nav_id(app)
+        assert second is not None and second != b.actors[0].id
+        assert navigator.remembered_places() == {"actors": second}
+        navigator.remember_places({"commitments": b.commitments[2].id, "notes": "no-such-item"})
+        assert navigator.remembered_places() == {
+            "actors": second,
+            "commitments": b.commitments[2].id,
+        }
+        await pilot.press("2")
+        await settle(pilot)
+        assert nav_id(app) == b.commitments[2].id

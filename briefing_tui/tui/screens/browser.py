@@ -22,13 +22,13 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.coverage import coverage
+from briefing_tui.briefing.export import citation
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Item, ItemRef
-from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.host import Host, host
-from briefing_tui.tui.widgets.detail import KIND_LABELS, DetailPane
+from briefing_tui.tui.widgets.detail import DetailPane
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
 from briefing_tui.tui.widgets.search_pane import SearchPane
@@ -41,37 +41,6 @@ if TYPE_CHECKING:
 WIDE = 100  # columns from which all four panes are side by side
 PANES = ("navigator", "detail", "source", "search")
 PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
-
-
-def citation(library: Library, briefing: Briefing, item: Item | None, sentence: int | None) -> str:
-    """A plain-text citation: the item (or sentence), its quoted evidence, the source and date."""
-    src = briefing.source
-    lines: list[str] = []
-    if item is not None:
-        head = f"{one_line(item.title)} ({KIND_LABELS[item.item_kind].lower()}"
-        when = getattr(item, "when", None)
-        head += f", {when.label()})" if when is not None else ")"
-        lines.append(head)
-        body = (
-            getattr(item, "summary", "")
-            or getattr(item, "description", "")
-            or getattr(item, "text", "")
-        )
-        if body:
-            lines.append(one_line(body))
-        for ev in item.evidence:
-            lines.append(f"“{one_line(ev.quote)}”")
-    elif sentence is not None:
-        lines.append(f"“{one_line(src.sentence(sentence).text)}” (sentence {sentence})")
-    facts = [one_line(src.title)]
-    facts += [one_line(f) for f in (src.publisher, src.place) if f]
-    facts.append(src.when.label())
-    if src.url:
-        facts.append(one_line(src.url))
-    lines.append("Source: " + ", ".join(facts))
-    ref = f"{briefing.id}:{item.id}" if item is not None else f"{briefing.id}:s{sentence}"
-    lines.append(f"Briefing: {one_line(briefing.title)} [{ref}]")
-    return "\n".join(lines)
 
 
 def section_items(briefing: Briefing, section: str) -> list[str]:
@@ -281,11 +250,10 @@ class BrowserScreen(Screen[None]):
             if loc.briefing != here.briefing:
                 self.history.replace(loc)
         if briefing.id in changed or briefing is not self.briefing:
-            remembered = dict(self.navigator._remembered) if briefing.id == here.briefing else {}
+            same = briefing.id == here.briefing
+            remembered = self.navigator.remembered_places() if same else {}
             self._open_briefing(briefing)
-            self.navigator._remembered.update(
-                {k: v for k, v in remembered.items() if briefing.item(v) is not None}
-            )
+            self.navigator.remember_places(remembered)
         else:
             self._update_title()
         self.detail.ref = None  # show the item again: its links may have changed

@@ -59,6 +59,25 @@ class Navigator(BriefList):
         self.section = "actors"
         self._remembered: dict[str, str] = {}  # section -> item id last highlighted there
 
+    def remembered_places(self) -> dict[str, str]:
+        """Section -> the item id last highlighted there (where each section reopens),
+        the section shown now included."""
+        places = dict(self._remembered)
+        if self.section and self.highlighted_item is not None:
+            places[self.section] = self.highlighted_item.id
+        return places
+
+    def remember_places(self, places: dict[str, str]) -> None:
+        """Reopen sections at these items (ids that no longer exist are ignored)."""
+        briefing = self.briefing
+        self._remembered.update(
+            {
+                section: item_id
+                for section, item_id in places.items()
+                if briefing is not None and briefing.item(item_id) is not None
+            }
+        )
+
     def show_briefing(self, briefing: Briefing) -> None:
         self.briefing = briefing
         self._remembered = {}
