@@ -24,45 +24,15 @@ A directory that is racy is listed again (names only, no stat) on every poll unt
 from __future__ import annotations
 
 import os
-import stat as st_mode
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefing_tui.briefing.files import RACY_NS, FileStat, is_racy, stat_path
 from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.briefing.problems import Problem
-
-RACY_NS = 2_000_000_000  # coarse timestamps: a modification this recent may hide another
-FINE_RACY_NS = 20_000_000  # nanosecond timestamps: the kernel's clock ticks (1 to 10 ms)
-
-
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    """What a poll compares: modification time, size, identity and kind of a path."""
-
-    mtime_ns: int
-    size: int
-    ino: int
-    dev: int
-    kind: str  # "file", "dir" or "other"
-
-
-def stat_path(path: Path) -> FileStat | None:
-    """The path's :class:`FileStat` (following symlinks), or None when it does not exist."""
-    try:
-        st = os.stat(path)
-    except (OSError, ValueError):  # gone, unreadable directory, NUL in the name
-        return None
-    if st_mode.S_ISDIR(st.st_mode):
-        kind = "dir"
-    elif st_mode.S_ISREG(st.st_mode):
-        kind = "file"
-    else:
-        kind = "other"
-    return FileStat(st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev, kind)
-
 
 Stats = Mapping[Path, FileStat | None]
 
@@ -85,20 +55,6 @@ def diff_stats(old: Stats, new: Stats) -> StatDiff:
     removed = [p for p, s in old.items() if s is not None and new.get(p) is None]
     changed = [p for p, s in new.items() if s is not None and old.get(p) not in (None, s)]
     return StatDiff(tuple(sorted(added)), tuple(sorted(removed)), tuple(sorted(changed)))
-
-
-def is_racy(stat: FileStat | None, seen_at_ns: int, margin_ns: int = RACY_NS) -> bool:
-    """Whether a later write could leave ``stat`` as it is: the path was modified within a
-    timestamp tick of when it was seen (or later, by a clock ahead of ours).
-
-    The tick is ``margin_ns`` for a time in whole milliseconds (a coarse file system), at
-    most :data:`FINE_RACY_NS` for a finer one.
-    """
-    if stat is None:
-        return False
-    if stat.mtime_ns % 1_000_000:
-        margin_ns = min(margin_ns, FINE_RACY_NS)
-    return stat.mtime_ns + margin_ns >= seen_at_ns
 
 
 def listing(path: Path) -> frozenset[str] | None:

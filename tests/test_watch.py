@@ -9,17 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from briefing_tui.briefing.files import FINE_RACY_NS, RACY_NS, FileStat, is_racy, stat_path
 from briefing_tui.briefing.library import load_library
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.watch import (
-    FINE_RACY_NS,
-    RACY_NS,
-    FileStat,
     LibraryWatcher,
     StatDiff,
     diff_stats,
-    is_racy,
-    stat_path,
     watched_dirs,
     watched_dirs_changed,
 )

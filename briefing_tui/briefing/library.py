@@ -6,7 +6,6 @@ briefing an actor appears in. A broken file never stops the others from loading.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pathlib import Path
 from briefing_tui.briefing.loader import LoadResult, display_path, load_briefing
 from briefing_tui.briefing.model import Actor, Briefing, Item, ItemRef, Pos
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.briefing.text import excerpt
+from briefing_tui.briefing.text import excerpt, suggest
 
 BRIEFING_SUFFIXES = (".yaml", ".yml")
 
@@ -236,7 +235,7 @@ def assemble(results: Sequence[LoadResult], problems: Sequence[Problem] = ()) ->
                         Problem(
                             at,
                             f"'{target}' in {it.id}'s {relation}: no briefing '{other}' in "
-                            f"the library{_suggest(other, set(ids), '; check the briefing id')}",
+                            f"the library{suggest(other, set(ids), '; check the briefing id')}",
                         )
                     )
                 elif ob.briefing.item(iid) is None:
@@ -245,12 +244,7 @@ def assemble(results: Sequence[LoadResult], problems: Sequence[Problem] = ()) ->
                         Problem(
                             at,
                             f"'{target}' in {it.id}'s {relation}: briefing '{other}' has no "
-                            f"item '{iid}'{_suggest(iid, known, '; check the item id')}",
+                            f"item '{iid}'{suggest(iid, known, '; check the item id')}",
                         )
                     )
     return Library(tuple(briefings), tuple(kept), tuple(lib_problems))
-
-
-def _suggest(word: str, choices: set[str], otherwise: str) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else otherwise

@@ -38,6 +38,7 @@ from briefing_tui.briefing.text import (
     excerpt,
     find_control,
     straighten_quotes,
+    suggest,
     visible,
 )
 from briefing_tui.briefing.yamltree import (
@@ -51,6 +52,7 @@ from briefing_tui.briefing.yamltree import (
     normalise,
     parse,
     read_file,
+    too_large,
     type_name,
 )
 
@@ -110,19 +112,11 @@ def load_bytes(path: Path, data: bytes, display: str | None = None) -> LoadResul
     """Load a briefing from the bytes of its file; ``path`` locates the source file."""
     name = visible(display) if display else display_path(path)
     if len(data) > MAX_BYTES:
-        return LoadResult(path, None, (_too_large(name, len(data)),))
+        return LoadResult(path, None, (too_large(name, len(data)),))
     text = decode(name, data)
     if isinstance(text, Problem):
         return LoadResult(path, None, (text,))
     return load_text(path, text, name)
-
-
-def _too_large(name: str, size: int) -> Problem:
-    return Problem(
-        Pos(name),
-        f"the file is too large ({size / 1048576:.1f} MiB; the limit is "
-        f"{MAX_BYTES // 1048576} MiB); split it into several briefings",
-    )
 
 
 def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
@@ -709,7 +703,7 @@ class _Checker:
                         a.pos,
                         f"the affiliation of actor '{excerpt(a.id)}' names "
                         f"'{excerpt(a.affiliation)}', which is not an actor of this briefing"
-                        f"{_suggest(a.affiliation, actors, '; add that actor, or fix the id')}",
+                        f"{suggest(a.affiliation, actors, '; add that actor, or fix the id')}",
                     )
                 elif a.affiliation == a.id:
                     self.err(
@@ -733,23 +727,18 @@ class _Checker:
                             self.err(
                                 pos,
                                 f"'{ref}' in {excerpt(iid)}'s {relation} is {kind}"
-                                f"{_suggest(ref, actors, fix)}",
+                                f"{suggest(ref, actors, fix)}",
                             )
                     elif ref not in items:
                         self.err(
                             pos,
                             f"'{ref}' in {excerpt(iid)}'s {relation} is not an item of this "
-                            f"briefing{_suggest(ref, set(items), '; fix the id, or add that item')}",
+                            f"briefing{suggest(ref, set(items), '; fix the id, or add that item')}",
                         )
                     elif ref == iid:
                         self.err(
                             pos, f"{excerpt(iid)} cannot refer to itself; remove '{ref}' from it"
                         )
-
-
-def _suggest(word: str, choices: set[str], otherwise: str = "") -> str:
-    close = difflib.get_close_matches(word[:100], sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else otherwise
 
 
 __all__ = ["Field", "LoadResult", "display_path", "load_briefing", "load_bytes", "load_text"]

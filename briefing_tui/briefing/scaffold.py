@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from briefing_tui.briefing.model import Pos, Sentence
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.schema import ID_PATTERN, SCHEMA_PATH
 from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
-from briefing_tui.briefing.text import describe_char, find_control, fold_ws
+from briefing_tui.briefing.text import describe_char, find_control, fold_ws, strip_accents
 from briefing_tui.briefing.yamltree import read_file
 
 _ID = re.compile(ID_PATTERN)
@@ -327,7 +326,7 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
 
 def slugify(text: str) -> str:
     """An id from free text: ``"Pakistan–US talks (draft)"`` -> ``pakistan-us-talks-draft``."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    plain = strip_accents(text)
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 

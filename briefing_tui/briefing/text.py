@@ -1,9 +1,13 @@
-"""Text helpers shared by the core and the UI: control characters, whitespace, quotes."""
+"""Text helpers shared by the core and the UI, the one home of text folding: control
+characters (neutralised for the terminal), white space, quotes, accents, the form search
+compares, and "did you mean" suggestions."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # C0 controls except tab and newline, DEL, C1 controls. ESC (0x1b) is the start of every
 # ANSI/OSC escape sequence, so none of these may ever reach the terminal.
@@ -83,7 +87,12 @@ def visible(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Neutralised text with all white space folded to single spaces."""
-    return _WS.sub(" ", neutralise(text)).strip()
+    return neutral_spaces(text).strip()
+
+
+def neutral_spaces(text: str) -> str:
+    """Neutralised text, each white space run as one space (ends kept: a piece of a line)."""
+    return _WS.sub(" ", neutralise(text))
 
 
 def excerpt(text: str, limit: int = 60) -> str:
@@ -107,8 +116,28 @@ def straighten_quotes(text: str) -> str:
     return text.translate(_ASCII_QUOTES)
 
 
-def fold_for_search(text: str) -> str:
-    """Lower case, no accents, ASCII quotes: the form search compares."""
-    text = straighten_quotes(text)
+def strip_accents(text: str) -> str:
+    """The text without combining marks (NFKD): ``"Peña"`` -> ``"Pena"``."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+
+
+def fold(text: str) -> str:
+    """The folded form search compares: lower case, no accents, ASCII quotes, no ``'s``."""
+    if text.isascii():
+        folded = text.replace("`", "'").lower()
+    else:
+        folded = strip_accents(straighten_quotes(text)).casefold()
+    if "'" in folded:
+        folded = _POSSESSIVE.sub("", folded)
+    return folded
+
+
+def suggest(word: str, choices: Iterable[str], otherwise: str = "") -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``choices`` to ``word``, else
+    ``otherwise``: the tail of a message about an unknown name."""
+    close = difflib.get_close_matches(word[:100], sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else otherwise

@@ -162,7 +162,7 @@ def read_file(path: Path, display: str | None = None) -> str | Problem:
                 "name a UTF-8 text file",
             )
         if st.st_size > MAX_BYTES:
-            return _too_large(name, st.st_size)
+            return too_large(name, st.st_size)
         with path.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -174,11 +174,11 @@ def read_file(path: Path, display: str | None = None) -> str | Problem:
             "check that it exists and that you may read it",
         )
     if len(data) > MAX_BYTES:
-        return _too_large(name, len(data))
+        return too_large(name, len(data))
     return decode(name, data)
 
 
-def _too_large(name: str, size: int) -> Problem:
+def too_large(name: str, size: int) -> Problem:
     return Problem(
         Pos(name),
         f"the file is too large ({size / 1048576:.1f} MiB; the limit is "
@@ -239,7 +239,7 @@ def parse(path: str, text: str) -> YNode | Problem:
 
     text = normalise(text)
     if len(text) > MAX_BYTES:
-        return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
+        return too_large(path, len(text.encode("utf-8", "surrogatepass")))
     refused = _refused_char(path, text)
     if refused is not None:
         return refused

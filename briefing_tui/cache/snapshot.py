@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from briefing_tui import __version__
+from briefing_tui.briefing.files import RACY_NS, Signature, signature
 from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.briefing.problems import Problem
@@ -54,7 +55,6 @@ FORMAT = 2  # bump when the snapshot's layout changes
 # header and, per briefing file, its signatures and where its pickled result lies after the
 # index), then the pickled results one after the other.
 MAGIC = b"BTLIBv2\n"
-RACY_NS = 2_000_000_000  # a file modified this recently may change again unseen (FAT: 2 s)
 SUBDIR = "libraries"
 MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
 MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
@@ -64,6 +64,7 @@ MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to
 _CODE = (
     "__init__.py",
     "briefing/schema.py",
+    "briefing/files.py",
     "briefing/library.py",
     "briefing/loader.py",
     "briefing/model.py",
@@ -83,9 +84,6 @@ _ALLOWED_MODULES = frozenset(
 )
 _ALLOWED_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "str", "int"})
 
-# (size, mtime_ns, ctime_ns, inode, device): what says a file is unchanged
-Signature = tuple[int, int, int, int, int]
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Entry:
@@ -94,17 +92,6 @@ class _Entry:
     file: Signature
     source: tuple[str, str, Signature] | None  # (named path, resolved path, signature)
     blob: bytes | tuple[int, int]  # the pickled LoadResult, or where it is in the snapshot
-
-
-def signature(path: Path | str) -> Signature | None:
-    """The file's :data:`Signature` (following symlinks), or None if it is not a regular file."""
-    try:
-        s = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    if not st.S_ISREG(s.st_mode):
-        return None
-    return (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev)
 
 
 def _code_fingerprint() -> tuple[object, ...]:

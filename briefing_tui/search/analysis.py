@@ -3,7 +3,7 @@
 The index and the queries go through the same functions here, so a query word always
 meets the index in the same form:
 
-- :func:`fold`: lower case, accents removed, curly quotes and apostrophes as ASCII
+- :func:`fold` (from briefing_tui.briefing.text, the one home of text folding): lower case, accents removed, curly quotes and apostrophes as ASCII
   (``Pakistan’s`` and ``Pakistan's`` fold alike), the possessive ``'s`` dropped;
 - :func:`words`: the folded words of a text (runs of letters and digits; ``U.S.`` is
   ``us``; one-letter words are dropped, except digits);
@@ -18,12 +18,11 @@ Whoosh's Porter stemmer is pure Python and light to import; stems are cached.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from whoosh.lang.porter import stem as _porter
 
-from briefing_tui.briefing.text import straighten_quotes
+from briefing_tui.briefing.text import fold
 
 # Edge n-grams are indexed from MIN_GRAM to MAX_GRAM characters. A typed prefix longer
 # than MAX_GRAM is matched by its first MAX_GRAM characters (and by its stem).
@@ -77,22 +76,8 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"\w+(?:\.\w+)*")
-_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _STEMS: dict[str, str] = {}
 _STEM_CACHE_MAX = 200_000
-
-
-def fold(text: str) -> str:
-    """The folded form search compares: lower case, no accents, ASCII quotes, no ``'s``."""
-    if text.isascii():
-        folded = text.replace("`", "'").lower()
-    else:
-        folded = straighten_quotes(text)
-        folded = unicodedata.normalize("NFKD", folded)
-        folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    if "'" in folded:
-        folded = _POSSESSIVE.sub("", folded)
-    return folded
 
 
 def words_of_folded(folded: str) -> list[str]:

@@ -47,7 +47,7 @@ from briefing_tui.briefing.model import (
     Note,
     Precision,
 )
-from briefing_tui.briefing.text import one_line
+from briefing_tui.briefing.text import fold, one_line
 from briefing_tui.search import analysis
 from briefing_tui.search.analysis import STOP_WORDS
 from briefing_tui.search.query import Filter, ParsedQuery, parse
@@ -339,7 +339,7 @@ class Engine:
         partial: str | None = None
         if pq.partial is not None:
             ws = analysis.words(pq.partial)
-            folded = analysis.fold(pq.partial)
+            folded = fold(pq.partial)
             # The last word is partial only if the raw text ends inside it.
             ends_in_word = bool(folded) and (folded[-1].isalnum() or folded[-1] == "_")
             for i, w in enumerate(ws):
@@ -402,7 +402,7 @@ class Engine:
         return plan
 
     def filter_query(self, f: Filter) -> Any:
-        value = analysis.fold(f.value).strip()
+        value = fold(f.value).strip()
         field = f.field
         if not value:
             return wq.NullQuery()
@@ -586,7 +586,7 @@ class Engine:
         (as typed, folded) first: for a "go to item" command."""
 
         result = self.search(text, limit, kinds=ITEM_KINDS, time_limit=time_limit)
-        key = analysis.fold(text).strip()
+        key = fold(text).strip()
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key) or limit <= 0:
             return result
         with self._lock:
@@ -692,7 +692,7 @@ def highlight_spans(text: str, matching: Matching) -> tuple[list[tuple[int, int]
     unit = matching.unit
     for m in _SNIPPET_WORD.finditer(text):
         token = m.group()
-        u = unit(token.lower() if token.isascii() else analysis.fold(token))
+        u = unit(token.lower() if token.isascii() else fold(token))
         if u:
             spans.append((m.start(), m.end()))
             units.add(u)
@@ -714,7 +714,7 @@ def make_snippet(
             continue
         if not first_text:
             first_text = text
-        if not matching.may_match(analysis.fold(text)):
+        if not matching.may_match(fold(text)):
             continue
         spans, units = highlight_spans(text, matching)
         if not spans:

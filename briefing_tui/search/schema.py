@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing_tui.briefing.model import Actor, Briefing, Precision
+from briefing_tui.briefing.text import fold
 from briefing_tui.search import analysis
 
 # Bump when the schema, the analysis or the documents change: older indexes are rebuilt.
@@ -296,7 +297,7 @@ def analysed(d: RawDoc) -> dict[str, Any]:
     if d.months:
         doc["month"] = list(d.months)
     if d.topics:
-        topic_terms = {analysis.fold(t) for t in d.topics}
+        topic_terms = {fold(t) for t in d.topics}
         topic_terms.update(analysis.terms_of_words(topic_words))
         doc["topic"] = sorted(topic_terms)
     if d.actors:

@@ -10,7 +10,6 @@ Enter on a sentence lists the items that cite it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -23,18 +22,12 @@ from textual.widgets.option_list import Option
 from briefing_tui.briefing.coverage import Coverage, coverage, number_ranges
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Sentence
-from briefing_tui.briefing.text import neutralise, one_line
+from briefing_tui.briefing.text import neutral_spaces, one_line
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.memo import Memo
 
 EVIDENCE_MARK = "┃"
 UNCITED_MARK = "○"
-_WS = re.compile(r"\s+")
-
-
-def _fold(text: str) -> str:
-    """One piece of a sentence as shown: neutralised, white space runs as one space."""
-    return _WS.sub(" ", neutralise(text))
 
 
 def sentence_text(s: Sentence, spans: Iterable[tuple[int, int]], mark: Style | str) -> Text:
@@ -55,7 +48,7 @@ def sentence_text(s: Sentence, spans: Iterable[tuple[int, int]], mark: Style | s
     pieces.append((s.text[at:], ""))
     out = Text()
     for i, (piece, style) in enumerate(pieces):
-        folded = _fold(piece)
+        folded = neutral_spaces(piece)
         if i == 0:
             folded = folded.lstrip()
         if i == len(pieces) - 1:
