@@ -54,6 +54,7 @@ from briefing_tui.search.query import Filter, ParsedQuery, parse
 from briefing_tui.search.results import ITEM_KINDS, Cancelled, Hit, SearchResult
 from briefing_tui.search.schema import SENTENCE_KIND, kinds_vocabulary, parse_ref
 from briefing_tui.search.store import OpenIndex
+from briefing_tui.search.whoosh_compat import HookedTopCollector, hide_deletions
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
                     raise Cancelled
 
 
-class _TopCollector(collectors.TopCollector):  # type: ignore[misc]
+class _TopCollector(HookedTopCollector):
     """Whoosh's TopCollector, raising its bar as soon as the top ``limit`` are full.
 
     Whoosh only raises the minimum score needed to enter the top N when a better document
@@ -212,8 +213,8 @@ class _TopCollector(collectors.TopCollector):  # type: ignore[misc]
     items: list[tuple[float, int]]
     limit: int
 
-    def _collect(self, global_docnum: int, score: float) -> float:
-        out: float = super()._collect(global_docnum, score)
+    def collect_one(self, global_docnum: int, score: float) -> float:
+        out = super().collect_one(global_docnum, score)
         items = self.items
         if len(items) == self.limit and self.minscore < items[0][0]:
             self.minscore = items[0][0]
@@ -235,7 +236,7 @@ class Engine:
             gone = frozenset(leaf.deleted_docs_set) if leaf.has_deletions() else frozenset()
             if gone:
                 self.deleted[id(leaf)] = gone
-                leaf.__dict__["deleted_docs_set"] = frozenset()
+                hide_deletions(leaf)
         self._items: dict[str, dict[str, Item]] = {}
         self._vocab: list[str] | None = None
         self._vocab_incomplete = False

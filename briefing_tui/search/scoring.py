@@ -11,6 +11,7 @@ from typing import Any
 from whoosh import scoring
 
 from briefing_tui.search.schema import TITLE_MARK
+from briefing_tui.search.whoosh_compat import field_lengths
 
 TITLE_SCORE = 2.5  # what a query word in the title adds, in units of the word's idf
 
@@ -84,7 +85,7 @@ class FastBM25F(scoring.BM25F):  # type: ignore[misc]
         cached = self._norms.get(key)
         if cached is not None and cached[0] == avgfl:
             return cached[1]
-        lengths = _field_lengths(reader, "text")
+        lengths = field_lengths(reader, "text")
         k1, b = self.K1, self.B
         norms = [k1 * ((1 - b) + b * n / avgfl) for n in lengths]
         self._norms[key] = (avgfl, norms)
@@ -107,21 +108,3 @@ class FastBM25F(scoring.BM25F):  # type: ignore[misc]
 
 
 _K1_PLUS_1 = FastBM25F.K1 + 1.0
-
-
-def _field_lengths(reader: Any, fieldname: str) -> list[int]:
-    """Every document's length in ``fieldname`` (as Whoosh stores it: one byte, quantised)."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.util.numeric import byte_to_length
-
-    n = reader.doc_count_all()
-    try:
-        # The W3 codec keeps lengths in a column of one byte per document: read it at once.
-        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        raw = col._dbfile.get(col._basepos, min(col._count, n))
-        table = [byte_to_length(i) if i else 0 for i in range(256)]
-        out = [table[c] for c in raw]
-        out.extend([0] * (n - len(out)))
-        return out
-    except Exception:
-        return [reader.doc_field_length(d, fieldname, 0) for d in range(n)]

@@ -29,9 +29,15 @@ from typing import Any
 
 from whoosh import formats
 from whoosh.system import pack_uint
-from whoosh.writing import SegmentWriter
 
 from briefing_tui.search.schema import LeadWeighted
+from briefing_tui.search.whoosh_compat import (
+    HookedSegmentWriter,
+    check_state,
+    fill_blocks,
+    mark_added,
+    postings_writer,
+)
 
 _POSITIONS, _FREQUENCY, _EXISTENCE = 1, 2, 3
 
@@ -90,7 +96,7 @@ class _DictPool:
         self.values.clear()
 
 
-class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
+class FastSegmentWriter(HookedSegmentWriter):
     """A :class:`SegmentWriter` whose ``add_document`` takes pre-analysed term lists.
 
     Each indexed field's value must be a list (or tuple) of terms, already analysed (a
@@ -115,7 +121,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self.progress: Callable[[int, int], None] | None = None
 
     def add_document(self, **fields: Any) -> None:
-        self._check_state()
+        check_state(self)
         schema = self.schema
         docnum = self.docnum
         pool = self.pool
@@ -194,9 +200,9 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
             pdw.add_field(fieldname, field, value if field.stored else None, length)
         pdw.finish_doc()
         self.docnum += 1
-        self._added = True
+        mark_added(self)
 
-    def _flush_segment(self) -> None:
+    def flush_segment(self) -> None:
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         fw = self.fieldwriter
@@ -227,8 +233,8 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
                             n = pdr.doc_field_length(d, fieldname) if pdr is not None else 0
                         lengths.append(n)
                 fw.start_term(btext)
-                _fill_blocks(
-                    fw._postwriter,
+                fill_blocks(
+                    postings_writer(fw),
                     ids,
                     field_weights[term],
                     None if existence else field_values[term],
@@ -246,41 +252,3 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
         self._lengths.clear()
         if progress is not None:
             progress(total, total)
-
-
-def _fill_blocks(
-    pw: Any,
-    ids: array[int],
-    weights: array[float],
-    values: list[bytes] | None,
-    lengths: list[int] | None,
-) -> None:
-    """Add a term's postings to Whoosh's W3 postings writer a block at a time.
-
-    Does what ``W3PostingsWriter.add_posting`` does posting by posting: a full buffered
-    block is written out before the next posting is added, and the last block stays
-    buffered for ``finish_postings`` (which may inline a short list).
-    """
-    limit = pw._blocklimit
-    n = len(ids)
-    for start in range(0, n, limit):
-        if len(pw._ids) >= limit:
-            pw._write_block()
-        end = start + limit
-        pw._ids.extend(ids[start:end])
-        ws = weights[start:end]
-        pw._weights.extend(ws)
-        mw = max(ws)
-        if mw > pw._maxweight:
-            pw._maxweight = mw
-        if values is not None:
-            pw._values.extend(v for v in values[start:end] if v)
-        if lengths is not None:
-            ls = [x for x in lengths[start:end] if x]
-            if ls:
-                mn = min(ls)
-                if pw._minlength is None or mn < pw._minlength:
-                    pw._minlength = mn
-                mx = max(ls)
-                if mx > pw._maxlength:
-                    pw._maxlength = mx
