@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -273,15 +273,14 @@ class BriefingApp(FrameHookApp):
         if browser is not None:
             self.call_next(browser.mount_footer)
         if self.rest is not None:
-            self.run_worker(self._load_rest, thread=True, name="library", exit_on_error=False)
+            self._load_rest()
         elif self.library.briefings:
             self._start_index()
 
     def _start_index(self) -> None:
-        self.run_worker(
-            self._open_index, thread=True, group="index", name="index", exit_on_error=False
-        )
+        self._open_index()
 
+    @work(thread=True, name="library", exit_on_error=False)
     def _load_rest(self) -> None:
         assert self.rest is not None
         with gc_paused(freeze=self._gc_frozen):
@@ -376,6 +375,7 @@ class BriefingApp(FrameHookApp):
             self._last_pct = pct
             self.post_message(IndexProgress(done, total))
 
+    @work(thread=True, group="index", name="index", exit_on_error=False)
     def _open_index(self) -> SearchIndex:
         library = self.library
         index = self.index_factory(library, self._progress)
@@ -500,9 +500,7 @@ class BriefingApp(FrameHookApp):
         elif self.index_error == "no briefings" and change.library.briefings:
             self.index_error = None
             self._index_opened.clear()
-            self.run_worker(
-                self._open_index, thread=True, group="index", name="index", exit_on_error=False
-            )
+            self._open_index()
 
     def _replace_base(self, screen: BrowserScreen | EmptyScreen) -> None:
         """Show ``screen`` instead of the browser or the empty screen (closing any dialog)."""
@@ -537,16 +535,8 @@ class BriefingApp(FrameHookApp):
             name = one_line(display_path(path))
             self.notify(f"Briefing file removed: {name}", title="Reloaded", markup=False)
 
-    def _update_index(self) -> None:
-        self.run_worker(
-            self._update_index_thread,
-            thread=True,
-            group="index-update",
-            name="index-update",
-            exit_on_error=False,
-        )
-
-    def _update_index_thread(self) -> tuple[str, ...] | None:
+    @work(thread=True, group="index-update", name="index-update", exit_on_error=False)
+    def _update_index(self) -> tuple[str, ...] | None:
         """Bring the index up to date with the library shown (one update at a time)."""
         with self._update_lock:
             library, index = self.library, self.index
