@@ -17,7 +17,8 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector: loading builds many objects and frees none.
 
     Without the pause, collections triggered by the allocations traverse every object built
-    so far, again and again (a fifth of a load's time at 1,000 briefings). ``freeze``: move
+    so far, again and again (a fifth of a load's time at 1,000 briefings; benchmark row
+    `load` in docs/benchmarks.md). ``freeze``: move
     every object to the collector's permanent generation (``gc.freeze``) before it is on
     again, for a long-running program that keeps what was loaded: otherwise the first
     collections after the pause walk all of it once more.

@@ -312,11 +312,11 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     """
     ctx = str(exc.context or "")
     prob = str(exc.problem or "")
-    pm = exc.problem_mark
-    cm = exc.context_mark
+    problem_mark = exc.problem_mark
+    context_mark = exc.context_mark
     lines = text.split("\n")
-    at = _pos(path, pm) if pm is not None else _pos(path, cm)
-    mark = pm if pm is not None else cm
+    at = _pos(path, problem_mark) if problem_mark is not None else _pos(path, context_mark)
+    mark = problem_mark if problem_mark is not None else context_mark
     row = mark.line if mark is not None else 0
     col = mark.column if mark is not None else 0
     line_text = lines[row] if 0 <= row < len(lines) else ""
@@ -327,14 +327,14 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
     # A quote left open swallows the lines after it, up to the next quote mark, and the
     # parser only complains there: point at where the runaway quoted text starts.
-    if pm is not None:
-        runaway = _runaway_quote(text, lines, pm.line)
+    if problem_mark is not None:
+        runaway = _runaway_quote(text, lines, problem_mark.line)
         if runaway is not None:
             q = _char_at(lines, runaway.line, runaway.column) or '"'
             return problem(
                 _pos(path, runaway),
                 f"the quoted text that starts here is never closed, so it runs on to line "
-                f"{pm.line + 1}; add the closing {q} at the end of the value",
+                f"{problem_mark.line + 1}; add the closing {q} at the end of the value",
             )
 
     # Tabs: YAML indents with spaces only.
@@ -349,10 +349,14 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
     # A quoted value that is never closed: point at its opening quote.
     if "quoted scalar" in ctx and ("end of stream" in prob or "document indicator" in prob):
-        q = _char_at(lines, cm.line, cm.column) if cm is not None else '"'
+        q = (
+            _char_at(lines, context_mark.line, context_mark.column)
+            if context_mark is not None
+            else '"'
+        )
         inner = '\\"' if q == '"' else "''"
         return problem(
-            _pos(path, cm),
+            _pos(path, context_mark),
             f"the quoted text that starts here is never closed; add the closing {q} "
             f"(a {q} inside the text is written {inner})",
         )
@@ -378,16 +382,20 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     # Flow collections: [ ... ] and { ... }.
     if "flow sequence" in ctx or "flow mapping" in ctx:
         opening, closing, kind = ("[", "]", "list") if "sequence" in ctx else ("{", "}", "mapping")
-        if cm is not None and pm is not None and pm.line != cm.line:
+        if (
+            context_mark is not None
+            and problem_mark is not None
+            and problem_mark.line != context_mark.line
+        ):
             return problem(
-                _pos(path, cm),
+                _pos(path, context_mark),
                 f"the {kind} opened with '{opening}' here is never closed; "
                 f"add the closing '{closing}' at the end of the {kind}",
             )
         return problem(
             at,
             f"expected ',' or '{closing}' here, in the {kind} opened with '{opening}' at "
-            f"column {cm.column + 1 if cm is not None else 1}; separate the entries with "
+            f"column {context_mark.column + 1 if context_mark is not None else 1}; separate the entries with "
             "commas, and put in quotes any entry that holds a comma, bracket or quote "
             '(in single quotes if it holds a ")',
         )
@@ -395,7 +403,7 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     # Text right after a closing quote: quotes inside a quoted value.
     before = line_text[:col].rstrip()
     if (
-        pm is not None
+        problem_mark is not None
         and before.endswith(('"', "'"))
         and here not in ("", ",", "]", "}", "#", ":")
         and ("expected key" in prob or "expected ','" in prob or "but found" in prob)
@@ -409,21 +417,23 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         )
 
     # A key with no ':' after it.
-    if "expected ':'" in prob and cm is not None:
-        colon = _colon_without_space(lines[cm.line] if cm.line < len(lines) else "")
+    if "expected ':'" in prob and context_mark is not None:
+        colon = _colon_without_space(
+            lines[context_mark.line] if context_mark.line < len(lines) else ""
+        )
         if colon is not None:
             return problem(
-                Pos(path, cm.line + 1, colon),
+                Pos(path, context_mark.line + 1, colon),
                 "a ':' after a key needs a space after it; write 'key: value'",
             )
         return problem(
-            _pos(path, cm),
+            _pos(path, context_mark),
             "this line is not 'key: value': add the ':' after the key, start a list entry "
             "with '- ', or indent the line if it continues the text above",
         )
 
     # ':' where no mapping value may be.
-    if "mapping values are not allowed" in prob and pm is not None:
+    if "mapping values are not allowed" in prob and problem_mark is not None:
         prev = _previous_content_line(lines, row)
         first_colon = line_text.find(": ")
         if 0 <= first_colon < col and line_text[:first_colon].strip():
@@ -488,7 +498,7 @@ def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         )
     if "directive" in ctx or "directive" in prob:
         return problem(
-            _pos(path, cm) if cm is not None else at,
+            _pos(path, context_mark) if context_mark is not None else at,
             "a line starting with '%' is a YAML directive, which briefings do not use; "
             "remove it, or put a value that starts with % in quotes",
         )

@@ -220,7 +220,9 @@ class LibraryCache:
                 os.close(fd)
                 self.snapshot_error = "the snapshot is not safe to read (owner or mode)"
                 return self._old
-            self._fd = fd  # kept open: results are read from it when used (os.pread)
+            # kept open: results are read from it when used (os.pread); benchmark rows
+            # `first_paint` at 1,000 briefings and `load` (docs/benchmarks.md)
+            self._fd = fd
             start = os.pread(fd, len(MAGIC) + 8, 0)
             if start[: len(MAGIC)] != MAGIC or len(start) != len(MAGIC) + 8:
                 raise ValueError("not a snapshot")

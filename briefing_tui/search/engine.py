@@ -199,7 +199,8 @@ class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
 
 
 class _TopCollector(HookedTopCollector):
-    """Whoosh's TopCollector, raising its bar as soon as the top ``limit`` are full.
+    """Whoosh's TopCollector, raising its bar as soon as the top ``limit`` are full
+    (benchmark row `search`, docs/benchmarks.md).
 
     Whoosh only raises the minimum score needed to enter the top N when a better document
     replaces one; when every match scores the same (a filter or a short prefix alone) it
@@ -229,6 +230,7 @@ class Engine:
         self.opened = opened
         self.searcher = opened.searcher  # scored by search_scoring.FastBM25F
         self.reader = self.searcher.reader()
+        # Benchmark row `search` (docs/benchmarks.md) justifies this.
         # Whoosh wraps every term's postings in a filter for the deleted documents of a
         # segment (costly on every step of every match); the collector skips them instead.
         self.deleted: dict[int, frozenset[int]] = {}

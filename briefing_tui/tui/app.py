@@ -436,8 +436,8 @@ class BriefingApp(FrameHookApp):
             return index.search(query, limit=limit)
 
     def briefing_title(self, briefing_id: str) -> str:
-        b = self.library.briefing(briefing_id)
-        return b.title if b else briefing_id
+        briefing = self.library.briefing(briefing_id)
+        return briefing.title if briefing else briefing_id
 
     def open_hit(self, hit: Hit) -> None:
         browser = self.browser
@@ -484,7 +484,8 @@ class BriefingApp(FrameHookApp):
         self.reloads += 1
         self.kept_paths = frozenset(change.kept)
         self.failing = {
-            display_path(r.path): tuple(p for p in r.problems if p.is_error) for r in change.failing
+            display_path(result.path): tuple(p for p in result.problems if p.is_error)
+            for result in change.failing
         }
         self._report(change)
         browser = self.browser
@@ -512,20 +513,20 @@ class BriefingApp(FrameHookApp):
     def _report(self, change: Reload) -> None:
         """Say what the reload did that the screen does not show by itself."""
         kept = set(change.kept)
-        for r in change.broken:
-            errors = [p for p in r.problems if p.is_error] or list(r.problems)
+        for result in change.broken:
+            errors = [p for p in result.problems if p.is_error] or list(result.problems)
             lines = [one_line(str(errors[0]))] if errors else []
             if len(errors) > 1:
                 lines.append(f"… and {len(errors) - 1} more (briefing-tui validate lists them)")
-            if r.path in kept:
+            if result.path in kept:
                 lines.append("The last good version stays on screen until the file is fixed.")
-            name = one_line(display_path(r.path))
-            title = f"Not reloaded: {name}" if r.path in kept else f"Errors in {name}"
+            name = one_line(display_path(result.path))
+            title = f"Not reloaded: {name}" if result.path in kept else f"Errors in {name}"
             self.notify("\n".join(lines), title=title, severity="error", markup=False)
         for path in change.fixed:
             name = one_line(display_path(path))
             self.notify(f"{name} has no errors now.", title="Reloaded", markup=False)
-        reported = {r.path for r in change.broken}
+        reported = {result.path for result in change.broken}
         for path in change.added:
             if path in reported:
                 continue  # its errors are the news

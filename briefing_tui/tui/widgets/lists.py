@@ -54,6 +54,7 @@ class BriefList(HookedOptionList):
     _sizing = False
 
     def rebuild_lines(self) -> None:
+        # Benchmark rows `keystroke` and `bytes` (docs/benchmarks.md) justify this.
         # New options change the list's virtual size, which asks for a layout of the whole
         # screen. A list without a scrollbar whose size does not follow its content (search
         # results: new ones on every key) only needs repainting.

@@ -1,5 +1,7 @@
 """Memo: a renderable that renders what it wraps once per width.
 
+Benchmark rows `first_paint` and `keystroke` (docs/benchmarks.md) justify it.
+
 An OptionList renders an option's prompt to measure its height, again to draw it (once per
 style: normal, highlighted, ...) and all over again whenever a layout pass runs, even at an
 unchanged width. For prompts that are not a single ``Text`` (tables: the source's numbered

@@ -102,6 +102,7 @@ class SearchInput(HookedInput):
     def refresh(
         self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
     ) -> Self:
+        # Benchmark row `keystroke` (docs/benchmarks.md) justifies this.
         # Each key changes the text's width (the Input's virtual size), which asks for a
         # layout of the whole screen. This box's size never depends on its text (no auto
         # width or height): a repaint of the box is all a key needs.
