@@ -197,12 +197,20 @@ class Pool:
     def make(cls, rng: random.Random, size: int) -> Pool:
         pool = cls(rng)
         seen: set[str] = set()
+        misses = 0
         while len(pool.people) < size:
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            base = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            name = base
             if name in seen:
-                name = f"{name} {chr(65 + len(seen) % 26)}."
+                name = f"{base} {chr(65 + len(seen) % 26)}."
                 if name in seen:
-                    continue
+                    misses += 1
+                    if misses < 64:
+                        continue
+                    # The names and initials run out (about 21,000 people, a library of
+                    # about 63,000 briefings): a number makes the name unique.
+                    name = f"{base} {len(seen) + 1}"
+            misses = 0
             seen.add(name)
             country = rng.choice(COUNTRIES)
             pool.people.append((slug(name), name, rng.choice(ROLES), country))

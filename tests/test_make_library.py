@@ -48,3 +48,21 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
     assert any(
         (tmp_path / "a" / f).read_bytes() != (tmp_path / "c" / f).read_bytes() for f in files
     )
+
+
+def test_names_never_run_out_for_a_large_library() -> None:
+    """Past ~63,000 briefings the generator ran out of unique names and hung: the pool of
+    people for a 150,000-briefing library is made, promptly, of unique names and ids."""
+    import subprocess
+
+    code = (
+        "import random, sys\n"
+        f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        "import make_library as m\n"
+        "pool = m.Pool.make(random.Random(1), 50_000)\n"
+        "names = [p[1] for p in pool.people]; ids = [p[0] for p in pool.people]\n"
+        "print(len(names), len(set(names)), len(set(ids)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["50000", "50000", "50000"]
