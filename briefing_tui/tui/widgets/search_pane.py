@@ -175,9 +175,13 @@ class SearchPane(Vertical):
         text = Text(one_line(message))
         # The line's height follows its text (one line, or two): when the old and the new
         # text both fit on one line, the screen needs no new layout, only this line redrawn.
+        # Hidden (the search pane is a tab not shown at 80 columns): no layout now, which
+        # would repaint the whole screen's scrollbars for nothing (index progress while
+        # idle); showing the pane lays it out.
         width = status.content_region.width
         one = 0 < text.cell_len <= width and 0 < cell_len(one_line(before)) <= width
-        status.update(text, layout=not (one and status.size.height == 1))
+        shown = status.size.width > 0
+        status.update(text, layout=shown and not (one and status.size.height == 1))
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
