@@ -7,12 +7,13 @@ With no PATH the bundled library is used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefing_tui import __version__
-from briefing_tui.briefing.text import neutralise, one_line
+from briefing_tui.briefing.text import json_safe, neutralise, one_line
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE
@@ -32,6 +33,30 @@ def _paths(values: Sequence[str] | None) -> list[Path]:
 
 def _out(text: str) -> None:
     sys.stdout.write(neutralise(text) if "\x1b" in text else text)
+
+
+def _unicode_stdout() -> bool:
+    """Whether standard output can encode any character (not so with LC_ALL=C, PYTHONUTF8=0)."""
+    try:
+        "\u2014\u00e9\U0001f600".encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _json_out(text: str) -> None:
+    """JSON on standard output: controls, bidi overrides (and, for an output that cannot
+    encode them, all non-ASCII characters) written as \\u escapes: the same JSON value."""
+    sys.stdout.write(json_safe(text, ascii_only=not _unicode_stdout()))
+
+
+def _lenient_output() -> None:
+    """Text a stream cannot encode is written replaced (``?``), never a failure (exit 70)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            with contextlib.suppress(Exception):
+                reconfigure(errors="replace")
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -83,7 +108,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for p in library.errors:
         print(neutralise(str(p)), file=sys.stderr)
     if args.format == "json":
-        sys.stdout.write(to_json(library))
+        _json_out(to_json(library))
     else:
         sys.stdout.write(neutralise(to_markdown(library)))
     return EXIT_PROBLEMS if library.errors else EXIT_OK
@@ -132,7 +157,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             }
             for h in result.hits
         ]
-        sys.stdout.write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
+        _json_out(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
     else:
         for h in result.hits:
             month = f" ({h.month})" if h.month else ""
@@ -199,6 +224,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     n = len(library.briefings)
     where = str(index.location) if index.location is not None else "memory (cache not writable)"
     status = index.status
+    if index.notice:
+        print(f"briefing-tui index: {neutralise(index.notice)}", file=sys.stderr)
     index.close()
     if status == "unavailable":
         print(f"briefing-tui index: {index.error}", file=sys.stderr)
@@ -366,6 +393,7 @@ def _main_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _lenient_output()
     try:
         if args_list and args_list[0] in COMMANDS:
             name = args_list[0]
@@ -402,6 +430,7 @@ def crash_message(exc: BaseException) -> tuple[str, str]:
 
 def _log_crash(exc: BaseException) -> str:
     """Write the traceback to the state directory; return where (or why not)."""
+    import os
     import time
     import traceback
 
@@ -409,9 +438,11 @@ def _log_crash(exc: BaseException) -> str:
 
     try:
         folder = state_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # tracebacks hold data
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(exc)))
         return str(path)
     except OSError as err:
         return f"(nowhere: cannot write the state directory: {err.strerror})"

@@ -30,6 +30,7 @@ from briefing_tui.briefing.model import (
     Status,
     When,
 )
+from briefing_tui.briefing.neutral import neutral
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.schema import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
 from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
@@ -140,7 +141,8 @@ def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
         for relation, refs in groups.items()
         for target, pos in refs
     }
-    return LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
+    # the one boundary: nothing from the file reaches a terminal as a control sequence
+    return neutral(LoadResult(path, briefing, problems, checker.id_pos, ref_pos))
 
 
 class _Checker:

@@ -95,6 +95,7 @@ class SearchIndex:
         self.location: Path | None = None
         self.reindexed: tuple[str, ...] = ()
         self.error = ""
+        self.notice = ""  # why the index on disk was refused, when it was (said once)
         self._open(library, progress, rebuild=rebuild)
 
     @classmethod
@@ -134,6 +135,7 @@ class SearchIndex:
             self.status = opened.status
             self.location = opened.location
             self.reindexed = opened.reindexed
+            self.notice = opened.notice
             self.error = ""
         if old is not None:
             old.close()  # waits for a search still running on it

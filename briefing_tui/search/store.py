@@ -31,6 +31,7 @@ import logging
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class OpenIndex:
     location: Path | None  # the generation directory; None when in memory
     status: str  # "cached", "updated", "built", "memory"
     reindexed: tuple[str, ...] = ()  # briefing ids (re)indexed by this open
+    notice: str = ""  # said once: why the index on disk was refused (and rebuilt)
     _words: list[str] | None = field(default=None, repr=False)
 
     def words(self) -> list[str]:
@@ -124,10 +126,95 @@ def wanted_hashes(library: Library) -> dict[str, str]:
     return {b.id: briefing_hash(b, raw_documents(b)) for b in library.briefings}
 
 
+# -- trust ---------------------------------------------------------------------------------
+# Whoosh's TOC files are pickles: whoever can write an index file can run code as the reader.
+# So every directory and file of an index is checked (owner, mode, kind) before Whoosh opens
+# it, and an index that fails is treated as damaged: rebuilt where the folder is trusted,
+# kept in memory where it is not.
+
+
+class UntrustedIndex(ValueError):
+    """An index file or directory another user owns or may write."""
+
+
+def distrust(path: Path, *, directory: bool) -> str | None:
+    """Why ``path`` may not be trusted (None when it may): not ours, writable by others,
+    not the kind expected (symlinks are never followed)."""
+    try:
+        s = os.lstat(path)
+    except OSError as exc:
+        return f"cannot check {path}: {exc.strerror or exc}"
+    if directory and not stat.S_ISDIR(s.st_mode):
+        return f"{path} is not a directory"
+    if not directory and not stat.S_ISREG(s.st_mode):
+        return f"{path} is not a regular file"
+    if hasattr(os, "getuid") and s.st_uid != os.getuid():
+        return f"{path} belongs to another user"
+    if s.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"{path} may be written by other users"
+    return None
+
+
+def distrust_folders(cache_dir: Path, base: Path) -> str | None:
+    """Why the folders from ``cache_dir`` down to ``base`` may not be trusted (None: they
+    may, or do not exist yet)."""
+    try:
+        below = base.relative_to(cache_dir).parts
+    except ValueError:
+        below = ()
+    folder = cache_dir
+    for part in ("", *below):
+        folder = folder / part if part else folder
+        if not os.path.lexists(folder):
+            return None
+        why = distrust(folder, directory=True)
+        if why is not None:
+            return why
+    return None
+
+
+def _check_generation(path: Path) -> None:
+    """Raise :class:`UntrustedIndex` unless the generation and every file in it is trusted."""
+    why = distrust(path, directory=True)
+    if why is None:
+        with os.scandir(path) as it:
+            for entry in it:
+                why = distrust(Path(entry.path), directory=False)
+                if why is not None:
+                    break
+    if why is not None:
+        raise UntrustedIndex(why)
+
+
+def _make_private(folder: Path) -> None:
+    """Only this user may read or write what is in ``folder`` (before it is published)."""
+    os.chmod(folder, 0o700)
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.is_file(follow_symlinks=False):
+                os.chmod(entry.path, 0o600)
+
+
+def _private_dirs(cache_dir: Path | None, base: Path) -> None:
+    """Create ``base`` and the folders above it up to ``cache_dir``, each 0700."""
+    missing = []
+    folder = base
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        if cache_dir is not None and folder == cache_dir:
+            break
+        folder = folder.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+
+
 # -- opening -------------------------------------------------------------------------------
 
 
 def _read_pointer(base: Path) -> str | None:
+    if distrust(base / CURRENT, directory=False) is not None:
+        return None
     try:
         name = (base / CURRENT).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
@@ -141,6 +228,7 @@ def _open_generation(path: Path) -> OpenIndex:
     """Open a published generation read-only and check it; raises when it is unusable."""
     from whoosh.filedb.filestore import FileStorage
 
+    _check_generation(path)  # before anything in it is read: its TOC is a pickle
     with (path / MANIFEST).open(encoding="utf-8") as f:
         manifest = json.load(f)
     if not isinstance(manifest, dict) or manifest.get("version") != INDEX_VERSION:
@@ -182,10 +270,20 @@ def _searcher(ix: Any) -> Any:
     return ix.searcher(weighting=FastBM25F())
 
 
-def open_current(base: Path) -> OpenIndex | None:
-    """The current generation under ``base``, or None when there is none or it is unusable."""
+def open_current(base: Path, refused: list[str] | None = None) -> OpenIndex | None:
+    """The current generation under ``base``, or None when there is none or it is unusable.
+
+    Why an index was refused as untrusted (see :func:`distrust`) is added to ``refused``.
+    """
     last_error: Exception | None = None
     tried: set[str] = set()
+    pointer = base / CURRENT
+    if os.path.lexists(pointer):
+        why = distrust(pointer, directory=False)
+        if why is not None:
+            if refused is not None:
+                refused.append(why)
+            return None
     for _attempt in range(OPEN_ATTEMPTS):
         name = _read_pointer(base)
         if name is None:
@@ -196,6 +294,10 @@ def open_current(base: Path) -> OpenIndex | None:
         tried.add(name)
         try:
             return _open_generation(base / name)
+        except UntrustedIndex as exc:  # never retried: waiting does not make it ours
+            if refused is not None:
+                refused.append(str(exc))
+            return None
         except Exception as exc:  # any failure to read it means: do not use it
             last_error = exc
             time.sleep(0.02)
@@ -317,7 +419,9 @@ def _publish(base: Path, work: Path) -> Path:
     gen = base / _new_name("g")
     os.rename(work, gen)
     pointer_tmp = base / (_new_name("current.tmp"))
-    pointer_tmp.write_text(gen.name, encoding="utf-8")
+    fd = os.open(pointer_tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(gen.name)
     os.replace(pointer_tmp, base / CURRENT)
     return gen
 
@@ -370,11 +474,24 @@ def open_or_build(
     """Open the library's index, bringing it up to date; never raises for a bad cache."""
     wanted = wanted_hashes(library)
     base = library_dir(cache_dir, library) if cache_dir is not None and not memory else None
-    current = None if base is None or rebuild else open_current(base)
+    notice = ""
+    if base is not None and cache_dir is not None:
+        why = distrust_folders(cache_dir, base)
+        if why is not None:  # anything in it could be swapped: neither read nor written
+            notice = f"the search index cache was refused ({why}); the index is kept in memory"
+            log.warning("%s", notice)
+            base = None
+    refused: list[str] = []
+    current = None if base is None or rebuild else open_current(base, refused)
+    if refused:
+        notice = f"the search index was refused ({refused[0]}); it is rebuilt"
+        log.warning("%s", notice)
     if current is not None and current.briefings == wanted:
         return current
     try:
-        return _bring_up_to_date(library, base, current, wanted, progress)
+        opened = _bring_up_to_date(library, base, current, wanted, progress, cache_dir)
+        opened.notice = notice
+        return opened
     finally:
         if current is not None:
             # Only read from (copied, or its words) while writing the new one.
@@ -388,6 +505,7 @@ def _bring_up_to_date(
     current: OpenIndex | None,
     wanted: dict[str, str],
     progress: ProgressCallback | None,
+    cache_dir: Path | None = None,
 ) -> OpenIndex:
     if current is not None:
         changed = [bid for bid, h in wanted.items() if current.briefings.get(bid) != h]
@@ -400,9 +518,9 @@ def _bring_up_to_date(
     if base is not None and library.briefings:
         work: Path | None = None
         try:
-            base.mkdir(parents=True, exist_ok=True)
+            _private_dirs(cache_dir, base)
             work = base / _new_name("tmp")
-            work.mkdir()
+            work.mkdir(mode=0o700)
         except OSError as exc:
             log.info("search index cache %s is not writable (%s); using memory", base, exc)
             work = None
@@ -463,6 +581,7 @@ def _build_on_disk(
     with ix.searcher() as s:
         docs = s.doc_count()
     _write_meta(work, wanted, docs, vocabulary)
+    _make_private(work)
     gen = _publish(base, work)
     cleanup(base, keep=(gen.name,))
     opened = _open_generation(gen)
