@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing_tui.briefing.confine import add_library_root
 from briefing_tui.briefing.loader import LoadResult, display_path, load_briefing
 from briefing_tui.briefing.model import Actor, Briefing, Item, ItemRef, Pos
 from briefing_tui.briefing.problems import Problem
@@ -32,6 +33,7 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
+            add_library_root(path)  # its briefings may read the articles beside it
             found = _search(path)
             if not found:
                 problems.append(

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefing_tui.briefing.confine import article_roots, is_inside, where_articles_live
 from briefing_tui.briefing.model import (
     Actor,
     ActorKind,
@@ -30,7 +31,7 @@ from briefing_tui.briefing.model import (
     Status,
     When,
 )
-from briefing_tui.briefing.neutral import neutral
+from briefing_tui.briefing.neutral import neutral_result
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.schema import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
 from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
@@ -142,7 +143,8 @@ def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
         for target, pos in refs
     }
     # the one boundary: nothing from the file reaches a terminal as a control sequence
-    return neutral(LoadResult(path, briefing, problems, checker.id_pos, ref_pos))
+    result = LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
+    return neutral_result(result, text, path)
 
 
 class _Checker:
@@ -498,6 +500,13 @@ class _Checker:
                 file_node.pos,
                 f"source file '{shown}' is not a usable path ({type(exc).__name__}); "
                 "write the path of the article's text file, relative to the briefing",
+            )
+            return None
+        if not is_inside(resolved, article_roots(self.path)):
+            self.err(
+                file_node.pos,
+                f"source file '{shown}' is outside the library (it is "
+                f"{excerpt(str(resolved), 200)}); {excerpt(where_articles_live(self.path), 400)}",
             )
             return None
         if not exists:

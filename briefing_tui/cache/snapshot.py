@@ -68,6 +68,7 @@ MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to
 _CODE = (
     "__init__.py",
     "briefing/schema.py",
+    "briefing/confine.py",
     "briefing/library.py",
     "briefing/loader.py",
     "briefing/model.py",
