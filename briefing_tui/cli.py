@@ -35,10 +35,20 @@ def _out(text: str) -> None:
     sys.stdout.write(neutralise(text) if "\x1b" in text else text)
 
 
-def _unicode_stdout() -> bool:
-    """Whether standard output can encode any character (not so with LC_ALL=C, PYTHONUTF8=0)."""
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
     try:
-        "\u2014\u00e9\U0001f600".encode(sys.stdout.encoding or "ascii")
+        return bool(isatty()) if isatty is not None else False
+    except (OSError, ValueError):  # closed
+        return False
+
+
+def _unicode_stdout(stream: object = None) -> bool:
+    """Whether the stream (standard output) can encode any character (not so with
+    LC_ALL=C, PYTHONUTF8=0)."""
+    encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None)
+    try:
+        "\u2014\u00e9\U0001f600".encode(encoding or "ascii")
     except (UnicodeEncodeError, LookupError):
         return False
     return True
@@ -50,19 +60,78 @@ def _json_out(text: str) -> None:
     sys.stdout.write(json_safe(text, ascii_only=not _unicode_stdout()))
 
 
+def _words_after_options(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``argv`` with the query's words after ``--``, so that ``-word`` (exclude a word)
+    needs no ``--``: only the parser's own options (or their unambiguous prefixes) are
+    options, every other token is a word of the query, in order."""
+    longs = [o for o in parser._option_string_actions if o.startswith("--")]
+    options: list[str] = []
+    words: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            words.extend(argv[i + 1 :])
+            break
+        key = token.split("=", 1)[0]
+        matches = [o for o in longs if o.startswith(key)] if key.startswith("--") else []
+        action = parser._option_string_actions.get(key)
+        if action is None and len(matches) == 1:
+            action = parser._option_string_actions[matches[0]]
+        if action is None or key in ("-", "--"):
+            words.append(token)
+        else:
+            options.append(token)
+            if action.nargs != 0 and "=" not in token and i + 1 < len(argv):
+                options.append(argv[i + 1])
+                i += 1
+        i += 1
+    return [*options, "--", *words] if words else options
+
+
+def _one_line_logging() -> None:
+    """What the commands log (a damaged index being rebuilt) goes to standard error as one
+    line, never a traceback (the answer is right all the same)."""
+    import logging
+
+    class OneLine(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            with contextlib.suppress(Exception):
+                sys.stderr.write(f"briefing-tui: {one_line(record.getMessage())}\n")
+
+    root = logging.getLogger("briefing_tui")
+    if not any(
+        isinstance(h, logging.Handler) and type(h).__name__ == "OneLine" for h in root.handlers
+    ):
+        handler = OneLine(logging.WARNING)
+        root.addHandler(handler)
+
+
 def _lenient_output() -> None:
-    """Text a stream cannot encode is written replaced (``?``), never a failure (exit 70)."""
+    """Text a stream cannot encode is written as escapes (``\\u2014``), never a failure
+    (exit 70)."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+        if reconfigure is None:
+            continue
+        if getattr(stream, "errors", "") == "strict" or not _unicode_stdout(stream):
             with contextlib.suppress(Exception):
-                reconfigure(errors="replace")
+                reconfigure(errors="backslashreplace")
 
 
 def cmd_open(args: argparse.Namespace) -> int:
     import gc
     import os
 
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        # with a file or a pipe the app would wait forever for keys it can never read
+        which = "input" if not _is_terminal(sys.stdin) else "output"
+        print(
+            f"briefing-tui: standard {which} is not a terminal; run it in a terminal, or use "
+            "'briefing-tui export' or 'briefing-tui search' for output to a file or a pipe",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     gc.disable()  # start-up allocates much and frees little: back on after the first paint
     # Textual draws at most 60 frames a second: an answer (search results) that arrives just
     # after a key's echo waits up to 17 ms for its frame. Frames are only drawn when something
@@ -222,7 +291,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar.finish()
     took = time.monotonic() - start
     n = len(library.briefings)
-    where = str(index.location) if index.location is not None else "memory (cache not writable)"
+    if index.location is not None:
+        where = str(index.location)
+    elif not library.briefings:
+        where = "memory (no briefing to index)"
+    else:
+        where = "memory (cache not writable)"
     status = index.status
     if index.notice:
         print(f"briefing-tui index: {neutralise(index.notice)}", file=sys.stderr)
@@ -396,11 +470,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _lenient_output()
     try:
         if args_list and args_list[0] in COMMANDS:
+            _one_line_logging()
             name = args_list[0]
             help, setup, run = COMMANDS[name]
             sub = _Parser(prog=f"briefing-tui {name}", description=help)
             setup(sub)
-            return run(sub.parse_args(args_list[1:]))
+            rest = args_list[1:]
+            if name == "search":
+                rest = _words_after_options(sub, rest)
+            return run(sub.parse_args(rest))
         args = _main_parser().parse_args(args_list)
         return cmd_open(args)
     except SystemExit as exc:

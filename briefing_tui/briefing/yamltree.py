@@ -8,6 +8,7 @@ oversized files are refused with a :class:`Problem` instead of an exception.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -163,7 +164,19 @@ def read_file(path: Path, display: str | None = None) -> str | Problem:
             )
         if st.st_size > MAX_BYTES:
             return _too_large(name, st.st_size)
-        with path.open("rb") as fh:
+        # The file may be swapped for a FIFO between the stat and the open: open without
+        # blocking, and check what was opened.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags), "rb") as fh:
+            opened = os.fstat(fh.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                return Problem(
+                    Pos(name),
+                    "this is not a regular file (it is a device, pipe or socket); "
+                    "name a UTF-8 text file",
+                )
+            if opened.st_size > MAX_BYTES:
+                return _too_large(name, opened.st_size)
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return Problem(Pos(name), "no such file; check the path")

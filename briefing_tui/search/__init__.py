@@ -182,7 +182,7 @@ class SearchIndex:
             if self._engine is not engine:
                 # Closed or replaced (by close() or update()) while this search ran.
                 return SearchResult(text, ())
-            log.warning("search for %r failed: %s", text, exc, exc_info=True)
+            log.warning("search for %r failed (%s); the index is rebuilt", text, exc, exc_info=True)
             if self._recovered:
                 return SearchResult(text, (), note=f"search failed: {exc}")
         # The index may be damaged on disk: rebuild it once, then try again.

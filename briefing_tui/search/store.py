@@ -237,6 +237,14 @@ def _open_generation(path: Path) -> OpenIndex:
     docs = manifest.get("docs")
     if not isinstance(briefings, dict) or not isinstance(docs, int):
         raise ValueError("malformed manifest")
+    # the vocabulary (typo search) is checked like the other files: present, and as long
+    # as written (an index written before its size was recorded: not empty with documents)
+    words_size = os.stat(path / WORDS).st_size
+    expected = manifest.get("words_bytes")
+    if isinstance(expected, int) and words_size != expected:
+        raise ValueError(f"{WORDS} is {words_size} bytes, the manifest says {expected}")
+    if expected is None and docs and not words_size:
+        raise ValueError(f"{WORDS} is empty")
     # Whoosh copies each segment part into memory when it opens it; without mmap the file
     # is read once instead of also being mapped (which would count twice in the RSS).
     storage = FileStorage(str(path), readonly=True, supports_mmap=False)
@@ -401,13 +409,15 @@ def write_index(
 
 
 def _write_meta(folder: Path, briefings: dict[str, str], docs: int, words: Iterable[str]) -> None:
+    vocabulary = "\n".join(sorted(words)).encode("utf-8")
     manifest = {
         "version": INDEX_VERSION,
         "briefings": briefings,
         "docs": docs,
+        "words_bytes": len(vocabulary),
         "written": time.time(),
     }
-    (folder / WORDS).write_text("\n".join(sorted(words)), encoding="utf-8")
+    (folder / WORDS).write_bytes(vocabulary)
     (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
 
 
