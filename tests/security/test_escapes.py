@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ def hostile_library(tmp_path: Path, attack: str, name: str = "hostile.yaml") -> 
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     if not (tmp_path / "seeds").exists():
-        (tmp_path / "seeds").symlink_to(SEEDS)
+        shutil.copytree(SEEDS, tmp_path / "seeds")
     (data / name).write_text(hostile_briefing(attack), encoding="utf-8")
     return load_library([data])
 
@@ -102,7 +103,7 @@ def test_planted_controls_never_survive_a_load(
     tmp_path_factory: pytest.TempPathFactory, planted: str, filename: str
 ) -> None:
     tmp = tmp_path_factory.mktemp("planted")
-    (tmp / "seeds").symlink_to(SEEDS)
+    shutil.copytree(SEEDS, tmp / "seeds")
     data = tmp / "data"
     data.mkdir()
     # the id is left out for one file: its id is then made from the file name
