@@ -362,8 +362,12 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from briefing_tui.briefing.scaffold import Refused, create
+    from briefing_tui.briefing.scaffold import Refused, create, slugify
 
+    used = _id_in_use(Path(args.out), args.id or slugify(Path(args.article).stem))
+    if used is not None:
+        print(f"briefing-tui new: {neutralise(used)}", file=sys.stderr)
+        return EXIT_PROBLEMS
     result = create(Path(args.article), Path(args.out), args.id)
     if isinstance(result, Refused):
         print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
@@ -381,6 +385,22 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _id_in_use(out: Path, briefing_id: str) -> str | None:
+    """Why ``briefing_id`` may not be given to a new briefing in ``out`` (None: it may)."""
+    from briefing_tui.briefing.library import load_library
+    from briefing_tui.briefing.loader import display_path
+
+    if not briefing_id or not out.is_dir():
+        return None
+    for b in load_library([out]).briefings:
+        if b.id == briefing_id:
+            return (
+                f"{display_path(b.path)} already has the id '{briefing_id}'; choose another "
+                "with --id (briefing ids are unique in a library)"
+            )
+    return None
 
 
 @command("new", "start a briefing from an article: copy it to seeds/, write a starter briefing")

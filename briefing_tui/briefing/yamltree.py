@@ -117,10 +117,18 @@ def decode(path: str, data: bytes) -> str | Problem:
     """UTF-8 text (a byte-order mark is dropped), or a Problem at the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif data.startswith(b"\x00\x00\xfe\xff"):  # UTF-32 big-endian
         return Problem(
             Pos(path),
-            "the file is UTF-16 text, not UTF-8; save it as UTF-8 "
+            "the file is UTF-32 text, not UTF-8; save it as UTF-8 "
+            "(in most editors: 'Save with encoding' or 'Reopen with encoding', then UTF-8)",
+        )
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # the UTF-32 marks begin with the UTF-16 ones: FF FE 00 00 is UTF-32 little-endian
+        utf32 = data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
+        return Problem(
+            Pos(path),
+            f"the file is {'UTF-32' if utf32 else 'UTF-16'} text, not UTF-8; save it as UTF-8 "
             "(in most editors: 'Save with encoding' or 'Reopen with encoding', then UTF-8)",
         )
     try:

@@ -198,3 +198,62 @@ def test_crash_logs_are_private(monkeypatch: pytest.MonkeyPatch) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(Path(log).stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "name"),
+    [
+        ("utf-32-le", b"\xff\xfe\x00\x00", "UTF-32"),
+        ("utf-32-be", b"\x00\x00\xfe\xff", "UTF-32"),
+        ("utf-16-le", b"\xff\xfe", "UTF-16"),
+        ("utf-16-be", b"\xfe\xff", "UTF-16"),
+    ],
+)
+def test_utf32_is_not_called_utf16(encoding: str, bom: bytes, name: str) -> None:
+    problem = yamltree.decode("x.yaml", bom + "format: 1\n".encode(encoding))
+    assert not isinstance(problem, str)
+    assert f"the file is {name} text" in problem.message
+
+
+def test_a_dangling_symlink_is_skipped_with_a_word(library_dir: Path) -> None:
+    (library_dir / "gone.yaml").symlink_to(library_dir / "deleted.yaml")
+    library = load_library([library_dir])
+    assert library.briefings  # the rest loads
+    [problem] = library.problems
+    assert problem.severity == "warning" and problem.path.endswith("gone.yaml")
+    assert "does not exist" in problem.message and "deleted.yaml" in problem.message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable folders")
+def test_an_unreadable_folder_is_skipped_with_a_word(library_dir: Path) -> None:
+    closed = library_dir / "closed"
+    closed.mkdir()
+    closed.chmod(0)
+    try:
+        library = load_library([library_dir])
+    finally:
+        closed.chmod(0o700)
+    assert any("cannot read this folder" in p.message for p in library.problems)
+
+
+def test_a_backslash_in_a_file_name_is_not_a_folder_separator() -> None:
+    from briefing_tui.tui.screens.problems import short_name
+
+    assert short_name("briefings/a\\b.yaml") == "a\\b.yaml"
+    assert short_name("briefings/sub/c.yaml") == "c.yaml"
+
+
+def test_new_refuses_an_id_already_in_the_library(
+    library_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing_tui.cli import main
+
+    article = tmp_path / "another.txt"
+    article.write_text("Northland and Southland agreed to talk.\n", encoding="utf-8")
+    taken = load_library([library_dir]).briefings[0].id
+    before = sorted(p.name for p in library_dir.iterdir())
+    assert main(["new", str(article), "--id", taken, "--out", str(library_dir)]) == 1
+    _, err = capsys.readouterr()
+    assert "already has the id" in err
+    assert sorted(p.name for p in library_dir.iterdir()) == before
+    assert main(["new", str(article), "--id", "fresh-id", "--out", str(library_dir)]) == 0
