@@ -298,8 +298,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     else:
         where = "memory (cache not writable)"
     status = index.status
-    if index.notice:
-        print(f"briefing-tui index: {neutralise(index.notice)}", file=sys.stderr)
     index.close()
     if status == "unavailable":
         print(f"briefing-tui index: {index.error}", file=sys.stderr)

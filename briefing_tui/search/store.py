@@ -155,9 +155,15 @@ def distrust(path: Path, *, directory: bool) -> str | None:
     return None
 
 
-def distrust_folders(cache_dir: Path, base: Path) -> str | None:
+def distrust_folders(cache_dir: Path, base: Path, tightened: list[str] | None = None) -> str | None:
     """Why the folders from ``cache_dir`` down to ``base`` may not be trusted (None: they
-    may, or do not exist yet)."""
+    may, or do not exist yet).
+
+    A folder of this user that others may write (made by an older version under a umask
+    such as 002) is made private first (its name added to ``tightened``): once it is, no
+    one else can change what is in it, and every file in it is still checked on its own.
+    A folder of another user, or a symlink, is never trusted.
+    """
     try:
         below = base.relative_to(cache_dir).parts
     except ValueError:
@@ -168,6 +174,15 @@ def distrust_folders(cache_dir: Path, base: Path) -> str | None:
         if not os.path.lexists(folder):
             return None
         why = distrust(folder, directory=True)
+        if why is not None and why.endswith("may be written by other users"):
+            try:
+                mode = stat.S_IMODE(os.lstat(folder).st_mode)
+                os.chmod(folder, mode & ~(stat.S_IWGRP | stat.S_IWOTH))
+            except OSError:
+                return why
+            if tightened is not None:
+                tightened.append(str(folder))
+            why = distrust(folder, directory=True)
         if why is not None:
             return why
     return None
@@ -486,17 +501,22 @@ def open_or_build(
     base = library_dir(cache_dir, library) if cache_dir is not None and not memory else None
     notice = ""
     if base is not None and cache_dir is not None:
-        why = distrust_folders(cache_dir, base)
+        tightened: list[str] = []
+        why = distrust_folders(cache_dir, base, tightened)
         if why is not None:  # anything in it could be swapped: neither read nor written
             notice = f"the search index cache was refused ({why}); the index is kept in memory"
             log.warning("%s", notice)
             base = None
+        elif tightened:
+            notice = f"other users could write {tightened[0]}: it is private now"
+            log.warning("%s", notice)
     refused: list[str] = []
     current = None if base is None or rebuild else open_current(base, refused)
     if refused:
         notice = f"the search index was refused ({refused[0]}); it is rebuilt"
         log.warning("%s", notice)
     if current is not None and current.briefings == wanted:
+        current.notice = notice
         return current
     try:
         opened = _bring_up_to_date(library, base, current, wanted, progress, cache_dir)

@@ -115,27 +115,68 @@ def test_a_planted_pointer_of_another_user_is_refused(library: Library, tmp_path
     ix.close()
 
 
+def _chain(library: Library) -> dict[str, Path]:
+    gen = _generation(library)
+    return {"cache": cache_dir(), "index": gen.parents[2], "version": gen.parents[1]} | {
+        "library": gen.parent
+    }
+
+
 @pytest.mark.parametrize("folder", ["cache", "index", "version", "library"])
-def test_a_cache_folder_others_may_write_is_neither_read_nor_written(
+def test_a_cache_folder_of_another_user_is_neither_read_nor_written(
     library: Library, tmp_path: Path, folder: str
 ) -> None:
     SearchIndex.open(library).close()
     marker = tmp_path / "ran"
     gen = _generation(library)
     _plant_toc(gen, marker)
-    chain = {"cache": cache_dir(), "index": gen.parents[2], "version": gen.parents[1]}
-    chain["library"] = gen.parent
-    os.chmod(chain[folder], 0o777)
+    os.chown(_chain(library)[folder], 54321, -1)
     before = sorted(p.name for p in gen.parent.iterdir())
     ix = SearchIndex.open(library)
     try:
         assert not marker.exists()
         assert ix.status == "memory" and ix.location is None
-        assert "refused" in ix.notice and "other users" in ix.notice
+        assert "refused" in ix.notice and "another user" in ix.notice
         assert ix.search("narcotics").hits
     finally:
         ix.close()
     assert sorted(p.name for p in gen.parent.iterdir()) == before
+
+
+@pytest.mark.parametrize("folder", ["cache", "index", "version", "library"])
+def test_a_cache_folder_others_may_write_is_made_private_and_its_files_checked(
+    library: Library, tmp_path: Path, folder: str
+) -> None:
+    """As an older version left it under umask 002; what another user planted in it (a
+    file of theirs) is refused all the same."""
+    SearchIndex.open(library).close()
+    marker = tmp_path / "ran"
+    toc = _plant_toc(_generation(library), marker)
+    os.chown(toc, 54321, 54321)  # planted by another user
+    path = _chain(library)[folder]
+    os.chmod(path, 0o777)
+    ix = SearchIndex.open(library)
+    try:
+        assert not marker.exists()
+        assert ix.status == "built" and "refused" in ix.notice
+        assert ix.search("narcotics").hits
+    finally:
+        ix.close()
+    assert not path.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    again = SearchIndex.open(library)
+    assert (again.status, again.notice) == ("cached", "")
+    again.close()
+
+
+def test_making_a_folder_private_is_said_once(library: Library) -> None:
+    SearchIndex.open(library).close()
+    os.chmod(cache_dir(), 0o775)
+    ix = SearchIndex.open(library)
+    assert ix.status == "cached" and "private now" in ix.notice
+    ix.close()
+    again = SearchIndex.open(library)
+    assert again.notice == ""
+    again.close()
 
 
 def test_the_cache_folders_and_index_files_are_private(library: Library) -> None:
