@@ -424,15 +424,15 @@ def write_index(
 
 
 def _write_meta(folder: Path, briefings: dict[str, str], docs: int, words: Iterable[str]) -> None:
-    vocabulary = "\n".join(sorted(words)).encode("utf-8")
+    vocabulary = "\n".join(sorted(words))
     manifest = {
         "version": INDEX_VERSION,
         "briefings": briefings,
         "docs": docs,
-        "words_bytes": len(vocabulary),
+        "words_bytes": len(vocabulary.encode("utf-8")),
         "written": time.time(),
     }
-    (folder / WORDS).write_bytes(vocabulary)
+    (folder / WORDS).write_text(vocabulary, encoding="utf-8")
     (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
 
 
@@ -444,9 +444,8 @@ def _publish(base: Path, work: Path) -> Path:
     gen = base / _new_name("g")
     os.rename(work, gen)
     pointer_tmp = base / (_new_name("current.tmp"))
-    fd = os.open(pointer_tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(gen.name)
+    pointer_tmp.write_text(gen.name, encoding="utf-8")
+    os.chmod(pointer_tmp, 0o600)  # in a private folder: no one else saw it in between
     os.replace(pointer_tmp, base / CURRENT)
     return gen
 
