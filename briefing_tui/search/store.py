@@ -20,6 +20,11 @@ briefing keeps its index (and re-indexes that briefing only). A generation that 
 read (missing or truncated files, a garbage TOC, a manifest that does not match) is
 ignored and rebuilt; an index of another INDEX_VERSION lives in another directory and is
 deleted. When the cache directory cannot be written, the index is kept in memory.
+
+Whoosh's TOC files are pickles, so the index is trusted no more than its folders: every
+folder from the cache directory down, the pointer and every file of a generation must be
+this user's and writable by no one else before Whoosh opens anything (:func:`distrust`);
+an index that is not is rebuilt, or kept in memory when its folders are not.
 """
 
 from __future__ import annotations
