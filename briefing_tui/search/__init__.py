@@ -28,6 +28,7 @@ from typing import Any
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
+from briefing_tui.cancelled import BuildCancelled
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +120,14 @@ class SearchIndex:
         root = self.cache_dir if self.cache_dir is not None else default_cache_dir()
         try:
             opened = open_or_build(library, root, progress, rebuild=rebuild, memory=self.memory)
+        except BuildCancelled:
+            raise  # the caller stopped it: not a failure to log (a traceback on exit)
         except Exception as exc:
             log.warning("search index: %s; building it in memory", exc, exc_info=True)
             try:
                 opened = open_or_build(library, None, progress, memory=True)
+            except BuildCancelled:
+                raise
             except Exception as exc2:
                 log.error("search index unavailable: %s", exc2, exc_info=True)
                 self.error = f"search is unavailable: {exc2}"

@@ -38,6 +38,7 @@ from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import defang, one_line
+from briefing_tui.cancelled import BuildCancelled
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
@@ -60,7 +61,7 @@ MIN_WIDTH = 60
 MIN_HEIGHT = 16
 
 
-class IndexCancelled(Exception):
+class IndexCancelled(BuildCancelled):
     """Raised from the progress callback to stop an index build when the app exits."""
 
 

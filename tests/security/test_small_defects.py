@@ -257,3 +257,18 @@ def test_new_refuses_an_id_already_in_the_library(
     assert "already has the id" in err
     assert sorted(p.name for p in library_dir.iterdir()) == before
     assert main(["new", str(article), "--id", "fresh-id", "--out", str(library_dir)]) == 0
+
+
+def test_an_index_build_stopped_on_exit_logs_no_traceback(
+    library: Library, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The app stops a build from its progress callback when it exits: that used to be
+    logged as a failure, with a traceback, printed after the terminal was restored."""
+    from briefing_tui.cancelled import BuildCancelled
+
+    def stop(done: int, total: int) -> None:
+        raise BuildCancelled
+
+    with pytest.raises(BuildCancelled):
+        SearchIndex(library, progress=stop)
+    assert not [r for r in caplog.records if r.exc_info]
