@@ -7,12 +7,13 @@ With no PATH the bundled library is used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefing_tui import __version__
-from briefing_tui.briefing.text import neutralise
+from briefing_tui.briefing.text import json_safe, neutralise, one_line
 from briefing_tui.exits import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -38,10 +39,103 @@ def _out(text: str) -> None:
     sys.stdout.write(neutralise(text) if "\x1b" in text else text)
 
 
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (OSError, ValueError):  # closed
+        return False
+
+
+def _unicode_stdout(stream: object = None) -> bool:
+    """Whether the stream (standard output) can encode any character (not so with
+    LC_ALL=C, PYTHONUTF8=0)."""
+    encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None)
+    try:
+        "\u2014\u00e9\U0001f600".encode(encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _json_out(text: str) -> None:
+    """JSON on standard output: controls, bidi overrides (and, for an output that cannot
+    encode them, all non-ASCII characters) written as \\u escapes: the same JSON value."""
+    sys.stdout.write(json_safe(text, ascii_only=not _unicode_stdout()))
+
+
+def _words_after_options(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """``argv`` with the query's words after ``--``, so that ``-word`` (exclude a word)
+    needs no ``--``: only the parser's own options (or their unambiguous prefixes) are
+    options, every other token is a word of the query, in order."""
+    longs = [o for o in parser._option_string_actions if o.startswith("--")]
+    options: list[str] = []
+    words: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token == "--":
+            words.extend(argv[i + 1 :])
+            break
+        key = token.split("=", 1)[0]
+        matches = [o for o in longs if o.startswith(key)] if key.startswith("--") else []
+        action = parser._option_string_actions.get(key)
+        if action is None and len(matches) == 1:
+            action = parser._option_string_actions[matches[0]]
+        if action is None or key in ("-", "--"):
+            words.append(token)
+        else:
+            options.append(token)
+            if action.nargs != 0 and "=" not in token and i + 1 < len(argv):
+                options.append(argv[i + 1])
+                i += 1
+        i += 1
+    return [*options, "--", *words] if words else options
+
+
+def _one_line_logging() -> None:
+    """What the commands log (a damaged index being rebuilt) goes to standard error as one
+    line, never a traceback (the answer is right all the same)."""
+    import logging
+
+    class OneLine(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            with contextlib.suppress(Exception):
+                sys.stderr.write(f"briefing-tui: {one_line(record.getMessage())}\n")
+
+    root = logging.getLogger("briefing_tui")
+    if not any(
+        isinstance(h, logging.Handler) and type(h).__name__ == "OneLine" for h in root.handlers
+    ):
+        handler = OneLine(logging.WARNING)
+        root.addHandler(handler)
+
+
+def _lenient_output() -> None:
+    """Text a stream cannot encode is written as escapes (``\\u2014``), never a failure
+    (exit 70)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        if getattr(stream, "errors", "") == "strict" or not _unicode_stdout(stream):
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     import gc
     import os
 
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        # with a file or a pipe the app would wait forever for keys it can never read
+        which = "input" if not _is_terminal(sys.stdin) else "output"
+        print(
+            f"briefing-tui: standard {which} is not a terminal; run it in a terminal, or use "
+            "'briefing-tui export' or 'briefing-tui search' for output to a file or a pipe",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     gc.disable()  # start-up allocates much and frees little: back on after the first paint
     # Textual draws at most 60 frames a second: an answer (search results) that arrives just
     # after a key's echo waits up to 17 ms for its frame. Frames are only drawn when something
@@ -87,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for p in library.errors:
         print(neutralise(str(p)), file=sys.stderr)
     if args.format == "json":
-        sys.stdout.write(to_json(library))
+        _json_out(to_json(library))
     else:
         sys.stdout.write(neutralise(to_markdown(library)))
     return EXIT_PROBLEMS if library.errors else EXIT_OK
@@ -136,7 +230,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             }
             for h in result.hits
         ]
-        sys.stdout.write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
+        _json_out(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
     else:
         for h in result.hits:
             month = f" ({h.month})" if h.month else ""
@@ -201,7 +295,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar.finish()
     took = time.monotonic() - start
     n = len(library.briefings)
-    where = str(index.location) if index.location is not None else "memory (cache not writable)"
+    if index.location is not None:
+        where = str(index.location)
+    elif not library.briefings:
+        where = "memory (no briefing to index)"
+    else:
+        where = "memory (cache not writable)"
     status = index.status
     index.close()
     if status == "unavailable":
@@ -265,8 +364,12 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from briefing_tui.briefing.scaffold import Refused, create
+    from briefing_tui.briefing.scaffold import Refused, create, slugify
 
+    used = _id_in_use(Path(args.out), args.id or slugify(Path(args.article).stem))
+    if used is not None:
+        print(f"briefing-tui new: {neutralise(used)}", file=sys.stderr)
+        return EXIT_PROBLEMS
     result = create(Path(args.article), Path(args.out), args.id)
     if isinstance(result, Refused):
         print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
@@ -284,6 +387,22 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _id_in_use(out: Path, briefing_id: str) -> str | None:
+    """Why ``briefing_id`` may not be given to a new briefing in ``out`` (None: it may)."""
+    from briefing_tui.briefing.library import load_library
+    from briefing_tui.briefing.loader import display_path
+
+    if not briefing_id or not out.is_dir():
+        return None
+    for b in load_library([out]).briefings:
+        if b.id == briefing_id:
+            return (
+                f"{display_path(b.path)} already has the id '{briefing_id}'; choose another "
+                "with --id (briefing ids are unique in a library)"
+            )
+    return None
 
 
 @command("new", "start a briefing from an article: copy it to seeds/, write a starter briefing")
@@ -370,13 +489,18 @@ def _main_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _lenient_output()
     try:
         if args_list and args_list[0] in COMMANDS:
+            _one_line_logging()
             name = args_list[0]
             help, setup, run = COMMANDS[name]
             sub = _Parser(prog=f"briefing-tui {name}", description=help)
             setup(sub)
-            return run(sub.parse_args(args_list[1:]))
+            rest = args_list[1:]
+            if name == "search":
+                rest = _words_after_options(sub, rest)
+            return run(sub.parse_args(rest))
         args = _main_parser().parse_args(args_list)
         return cmd_open(args)
     except SystemExit as exc:

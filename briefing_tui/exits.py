@@ -24,7 +24,9 @@ def crash_message(exc: BaseException) -> tuple[str, str]:
 
 
 def _log_crash(exc: BaseException) -> str:
-    """Write the traceback to the state directory; return where (or why not)."""
+    """Write the traceback to the state directory, readable by the user only (tracebacks
+    hold data); return where (or why not)."""
+    import os
     import time
     import traceback
 
@@ -32,9 +34,11 @@ def _log_crash(exc: BaseException) -> str:
 
     try:
         folder = state_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write("".join(traceback.format_exception(exc)))
         return str(path)
     except OSError as err:
         return f"(nowhere: cannot write the state directory: {err.strerror})"

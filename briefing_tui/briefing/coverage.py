@@ -19,13 +19,22 @@ briefing's summary call; :func:`curation_report` turns it (and the TODO markers 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_tui.briefing.loader import LoadResult, display_path
-from briefing_tui.briefing.model import Actor, Briefing, Commitment, ContextEvent, Item, Note, Pos
+from briefing_tui.briefing.model import (
+    Actor,
+    Briefing,
+    Commitment,
+    ContextEvent,
+    Item,
+    Note,
+    Pos,
+    Sentence,
+)
 from briefing_tui.briefing.problems import Problem, Severity
 from briefing_tui.briefing.text import fold_ws, straighten_quotes
 from briefing_tui.briefing.yamltree import YMap, YNode, YScalar, YSeq, parse, read_file
@@ -55,6 +64,10 @@ class Mention:
     cited_by: tuple[str, ...]  # ids of the items citing the sentence, in briefing order
 
 
+def _sentence_of(m: Mention) -> int:
+    return m.sentence
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """How much of its article a briefing cites, and what it mentions but does not link."""
@@ -80,10 +93,14 @@ class Coverage:
         return tuple(m for m in self.mentions if not m.linked)
 
     def is_cited(self, sentence: int) -> bool:
-        return sentence not in self.uncited
+        at = bisect_left(self.uncited, sentence)  # sorted: a look-up, not a scan
+        return not (at < len(self.uncited) and self.uncited[at] == sentence)
 
     def mentions_in(self, sentence: int) -> tuple[Mention, ...]:
-        return tuple(m for m in self.mentions if m.sentence == sentence)
+        """The mentions in one sentence (they are in sentence order: two look-ups)."""
+        lo = bisect_left(self.mentions, sentence, key=_sentence_of)
+        hi = bisect_right(self.mentions, sentence, key=_sentence_of)
+        return self.mentions[lo:hi]
 
     def label(self) -> str:
         """``22/25 sentences cited (88%)``."""
@@ -128,6 +145,119 @@ def _word_pattern(word: str) -> str:
     return f"(?i:{re.escape(word)})"
 
 
+# Hostile input (an article of one-letter words, an actor aliased "a", thousands of actors)
+# must not make coverage slow or huge: mentions are found in one pass over the words, and
+# kept up to these caps.
+MAX_MENTIONS_PER_SENTENCE = 64
+MAX_MENTIONS = 20_000
+_WORD_START = re.compile(r"(?<!\w)\w+")
+_LEADING_WORD = re.compile(r"\w+")
+
+
+def find_mentions(
+    plain: str, sentences: Sequence[Sentence], actors: Sequence[Actor]
+) -> dict[int, list[tuple[int, int, Actor]]]:
+    """Every actor's names and aliases found in ``plain``, by sentence number.
+
+    As if each actor's names were one pattern run over the text with ``finditer`` (longest
+    name first where several match at one place; an actor's matches never overlap), but in
+    one pass over the words: a name is tried only where a word it starts with is.
+    """
+    by_word: dict[str, list[tuple[int, re.Pattern[str], tuple[Actor, ...]]]] = {}
+    others: list[tuple[re.Pattern[str], Actor]] = []  # names that do not start with a letter
+    names: dict[str, list[Actor]] = {}
+    for actor in actors:
+        for name in {fold_ws(straighten_quotes(n)) for n in (actor.name, *actor.aliases)}:
+            if name:
+                names.setdefault(name, []).append(actor)
+    for name, owners in names.items():
+        pattern = _name_pattern((name,))
+        if pattern is None:
+            continue
+        lead = _LEADING_WORD.match(name)
+        if lead is None:
+            others.extend((pattern, a) for a in owners)
+            continue
+        by_word.setdefault(lead.group().lower(), []).append((len(name), pattern, tuple(owners)))
+    for candidates in by_word.values():
+        candidates.sort(key=lambda c: -c[0])  # longest first, as the alternation tries them
+
+    starts = [s.start for s in sentences]
+    found: dict[int, list[tuple[int, int, Actor]]] = {}
+    total = 0
+    last_end: dict[str, int] = {}  # per actor: where its last match ended
+
+    def add(start: int, end: int, actor: Actor) -> bool:
+        nonlocal total
+        at = bisect_right(starts, start) - 1
+        if at < 0 or end > sentences[at].end:  # not within one sentence
+            return True
+        here = found.setdefault(sentences[at].number, [])
+        if len(here) >= 4 * MAX_MENTIONS_PER_SENTENCE:
+            return False
+        here.append((start, end, actor))
+        total += 1
+        return total < MAX_MENTIONS
+
+    if by_word:
+        for word in _WORD_START.finditer(plain):
+            tries = by_word.get(word.group().lower())
+            if tries is None:
+                continue
+            p = word.start()
+            for _, pattern, who in tries:
+                m = pattern.match(plain, p)
+                if m is None:
+                    continue
+                for actor in who:
+                    if last_end.get(actor.id, -1) > p:
+                        continue  # inside this actor's previous match, or a longer name here
+                    last_end[actor.id] = m.end()
+                    if not add(p, m.end(), actor):
+                        return found
+    for pattern, actor in others:
+        for m in pattern.finditer(plain):
+            if not add(m.start(), m.end(), actor):
+                return found
+    return found
+
+
+def _outermost(here: list[tuple[int, int, Actor]]) -> list[tuple[int, int, Actor]]:
+    """The matches not inside a longer match of another actor, by start (longest first).
+
+    A sweep in start order: for each match, the furthest end reached by an earlier-starting
+    (or same-start, longer) match of another actor decides, so the work is n log n.
+    """
+    ordered = sorted(here, key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, Actor]] = []
+    # the two furthest ends seen so far, of two different actors: (end, actor id)
+    best: tuple[int, str] = (-1, "")
+    second: tuple[int, str] = (-1, "")
+    i = 0
+    while i < len(ordered):
+        start = ordered[i][0]
+        j = i
+        while j < len(ordered) and ordered[j][0] == start:
+            j += 1
+        group = ordered[i:j]  # same start, longest first
+        for k, (s_, end, actor) in enumerate(group):
+            reach = best[0] if best[1] != actor.id else second[0]
+            inside = reach >= end  # an earlier start reaching past it is longer
+            if not inside:  # a longer match at the same start, of another actor
+                inside = any(e2 > end and a2.id != actor.id for _, e2, a2 in group[:k])
+            if not inside:
+                kept.append((s_, end, actor))
+        for _, end, actor in group:
+            if actor.id == best[1]:
+                best = (max(best[0], end), best[1])
+            elif end > best[0]:
+                best, second = (end, actor.id), best
+            elif end > second[0]:
+                second = (end, actor.id)
+        i = j
+    return kept
+
+
 def coverage(briefing: Briefing) -> Coverage:
     """Coverage and mentions of one briefing; cheap enough to call on every reload.
 
@@ -146,33 +276,13 @@ def coverage(briefing: Briefing) -> Coverage:
 
     text = briefing.source.text
     plain = straighten_quotes(text)  # one character for one: offsets are kept
-    starts = [s.start for s in sentences]
-    found: dict[int, list[tuple[int, int, Actor]]] = {}  # by sentence number
-    for actor in briefing.actors:
-        pattern = _name_pattern((actor.name, *actor.aliases))
-        if pattern is None:
-            continue
-        for m in pattern.finditer(plain):
-            at = bisect_right(starts, m.start()) - 1
-            if at >= 0 and m.end() <= sentences[at].end:  # within one sentence
-                found.setdefault(sentences[at].number, []).append((m.start(), m.end(), actor))
+    found = find_mentions(plain, sentences, briefing.actors)
     mentions: list[Mention] = []
     for number in sorted(found):
-        here = found[number]
-        kept = [
-            (start, end, actor)
-            for start, end, actor in here
-            if not any(
-                o_actor.id != actor.id
-                and o_start <= start
-                and end <= o_end
-                and (o_end - o_start) > (end - start)
-                for o_start, o_end, o_actor in here
-            )
-        ]
+        kept = _outermost(found[number])[:MAX_MENTIONS_PER_SENTENCE]
         items = citing.get(number, [])
         ids = tuple(it.id for it in items)
-        for start, end, actor in sorted(kept, key=lambda f: (f[0], -f[1])):
+        for start, end, actor in kept:
             linked = any(item_is_about(it, actor.id) for it in items)
             mentions.append(
                 Mention(actor.id, actor.pos, number, text[start:end], start, end, linked, ids)
@@ -232,10 +342,14 @@ def coverage_warnings(briefing: Briefing, cov: Coverage, display: str) -> list[P
                 f"coverage {cov.label()}; no item cites {which} {number_ranges(cov.uncited)}",
             )
         )
+    by_actor: dict[str, list[Mention]] = {}
+    for m in cov.mentions:
+        by_actor.setdefault(m.actor, []).append(m)
     for actor in briefing.actors:
         pos = Pos(display, actor.pos.line, actor.pos.col)
+        mine = by_actor.get(actor.id, [])
         if is_stub(actor):
-            named = sorted({m.sentence for m in cov.mentions if m.actor == actor.id})
+            named = sorted({m.sentence for m in mine})
             which = "sentence" if len(named) == 1 else "sentences"
             where = f"; it is named in {which} {number_ranges(named)}" if named else ""
             out.append(
@@ -248,8 +362,8 @@ def coverage_warnings(briefing: Briefing, cov: Coverage, display: str) -> list[P
             )
             continue
         seen: set[int] = set()
-        for m in cov.mentions:
-            if m.actor != actor.id or m.linked or m.sentence in seen:
+        for m in mine:
+            if m.linked or m.sentence in seen:
                 continue
             seen.add(m.sentence)
             if m.cited_by:

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing_tui.briefing.confine import add_library_root
 from briefing_tui.briefing.loader import LoadResult, display_path, load_briefing
 from briefing_tui.briefing.model import Actor, Briefing, Item, ItemRef, Pos
-from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.problems import Problem, Severity
 from briefing_tui.briefing.text import excerpt, suggest
 
 BRIEFING_SUFFIXES = (".yaml", ".yml")
@@ -31,7 +32,8 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = _search(path)
+            add_library_root(path)  # its briefings may read the articles beside it
+            found = _search(path, problems)
             if not found:
                 problems.append(
                     Problem(
@@ -64,7 +66,7 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return unique, problems
 
 
-def _search(root: Path) -> list[tuple[Path, Path | None]]:
+def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[Path, Path | None]]:
     """Briefing files under the directory ``root``, sorted, with their resolved paths.
 
     Only a symlink needs resolving: every other file's resolved path is the root's, resolved
@@ -78,6 +80,12 @@ def _search(root: Path) -> list[tuple[Path, Path | None]]:
             with os.scandir(folder) as it:
                 entries = list(it)
         except PermissionError:
+            _skipped(
+                problems,
+                folder,
+                "cannot read this folder (permission denied): its "
+                "briefings are not loaded; let yourself read it, or leave it out",
+            )
             return
         for entry in entries:
             name = entry.name
@@ -97,10 +105,29 @@ def _search(root: Path) -> list[tuple[Path, Path | None]]:
                     continue
                 if is_file:
                     found.append((root.joinpath(*names, name), (*names, name), link))
+                elif link and not os.path.exists(entry.path):
+                    try:
+                        link_to = os.readlink(entry.path)
+                        # the end of a long target names the file: keep that
+                        target = (
+                            excerpt(link_to, 80)
+                            if len(link_to) <= 80
+                            else "…" + excerpt(link_to[-79:], 79)
+                        )
+                    except OSError:
+                        target = "?"
+                    message = f"a symlink to a file that does not exist ({target}): it is "
+                    _skipped(problems, entry.path, message + "skipped; fix or remove it")
 
     walk(str(root), ())
     found.sort(key=lambda x: x[0])
     return [(p, p.resolve() if link else real_root.joinpath(*names)) for p, names, link in found]
+
+
+def _skipped(problems: list[Problem] | None, path: str, message: str) -> None:
+    """Say what a directory search leaves out (a warning: the rest loads)."""
+    if problems is not None:
+        problems.append(Problem(Pos(display_path(Path(path))), message, Severity.WARNING))
 
 
 @dataclass(frozen=True, slots=True)

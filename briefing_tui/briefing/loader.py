@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefing_tui.briefing.confine import article_roots, is_inside, where_articles_live
 from briefing_tui.briefing.model import (
     Actor,
     ActorKind,
@@ -30,6 +31,7 @@ from briefing_tui.briefing.model import (
     Status,
     When,
 )
+from briefing_tui.briefing.neutral import neutral_result
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.schema import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
 from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
@@ -134,7 +136,9 @@ def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
         for relation, refs in groups.items()
         for target, pos in refs
     }
-    return LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
+    # the one boundary: nothing from the file reaches a terminal as a control sequence
+    result = LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
+    return neutral_result(result, text, path)
 
 
 class _Checker:
@@ -490,6 +494,13 @@ class _Checker:
                 file_node.pos,
                 f"source file '{shown}' is not a usable path ({type(exc).__name__}); "
                 "write the path of the article's text file, relative to the briefing",
+            )
+            return None
+        if not is_inside(resolved, article_roots(self.path)):
+            self.err(
+                file_node.pos,
+                f"source file '{shown}' is outside the library (it is "
+                f"{excerpt(str(resolved), 200)}); {excerpt(where_articles_live(self.path), 400)}",
             )
             return None
         if not exists:

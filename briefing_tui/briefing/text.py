@@ -141,3 +141,37 @@ def suggest(word: str, choices: Iterable[str], otherwise: str = "") -> str:
     ``otherwise``: the tail of a message about an unknown name."""
     close = difflib.get_close_matches(word[:100], sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else otherwise
+
+
+# What must never reach a terminal from data: the controls of neutralise() (tab and newline
+# are layout, not sequences) and the bidirectional overrides.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def defang(text: str) -> str:
+    """``text`` with every control and bidi character as a visible symbol (tabs and newlines
+    kept); the same object when it holds none, so clean data costs one scan."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _BIDI_CONTROL.sub("\ufffd", _CONTROL.sub(_picture, text))
+
+
+# In JSON, C0 controls are always escaped by json.dumps; these are not, and are valid JSON
+# only as escapes that a terminal never sees: DEL, C1, bidi overrides, line separators.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _u_escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code > 0xFFFF:  # JSON escapes astral characters as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_safe(text: str, *, ascii_only: bool = False) -> str:
+    """JSON text (from ``json.dumps``) with the characters a terminal could act on written as
+    ``\\uXXXX`` escapes: the same JSON value, safe to print. ``ascii_only``: every non-ASCII
+    character escaped, for an output that cannot encode them."""
+    return (_NON_ASCII if ascii_only else _JSON_UNSAFE).sub(_u_escape, text)

@@ -8,6 +8,7 @@ oversized files are refused with a :class:`Problem` instead of an exception.
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -116,10 +117,18 @@ def decode(path: str, data: bytes) -> str | Problem:
     """UTF-8 text (a byte-order mark is dropped), or a Problem at the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif data.startswith(b"\x00\x00\xfe\xff"):  # UTF-32 big-endian
         return Problem(
             Pos(path),
-            "the file is UTF-16 text, not UTF-8; save it as UTF-8 "
+            "the file is UTF-32 text, not UTF-8; save it as UTF-8 "
+            "(in most editors: 'Save with encoding' or 'Reopen with encoding', then UTF-8)",
+        )
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # the UTF-32 marks begin with the UTF-16 ones: FF FE 00 00 is UTF-32 little-endian
+        utf32 = data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"))
+        return Problem(
+            Pos(path),
+            f"the file is {'UTF-32' if utf32 else 'UTF-16'} text, not UTF-8; save it as UTF-8 "
             "(in most editors: 'Save with encoding' or 'Reopen with encoding', then UTF-8)",
         )
     try:
@@ -163,7 +172,19 @@ def read_file(path: Path, display: str | None = None) -> str | Problem:
             )
         if st.st_size > MAX_BYTES:
             return too_large(name, st.st_size)
-        with path.open("rb") as fh:
+        # The file may be swapped for a FIFO between the stat and the open: open without
+        # blocking, and check what was opened.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags), "rb") as fh:
+            opened = os.fstat(fh.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                return Problem(
+                    Pos(name),
+                    "this is not a regular file (it is a device, pipe or socket); "
+                    "name a UTF-8 text file",
+                )
+            if opened.st_size > MAX_BYTES:
+                return too_large(name, opened.st_size)
             data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return Problem(Pos(name), "no such file; check the path")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import enum
 import hashlib
 import io
 import os
@@ -44,6 +45,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from briefing_tui import __version__
+from briefing_tui.briefing import loader as loader_module
+from briefing_tui.briefing import model as model_module
+from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
 from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
 from briefing_tui.briefing.loader import LoadResult
@@ -65,9 +69,11 @@ _CODE = (
     "__init__.py",
     "briefing/schema.py",
     "briefing/files.py",
+    "briefing/confine.py",
     "briefing/library.py",
     "briefing/loader.py",
     "briefing/model.py",
+    "briefing/neutral.py",
     "briefing/problems.py",
     "briefing/sentences.py",
     "briefing/text.py",
@@ -83,6 +89,30 @@ _ALLOWED_MODULES = frozenset(
     }
 )
 _ALLOWED_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "str", "int"})
+
+
+def _own_classes(module: Any) -> set[tuple[str, str]]:
+    """The public dataclasses and enums defined in ``module`` (not those it imports)."""
+    return {
+        (module.__name__, name)
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+        and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
+    }
+
+
+# Exactly the (module, name) pairs a pickled load result is made of: nothing else in those
+# modules (``pathlib.os`` is the os module), and never a dotted name (protocol 4 resolves
+# ``os.system`` as an attribute path from the module).
+_ALLOWED_CLASSES = frozenset(
+    {("builtins", name) for name in _ALLOWED_BUILTINS}
+    | _own_classes(loader_module)
+    | _own_classes(model_module)
+    | _own_classes(problems_module)
+    | {("pathlib", name) for name in ("Path", "PosixPath", "PurePath", "PurePosixPath")}
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -106,7 +136,7 @@ class _Unpickler(pickle.Unpickler):
     """Accepts only the classes a load result is made of."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module in _ALLOWED_MODULES or (module == "builtins" and name in _ALLOWED_BUILTINS):
+        if "." not in name and (module, name) in _ALLOWED_CLASSES:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"unexpected class in a library snapshot: {module}.{name}")
 

@@ -95,6 +95,7 @@ class SearchIndex:
         self.location: Path | None = None
         self.reindexed: tuple[str, ...] = ()
         self.error = ""
+        self.notice = ""  # why the index on disk was refused, when it was (said once)
         self._open(library, progress, rebuild=rebuild)
 
     @classmethod
@@ -139,6 +140,7 @@ class SearchIndex:
             self.status = opened.status
             self.location = opened.location
             self.reindexed = opened.reindexed
+            self.notice = opened.notice
             self.error = ""
         if old is not None:
             old.close()  # waits for a search still running on it
@@ -183,7 +185,7 @@ class SearchIndex:
             if self._engine is not engine:
                 # Closed or replaced (by close() or update()) while this search ran.
                 return SearchResult(text, ())
-            log.warning("search for %r failed: %s", text, exc, exc_info=True)
+            log.warning("search for %r failed (%s); the index is rebuilt", text, exc, exc_info=True)
             if self._recovered:
                 return SearchResult(text, (), note=f"search failed: {exc}")
         # The index may be damaged on disk: rebuild it once, then try again.

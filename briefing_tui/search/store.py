@@ -20,6 +20,11 @@ briefing keeps its index (and re-indexes that briefing only). A generation that 
 read (missing or truncated files, a garbage TOC, a manifest that does not match) is
 ignored and rebuilt; an index of another INDEX_VERSION lives in another directory and is
 deleted. When the cache directory cannot be written, the index is kept in memory.
+
+Whoosh's TOC files are pickles, so the index is trusted no more than its folders: every
+folder from the cache directory down, the pointer and every file of a generation must be
+this user's and writable by no one else before Whoosh opens anything (:func:`distrust`);
+an index that is not is rebuilt, or kept in memory when its folders are not.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import logging
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +83,7 @@ class OpenIndex:
     location: Path | None  # the generation directory; None when in memory
     status: str  # "cached", "updated", "built", "memory"
     reindexed: tuple[str, ...] = ()  # briefing ids (re)indexed by this open
+    notice: str = ""  # said once: why the index on disk was refused (and rebuilt)
     _words: list[str] | None = field(default=None, repr=False)
 
     def words(self) -> list[str]:
@@ -125,10 +132,110 @@ def wanted_hashes(library: Library) -> dict[str, str]:
     return {b.id: briefing_hash(b, raw_documents(b)) for b in library.briefings}
 
 
+# -- trust ---------------------------------------------------------------------------------
+# Whoosh's TOC files are pickles: whoever can write an index file can run code as the reader.
+# So every directory and file of an index is checked (owner, mode, kind) before Whoosh opens
+# it, and an index that fails is treated as damaged: rebuilt where the folder is trusted,
+# kept in memory where it is not.
+
+
+class UntrustedIndex(ValueError):
+    """An index file or directory another user owns or may write."""
+
+
+def distrust(path: Path, *, directory: bool) -> str | None:
+    """Why ``path`` may not be trusted (None when it may): not ours, writable by others,
+    not the kind expected (symlinks are never followed)."""
+    try:
+        s = os.lstat(path)
+    except OSError as exc:
+        return f"cannot check {path}: {exc.strerror or exc}"
+    if directory and not stat.S_ISDIR(s.st_mode):
+        return f"{path} is not a directory"
+    if not directory and not stat.S_ISREG(s.st_mode):
+        return f"{path} is not a regular file"
+    if hasattr(os, "getuid") and s.st_uid != os.getuid():
+        return f"{path} belongs to another user"
+    if s.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"{path} may be written by other users"
+    return None
+
+
+def distrust_folders(cache_dir: Path, base: Path, tightened: list[str] | None = None) -> str | None:
+    """Why the folders from ``cache_dir`` down to ``base`` may not be trusted (None: they
+    may, or do not exist yet).
+
+    A folder of this user that others may write (made by an older version under a umask
+    such as 002) is made private first (its name added to ``tightened``): once it is, no
+    one else can change what is in it, and every file in it is still checked on its own.
+    A folder of another user, or a symlink, is never trusted.
+    """
+    try:
+        below = base.relative_to(cache_dir).parts
+    except ValueError:
+        below = ()
+    folder = cache_dir
+    for part in ("", *below):
+        folder = folder / part if part else folder
+        if not os.path.lexists(folder):
+            return None
+        why = distrust(folder, directory=True)
+        if why is not None and why.endswith("may be written by other users"):
+            try:
+                mode = stat.S_IMODE(os.lstat(folder).st_mode)
+                os.chmod(folder, mode & ~(stat.S_IWGRP | stat.S_IWOTH))
+            except OSError:
+                return why
+            if tightened is not None:
+                tightened.append(str(folder))
+            why = distrust(folder, directory=True)
+        if why is not None:
+            return why
+    return None
+
+
+def _check_generation(path: Path) -> None:
+    """Raise :class:`UntrustedIndex` unless the generation and every file in it is trusted."""
+    why = distrust(path, directory=True)
+    if why is None:
+        with os.scandir(path) as it:
+            for entry in it:
+                why = distrust(Path(entry.path), directory=False)
+                if why is not None:
+                    break
+    if why is not None:
+        raise UntrustedIndex(why)
+
+
+def _make_private(folder: Path) -> None:
+    """Only this user may read or write what is in ``folder`` (before it is published)."""
+    os.chmod(folder, 0o700)
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.is_file(follow_symlinks=False):
+                os.chmod(entry.path, 0o600)
+
+
+def _private_dirs(cache_dir: Path | None, base: Path) -> None:
+    """Create ``base`` and the folders above it up to ``cache_dir``, each 0700."""
+    missing = []
+    folder = base
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        if cache_dir is not None and folder == cache_dir:
+            break
+        folder = folder.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+
+
 # -- opening -------------------------------------------------------------------------------
 
 
 def _read_pointer(base: Path) -> str | None:
+    if distrust(base / CURRENT, directory=False) is not None:
+        return None
     try:
         name = (base / CURRENT).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
@@ -142,6 +249,7 @@ def _open_generation(path: Path) -> OpenIndex:
     """Open a published generation read-only and check it; raises when it is unusable."""
     from whoosh.filedb.filestore import FileStorage
 
+    _check_generation(path)  # before anything in it is read: its TOC is a pickle
     with (path / MANIFEST).open(encoding="utf-8") as f:
         manifest = json.load(f)
     if not isinstance(manifest, dict) or manifest.get("version") != INDEX_VERSION:
@@ -150,6 +258,14 @@ def _open_generation(path: Path) -> OpenIndex:
     docs = manifest.get("docs")
     if not isinstance(briefings, dict) or not isinstance(docs, int):
         raise ValueError("malformed manifest")
+    # the vocabulary (typo search) is checked like the other files: present, and as long
+    # as written (an index written before its size was recorded: not empty with documents)
+    words_size = os.stat(path / WORDS).st_size
+    expected = manifest.get("words_bytes")
+    if isinstance(expected, int) and words_size != expected:
+        raise ValueError(f"{WORDS} is {words_size} bytes, the manifest says {expected}")
+    if expected is None and docs and not words_size:
+        raise ValueError(f"{WORDS} is empty")
     # Whoosh copies each segment part into memory when it opens it; without mmap the file
     # is read once instead of also being mapped (which would count twice in the RSS).
     storage = FileStorage(str(path), readonly=True, supports_mmap=False)
@@ -183,10 +299,20 @@ def _searcher(ix: Any) -> Any:
     return ix.searcher(weighting=FastBM25F())
 
 
-def open_current(base: Path) -> OpenIndex | None:
-    """The current generation under ``base``, or None when there is none or it is unusable."""
+def open_current(base: Path, refused: list[str] | None = None) -> OpenIndex | None:
+    """The current generation under ``base``, or None when there is none or it is unusable.
+
+    Why an index was refused as untrusted (see :func:`distrust`) is added to ``refused``.
+    """
     last_error: Exception | None = None
     tried: set[str] = set()
+    pointer = base / CURRENT
+    if os.path.lexists(pointer):
+        why = distrust(pointer, directory=False)
+        if why is not None:
+            if refused is not None:
+                refused.append(why)
+            return None
     for _attempt in range(OPEN_ATTEMPTS):
         name = _read_pointer(base)
         if name is None:
@@ -197,6 +323,10 @@ def open_current(base: Path) -> OpenIndex | None:
         tried.add(name)
         try:
             return _open_generation(base / name)
+        except UntrustedIndex as exc:  # never retried: waiting does not make it ours
+            if refused is not None:
+                refused.append(str(exc))
+            return None
         except Exception as exc:  # any failure to read it means: do not use it
             last_error = exc
             time.sleep(0.02)
@@ -300,13 +430,15 @@ def write_index(
 
 
 def _write_meta(folder: Path, briefings: dict[str, str], docs: int, words: Iterable[str]) -> None:
+    vocabulary = "\n".join(sorted(words))
     manifest = {
         "version": INDEX_VERSION,
         "briefings": briefings,
         "docs": docs,
+        "words_bytes": len(vocabulary.encode("utf-8")),
         "written": time.time(),
     }
-    (folder / WORDS).write_text("\n".join(sorted(words)), encoding="utf-8")
+    (folder / WORDS).write_text(vocabulary, encoding="utf-8")
     (folder / MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
 
 
@@ -319,6 +451,7 @@ def _publish(base: Path, work: Path) -> Path:
     os.rename(work, gen)
     pointer_tmp = base / (_new_name("current.tmp"))
     pointer_tmp.write_text(gen.name, encoding="utf-8")
+    os.chmod(pointer_tmp, 0o600)  # in a private folder: no one else saw it in between
     os.replace(pointer_tmp, base / CURRENT)
     return gen
 
@@ -371,11 +504,29 @@ def open_or_build(
     """Open the library's index, bringing it up to date; never raises for a bad cache."""
     wanted = wanted_hashes(library)
     base = library_dir(cache_dir, library) if cache_dir is not None and not memory else None
-    current = None if base is None or rebuild else open_current(base)
+    notice = ""
+    if base is not None and cache_dir is not None:
+        tightened: list[str] = []
+        why = distrust_folders(cache_dir, base, tightened)
+        if why is not None:  # anything in it could be swapped: neither read nor written
+            notice = f"the search index cache was refused ({why}); the index is kept in memory"
+            log.warning("%s", notice)
+            base = None
+        elif tightened:
+            notice = f"other users could write {tightened[0]}: it is private now"
+            log.warning("%s", notice)
+    refused: list[str] = []
+    current = None if base is None or rebuild else open_current(base, refused)
+    if refused:
+        notice = f"the search index was refused ({refused[0]}); it is rebuilt"
+        log.warning("%s", notice)
     if current is not None and current.briefings == wanted:
+        current.notice = notice
         return current
     try:
-        return _bring_up_to_date(library, base, current, wanted, progress)
+        opened = _bring_up_to_date(library, base, current, wanted, progress, cache_dir)
+        opened.notice = notice
+        return opened
     finally:
         if current is not None:
             # Only read from (copied, or its words) while writing the new one.
@@ -389,6 +540,7 @@ def _bring_up_to_date(
     current: OpenIndex | None,
     wanted: dict[str, str],
     progress: ProgressCallback | None,
+    cache_dir: Path | None = None,
 ) -> OpenIndex:
     if current is not None:
         changed = [bid for bid, h in wanted.items() if current.briefings.get(bid) != h]
@@ -401,9 +553,9 @@ def _bring_up_to_date(
     if base is not None and library.briefings:
         work: Path | None = None
         try:
-            base.mkdir(parents=True, exist_ok=True)
+            _private_dirs(cache_dir, base)
             work = base / _new_name("tmp")
-            work.mkdir()
+            work.mkdir(mode=0o700)
         except OSError as exc:
             log.info("search index cache %s is not writable (%s); using memory", base, exc)
             work = None
@@ -467,6 +619,7 @@ def _build_on_disk(
     with ix.searcher() as s:
         docs = s.doc_count()
     _write_meta(work, wanted, docs, vocabulary)
+    _make_private(work)
     gen = _publish(base, work)
     cleanup(base, keep=(gen.name,))
     opened = _open_generation(gen)

@@ -33,7 +33,7 @@ from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import Briefing, ItemRef
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.briefing.text import one_line
+from briefing_tui.briefing.text import defang, one_line
 from briefing_tui.collector import gc_after_start_up, gc_paused
 from briefing_tui.tui import compat
 from briefing_tui.tui.compat import FrameHookApp
@@ -209,7 +209,14 @@ class BriefingApp(FrameHookApp):
     ) -> None:
         if self.ssh_mode and timeout is None:
             timeout = NOTIFICATION_HOLD  # no timed redraw: cleared by the next key
+        # data is defanged where it is loaded; this keeps any other string just as safe
+        message, title = defang(message), defang(title)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52: never with a control character in it (a pasted ESC [ 201 ~ ends a
+        bracketed paste, and what follows runs in the reader's shell)."""
+        super().copy_to_clipboard(defang(text))
 
     async def on_event(self, event: events.Event) -> None:
         if (
@@ -409,6 +416,9 @@ class BriefingApp(FrameHookApp):
             self.index = worker.result
             self._index_opened.set()
             self._tell_browser()
+            notice = getattr(self.index, "notice", "")
+            if notice:  # an index on disk refused as untrusted: said once
+                self.notify(notice, title="Search index", severity="warning", markup=False)
             if self._indexed is not self.library:  # reloaded while the index was opening
                 self._update_index()
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):

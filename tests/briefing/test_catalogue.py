@@ -192,7 +192,10 @@ CASES = [
     ),
     Case("source-missing.yaml", 7, 9, "not found", "fix the path"),
     Case("source-is-directory.yaml", 7, 9, "a directory, not a file", "name a file"),
-    Case("source-is-device.yaml", 7, 9, "not a regular file", "name a UTF-8 text file"),
+    # a device outside the library is refused for being outside, before it is looked at
+    Case("source-is-device.yaml", 7, 9, "outside the library", "articles may live in"),
+    Case("source-absolute-outside.yaml", 7, 9, "outside the library", "articles may live in"),
+    Case("source-climbs-out.yaml", 7, 9, "outside the library", "copy the article there"),
     # hostile YAML
     Case("alias-billion-laughs.yaml", 55, 7, "anchors (&a0) are not allowed", "write values out"),
     Case("alias-merge-key.yaml", 18, 9, "anchors (&country) are not allowed", "write values out"),

@@ -237,14 +237,14 @@ def test_an_unreadable_file(lib: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = lib / "secret.yaml"
     path.write_text(BASELINE, encoding="utf-8")
     (lib / "open.yaml").write_text(BASELINE.replace("catalogue-baseline", "open"), "utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def guarded(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        if self.name == "secret.yaml":  # as chmod 000 would, even for root
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+    def guarded(file: object, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if Path(str(file)).name == "secret.yaml":  # as chmod 000 would, even for root
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded)  # files are opened with os.open (O_NONBLOCK)
     library = load_library([lib])
     [problem] = library.problems
     assert problem.path.endswith("secret.yaml")

@@ -13,6 +13,7 @@ Every text here comes from files or their names: it is neutralised and built as 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,9 @@ def broken_files(library: Library) -> list[BrokenFile]:
 
 def short_name(path: str) -> str:
     """The last part of a path as problems name it (for a list of many files)."""
-    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or path
+    if os.altsep:  # Windows: both separate folders; elsewhere a '\\' is part of a name
+        path = path.replace(os.altsep, os.sep)
+    return path.rstrip(os.sep).rsplit(os.sep, 1)[-1] or path
 
 
 def notify_broken(app: App[Any], library: Library, key: str = "p") -> int:
