@@ -60,6 +60,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     curation = curation_report(library.results)
     for p in curation.warnings:
         print(neutralise(str(p)))
+    for p in curation.notes:  # e.g. a briefing in format 1: not a problem, but worth knowing
+        print(neutralise(str(p)), file=sys.stderr)
     errors = len(library.errors)
     warnings = len(library.problems) - errors + len(curation.warnings)
     n = len(library.results)

@@ -14,24 +14,41 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefing_tui.briefing import attribution as attr
 from briefing_tui.briefing.model import (
     Actor,
     ActorKind,
+    Assessment,
+    Attribution,
     Briefing,
+    Certainty,
     Commitment,
     CommitmentKind,
     ContextEvent,
     Dating,
     Evidence,
+    Inferred,
+    KeyJudgement,
     Note,
     Pos,
     Precision,
     Source,
+    SourceAssessment,
+    Span,
     Status,
+    Unknown,
+    Voice,
     When,
 )
-from briefing_tui.briefing.problems import Problem
-from briefing_tui.briefing.schema import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
+from briefing_tui.briefing.problems import Problem, Severity
+from briefing_tui.briefing.schema import (
+    FORMAT_VERSION,
+    FORMATS,
+    ID_PATTERN,
+    MONTH_PATTERN,
+    SECTIONS,
+    Field,
+)
 from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
 from briefing_tui.briefing.text import (
     describe_char,
@@ -64,6 +81,10 @@ _SECTION_NAMES = {
     "commitment": "commitments",
     "event": "context",
     "note": "notes",
+    "assessment": "assessments",
+    "span": "attribution",
+    "judgement": "key_judgements",
+    "unknown": "unknowns",
 }
 
 
@@ -79,6 +100,8 @@ class LoadResult:
     # briefing's item that does not exist) there
     id_pos: Pos | None = None
     ref_pos: dict[tuple[str, str, str], Pos] = field(default_factory=dict, compare=False)
+    # curation notes for ``validate`` (warnings there): a format 1 briefing lacks attribution
+    notes: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -140,7 +163,25 @@ def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
         for relation, refs in groups.items()
         for target, pos in refs
     }
-    return LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
+    return LoadResult(
+        path, briefing, problems, checker.id_pos, ref_pos, format_notes(briefing, checker)
+    )
+
+
+def format_notes(briefing: Briefing | None, checker: _Checker) -> tuple[Problem, ...]:
+    """A note for a briefing in an older format: what it lacks, and how to update it."""
+    if briefing is None or briefing.format >= FORMAT_VERSION:
+        return ()
+    pos = checker.attr_pos.get(("", "format"), Pos(checker.name))
+    return (
+        Problem(
+            pos,
+            f"format {briefing.format}: this briefing says nothing of who says what (no "
+            "attribution of its sentences, no inferred values marked, no assessments); write "
+            f"format: {FORMAT_VERSION} and add an attribution: list (see docs/format.md)",
+            Severity.NOTE,
+        ),
+    )
 
 
 class _Checker:
@@ -154,6 +195,10 @@ class _Checker:
         self._refs: list[tuple[str, dict[str, tuple[tuple[str, Pos], ...]]]] = []
         self.id_pos: Pos | None = None  # the briefing id's value
         self._id_key: dict[Pos, Pos] = {}  # an item's position -> where its 'id' key is
+        # attribution (format 2): where fields are, and each quote's own attribution fields
+        self.attr_pos: dict[tuple[str, str], Pos] = {}
+        self.overrides: dict[Pos, dict[str, object]] = {}
+        self.dating_year: int | None = None
 
     # -- reporting ---------------------------------------------------------------------------
     def err(self, pos: Pos, message: str) -> None:
@@ -329,19 +374,24 @@ class _Checker:
         top = self.mapping(root, "briefing", "the briefing")
         assert top is not None
         fmt = self.integer(top.get("format"), "format", f"format: {FORMAT_VERSION}")
-        if fmt is not None and fmt != FORMAT_VERSION:
+        if fmt is not None and fmt not in FORMATS:
             fmt_node = top["format"]
             self.err(
                 fmt_node.pos,
                 f"format {fmt} is not supported; this version of "
                 f"briefing-tui reads format {FORMAT_VERSION}: write format: {FORMAT_VERSION}",
             )
+        if "format" in top:
+            self.attr_pos[("", "format")] = top["format"].pos
+        if "attribution" in root.keys:
+            self.attr_pos[("", "attribution")] = root.keys["attribution"]
         bid = self.ident(top.get("id"), "the briefing id", required=True) or self.path.stem
         if "id" in top:
             self.id_pos = top["id"].pos
         title = self.text(top.get("title"), "title", required=True)
         summary = self.text(top.get("summary"), "summary")
         dating = self.dating(top.get("dating"))
+        self.dating_year = dating.year if dating else None
         source = self.source_section(top.get("source"), dating)
         if source is None:
             return None
@@ -364,6 +414,7 @@ class _Checker:
         notes = tuple(
             n for n in self.each(top.get("notes"), "note", self.note) if isinstance(n, Note)
         )
+        extra = self.attribution_sections(top)
         briefing = Briefing(
             id=bid,
             title=title,
@@ -375,9 +426,150 @@ class _Checker:
             notes=notes,
             dating=dating,
             summary=summary,
+            format=fmt if fmt in FORMATS else FORMAT_VERSION,
+            **extra,
         )
         self.check_links(briefing)
+        briefing = attr.resolve(briefing, self.overrides)
+        self.problems.extend(attr.check(briefing, self.name, self.attr_pos, self._refs))
         return briefing
+
+    # -- attribution (format 2): sections read from the field table ---------------------------
+    def fields(self, entries: dict[str, YNode], section: str, what: str) -> dict[str, Any]:
+        """Every declared field of ``section`` read by its kind in the field table.
+
+        Ids come back as ((value, pos), ...); absent fields are left out.
+        """
+        out: dict[str, Any] = {}
+        for f in SECTIONS[section]:
+            node = entries.get(f.name)
+            if node is None:
+                continue
+            label = f"{f.name} of {what}"
+            if f.kind == "text":
+                out[f.name] = self.text(node, label, required=f.required)
+            elif f.kind == "id":
+                out[f.name] = self.ident(node, label, required=f.required)
+            elif f.kind == "ids":
+                out[f.name] = self.refs(node, f"the '{f.name}' of {what}")
+            elif f.kind == "texts":
+                out[f.name] = self.texts(node, label)
+            elif f.kind == "int":
+                out[f.name] = self.integer(node, label, f"{f.name}: 3")
+            elif f.kind == "enum":
+                assert f.enum is not None
+                out[f.name] = self.enum(node, label, f.enum, next(iter(f.enum)))
+            elif f.kind == "section" and f.section == "when":
+                out[f.name] = self.when(node, f"the 'when' of {what}")
+            elif f.kind == "quotes":
+                out[f.name] = self.evidence(node, f"the evidence of {what}", f.required)
+            elif f.kind == "inferred":
+                out[f.name] = self.inferred(node, what)
+        return out
+
+    def inferred(self, node: YNode | None, what: str) -> tuple[Inferred, ...]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return ()
+        if isinstance(node, YSeq):  # a list of field names: the bases are missing
+            names = [self.text(n, f"an entry of the inferred of {what}") for n in node.items]
+            return tuple(Inferred(n, "", i.pos) for n, i in zip(names, node.items, strict=True))
+        if not isinstance(node, YMap):
+            self.err(
+                node.pos,
+                f"the inferred of {what} must be a mapping of field: basis, but it is "
+                f"{type_name(node)}; write e.g. name: the article says only 'Mr Trump'",
+            )
+            return ()
+        out = []
+        for key, value in node.entries.items():
+            basis = self.text(value, f"the basis of the inferred {key} of {what}")
+            out.append(Inferred(key, basis, node.keys[key]))
+        return tuple(out)
+
+    def attribution_sections(self, top: dict[str, YNode]) -> dict[str, Any]:
+        spans = tuple(
+            s for s in self.each(top.get("attribution"), "span", self.span) if s is not None
+        )
+        assessments = tuple(
+            a
+            for a in self.each(top.get("assessments"), "assessment", self.assessment)
+            if isinstance(a, Assessment)
+        )
+        judgements = tuple(self.each(top.get("key_judgements"), "judgement", self.judgement))
+        unknowns = tuple(self.each(top.get("unknowns"), "unknown", self.unknown))
+        sa: SourceAssessment | None = None
+        sa_node = top.get("source_assessment")
+        if sa_node is not None:
+            entries = self.mapping(sa_node, "source_assessment", "source_assessment")
+            if entries is not None:
+                v = self.fields(entries, "source_assessment", "source_assessment")
+                sa = SourceAssessment(**v)
+        return {
+            "spans": spans,
+            "assessments": assessments,
+            "key_judgements": judgements,
+            "unknowns": unknowns,
+            "source_assessment": sa,
+        }
+
+    def attribution_of(self, v: dict[str, Any]) -> Attribution | None:
+        speaker, voice = v.get("speaker"), v.get("voice")
+        if not isinstance(speaker, str) or not isinstance(voice, Voice):
+            return None
+        certainty = v.get("certainty")
+        return Attribution(
+            speaker=speaker,
+            voice=voice,
+            certainty=certainty if isinstance(certainty, Certainty) else Certainty.CERTAIN,
+            note=v.get("note", ""),
+            actors=tuple(x for x, _ in v.get("actors", ())),
+        )
+
+    def span(self, e: dict[str, YNode], pos: Pos, label: str) -> Span | None:
+        v = self.fields(e, "span", f"{label} of attribution")
+        quote = v.get("span", "")
+        attribution = self.attribution_of(v)
+        if not quote.strip() or attribution is None:
+            return None
+        assert self.folded is not None and self.source is not None
+        where = attr.quote_range(quote, self.folded)
+        if where is None:
+            self.err(e["span"].pos, self.not_found(quote))
+            return None
+        sentences = tuple(
+            s.number for s in self.source.sentences if s.start < where[1] and where[0] < s.end
+        )
+        return Span(" ".join(quote.split()), where[0], where[1], sentences, attribution, pos)
+
+    def assessment(self, e: dict[str, YNode], pos: Pos, label: str) -> Assessment:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"assessment '{iid}'"
+        v = self.fields(e, "assessment", what)
+        r = {"about": v.get("about", ()), "related": v.get("related", ())}
+        self._refs.append((iid, r))
+        return Assessment(
+            id=iid,
+            title=v.get("title", ""),
+            pos=pos,
+            about=tuple(x for x, _ in r["about"]),
+            topics=v.get("topics", ()),
+            when=v.get("when", When()),
+            summary=v.get("summary", ""),
+            note=v.get("note", ""),
+            related=tuple(x for x, _ in r["related"]),
+            evidence=v.get("evidence", ()),
+            inferred=v.get("inferred", ()),
+        )
+
+    def judgement(self, e: dict[str, YNode], pos: Pos, label: str) -> KeyJudgement:
+        v = self.fields(e, "judgement", label)
+        return KeyJudgement(v.get("text", ""), tuple(x for x, _ in v.get("cites", ())), pos)
+
+    def unknown(self, e: dict[str, YNode], pos: Pos, label: str) -> Unknown:
+        v = self.fields(e, "unknown", label)
+        return Unknown(
+            v.get("question", ""), pos, tuple(x for x, _ in v.get("about", ())), v.get("note", "")
+        )
 
     def each(self, node: YNode | None, section: str, build: Any) -> list[Any]:
         if node is None or (isinstance(node, YScalar) and node.value is None):
@@ -473,6 +665,7 @@ class _Checker:
             day=day if precision is Precision.DAY else None,
             qualifier=self.text(entries.get("qualifier"), f"{what}: qualifier"),
             basis=self.text(entries.get("basis"), f"{what}: basis"),
+            year_inferred=month is not None and int(month[:4]) == self.dating_year,
         )
 
     def source_section(self, node: YNode | None, dating: Dating | None) -> Source | None:
@@ -553,6 +746,11 @@ class _Checker:
         assert self.source is not None and self.folded is not None
         out: list[Evidence] = []
         for item in node.items:
+            if isinstance(item, YMap):  # a quote with its own attribution
+                q = self.quote_entry(item, what)
+                if q is not None:
+                    out.append(q)
+                continue
             quote = self.text(item, f"a quote in {what}")
             if isinstance(item, YScalar) and len(str(item.value)) > MAX_TEXT:
                 continue  # reported by text(); too long to search for
@@ -567,8 +765,32 @@ class _Checker:
             if found is None:
                 self.err(item.pos, self.not_found(quote))
                 continue
-            out.append(Evidence(" ".join(quote.split()), found, item.pos))
+            where = attr.quote_range(quote, self.folded) or (-1, -1)
+            out.append(Evidence(" ".join(quote.split()), found, item.pos, None, False, *where))
         return tuple(out)
+
+    def quote_entry(self, item: YMap, what: str) -> Evidence | None:
+        entries = self.mapping(item, "quote", f"a quote in {what}")
+        if entries is None:
+            return None
+        v = self.fields(entries, "quote", f"a quote in {what}")
+        quote = v.get("quote", "")
+        if not quote.strip():
+            return None
+        assert self.source is not None and self.folded is not None
+        found = locate(quote, self.folded, self.source.sentences)
+        if found is None:
+            self.err(entries["quote"].pos, self.not_found(quote))
+            return None
+        over: dict[str, object] = {
+            k: v[k] for k in ("speaker", "voice", "certainty", "note") if v.get(k)
+        }
+        if "actors" in v:
+            over["actors"] = tuple(x for x, _ in v["actors"])
+        if over:
+            self.overrides[item.pos] = over
+        where = attr.quote_range(quote, self.folded) or (-1, -1)
+        return Evidence(" ".join(quote.split()), found, item.pos, None, False, *where)
 
     def not_found(self, quote: str) -> str:
         assert self.folded is not None
@@ -618,6 +840,7 @@ class _Checker:
             description=self.text(e.get("description"), f"the description of {what}"),
             note=self.text(e.get("note"), f"the note of {what}"),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def commitment(self, e: dict[str, YNode], pos: Pos, label: str) -> Commitment:
@@ -629,6 +852,9 @@ class _Checker:
             "related": self.refs(e.get("related"), f"the 'related' of {what}"),
         }
         self._refs.append((iid, r))
+        for key in ("status", "kind"):
+            if key in e:
+                self.attr_pos[(iid, key)] = e[key].pos
         by_node = e.get("by")
         if not r["by"] and (
             isinstance(by_node, YSeq) or (isinstance(by_node, YScalar) and by_node.value is None)
@@ -650,6 +876,7 @@ class _Checker:
             note=self.text(e.get("note"), f"the note of {what}"),
             related=tuple(x for x, _ in r["related"]),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def event(self, e: dict[str, YNode], pos: Pos, label: str) -> ContextEvent:
@@ -671,6 +898,7 @@ class _Checker:
             note=self.text(e.get("note"), f"the note of {what}"),
             related=tuple(x for x, _ in r["related"]),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def note(self, e: dict[str, YNode], pos: Pos, label: str) -> Note:
@@ -685,6 +913,7 @@ class _Checker:
             pos=pos,
             about=tuple(x for x, _ in about["about"]),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", False),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def check_links(self, b: Briefing) -> None:

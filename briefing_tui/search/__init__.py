@@ -31,8 +31,8 @@ from briefing_tui.briefing.model import ItemRef
 
 log = logging.getLogger(__name__)
 
-HIT_KINDS = ("actor", "commitment", "event", "note", "sentence")
-ITEM_KINDS = ("actor", "commitment", "event", "note")
+HIT_KINDS = ("actor", "commitment", "event", "note", "assessment", "sentence")
+ITEM_KINDS = ("actor", "commitment", "event", "note", "assessment")
 
 
 @dataclass(frozen=True, slots=True)

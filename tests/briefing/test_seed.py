@@ -84,7 +84,9 @@ def test_dates_and_precision(seed: Briefing) -> None:
     assert seed.dating is not None and seed.dating.year == 2025 and seed.dating.reason
     meeting = seed.source.when
     assert meeting.precision is Precision.MONTH and meeting.month == "2025-11"
-    assert meeting.label() == "Nov 2025 (a Saturday)"
+    # the article is undated: the month comes from the text, the year is inferred (marked *)
+    assert meeting.label() == "Nov 2025*"
+    assert meeting.year_inferred and not meeting.qualifier
     groups = seed.context_by_month()
     labels = [g.label for g in groups]
     dated = [lbl for lbl in labels if lbl != "Undated"]
