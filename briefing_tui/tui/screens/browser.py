@@ -60,7 +60,11 @@ def citation(library: Library, briefing: Briefing, item: Item | None, sentence: 
         if body:
             lines.append(one_line(body))
         for ev in item.evidence:
-            lines.append(f"“{one_line(ev.quote)}”")
+            said = ""
+            if ev.attribution is not None:
+                a = ev.attribution
+                said = " — " + one_line(a.label(briefing.speaker_name(a.speaker)))
+            lines.append(f"“{one_line(ev.quote)}”{said}")
     elif sentence is not None:
         lines.append(f"“{one_line(src.sentence(sentence).text)}” (sentence {sentence})")
     facts = [one_line(src.title)]
@@ -71,6 +75,8 @@ def citation(library: Library, briefing: Briefing, item: Item | None, sentence: 
     lines.append("Source: " + ", ".join(facts))
     ref = f"{briefing.id}:{item.id}" if item is not None else f"{briefing.id}:s{sentence}"
     lines.append(f"Briefing: {one_line(briefing.title)} [{ref}]")
+    if src.when.year_inferred and briefing.dating is not None:
+        lines.append(f"* year inferred ({briefing.dating.year}): the article gives none")
     return "\n".join(lines)
 
 
@@ -94,6 +100,9 @@ class BrowserScreen(Screen[None]):
         Binding("2", "section('commitments')", "Commitments", show=False, id="browser.commitments"),
         Binding("3", "section('context')", "Context", show=False, id="browser.context"),
         Binding("4", "section('notes')", "Notes", show=False, id="browser.notes"),
+        Binding("5", "section('assessments')", "Assessments", show=False, id="browser.assessments"),
+        Binding("6", "section('speakers')", "Speakers", show=False, id="browser.speakers"),
+        Binding("i", "overview", "Overview", show=False, id="browser.overview"),
         Binding("s", "source", "Source", show=False, id="browser.source"),
         # priority: the app runs it before it hands on the keys typed after it, so "/narcotics"
         # arriving in one burst (a paste, one SSH packet) all lands in the search box.
@@ -406,11 +415,30 @@ class BrowserScreen(Screen[None]):
 
     @on(BriefList.OptionHighlighted, "#navigator")
     def _nav_moved(self, event: BriefList.OptionHighlighted) -> None:
+        sentence = self.navigator.highlighted_sentence
+        if sentence is not None:  # Speakers: a sentence of the speaker's
+            self._show_item(None)
+            self.source.mark_evidence((sentence,))
+            return
         self._show_item(self.navigator.highlighted_item)
 
     @on(BriefList.OptionSelected, "#navigator")
     def _nav_open(self, event: BriefList.OptionSelected) -> None:
+        sentence = self.navigator.highlighted_sentence
+        if sentence is not None:
+            self.visit(self._capture().with_(pane="source", sentence=sentence, index=None))
+            return
         self.focus_pane("detail")
+
+    def action_overview(self) -> None:
+        """Key judgements, unknowns and the source assessment (one key from anywhere)."""
+        from briefing_tui.tui.screens.overview import OverviewScreen
+
+        def chosen(ref: ItemRef | None) -> None:
+            if ref is not None:
+                self.go_to_item(ref, "detail")
+
+        self.app.push_screen(OverviewScreen(self.briefing), chosen)
 
     @on(BriefList.OptionHighlighted, "#detail")
     def _detail_moved(self, event: BriefList.OptionHighlighted) -> None:

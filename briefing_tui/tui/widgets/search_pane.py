@@ -34,6 +34,7 @@ BADGES = {
     "commitment": "COMMIT",
     "event": "EVENT",
     "note": "NOTE",
+    "assessment": "ASSESS",
     "sentence": "SOURCE",
 }
 BADGE_WIDTH = 6
