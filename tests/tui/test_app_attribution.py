@@ -65,7 +65,7 @@ async def test_inferred_values_are_marked_with_a_legend(seed_library: Library) -
         await open_item(app, pilot, "naqvi-baker-meeting")
         text = detail_text(app)
         assert "Nov 2025* (a Saturday)" in text
-        assert "year" in text and "2025: The article gives no year" in text
+        assert "2025: the article gives no year (i: Overview, Dating)" in text
         # an actor with nothing inferred has no legend
         await open_item(app, pilot, "pakistan")
         assert "Inferred, not read" not in detail_text(app)

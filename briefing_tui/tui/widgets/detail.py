@@ -171,8 +171,8 @@ class DetailPane(BriefList):
                 head.append(f" {INFERRED_MARK}", style="bold")
             for label, value in item_fields(item, self.library):
                 add(field_row(label, value))
-            self._add_inferred(briefing, item, add)
             self._add_evidence(briefing, item, add)
+            self._add_inferred(briefing, item, add)
             self._add_links(briefing, item, add)
         self.targets = targets
         self.highlighted = None
@@ -185,7 +185,9 @@ class DetailPane(BriefList):
         rows = [(i.field, i.basis or "(no basis given)") for i in item.inferred]
         when = item_when(item)
         if when is not None and when.year_inferred and briefing.dating is not None:
-            rows.append(("year", f"{briefing.dating.year}: {briefing.dating.reason}"))
+            rows.append(
+                ("year", f"{briefing.dating.year}: the article gives no year (i: Overview, Dating)")
+            )
         if not rows:
             return
         add(Text(f"{INFERRED_MARK} Inferred, not read in the article", style="bold underline"))

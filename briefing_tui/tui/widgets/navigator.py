@@ -162,8 +162,8 @@ class Navigator(BriefList):
                     Option(Memo(item_prompt(it)), id=speaker_option_id(g.speaker, it.id))
                 )
             for number, voice, uncertain in g.sentences:
-                text = Text(f"s{number} ", style="dim")
-                text.append(one_line(b.source.sentence(number).text)[:60])
+                text = Text(f"s{number} ", style="dim", no_wrap=True, overflow="ellipsis")
+                text.append(one_line(b.source.sentence(number).text))
                 line = f"  {voice}" + (f" · uncertain {UNCERTAIN_MARK}" if uncertain else "")
                 prompt = Group(text, Text(line, style="dim", no_wrap=True, overflow="ellipsis"))
                 options.append(Option(Memo(prompt), id=speaker_option_id(g.speaker, f"#{number}")))
