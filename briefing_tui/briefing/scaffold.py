@@ -13,6 +13,7 @@ from. What is still to do is marked ``TODO`` so that ``briefing-tui validate`` l
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
 import shutil
@@ -52,12 +53,21 @@ _NOT_NAMES = _words("""
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
 """)
+# Words that open sentences: never the first name of a person ("For Islamabad").
+_OPENERS = _words("""
+    for in on at after before earlier later even as by with from but and or while when since
+    during under over then meanwhile also however yesterday today tomorrow last next this that
+    both all some many most officials if although though because despite amid among between
+    according asked speaking
+""")
 # Honorifics: not part of a name, not a role.
 _HONORIFICS = _words("mr mrs ms miss mx dr sir dame prof")
 # Words of a title before a person's name ("US Secretary of State Marco Rubio").
 _TITLE_WORDS = _HONORIFICS | _words("""
     acting deputy vice chief senior former foreign interior home defence defense finance
     trade health energy state of the us uk un eu national general prime first special
+    economy economic justice transport education agriculture environment culture labour
+    labor industry information communications housing planning water science
     minister ministers secretary ambassador president pm premier chancellor senator sen governor
     gov mayor king queen prince princess sheikh emir pope judge justice chairman chairwoman
     chair director commissioner spokesman spokeswoman spokesperson envoy representative
@@ -77,6 +87,12 @@ _ORG_WORDS = _words("""
     board bureau service services network news times post
 """)
 _GOVERNMENT_WORDS = frozenset(["government", "administration", "cabinet"])
+# Words of a place's name: a multi-word name without them is more likely a person's.
+_PLACE_WORDS = _words("""
+    united states kingdom republic emirates union islands island north south east west new
+    saudi central asia africa america europe gulf sea city province state valley coast delhi
+    york sri arab korea zealand hong kong lanka
+""")
 _SPEECH = re.compile(
     r"\s+(?:said|says|told|added|noted|stated|urged|asked|warned|wrote|explained)\b"
 )
@@ -176,6 +192,86 @@ def _is_title_case_line(line: str, toks: list[_Token]) -> bool:
     )
 
 
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_RE})\.?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<m2>{_MONTH_RE})\.?\s+(?P<d2>\d{{1,2}}),?\s+(?P<y2>\d{{4}}))\b",
+    re.IGNORECASE,
+)
+# "ISLAMABAD:", "Islamabad, 14 March 2026 —", "LONDON (Reuters) -": a place (and a date)
+# before a colon or a dash at the start of a paragraph.
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][\w.’' -]{1,40}?)(?:\s*\([^)]{1,40}\))?"
+    r"(?:,\s*(?P<date>[^:—–\n]{4,40}?))?\s*(?::|—|–|\s-\s)\s*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The dateline that opens the article: its place and, when given, its date."""
+
+    start: int
+    end: int  # the span of the dateline in the text (its words are not actors)
+    place: str
+    text: str  # as written
+    month: str | None = None  # YYYY-MM
+    day: int | None = None
+
+
+def find_dateline(text: str, sentences: tuple[Sentence, ...]) -> Dateline | None:
+    """A dateline at the start of the first or second paragraph, if there is one."""
+    starts: list[Sentence] = []
+    for s in sentences:
+        if not starts or s.paragraph != starts[-1].paragraph:
+            starts.append(s)
+    for s in starts[:2]:
+        m = _DATELINE.match(text, s.start, s.end)
+        if m is None:
+            continue
+        place = fold_ws(m.group("place"))
+        date = m.group("date") or ""
+        if not (place.isupper() or _DATE.search(date)):
+            continue  # "The minister said: ..." is no dateline
+        month = day = None
+        found = _DATE.search(date)
+        if found is not None:
+            mon = _MONTHS[(found.group("m1") or found.group("m2")).lower().rstrip(".")]
+            year = int(found.group("y1") or found.group("y2"))
+            d = int(found.group("d1") or found.group("d2"))
+            if 1 <= d <= calendar.monthrange(year, mon)[1]:
+                month, day = f"{year:04d}-{mon:02d}", d
+        return Dateline(
+            s.start,
+            m.end(),
+            place.title() if place.isupper() else place,
+            fold_ws(m.group().strip(" :—–-")),
+            month,
+            day,
+        )
+    return None
+
+
 def find_candidates(text: str, sentences: tuple[Sentence, ...]) -> list[Candidate]:
     """Candidate actors: capitalised names in the text, in order of first appearance.
 
@@ -200,10 +296,13 @@ def find_candidates(text: str, sentences: tuple[Sentence, ...]) -> list[Candidat
     }
     folded = FoldedText.of(text)
     found: list[Candidate] = []
+    dateline = find_dateline(text, sentences)
     for s, toks in per_sentence:
         if s.paragraph in headline:
             continue
         for run in _runs(text, toks):
+            if dateline is not None and dateline.start <= run[0].start < dateline.end:
+                continue  # "ISLAMABAD:" is where the report was filed, not an actor
             cand = _candidate(text, s, toks, run, known, folded, sentences)
             if cand is not None:
                 found.append(cand)
@@ -250,8 +349,17 @@ def _candidate(
     sentences: tuple[Sentence, ...],
 ) -> Candidate | None:
     words = list(run)
-    # A sentence's first words are capitalised anyway: keep them only if known as names.
+    # A sentence's first words are capitalised anyway: keep them only if known as names, or
+    # when a name follows at once ("Joao Silva, the head ...": a first name).
     while words and words[0].initial and words[0].word not in known:
+        first = words[0].word.lower()
+        if (
+            len(words) > 1
+            and words[1].capital
+            and words[1].word in known
+            and first not in _OPENERS | _NOT_NAMES | _TITLE_WORDS | _CONNECTORS
+        ):
+            break
         words.pop(0)
     while words and (words[0].word in _CONNECTORS or words[0].word.lower() in ("the", "a", "an")):
         words.pop(0)
@@ -283,6 +391,8 @@ def _candidate(
             kind = "government"
         elif _SPEECH.match(text, run[-1].end):
             kind = "person"
+        elif len(name_words) > 1 and not lower & _PLACE_WORDS:
+            kind = "person"  # "Ana Ruiz": a full name, not a country
         else:
             kind = "country"
     quote = _quote(text, s, toks, toks.index(words[0]), toks.index(words[-1]), folded, sentences)
@@ -322,6 +432,85 @@ def _merge(found: list[Candidate]) -> list[Candidate]:
     return out
 
 
+# -- drafting who says what --------------------------------------------------------------------
+
+_REPORTING = (
+    "said|says|noted|notes|informed|informs|told|tells|added|adds|stated|states|explained|"
+    "warned|urged|announced|announces|insisted|claimed|confirmed|reaffirmed|described"
+)
+_PRONOUNS = frozenset(["he", "she", "they", "it"])
+_VERB = re.compile(rf"\b(?:{_REPORTING})\b")
+_ACCORDING = re.compile(r"\baccording to\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSpan:
+    """A drafted attribution of one sentence, from its reporting verb (to be checked)."""
+
+    sentence: Sentence
+    speaker: str  # an actor id, "writer" or "unknown"
+    voice: str
+    certainty: str
+    note: str
+
+
+def draft_spans(
+    text: str, sentences: tuple[Sentence, ...], candidates: list[Candidate]
+) -> list[DraftSpan]:
+    """One drafted span a sentence: who says it, read from "said", "noted", "informed",
+    "according to" and the like; the writer's report where there is none."""
+    names: list[tuple[str, str]] = []  # (name as written, actor id), longest first
+    for c in candidates:
+        names += [(c.name, c.id), *((a, c.id) for a in c.aliases)]
+    names.sort(key=lambda n: len(n[0]), reverse=True)
+    out: list[DraftSpan] = []
+    for s in sentences:
+        body = s.text
+        voice = "quoted" if any(q in body for q in '“”"') else "paraphrased"
+        verb = _VERB.search(body)
+        according = _ACCORDING.search(body)
+        if verb is None and according is None:
+            out.append(
+                DraftSpan(
+                    s,
+                    "writer",
+                    "reported",
+                    "likely",
+                    "drafted by briefing-tui new: no reporting verb, so the writer reports "
+                    "it; use voice: analysis if it is the writer's own judgement",
+                )
+            )
+            continue
+        if according is not None:
+            window, word = body[according.end() : according.end() + 60], "according to"
+        else:
+            assert verb is not None
+            word = verb.group()
+            # the speaker is named just before the verb ("Naqvi said"), or after it ("said Naqvi")
+            window = body[max(0, verb.start() - 60) : verb.start()] + " " + body[verb.end() :][:30]
+        speaker = next((aid for name, aid in names if name in window), None)
+        before = body[: verb.start()] if verb is not None else ""
+        last_word = before.split()[-1].strip(",").lower() if before.split() else ""
+        if speaker is None or last_word in _PRONOUNS:
+            out.append(
+                DraftSpan(
+                    s,
+                    "unknown",
+                    voice,
+                    "uncertain",
+                    f"drafted by briefing-tui new from '{word}': the speaker is not named "
+                    "here; write whom the pronoun or title refers to",
+                )
+            )
+            continue
+        out.append(
+            DraftSpan(
+                s, speaker, voice, "likely", f"drafted by briefing-tui new from '{word}'; check it"
+            )
+        )
+    return out
+
+
 # -- writing the briefing -----------------------------------------------------------------------
 
 
@@ -357,14 +546,14 @@ def _comment(text: str) -> str:
 def schema_ref(out_dir: Path) -> str:
     """The schema path for the header of a briefing in ``out_dir``.
 
-    Relative when the schema lies inside the library's root (the folder holding ``DIR`` and
-    ``seeds/``, as in a checkout); absolute otherwise (an installed package).
+    Always relative to the briefing's folder (never an absolute path of this machine, which
+    would mean nothing on another one); in a checkout it is the path the docs show.
     """
-    root = out_dir.resolve().parent
     schema = SCHEMA_PATH.resolve()
-    if schema.is_relative_to(root):
+    try:
         return Path(os.path.relpath(schema, out_dir.resolve())).as_posix()
-    return schema.as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return "briefing.schema.json  # see: briefing-tui schema"
 
 
 def headline(sentences: tuple[Sentence, ...]) -> str | None:
@@ -385,6 +574,8 @@ def render(
     sentences: tuple[Sentence, ...],
     candidates: list[Candidate],
     schema: str,
+    dateline: Dateline | None = None,
+    spans: list[DraftSpan] | None = None,
 ) -> str:
     """The starter briefing's text."""
     head = headline(sentences)
@@ -395,7 +586,7 @@ def render(
         f"# A starter briefing written by `briefing-tui new` from {_comment(article_name)}.",
         "# What is still to do is marked TODO; `briefing-tui validate` lists it as warnings.",
         "# The article's sentences are numbered at the end of this file: quote from there.",
-        "format: 1",
+        "format: 2",
         f"id: {briefing_id}",
         f"title: {title}",
         f"summary: {yaml_quote('TODO: one or two sentences for the briefing switcher')}",
@@ -404,17 +595,31 @@ def render(
         f"  file: {yaml_quote(source_file)}",
         f"  title: {source_title}",
         '  publisher: ""   # who published it; leave "" when the article does not say',
-        '  place: ""       # where it was reported from',
+        f"  place: {yaml_quote(dateline.place if dateline else '')}"
+        "       # where it was reported from (its dateline)",
         '  url: ""',
         "  when:",
-        "    precision: undated   # day | month | approximate | undated",
-        "    # month: 2025-11     # YYYY-MM; required unless undated",
-        "    # day: 8             # with precision: day only",
-        "    basis: "
-        + yaml_quote(
-            "TODO: date the article (precision and month) and say which words the date rests on"
-        ),
-        "",
+    ]
+    if dateline is not None and dateline.month is not None:
+        out += [
+            "    precision: day",
+            f"    month: {dateline.month}",
+            f"    day: {dateline.day}",
+            "    basis: " + yaml_quote(f"the dateline: {dateline.text}"),
+            "",
+        ]
+    else:
+        out += [
+            "    precision: undated   # day | month | approximate | undated",
+            "    # month: 2025-11     # YYYY-MM; required unless undated",
+            "    # day: 8             # with precision: day only",
+            "    basis: "
+            + yaml_quote(
+                "TODO: date the article (precision and month) and say which words the date rests on"
+            ),
+            "",
+        ]
+    out += [
         "# dating:   # when the article gives no year: the inferred year and why",
         "#   year: 2025",
         "#   reason: ...",
@@ -473,6 +678,25 @@ def render(
         "",
         "notes: []",
         "",
+    ]
+    if spans:
+        out += [
+            "# Who says what, one span a sentence, drafted from the reporting verbs (said, noted,",
+            "# informed, according to ...): check each speaker (an actor id, writer or unknown),",
+            "# voice (quoted | paraphrased | reported | analysis) and certainty; split a sentence",
+            "# into clauses where two people speak in it.",
+            "attribution:",
+        ]
+        for d in spans:
+            out += [
+                f"  - span: {yaml_quote(fold_ws(d.sentence.text))}",
+                f"    speaker: {d.speaker}",
+                f"    voice: {d.voice}",
+                f"    certainty: {d.certainty}",
+                f"    note: {yaml_quote(d.note)}",
+            ]
+        out.append("")
+    out += [
         "# The article, one sentence a line, numbered as briefing-tui numbers them (a blank line",
         "# between paragraphs). Quote verbatim: the same case, punctuation and curly quotes.",
     ]
@@ -535,6 +759,25 @@ def read_article(path: Path, display: str) -> str | Refused:
     return text
 
 
+_ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9][a-z0-9-]*)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def used_ids(out_dir: Path) -> dict[str, str]:
+    """The briefing ids already used in the library folder: id -> the file using it."""
+    out: dict[str, str] = {}
+    if not out_dir.is_dir():
+        return out
+    for path in sorted([*out_dir.rglob("*.yaml"), *out_dir.rglob("*.yml")]):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:100_000]
+        except OSError:
+            continue
+        m = _ID_LINE.search(head)
+        if m is not None:
+            out.setdefault(m.group(1), path.name)
+    return out
+
+
 def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Created | Refused:
     """Copy ``article`` to ``out_dir/../seeds/`` and write ``out_dir/<id>.yaml``.
 
@@ -574,6 +817,22 @@ def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Crea
                 ),
                 EXIT_PROBLEMS,
             )
+    used = used_ids(out_dir)
+    if bid in used:
+        if briefing_id is not None:
+            return Refused(
+                Problem(
+                    Pos("--id"),
+                    f"the id '{bid}' is already used by {used[bid]}; briefing ids are unique "
+                    "in a library: pass another --id",
+                ),
+                EXIT_USAGE,
+            )
+        n = 2
+        while f"{bid}-{n}" in used:
+            n += 1
+        bid = f"{bid}-{n}"
+    target = out_dir / f"{bid}.yaml"
     seeds = out_dir.resolve().parent / "seeds"
     copy = seeds / f"{stem or bid}.txt"
     same_file = copy.exists() and copy.resolve() == article.resolve()
@@ -590,7 +849,16 @@ def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Crea
     sentences = split_sentences(text)
     candidates = find_candidates(text, sentences)
     source_file = Path(os.path.relpath(copy, out_dir.resolve())).as_posix()
-    body = render(bid, source_file, article.name, sentences, candidates, schema_ref(out_dir))
+    body = render(
+        bid,
+        source_file,
+        article.name,
+        sentences,
+        candidates,
+        schema_ref(out_dir),
+        find_dateline(text, sentences),
+        draft_spans(text, sentences, candidates),
+    )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         seeds.mkdir(parents=True, exist_ok=True)

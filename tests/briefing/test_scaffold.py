@@ -473,3 +473,64 @@ def test_a_file_name_without_latin_letters_needs_an_id(
     capsys.readouterr()
     b = loaded(Path("data/japan.yaml"))
     assert b.source.path == (tmp_path / "seeds" / "japan.txt").resolve()
+
+
+PORTS = (
+    "Ports deal signed in Lisbon\n\nLISBON, 14 March 2026 — Portugal and Brazil signed a ports "
+    "agreement on Friday, Economy Minister Ana Ruiz said. Joao Silva, the head of the port "
+    "authority, welcomed the deal. Silva noted that cargo would double, according to Ruiz. "
+    "He said the first ships would arrive in May.\n"
+)
+
+
+def test_a_fresh_article_as_a_new_curator_meets_it(tmp_path: Path) -> None:
+    """The curator's findings: people as countries, a dateline word as an actor, the
+    dateline's date ignored, surnames not merged; each fixed, and spans drafted."""
+    src = tmp_path / "ports.txt"
+    src.write_text(PORTS, encoding="utf-8")
+    result = create(src, tmp_path / "data")
+    assert isinstance(result, Created)
+    text = result.briefing.read_text(encoding="utf-8")
+    b = loaded(result.briefing)
+    assert b.format == 2
+    actors = {a.name: a for a in b.actors}
+    # people are people, with their surname-only mentions merged as aliases
+    assert actors["Ana Ruiz"].kind.value == "person" and actors["Ana Ruiz"].aliases == ("Ruiz",)
+    assert actors["Ana Ruiz"].role == "Economy Minister"
+    assert actors["Joao Silva"].kind.value == "person"
+    assert actors["Joao Silva"].aliases == ("Silva",)
+    assert "Silva" not in actors and "Ruiz" not in actors
+    # the dateline gives the place and the day; its word is not an actor found there
+    assert b.source.place == "Lisbon"
+    when = b.source.when
+    assert (when.precision.value, when.month, when.day) == ("day", "2026-03", 14)
+    assert "LISBON" not in actors
+    assert all(a.evidence[0].sentences != (2,) for a in b.actors if a.name == "Lisbon")
+    # spans drafted from the reporting verbs
+    said = {sp.sentences[0]: sp.attribution for sp in b.spans}
+    assert len(said) == len(b.source.sentences)
+    assert said[2].speaker == "ana-ruiz" and said[2].voice.value == "paraphrased"
+    assert said[4].speaker == "ana-ruiz"  # "according to Ruiz"
+    assert said[3].speaker == "writer" and said[3].voice.value == "reported"
+    assert said[5].speaker == "unknown" and said[5].certainty.value == "uncertain"
+    # no absolute path of this machine in the schema header
+    first = text.splitlines()[0]
+    assert not first.removeprefix("# yaml-language-server: $schema=").startswith("/")
+    # and it loads without errors, the attribution rules included
+    assert load_briefing(result.briefing).ok
+
+
+def test_an_id_already_used_in_the_library_is_not_duplicated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "data"
+    out_dir.mkdir()
+    (out_dir / "older.yaml").write_text("format: 2\nid: ports\n", encoding="utf-8")
+    src = tmp_path / "ports.txt"
+    src.write_text(PORTS, encoding="utf-8")
+    result = create(src, out_dir)
+    assert isinstance(result, Created) and result.briefing.name == "ports-2.yaml"
+    assert loaded(result.briefing).id == "ports-2"
+    refused = create(src, out_dir, "ports")
+    assert isinstance(refused, Refused)
+    assert "the id 'ports' is already used by older.yaml" in str(refused)
