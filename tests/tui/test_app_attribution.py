@@ -184,3 +184,19 @@ def test_the_citation_says_who_says_it_and_that_the_year_is_inferred(
     assert "against narcotics.” — Naqvi, paraphrased" in text
     assert "Nov 2025*" in text
     assert "* year inferred (2025): the article gives none" in text
+
+
+def test_search_results_mark_the_inferred_year(seed_library: Library) -> None:
+    from briefing_tui.search import Hit
+    from briefing_tui.tui.screens.browser import inferred_years
+    from briefing_tui.tui.widgets.search_pane import hit_prompt
+
+    years = inferred_years(seed_library)
+    assert years == {SEED_ID: 2025}
+    hit = Hit(SEED_ID, "event", "naqvi-baker-meeting", "Naqvi and Baker", "2025-11", "", (), 1.0)
+    console = Console(width=120, record=True, color_system=None)
+    with console.capture() as cap:
+        console.print(hit_prompt(hit, "T", years[SEED_ID]))
+        console.print(hit_prompt(hit, "T", None))
+    marked, plain = [line for line in cap.get().splitlines() if "Nov 2025" in line]
+    assert marked.startswith("Nov 2025* · T") and plain.startswith("Nov 2025 · T")

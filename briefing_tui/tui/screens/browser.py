@@ -80,6 +80,11 @@ def citation(library: Library, briefing: Briefing, item: Item | None, sentence: 
     return "\n".join(lines)
 
 
+def inferred_years(library: Library) -> dict[str, int]:
+    """Each briefing's inferred year (its dating), for marking dates ``Nov 2025*``."""
+    return {b.id: b.dating.year for b in library.briefings if b.dating is not None}
+
+
 def section_items(briefing: Briefing, section: str) -> list[str]:
     """The ids of a navigator section's items, in the order it lists them."""
     if section == "context":
@@ -147,7 +152,9 @@ class BrowserScreen(Screen[None]):
             yield DetailPane(self.library, self.graph, id="detail", classes="pane")
             yield SourcePane(self.graph, id="source", classes="pane")
             titles = {b.id: b.title for b in self.library.briefings}
-            yield SearchPane(titles, id="search", classes="pane")
+            pane = SearchPane(titles, id="search", classes="pane")
+            pane.inferred_years = inferred_years(self.library)
+            yield pane
         # The footer (a widget per key) comes right after the first paint: see on_mount.
 
     @property
@@ -266,6 +273,7 @@ class BrowserScreen(Screen[None]):
         self.detail.library, self.detail.graph = library, graph
         self.source.graph = graph
         self.search.titles = {b.id: b.title for b in library.briefings}
+        self.search.inferred_years = inferred_years(library)
         path = self.briefing.path
         briefing = library.briefing(here.briefing) or next(
             (b for b in library.briefings if b.path == path),
