@@ -263,9 +263,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from briefing_tui.briefing.scaffold import Refused, create
+    from briefing_tui.briefing.scaffold import Refused, create, seeds_dir
 
-    result = create(Path(args.article), Path(args.out), args.id)
+    out = Path(args.out or "data")
+    result = create(Path(args.article), out, args.id, seeds_dir(out, args.out is not None))
     if isinstance(result, Refused):
         print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
         return result.exit_code
@@ -291,9 +292,10 @@ def _new_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        default="data",
-        help="the library directory to write ID.yaml in (default: ./data); the article is "
-        "copied to seeds/ beside it (DIR/../seeds/)",
+        default=None,
+        help="the library directory to write ID.yaml in (default: ./data, the article going "
+        "to ./seeds/ beside it); with --out the article goes to DIR/seeds/, or to the "
+        "seeds/ folder beside DIR when there is one",
     )
     p.epilog = (
         "Never overwrites a briefing. Exit status: 0 written, 1 refused (briefing exists, "

@@ -778,7 +778,19 @@ def used_ids(out_dir: Path) -> dict[str, str]:
     return out
 
 
-def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Created | Refused:
+def seeds_dir(out_dir: Path, explicit: bool) -> Path:
+    """Where ``new`` copies the article: ``seeds/`` beside the library (the bundled layout,
+    and the default), or, for a library named with ``--out DIR`` that has no ``seeds/`` beside
+    it, ``DIR/seeds/``: inside the folder the curator named, never outside it."""
+    beside = out_dir.resolve().parent / "seeds"
+    if not explicit or beside.is_dir():
+        return beside
+    return out_dir.resolve() / "seeds"
+
+
+def create(
+    article: Path, out_dir: Path, briefing_id: str | None = None, seeds: Path | None = None
+) -> Created | Refused:
     """Copy ``article`` to ``out_dir/../seeds/`` and write ``out_dir/<id>.yaml``.
 
     Never overwrites a briefing; reuses the article when ``seeds/`` already holds the same
@@ -833,7 +845,7 @@ def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Crea
             n += 1
         bid = f"{bid}-{n}"
     target = out_dir / f"{bid}.yaml"
-    seeds = out_dir.resolve().parent / "seeds"
+    seeds = seeds if seeds is not None else out_dir.resolve().parent / "seeds"
     copy = seeds / f"{stem or bid}.txt"
     same_file = copy.exists() and copy.resolve() == article.resolve()
     copied = False

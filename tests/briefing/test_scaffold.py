@@ -81,8 +81,10 @@ def test_scaffold_copies_the_article_where_source_file_points(
     assert new(str(article), "--out", str(out_dir)) == 0
     capsys.readouterr()
     b = loaded(out_dir / f"{SLUG}.yaml")
-    copy = tmp_path / "lib" / "seeds" / f"{SLUG}.txt"
-    assert b.source.file == f"../seeds/{SLUG}.txt"
+    # --out DIR with no seeds/ beside it: the article goes inside DIR, never outside it
+    copy = out_dir / "seeds" / f"{SLUG}.txt"
+    assert not (tmp_path / "lib" / "seeds").exists()
+    assert b.source.file == f"seeds/{SLUG}.txt"
     assert b.source.path == copy.resolve()
     assert copy.read_bytes() == article.read_bytes()
 
@@ -171,7 +173,7 @@ def test_default_id_is_the_slugified_file_name(
     capsys.readouterr()
     b = loaded(out_dir / "my-article-draft-zurich.yaml")
     assert b.id == "my-article-draft-zurich"
-    assert (tmp_path / "seeds" / "my-article-draft-zurich.txt").is_file()
+    assert (out_dir / "seeds" / "my-article-draft-zurich.txt").is_file()
     assert [a.name for a in b.actors] == ["Geneva"]
 
 
@@ -187,6 +189,17 @@ def test_id_option_and_reusing_an_article(
     # Two briefings of one article in one library: a valid library.
     assert main(["validate", str(out_dir)]) == 0
     capsys.readouterr()
+
+
+def test_out_uses_the_seeds_folder_beside_it_when_there_is_one(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    out_dir = tmp_path / "data"
+    assert new(str(article), "--out", str(out_dir)) == 0
+    capsys.readouterr()
+    assert loaded(out_dir / f"{SLUG}.yaml").source.path == (tmp_path / "seeds" / article.name)
+    assert not (out_dir / "seeds").exists()
 
 
 def test_scaffold_from_the_seeds_folder_itself(
