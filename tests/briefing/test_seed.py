@@ -219,3 +219,10 @@ def test_every_sentence_has_its_speaker(seed: Briefing) -> None:
     for it in seed.items:
         for ev in it.evidence:
             assert ev.attribution is not None, (it.id, ev.quote)
+
+
+def test_the_commitments_the_terminal_tests_walk_through(seed: Briefing) -> None:
+    from tests.e2e.session import FIRST_COMMITMENT, SECOND_COMMITMENT
+
+    assert seed.commitments[0].title == FIRST_COMMITMENT
+    assert seed.commitments[1].title.startswith(SECOND_COMMITMENT)

@@ -172,8 +172,8 @@ class DetailPane(BriefList):
             for label, value in item_fields(item, self.library):
                 add(field_row(label, value))
             self._add_evidence(briefing, item, add)
-            self._add_inferred(briefing, item, add)
             self._add_links(briefing, item, add)
+            self._add_inferred(briefing, item, add)  # the legend of the marks: last
         self.targets = targets
         self.highlighted = None
         self.set_options(options)
