@@ -158,6 +158,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     curation = curation_report(library.results)
     for p in curation.warnings:
         print(neutralise(str(p)))
+    for p in curation.notes:  # e.g. a briefing in format 1: not a problem, but worth knowing
+        print(neutralise(str(p)), file=sys.stderr)
     errors = len(library.errors)
     warnings = len(library.problems) - errors + len(curation.warnings)
     n = len(library.results)
@@ -364,13 +366,15 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from briefing_tui.briefing.scaffold import Refused, create, slugify
+    from briefing_tui.briefing.scaffold import Refused, create, seeds_dir
 
-    used = _id_in_use(Path(args.out), args.id or slugify(Path(args.article).stem))
-    if used is not None:
-        print(f"briefing-tui new: {neutralise(used)}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    result = create(Path(args.article), Path(args.out), args.id)
+    out = Path(args.out or "data")
+    if args.id:  # an id of one's choosing must be new (a drafted one is made unique)
+        used = _id_in_use(out, args.id)
+        if used is not None:
+            print(f"briefing-tui new: {neutralise(used)}", file=sys.stderr)
+            return EXIT_PROBLEMS
+    result = create(Path(args.article), out, args.id, seeds_dir(out, args.out is not None))
     if isinstance(result, Refused):
         print(f"briefing-tui new: {neutralise(str(result))}", file=sys.stderr)
         return result.exit_code
@@ -412,9 +416,10 @@ def _new_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        default="data",
-        help="the library directory to write ID.yaml in (default: ./data); the article is "
-        "copied to seeds/ beside it (DIR/../seeds/)",
+        default=None,
+        help="the library directory to write ID.yaml in (default: ./data, the article going "
+        "to ./seeds/ beside it); with --out the article goes to DIR/seeds/, or to the "
+        "seeds/ folder beside DIR when there is one",
     )
     p.epilog = (
         "Never overwrites a briefing. Exit status: 0 written, 1 refused (briefing exists, "

@@ -85,7 +85,7 @@ def test_export_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(b["source"]["sentences"]) == 16
     assert b["source"]["sentences"][0]["number"] == 1
     kinds = {i["kind"] for i in b["items"]}
-    assert kinds == {"actor", "commitment", "event", "note"}
+    assert kinds == {"actor", "commitment", "event", "note", "assessment"}
     for item in b["items"]:
         assert set(item) >= {
             "id",
@@ -99,12 +99,42 @@ def test_export_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         }
         for ev in item["evidence"]:
             assert ev["quote"] and all(1 <= n <= 16 for n in ev["sentences"])
+            # every quote of the seed is attributed (format 2)
+            a = ev["attribution"]
+            assert a["voice"] in {"quoted", "paraphrased", "reported", "analysis"}
+            assert a["certainty"] in {"certain", "likely", "uncertain"}
+            assert a["speaker"] in {"writer", "unknown"} or a["speaker"].startswith(b["id"] + ":")
+            assert a["speaker_name"]
     naqvi = next(i for i in b["items"] if i["id"] == "mohsin-naqvi")
     assert naqvi["fields"]["affiliation"] == "pakistan"
     assert {"relation": "affiliation", "target": f"{b['id']}:pakistan"} in naqvi["links"]
     assert naqvi["backlinks"], "commitments made by Naqvi link back to him"
     assert [g["month"] for g in b["context_by_month"]][-1] == "Undated"
     assert any(a["id"] == "pakistan" for a in data["actors"])
+
+
+def test_export_json_attribution_follows_the_spans(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--format", "json", str(SEED_BRIEFING)]) == 0
+    (b,) = json.loads(capsys.readouterr().out)["briefings"]
+    items = {i["id"]: i for i in b["items"]}
+    (zero,) = items["zero-tolerance-narcotics-policy"]["evidence"]
+    assert zero["attribution"] == {
+        "speaker": f"{b['id']}:mohsin-naqvi",
+        "speaker_name": "Naqvi",
+        "voice": "paraphrased",
+        "certainty": "certain",
+        "note": "",
+    }
+    (he,) = items["airport-drug-detection-priority"]["evidence"]
+    assert he["attribution"]["certainty"] == "uncertain" and "He" in he["attribution"]["note"]
+    (keen,) = items["reduce-overreliance-on-china"]["evidence"]
+    assert keen["attribution"]["speaker"] == "writer"
+    assert keen["attribution"]["voice"] == "analysis"
+    assert items["reduce-overreliance-on-china"]["kind"] == "assessment"
+    assert b["format"] == 2 and len(b["attribution"]) >= 16
+    assert b["key_judgements"] and b["unknowns"] and b["source_assessment"]["direct_quotes"] == 1
+    trump = items["donald-trump"]
+    assert "Mr Trump" in trump["inferred"]["name"]
 
 
 def test_export_markdown(capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,6 +150,11 @@ def test_export_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     ):
         assert heading in md
     assert "> Pakistan and the United States agreed to intensify cooperation" in md
+    # each quote says who says it
+    assert "against narcotics. (sentence 6) — Naqvi, paraphrased" in md
+    assert "overreliance on China (sentence 13) — the writer's analysis" in md
+    for heading in ("## Key judgements", "## Unknowns", "## Source assessment"):
+        assert heading in md
 
 
 def test_export_with_problems_exits_1(write_briefing, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -450,6 +450,7 @@ class CurationReport:
 
     warnings: tuple[Problem, ...]
     coverages: tuple[Coverage, ...]
+    notes: tuple[Problem, ...] = ()  # printed, never counted: e.g. a briefing in format 1
 
     def summary(self) -> str:
         """``coverage 22/25 sentences (88%)`` over every briefing checked, or ``""``."""
@@ -469,6 +470,8 @@ def curation_report(results: Iterable[LoadResult]) -> CurationReport:
     """
     warnings: list[Problem] = []
     coverages: list[Coverage] = []
+    results = list(results)
+    notes = tuple(n for r in results for n in r.notes)
     for r in results:
         display = display_path(r.path)
         found = todo_markers(r.path, display)
@@ -477,4 +480,4 @@ def curation_report(results: Iterable[LoadResult]) -> CurationReport:
             coverages.append(cov)
             found.extend(coverage_warnings(r.briefing, cov, display))
         warnings.extend(sorted(found, key=Problem.sort_key))
-    return CurationReport(tuple(warnings), tuple(coverages))
+    return CurationReport(tuple(warnings), tuple(coverages), notes)

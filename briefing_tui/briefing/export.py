@@ -9,7 +9,12 @@ from briefing_tui import __version__
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import (
+    INFERRED_MARK,
+    UNKNOWN_SPEAKER,
+    WRITER,
     Actor,
+    Assessment,
+    Attribution,
     Briefing,
     Commitment,
     ContextEvent,
@@ -32,11 +37,36 @@ def when_json(w: When) -> dict[str, Any]:
         "qualifier": w.qualifier,
         "basis": w.basis,
         "label": w.label(),
+        "year_inferred": w.year_inferred,
     }
 
 
-def _evidence(ev: tuple[Evidence, ...]) -> list[dict[str, Any]]:
-    return [{"quote": e.quote, "sentences": list(e.sentences)} for e in ev]
+def attribution_json(b: Briefing, a: Attribution | None) -> dict[str, Any] | None:
+    """An evidence entry's attribution: speaker as an item ref, 'writer' or 'unknown'."""
+    if a is None:
+        return None
+    speaker = a.speaker if a.speaker in (WRITER, UNKNOWN_SPEAKER) else f"{b.id}:{a.speaker}"
+    return {
+        "speaker": speaker,
+        "speaker_name": b.speaker_name(a.speaker),
+        "voice": a.voice.value,
+        "certainty": a.certainty.value,
+        "note": a.note,
+    }
+
+
+def _evidence(ev: tuple[Evidence, ...], b: Briefing | None = None) -> list[dict[str, Any]]:
+    out = []
+    for e in ev:
+        entry: dict[str, Any] = {"quote": e.quote, "sentences": list(e.sentences)}
+        if b is not None:
+            entry["attribution"] = attribution_json(b, e.attribution)
+        out.append(entry)
+    return out
+
+
+def _inferred(it: Item) -> dict[str, str]:
+    return {i.field: i.basis for i in it.inferred}
 
 
 def item_fields(it: Item) -> dict[str, Any]:
@@ -74,6 +104,16 @@ def item_fields(it: Item) -> dict[str, Any]:
             "note": it.note,
             "related": list(it.related),
         }
+    if isinstance(it, Assessment):
+        return {
+            "title": it.title,
+            "about": list(it.about),
+            "topics": list(it.topics),
+            "when": when_json(it.when),
+            "summary": it.summary,
+            "note": it.note,
+            "related": list(it.related),
+        }
     return {"title": it.title, "text": it.text, "about": list(it.about)}
 
 
@@ -103,7 +143,8 @@ def to_json_data(library: Library) -> dict[str, Any]:
                         {"relation": lk.relation, "source": str(lk.source)}
                         for lk in graph.backlinks(ref)
                     ],
-                    "evidence": _evidence(it.evidence),
+                    "evidence": _evidence(it.evidence, b),
+                    "inferred": _inferred(it),
                     "line": it.pos.line,
                 }
             )
@@ -132,6 +173,35 @@ def to_json_data(library: Library) -> dict[str, Any]:
                         for x in s.sentences
                     ],
                 },
+                "format": b.format,
+                "attribution": [
+                    {
+                        "span": sp.quote,
+                        "sentences": list(sp.sentences),
+                        **(attribution_json(b, sp.attribution) or {}),
+                    }
+                    for sp in b.spans
+                ],
+                "key_judgements": [
+                    {"text": k.text, "cites": [f"{b.id}:{c}" for c in k.cites]}
+                    for k in b.key_judgements
+                ],
+                "unknowns": [
+                    {"question": u.question, "about": list(u.about), "note": u.note}
+                    for u in b.unknowns
+                ],
+                "source_assessment": (
+                    {
+                        "outlet": b.source_assessment.outlet,
+                        "dateline": b.source_assessment.dateline,
+                        "readout": b.source_assessment.readout,
+                        "direct_quotes": b.source_assessment.direct_quotes,
+                        "balance": b.source_assessment.balance,
+                        "note": b.source_assessment.note,
+                    }
+                    if b.source_assessment
+                    else None
+                ),
                 "counts": b.counts(),
                 "context_by_month": [
                     {"month": g.label, "events": [e.id for e in g.events]}
@@ -170,8 +240,19 @@ def _md_escape(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in " ".join(text.split()))
 
 
-def _md_quotes(ev: tuple[Evidence, ...]) -> list[str]:
-    return [f"  > {_md_escape(e.quote)} (sentence {', '.join(map(str, e.sentences))})" for e in ev]
+def md_attribution(b: Briefing, a: Attribution | None) -> str:
+    """ " — Naqvi, paraphrased", " — the writer's analysis", or nothing."""
+    if a is None:
+        return ""
+    return " — " + _md_escape(a.label(b.speaker_name(a.speaker)))
+
+
+def _md_quotes(ev: tuple[Evidence, ...], b: Briefing | None = None) -> list[str]:
+    return [
+        f"  > {_md_escape(e.quote)} (sentence {', '.join(map(str, e.sentences))})"
+        + (md_attribution(b, e.attribution) if b is not None else "")
+        for e in ev
+    ]
 
 
 def briefing_markdown(b: Briefing) -> str:
@@ -190,6 +271,14 @@ def briefing_markdown(b: Briefing) -> str:
         lines += [_md_escape(b.summary), ""]
     if b.dating:
         lines += [f"*Dating:* {b.dating.year}: {_md_escape(b.dating.reason)}", ""]
+        lines += [f"Dates marked \\{INFERRED_MARK} have an inferred year (see Dating).", ""]
+    if b.key_judgements:
+        lines += ["## Key judgements", ""]
+        lines += [
+            f"- {_md_escape(k.text)} (items: {', '.join(_md_escape(c) for c in k.cites)})"
+            for k in b.key_judgements
+        ]
+        lines.append("")
     lines += ["## Actors", ""]
     for a in b.actors:
         role = f", {_md_escape(a.role)}" if a.role else ""
@@ -201,18 +290,42 @@ def briefing_markdown(b: Briefing) -> str:
             f"- **{_md_escape(c.title)}** [{c.kind.value}, {c.status.value}, "
             f"{_md_escape(c.when.label())}]: by {who(c.by)}" + (f" to {who(c.to)}" if c.to else "")
         )
-        lines += _md_quotes(c.evidence)
+        lines += _md_quotes(c.evidence, b)
     lines += ["", "## Context by month", ""]
     for g in b.context_by_month():
         lines += [f"### {g.label}", ""]
         for e in g.events:
             lines.append(f"- **{_md_escape(e.title)}** ({_md_escape(e.when.label())})")
-            lines += _md_quotes(e.evidence)
+            lines += _md_quotes(e.evidence, b)
+        lines.append("")
+    if b.assessments:
+        lines += ["## The writer's assessments", ""]
+        for asm in b.assessments:
+            lines.append(f"- **{_md_escape(asm.title)}**")
+            lines += _md_quotes(asm.evidence, b)
         lines.append("")
     if b.notes:
         lines += ["## Notes", ""]
         for n in b.notes:
             lines.append(f"- **{_md_escape(n.title)}** {_md_escape(n.text)}")
+        lines.append("")
+    if b.unknowns:
+        lines += ["## Unknowns", ""]
+        lines += [f"- {_md_escape(u.question)}" for u in b.unknowns]
+        lines.append("")
+    sa = b.source_assessment
+    if sa is not None:
+        lines += ["## Source assessment", ""]
+        for label, value in (
+            ("Outlet", sa.outlet),
+            ("Dateline", sa.dateline),
+            ("Readout", sa.readout),
+            ("Direct quotes", "" if sa.direct_quotes is None else str(sa.direct_quotes)),
+            ("Balance", sa.balance),
+            ("Note", sa.note),
+        ):
+            if value:
+                lines.append(f"- **{label}:** {_md_escape(value)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -242,7 +355,11 @@ def citation(library: Library, briefing: Briefing, item: Item | None, sentence: 
         if body:
             lines.append(one_line(body))
         for ev in item.evidence:
-            lines.append(f"“{one_line(ev.quote)}”")
+            said = ""
+            if ev.attribution is not None:
+                a = ev.attribution
+                said = " — " + one_line(a.label(briefing.speaker_name(a.speaker)))
+            lines.append(f"“{one_line(ev.quote)}”{said}")
     elif sentence is not None:
         lines.append(f"“{one_line(src.sentence(sentence).text)}” (sentence {sentence})")
     facts = [one_line(src.title)]
@@ -253,4 +370,6 @@ def citation(library: Library, briefing: Briefing, item: Item | None, sentence: 
     lines.append("Source: " + ", ".join(facts))
     ref = f"{briefing.id}:{item.id}" if item is not None else f"{briefing.id}:s{sentence}"
     lines.append(f"Briefing: {one_line(briefing.title)} [{ref}]")
+    if src.when.year_inferred and briefing.dating is not None:
+        lines.append(f"* year inferred ({briefing.dating.year}): the article gives none")
     return "\n".join(lines)

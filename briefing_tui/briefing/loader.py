@@ -6,34 +6,47 @@ file is sound enough to show) and every problem found, each with its position.
 
 from __future__ import annotations
 
-import calendar
-import difflib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from briefing_tui.briefing import attribution as attr
 from briefing_tui.briefing.confine import article_roots, is_inside, where_articles_live
 from briefing_tui.briefing.model import (
     Actor,
     ActorKind,
+    Assessment,
+    Attribution,
     Briefing,
+    Certainty,
     Commitment,
     CommitmentKind,
     ContextEvent,
     Dating,
     Evidence,
+    Inferred,
+    KeyJudgement,
     Note,
     Pos,
-    Precision,
     Source,
+    SourceAssessment,
+    Span,
     Status,
+    Unknown,
+    Voice,
     When,
 )
 from briefing_tui.briefing.neutral import neutral_result
-from briefing_tui.briefing.problems import Problem
-from briefing_tui.briefing.schema import FORMAT_VERSION, ID_PATTERN, MONTH_PATTERN, SECTIONS, Field
+from briefing_tui.briefing.problems import Problem, Severity
+from briefing_tui.briefing.schema import (
+    FORMAT_VERSION,
+    FORMATS,
+    ID_PATTERN,
+    SECTIONS,
+    Field,
+)
 from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
 from briefing_tui.briefing.text import (
     describe_char,
@@ -43,6 +56,7 @@ from briefing_tui.briefing.text import (
     suggest,
     visible,
 )
+from briefing_tui.briefing.values import MAX_TEXT, ValueReader
 from briefing_tui.briefing.yamltree import (
     MAX_BYTES,
     YMap,
@@ -59,16 +73,8 @@ from briefing_tui.briefing.yamltree import (
 )
 
 E = TypeVar("E", bound=StrEnum)
-MAX_TEXT = 100_000  # characters in one text field: far more than any title, note or quote
 _ID = re.compile(ID_PATTERN)
 _REF = re.compile(r"^(?:([a-z0-9][a-z0-9-]*):)?([a-z0-9][a-z0-9-]*)$")
-_MONTH = re.compile(MONTH_PATTERN)
-_SECTION_NAMES = {
-    "actor": "actors",
-    "commitment": "commitments",
-    "event": "context",
-    "note": "notes",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,8 @@ class LoadResult:
     # briefing's item that does not exist) there
     id_pos: Pos | None = None
     ref_pos: dict[tuple[str, str, str], Pos] = field(default_factory=dict, compare=False)
+    # curation notes for ``validate`` (warnings there): a format 1 briefing lacks attribution
+    notes: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -136,12 +144,30 @@ def load_text(path: Path, text: str, display: str | None = None) -> LoadResult:
         for relation, refs in groups.items()
         for target, pos in refs
     }
+    result = LoadResult(
+        path, briefing, problems, checker.id_pos, ref_pos, format_notes(briefing, checker)
+    )
     # the one boundary: nothing from the file reaches a terminal as a control sequence
-    result = LoadResult(path, briefing, problems, checker.id_pos, ref_pos)
     return neutral_result(result, text, path)
 
 
-class _Checker:
+def format_notes(briefing: Briefing | None, checker: _Checker) -> tuple[Problem, ...]:
+    """A note for a briefing in an older format: what it lacks, and how to update it."""
+    if briefing is None or briefing.format >= FORMAT_VERSION:
+        return ()
+    pos = checker.attr_pos.get(("", "format"), Pos(checker.name))
+    return (
+        Problem(
+            pos,
+            f"format {briefing.format}: this briefing says nothing of who says what (no "
+            "attribution of its sentences, no inferred values marked, no assessments); write "
+            f"format: {FORMAT_VERSION} and add an attribution: list (see docs/format.md)",
+            Severity.NOTE,
+        ),
+    )
+
+
+class _Checker(ValueReader):
     def __init__(self, name: str, path: Path) -> None:
         self.name = name
         self.path = path
@@ -152,169 +178,11 @@ class _Checker:
         self._refs: list[tuple[str, dict[str, tuple[tuple[str, Pos], ...]]]] = []
         self.id_pos: Pos | None = None  # the briefing id's value
         self._id_key: dict[Pos, Pos] = {}  # an item's position -> where its 'id' key is
+        # attribution (format 2): where fields are, and each quote's own attribution fields
+        self.attr_pos: dict[tuple[str, str], Pos] = {}
+        self.overrides: dict[Pos, dict[str, object]] = {}
+        self.dating_year: int | None = None
 
-    # -- reporting ---------------------------------------------------------------------------
-    def err(self, pos: Pos, message: str) -> None:
-        self.problems.append(Problem(pos, message))
-
-    # -- structure ---------------------------------------------------------------------------
-    def mapping(self, node: YNode, section: str, what: str) -> dict[str, YNode] | None:
-        """Check a section's mapping: type, unknown and missing fields. None if unusable."""
-        if not isinstance(node, YMap):
-            self.err(
-                node.pos,
-                f"{what} must be a mapping of fields, but it is {type_name(node)}; "
-                "write it as 'field: value' lines, indented under it",
-            )
-            return None
-        fields = SECTIONS[section]
-        known = [f.name for f in fields]
-        for key, kpos in node.keys.items():
-            if key not in known:
-                close = difflib.get_close_matches(key[:100], known, n=1, cutoff=0.6)
-                hint = (
-                    f"did you mean '{close[0]}'?"
-                    if close
-                    else f"remove it, or use one of the known fields: {', '.join(known)}"
-                )
-                self.err(kpos, f"unknown field '{excerpt(key)}' in {what}; {hint}")
-        for f in fields:
-            if f.required and f.name not in node.entries:
-                doc = f.doc.rstrip(".")
-                doc = doc[:1].lower() + doc[1:]
-                self.err(
-                    node.pos,
-                    f"{what} is missing the required field '{f.name}'; add '{f.name}:' ({doc})",
-                )
-        if "id" in node.keys:
-            self._id_key[node.pos] = node.keys["id"]
-        return node.entries
-
-    def text(self, node: YNode | None, what: str, *, required: bool = False) -> str:
-        if node is None:
-            return ""
-        if isinstance(node, YScalar) and isinstance(node.value, str):
-            if len(node.value) > MAX_TEXT:
-                self.err(
-                    node.pos,
-                    f"{what} is {len(node.value):,} characters long (the limit is "
-                    f"{MAX_TEXT:,}); shorten it",
-                )
-                return node.value[:MAX_TEXT]
-            self.no_control(node.value, node.pos, what)
-            if required and not node.value.strip():
-                self.err(node.pos, f"{what} is empty; write it out")
-            return node.value
-        if isinstance(node, YScalar) and node.value is None and not required:
-            return ""
-        if isinstance(node, YScalar) and node.value is None:
-            hint = "; write it out after the ':'"
-        elif isinstance(node, YScalar):
-            hint = "; put it in quotes to make it text"
-        else:
-            hint = "; write it as one text value (in quotes if it starts with '[' or '{')"
-        self.err(node.pos, f"{what} must be text, but it is {type_name(node)}{hint}")
-        return ""
-
-    def no_control(self, value: str, pos: Pos, what: str) -> None:
-        at = find_control(value.replace("\n", " ").replace("\t", " "))
-        if at is not None:
-            self.err(
-                pos,
-                f"{what} contains the control character {describe_char(value[at])} "
-                f"(at character {at + 1}); remove it: control characters and escape "
-                "sequences are never shown",
-            )
-
-    def texts(self, node: YNode | None, what: str) -> tuple[str, ...]:
-        if node is None:
-            return ()
-        if isinstance(node, YScalar) and node.value is None:
-            return ()
-        if not isinstance(node, YSeq):
-            self.err(
-                node.pos,
-                f"{what} must be a list, but it is {type_name(node)}; "
-                "write it as [a, b] or one '- item' a line",
-            )
-            return ()
-        return tuple(self.text(item, f"an entry of {what}") for item in node.items)
-
-    def ident(self, node: YNode | None, what: str, *, required: bool = False) -> str | None:
-        if node is None:
-            return None
-        value = self.text(node, what, required=required)
-        if not value:
-            return None
-        if not _ID.match(value):
-            self.err(
-                node.pos,
-                f"{what} '{excerpt(value)}' is not a valid id: use lower-case letters, "
-                "digits and '-', starting with a letter or digit",
-            )
-        return value
-
-    def refs(self, node: YNode | None, what: str) -> tuple[tuple[str, Pos], ...]:
-        if node is None or (isinstance(node, YScalar) and node.value is None):
-            return ()
-        if not isinstance(node, YSeq):
-            if isinstance(node, YScalar) and isinstance(node.value, str):
-                self.err(node.pos, f"{what} must be a list of ids; write [{excerpt(node.value)}]")
-            else:
-                self.err(
-                    node.pos,
-                    f"{what} must be a list of ids, but it is {type_name(node)}; "
-                    "write it as [id-one, id-two]",
-                )
-            return ()
-        out: list[tuple[str, Pos]] = []
-        for item in node.items:
-            value = self.text(item, f"an id in {what}")
-            if not value:
-                continue
-            if not _REF.match(value):
-                self.err(
-                    item.pos,
-                    f"'{excerpt(value)}' in {what} is not a valid id; ids use lower-case "
-                    "letters, digits and '-' (BRIEFING-ID:ITEM-ID for another briefing's item)",
-                )
-                continue
-            out.append((value, item.pos))
-        return tuple(out)
-
-    def integer(self, node: YNode | None, what: str, example: str) -> int | None:
-        if node is None:
-            return None
-        if (
-            isinstance(node, YScalar)
-            and isinstance(node.value, int)
-            and not isinstance(node.value, bool)
-        ):
-            return node.value
-        self.err(
-            node.pos,
-            f"{what} must be a whole number, but it is {type_name(node)}; "
-            f"write a number without quotes, e.g. {example}",
-        )
-        return None
-
-    def enum(self, node: YNode | None, what: str, enum: type[E], default: E) -> E:
-        if node is None:
-            return default
-        raw = node.value if isinstance(node, YScalar) else None
-        if isinstance(raw, str):
-            try:
-                return enum(raw)
-            except ValueError:
-                pass
-        words = [e.value for e in enum]
-        close = difflib.get_close_matches(str(raw)[:100], words, n=1, cutoff=0.6) if raw else []
-        hint = f"did you mean '{close[0]}'?" if close else "use one of these words"
-        shown = f"'{excerpt(raw)}'" if isinstance(raw, str) else type_name(node)
-        self.err(node.pos, f"{what} {shown} is not one of: {', '.join(words)}; {hint}")
-        return default
-
-    # -- sections ----------------------------------------------------------------------------
     def briefing(self, root: YNode) -> Briefing | None:
         if not isinstance(root, YMap):
             self.err(
@@ -327,19 +195,24 @@ class _Checker:
         top = self.mapping(root, "briefing", "the briefing")
         assert top is not None
         fmt = self.integer(top.get("format"), "format", f"format: {FORMAT_VERSION}")
-        if fmt is not None and fmt != FORMAT_VERSION:
+        if fmt is not None and fmt not in FORMATS:
             fmt_node = top["format"]
             self.err(
                 fmt_node.pos,
                 f"format {fmt} is not supported; this version of "
                 f"briefing-tui reads format {FORMAT_VERSION}: write format: {FORMAT_VERSION}",
             )
+        if "format" in top:
+            self.attr_pos[("", "format")] = top["format"].pos
+        if "attribution" in root.keys:
+            self.attr_pos[("", "attribution")] = root.keys["attribution"]
         bid = self.ident(top.get("id"), "the briefing id", required=True) or self.path.stem
         if "id" in top:
             self.id_pos = top["id"].pos
         title = self.text(top.get("title"), "title", required=True)
         summary = self.text(top.get("summary"), "summary")
         dating = self.dating(top.get("dating"))
+        self.dating_year = dating.year if dating else None
         source = self.source_section(top.get("source"), dating)
         if source is None:
             return None
@@ -362,6 +235,7 @@ class _Checker:
         notes = tuple(
             n for n in self.each(top.get("notes"), "note", self.note) if isinstance(n, Note)
         )
+        extra = self.attribution_sections(top)
         briefing = Briefing(
             id=bid,
             title=title,
@@ -373,28 +247,150 @@ class _Checker:
             notes=notes,
             dating=dating,
             summary=summary,
+            format=fmt if fmt in FORMATS else FORMAT_VERSION,
+            **extra,
         )
         self.check_links(briefing)
+        briefing = attr.resolve(briefing, self.overrides)
+        self.problems.extend(attr.check(briefing, self.name, self.attr_pos, self._refs))
         return briefing
 
-    def each(self, node: YNode | None, section: str, build: Any) -> list[Any]:
+    # -- attribution (format 2): sections read from the field table ---------------------------
+    def fields(self, entries: dict[str, YNode], section: str, what: str) -> dict[str, Any]:
+        """Every declared field of ``section`` read by its kind in the field table.
+
+        Ids come back as ((value, pos), ...); absent fields are left out.
+        """
+        out: dict[str, Any] = {}
+        for f in SECTIONS[section]:
+            node = entries.get(f.name)
+            if node is None:
+                continue
+            label = f"{f.name} of {what}"
+            if f.kind == "text":
+                out[f.name] = self.text(node, label, required=f.required)
+            elif f.kind == "id":
+                out[f.name] = self.ident(node, label, required=f.required)
+            elif f.kind == "ids":
+                out[f.name] = self.refs(node, f"the '{f.name}' of {what}")
+            elif f.kind == "texts":
+                out[f.name] = self.texts(node, label)
+            elif f.kind == "int":
+                out[f.name] = self.integer(node, label, f"{f.name}: 3")
+            elif f.kind == "enum":
+                assert f.enum is not None
+                out[f.name] = self.enum(node, label, f.enum, next(iter(f.enum)))
+            elif f.kind == "section" and f.section == "when":
+                out[f.name] = self.when(node, f"the 'when' of {what}")
+            elif f.kind == "quotes":
+                out[f.name] = self.evidence(node, f"the evidence of {what}", f.required)
+            elif f.kind == "inferred":
+                out[f.name] = self.inferred(node, what)
+        return out
+
+    def inferred(self, node: YNode | None, what: str) -> tuple[Inferred, ...]:
         if node is None or (isinstance(node, YScalar) and node.value is None):
-            return []
-        plural = _SECTION_NAMES[section]
-        if not isinstance(node, YSeq):
+            return ()
+        if isinstance(node, YSeq):  # a list of field names: the bases are missing
+            names = [self.text(n, f"an entry of the inferred of {what}") for n in node.items]
+            return tuple(Inferred(n, "", i.pos) for n, i in zip(names, node.items, strict=True))
+        if not isinstance(node, YMap):
             self.err(
                 node.pos,
-                f"{plural} must be a list ('- id: ...' entries), but it is {type_name(node)}; "
-                "start each entry with '- ', indented under the key",
+                f"the inferred of {what} must be a mapping of field: basis, but it is "
+                f"{type_name(node)}; write e.g. name: the article says only 'Mr Trump'",
             )
-            return []
+            return ()
         out = []
-        for i, item in enumerate(node.items, 1):
-            entries = self.mapping(item, section, f"{section} #{i} of {plural}")
-            if entries is None:
-                continue
-            out.append(build(entries, item.pos, f"{section} #{i}"))
-        return out
+        for key, value in node.entries.items():
+            basis = self.text(value, f"the basis of the inferred {key} of {what}")
+            out.append(Inferred(key, basis, node.keys[key]))
+        return tuple(out)
+
+    def attribution_sections(self, top: dict[str, YNode]) -> dict[str, Any]:
+        spans = tuple(
+            s for s in self.each(top.get("attribution"), "span", self.span) if s is not None
+        )
+        assessments = tuple(
+            a
+            for a in self.each(top.get("assessments"), "assessment", self.assessment)
+            if isinstance(a, Assessment)
+        )
+        judgements = tuple(self.each(top.get("key_judgements"), "judgement", self.judgement))
+        unknowns = tuple(self.each(top.get("unknowns"), "unknown", self.unknown))
+        sa: SourceAssessment | None = None
+        sa_node = top.get("source_assessment")
+        if sa_node is not None:
+            entries = self.mapping(sa_node, "source_assessment", "source_assessment")
+            if entries is not None:
+                v = self.fields(entries, "source_assessment", "source_assessment")
+                sa = SourceAssessment(**v)
+        return {
+            "spans": spans,
+            "assessments": assessments,
+            "key_judgements": judgements,
+            "unknowns": unknowns,
+            "source_assessment": sa,
+        }
+
+    def attribution_of(self, v: dict[str, Any]) -> Attribution | None:
+        speaker, voice = v.get("speaker"), v.get("voice")
+        if not isinstance(speaker, str) or not isinstance(voice, Voice):
+            return None
+        certainty = v.get("certainty")
+        return Attribution(
+            speaker=speaker,
+            voice=voice,
+            certainty=certainty if isinstance(certainty, Certainty) else Certainty.CERTAIN,
+            note=v.get("note", ""),
+            actors=tuple(x for x, _ in v.get("actors", ())),
+        )
+
+    def span(self, e: dict[str, YNode], pos: Pos, label: str) -> Span | None:
+        v = self.fields(e, "span", f"{label} of attribution")
+        quote = v.get("span", "")
+        attribution = self.attribution_of(v)
+        if not quote.strip() or attribution is None:
+            return None
+        assert self.folded is not None and self.source is not None
+        where = attr.quote_range(quote, self.folded)
+        if where is None:
+            self.err(e["span"].pos, self.not_found(quote))
+            return None
+        sentences = tuple(
+            s.number for s in self.source.sentences if s.start < where[1] and where[0] < s.end
+        )
+        return Span(" ".join(quote.split()), where[0], where[1], sentences, attribution, pos)
+
+    def assessment(self, e: dict[str, YNode], pos: Pos, label: str) -> Assessment:
+        iid, _ = self.items_common(e, pos, label)
+        what = f"assessment '{iid}'"
+        v = self.fields(e, "assessment", what)
+        r = {"about": v.get("about", ()), "related": v.get("related", ())}
+        self._refs.append((iid, r))
+        return Assessment(
+            id=iid,
+            title=v.get("title", ""),
+            pos=pos,
+            about=tuple(x for x, _ in r["about"]),
+            topics=v.get("topics", ()),
+            when=v.get("when", When()),
+            summary=v.get("summary", ""),
+            note=v.get("note", ""),
+            related=tuple(x for x, _ in r["related"]),
+            evidence=v.get("evidence", ()),
+            inferred=v.get("inferred", ()),
+        )
+
+    def judgement(self, e: dict[str, YNode], pos: Pos, label: str) -> KeyJudgement:
+        v = self.fields(e, "judgement", label)
+        return KeyJudgement(v.get("text", ""), tuple(x for x, _ in v.get("cites", ())), pos)
+
+    def unknown(self, e: dict[str, YNode], pos: Pos, label: str) -> Unknown:
+        v = self.fields(e, "unknown", label)
+        return Unknown(
+            v.get("question", ""), pos, tuple(x for x, _ in v.get("about", ())), v.get("note", "")
+        )
 
     def dating(self, node: YNode | None) -> Dating | None:
         if node is None:
@@ -412,66 +408,6 @@ class _Checker:
                 f"dating.year {year} is not a plausible year; give the year in full, e.g. 2025",
             )
         return Dating(year, reason)
-
-    def when(self, node: YNode | None, what: str) -> When:
-        if node is None:
-            return When()
-        entries = self.mapping(node, "when", what)
-        if entries is None:
-            return When()
-        precision = self.enum(
-            entries.get("precision"), f"{what}: precision", Precision, Precision.UNDATED
-        )
-        month_node = entries.get("month")
-        month = None
-        if month_node is not None:
-            raw = month_node.value if isinstance(month_node, YScalar) else None
-            if isinstance(raw, str) and _MONTH.match(raw):
-                month = raw
-            else:
-                shown = f"'{excerpt(str(raw))}'" if raw is not None else type_name(month_node)
-                self.err(
-                    month_node.pos,
-                    f"{what}: month {shown} is not a month: write YYYY-MM, e.g. 2025-11",
-                )
-        elif precision is not Precision.UNDATED and "precision" in entries:
-            self.err(
-                node.pos,
-                f"{what} needs a month (YYYY-MM) unless its precision is 'undated'; "
-                "add month: YYYY-MM, or set precision: undated",
-            )
-        day = self.integer(entries.get("day"), f"{what}: day", "day: 15")
-        if day is not None:
-            if precision is not Precision.DAY:
-                self.err(
-                    entries["day"].pos,
-                    f"{what}: a day is given but the precision is "
-                    f"'{precision}'; set precision: day or drop the day",
-                )
-            elif month is not None:
-                y, m = int(month[:4]), int(month[5:])
-                last = calendar.monthrange(y, m)[1]
-                if not 1 <= day <= last:
-                    self.err(
-                        entries["day"].pos,
-                        f"{what}: day {day} does not exist in {month} (it has {last} days); "
-                        f"use a day from 1 to {last}, or check the month",
-                    )
-                    day = None
-        elif precision is Precision.DAY:
-            self.err(
-                node.pos,
-                f"{what} has precision 'day' but no day; add day: N or use precision: month",
-            )
-        if precision is Precision.UNDATED:
-            month = None
-        return When(
-            precision=precision,
-            month=month,
-            day=day if precision is Precision.DAY else None,
-            qualifier=self.text(entries.get("qualifier"), f"{what}: qualifier"),
-            basis=self.text(entries.get("basis"), f"{what}: basis"),
-        )
 
     def source_section(self, node: YNode | None, dating: Dating | None) -> Source | None:
         if node is None:
@@ -558,6 +494,11 @@ class _Checker:
         assert self.source is not None and self.folded is not None
         out: list[Evidence] = []
         for item in node.items:
+            if isinstance(item, YMap):  # a quote with its own attribution
+                q = self.quote_entry(item, what)
+                if q is not None:
+                    out.append(q)
+                continue
             quote = self.text(item, f"a quote in {what}")
             if isinstance(item, YScalar) and len(str(item.value)) > MAX_TEXT:
                 continue  # reported by text(); too long to search for
@@ -572,8 +513,32 @@ class _Checker:
             if found is None:
                 self.err(item.pos, self.not_found(quote))
                 continue
-            out.append(Evidence(" ".join(quote.split()), found, item.pos))
+            where = attr.quote_range(quote, self.folded) or (-1, -1)
+            out.append(Evidence(" ".join(quote.split()), found, item.pos, None, False, *where))
         return tuple(out)
+
+    def quote_entry(self, item: YMap, what: str) -> Evidence | None:
+        entries = self.mapping(item, "quote", f"a quote in {what}")
+        if entries is None:
+            return None
+        v = self.fields(entries, "quote", f"a quote in {what}")
+        quote = v.get("quote", "")
+        if not quote.strip():
+            return None
+        assert self.source is not None and self.folded is not None
+        found = locate(quote, self.folded, self.source.sentences)
+        if found is None:
+            self.err(entries["quote"].pos, self.not_found(quote))
+            return None
+        over: dict[str, object] = {
+            k: v[k] for k in ("speaker", "voice", "certainty", "note") if v.get(k)
+        }
+        if "actors" in v:
+            over["actors"] = tuple(x for x, _ in v["actors"])
+        if over:
+            self.overrides[item.pos] = over
+        where = attr.quote_range(quote, self.folded) or (-1, -1)
+        return Evidence(" ".join(quote.split()), found, item.pos, None, False, *where)
 
     def not_found(self, quote: str) -> str:
         assert self.folded is not None
@@ -623,6 +588,7 @@ class _Checker:
             description=self.text(e.get("description"), f"the description of {what}"),
             note=self.text(e.get("note"), f"the note of {what}"),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def commitment(self, e: dict[str, YNode], pos: Pos, label: str) -> Commitment:
@@ -634,6 +600,9 @@ class _Checker:
             "related": self.refs(e.get("related"), f"the 'related' of {what}"),
         }
         self._refs.append((iid, r))
+        for key in ("status", "kind"):
+            if key in e:
+                self.attr_pos[(iid, key)] = e[key].pos
         by_node = e.get("by")
         if not r["by"] and (
             isinstance(by_node, YSeq) or (isinstance(by_node, YScalar) and by_node.value is None)
@@ -655,6 +624,7 @@ class _Checker:
             note=self.text(e.get("note"), f"the note of {what}"),
             related=tuple(x for x, _ in r["related"]),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def event(self, e: dict[str, YNode], pos: Pos, label: str) -> ContextEvent:
@@ -676,6 +646,7 @@ class _Checker:
             note=self.text(e.get("note"), f"the note of {what}"),
             related=tuple(x for x, _ in r["related"]),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def note(self, e: dict[str, YNode], pos: Pos, label: str) -> Note:
@@ -690,6 +661,7 @@ class _Checker:
             pos=pos,
             about=tuple(x for x, _ in about["about"]),
             evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", False),
+            inferred=self.inferred(e.get("inferred"), what),
         )
 
     def check_links(self, b: Briefing) -> None:

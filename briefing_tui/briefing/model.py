@@ -59,6 +59,28 @@ class ActorKind(StrEnum):
     GROUP = "group"  # a loose collective: "American firms", "officials in both capitals"
 
 
+class Voice(StrEnum):
+    """How a span of the article carries its claim."""
+
+    QUOTED = "quoted"  # direct speech, in quotation marks
+    PARAPHRASED = "paraphrased"  # reported speech: "X said that ..."
+    REPORTED = "reported"  # an event the writer reports
+    ANALYSIS = "analysis"  # the writer's own judgement
+
+
+class Certainty(StrEnum):
+    """How sure the briefing is of an attribution."""
+
+    CERTAIN = "certain"
+    LIKELY = "likely"
+    UNCERTAIN = "uncertain"
+
+
+WRITER = "writer"  # the speaker of the article's own voice
+UNKNOWN_SPEAKER = "unknown"
+INFERRED_MARK = "*"  # shown after a value (or a year) that is inferred, not read
+
+
 class CommitmentKind(StrEnum):
     AGREEMENT = "agreement"  # two or more parties agree
     OFFER = "offer"  # one party offers something to another
@@ -94,6 +116,7 @@ class When:
     day: int | None = None
     qualifier: str = ""
     basis: str = ""
+    year_inferred: bool = False  # the year is the briefing's inferred year (its ``dating``)
 
     @property
     def year(self) -> int | None:
@@ -105,7 +128,8 @@ class When:
             text = "undated"
         else:
             year, month = self.month.split("-")
-            text = f"{MONTH_NAMES[int(month) - 1]} {year}"
+            mark = INFERRED_MARK if self.year_inferred else ""
+            text = f"{MONTH_NAMES[int(month) - 1]} {year}{mark}"
             if self.precision is Precision.DAY and self.day is not None:
                 text = f"{self.day} {text}"
             elif self.precision is Precision.APPROXIMATE:
@@ -140,11 +164,67 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who says what: the speaker of a span of the article and how it is said.
+
+    ``speaker`` is an actor id, :data:`WRITER` (the article's own voice) or
+    :data:`UNKNOWN_SPEAKER`; ``note`` explains an attribution that is not certain.
+    """
+
+    speaker: str
+    voice: Voice
+    certainty: Certainty = Certainty.CERTAIN
+    note: str = ""
+    actors: tuple[str, ...] = ()  # whose act a reported span reports (when not the speaker)
+
+    def label(self, speaker_name: str) -> str:
+        """``Naqvi, paraphrased``; ``the writer's analysis``; ``? unknown, quoted``."""
+        if self.speaker == WRITER:
+            text = "the writer's analysis" if self.voice is Voice.ANALYSIS else "the writer"
+            if self.voice is not Voice.ANALYSIS:
+                text += f", {self.voice.value}"
+        else:
+            text = f"{speaker_name}, {self.voice.value}"
+        if self.certainty is not Certainty.CERTAIN:
+            text += f" ({self.certainty.value})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An attribution declared over a run of the article (a sentence or a clause)."""
+
+    quote: str
+    start: int  # offsets in the source text
+    end: int
+    sentences: tuple[int, ...]
+    attribution: Attribution
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
-    """A verbatim quote of the source, and the sentence numbers it falls in."""
+    """A verbatim quote of the source, and the sentence numbers it falls in.
+
+    ``attribution`` is the quote's own (``overridden``) or the one of the span holding it;
+    ``None`` when the briefing declares none (format 1) or no span holds the quote.
+    """
 
     quote: str
     sentences: tuple[int, ...]
+    pos: Pos
+    attribution: Attribution | None = None
+    overridden: bool = False
+    start: int = -1  # offsets of the quote in the source text (-1: unknown)
+    end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    """A field's value that comes from inference or outside knowledge, and its basis."""
+
+    field: str
+    basis: str
     pos: Pos
 
 
@@ -186,6 +266,7 @@ class Actor:
     description: str = ""
     note: str = ""  # attribution or curation note
     evidence: tuple[Evidence, ...] = ()
+    inferred: tuple[Inferred, ...] = ()
 
     item_kind = "actor"
 
@@ -213,6 +294,7 @@ class Commitment:
     note: str = ""
     related: tuple[str, ...] = ()  # ids of commitments, events or notes
     evidence: tuple[Evidence, ...] = ()
+    inferred: tuple[Inferred, ...] = ()
 
     item_kind = "commitment"
 
@@ -236,6 +318,7 @@ class ContextEvent:
     note: str = ""
     related: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    inferred: tuple[Inferred, ...] = ()
 
     item_kind = "event"
 
@@ -255,6 +338,7 @@ class Note:
     pos: Pos
     about: tuple[str, ...] = ()  # ids of any items
     evidence: tuple[Evidence, ...] = ()
+    inferred: tuple[Inferred, ...] = ()
 
     item_kind = "note"
 
@@ -262,7 +346,60 @@ class Note:
         return tuple(("about", a) for a in self.about)
 
 
-Item = Actor | Commitment | ContextEvent | Note
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The writer's own judgement or analysis: not a commitment of anyone."""
+
+    id: str
+    title: str
+    pos: Pos
+    about: tuple[str, ...] = ()  # ids of the actors (or items) it is about
+    topics: tuple[str, ...] = ()
+    when: When = field(default_factory=When)
+    summary: str = ""
+    note: str = ""
+    related: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    inferred: tuple[Inferred, ...] = ()
+
+    item_kind = "assessment"
+
+    def references(self) -> tuple[tuple[str, str], ...]:
+        return tuple(("about", a) for a in self.about) + tuple(("related", r) for r in self.related)
+
+
+Item = Actor | Commitment | ContextEvent | Note | Assessment
+
+
+@dataclass(frozen=True, slots=True)
+class KeyJudgement:
+    """The bottom line, in a sentence, citing the items it rests on."""
+
+    text: str
+    cites: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """An open question the article leaves."""
+
+    question: str
+    pos: Pos
+    about: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceAssessment:
+    """How far the article can be trusted: who wrote it, whose account it follows."""
+
+    outlet: str = ""
+    dateline: str = ""
+    readout: str = ""  # whose readout or account the article follows
+    direct_quotes: int | None = None
+    balance: str = ""  # one-sided or not, and why
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,10 +420,33 @@ class Briefing:
     notes: tuple[Note, ...] = ()
     dating: Dating | None = None
     summary: str = ""
+    format: int = 1
+    assessments: tuple[Assessment, ...] = ()
+    spans: tuple[Span, ...] = ()  # who says what over the article (format 2)
+    key_judgements: tuple[KeyJudgement, ...] = ()
+    unknowns: tuple[Unknown, ...] = ()
+    source_assessment: SourceAssessment | None = None
 
     @property
     def items(self) -> tuple[Item, ...]:
-        return (*self.actors, *self.commitments, *self.context, *self.notes)
+        return (*self.actors, *self.commitments, *self.context, *self.notes, *self.assessments)
+
+    def speaker_name(self, speaker: str) -> str:
+        """How a speaker reads: an actor's name, "the writer", "unknown"."""
+        if speaker == WRITER:
+            return "the writer"
+        if speaker == UNKNOWN_SPEAKER:
+            return "unknown"
+        actor = self.item(speaker)
+        if isinstance(actor, Actor):
+            return (
+                actor.aliases[0] if actor.kind is ActorKind.PERSON and actor.aliases else actor.name
+            )
+        return speaker
+
+    def sentence_attributions(self, number: int) -> tuple[Attribution, ...]:
+        """The attributions of the spans that touch sentence ``number``, in text order."""
+        return tuple(s.attribution for s in self.spans if number in s.sentences)
 
     def item(self, item_id: str) -> Item | None:
         for it in self.items:
@@ -307,6 +467,7 @@ class Briefing:
             "commitments": len(self.commitments),
             "context": len(self.context),
             "notes": len(self.notes),
+            "assessments": len(self.assessments),
             "sentences": len(self.source.sentences),
         }
 

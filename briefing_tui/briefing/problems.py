@@ -11,6 +11,7 @@ from briefing_tui.briefing.model import Pos
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # information for the curator: printed, never counted as a problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
-        tag = "warning: " if self.severity is Severity.WARNING else ""
+        tag = "" if self.severity is Severity.ERROR else f"{self.severity.value}: "
         return f"{self.pos}: {tag}{self.message}"
 
     def sort_key(self) -> tuple[str, int, int]:

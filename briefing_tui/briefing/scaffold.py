@@ -16,318 +16,29 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefing_tui.briefing.coverage import STUB_MARKER
+from briefing_tui.briefing.drafting import (
+    Candidate,
+    Dateline,
+    DraftSpan,
+    draft_spans,
+    find_candidates,
+    find_dateline,
+)
 from briefing_tui.briefing.model import Pos, Sentence
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.schema import ID_PATTERN, SCHEMA_PATH
-from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
-from briefing_tui.briefing.text import describe_char, find_control, fold_ws, strip_accents
+from briefing_tui.briefing.sentences import split_sentences
+from briefing_tui.briefing.text import describe_char, find_control, fold_ws, slugify
 from briefing_tui.briefing.yamltree import read_file
 
 _ID = re.compile(ID_PATTERN)
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
-# -- finding candidate actors ------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# A word: initials ("U.S.") or letters, digits, apostrophes and hyphens starting with a letter.
-_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'’-]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
-# Lower-case words that may join the capitalised words of one name.
-_CONNECTORS = _words("of for the bin al de del da du van von der la le")
-# Abbreviations after which a full stop does not break a name ("Mr. Trump").
-_DOTTED = _words("mr mrs ms dr st gen lt col sen gov prof")
-# Capitalised words that are not names on their own.
-_NOT_NAMES = _words("""
-    i a an the he she it we they you his her its our their this that these those there here
-    monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-""")
-# Honorifics: not part of a name, not a role.
-_HONORIFICS = _words("mr mrs ms miss mx dr sir dame prof")
-# Words of a title before a person's name ("US Secretary of State Marco Rubio").
-_TITLE_WORDS = _HONORIFICS | _words("""
-    acting deputy vice chief senior former foreign interior home defence defense finance
-    trade health energy state of the us uk un eu national general prime first special
-    minister ministers secretary ambassador president pm premier chancellor senator sen governor
-    gov mayor king queen prince princess sheikh emir pope judge justice chairman chairwoman
-    chair director commissioner spokesman spokeswoman spokesperson envoy representative
-    colonel col captain capt major admiral commander speaker leader lt sgt rev lord lady
-""")
-# A title word that makes a run a person's title (not just "Foreign" or "State").
-_STRONG_TITLES = _HONORIFICS | _words("""
-    minister secretary ambassador president pm premier chancellor senator sen governor gov mayor
-    king queen prince princess sheikh emir pope judge justice chairman chairwoman director
-    commissioner spokesman spokeswoman spokesperson envoy general colonel col captain capt
-    admiral commander speaker lt sgt rev lord lady
-""")
-_ORG_WORDS = _words("""
-    centre center ministry office council committee commission agency bank fund party army navy
-    force forces police court parliament assembly senate congress university institute
-    department company corporation group organisation organization association union authority
-    board bureau service services network news times post
-""")
-_GOVERNMENT_WORDS = frozenset(["government", "administration", "cabinet"])
-_SPEECH = re.compile(
-    r"\s+(?:said|says|told|added|noted|stated|urged|asked|warned|wrote|explained)\b"
-)
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A name found in the article, proposed as an actor to review."""
-
-    name: str
-    kind: str
-    sentence: int
-    quote: str  # the words as the article writes them (a real evidence quote)
-    role: str = ""
-    aliases: list[str] = field(default_factory=list)
-    id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    word: str  # without a possessive ending
-    start: int
-    end: int  # end of ``word`` in the text
-    possessive: bool
-    initial: bool  # first word of its sentence, or just after an opening quote
-
-    @property
-    def capital(self) -> bool:
-        return self.word[:1].isupper()
-
-
-def _tokens(text: str, s: Sentence) -> list[_Token]:
-    out: list[_Token] = []
-    for m in _TOKEN.finditer(text, s.start, s.end):
-        word = m.group()
-        possessive = bool(_POSSESSIVE.search(word)) and len(word) > 2
-        if possessive:
-            word = _POSSESSIVE.sub("", word)
-        before = text[out[-1].end if out else s.start : m.start()]
-        initial = not out or any(q in before for q in '"“‘(') or ":" in before
-        out.append(_Token(word, m.start(), m.start() + len(word), possessive, initial))
-    return out
-
-
-def _joined(text: str, a: _Token, b: _Token) -> bool:
-    """Whether ``a`` and ``b`` are next to each other in one name (only spaces between)."""
-    if a.possessive:
-        return False
-    gap = text[a.end : b.start]
-    if gap.startswith(".") and a.word.lower() in _DOTTED:
-        gap = gap[1:]
-    return bool(gap) and gap.isspace()
-
-
-def _runs(text: str, toks: list[_Token]) -> list[list[_Token]]:
-    """Runs of capitalised words, joined by connectors such as "of" ("Secretary of State")."""
-    runs: list[list[_Token]] = []
-    i = 0
-    while i < len(toks):
-        if not toks[i].capital:
-            i += 1
-            continue
-        run = [toks[i]]
-        j = i
-        while True:
-            k = j + 1
-            bridge: list[_Token] = []
-            while (
-                k < len(toks)
-                and len(bridge) < 2
-                and toks[k].word in _CONNECTORS
-                and _joined(text, toks[k - 1], toks[k])
-            ):
-                bridge.append(toks[k])
-                k += 1
-            if k < len(toks) and toks[k].capital and _joined(text, toks[k - 1], toks[k]):
-                run.extend([*bridge, toks[k]])
-                j = k
-            else:
-                break
-        runs.append(run)
-        i = j + 1
-    return runs
-
-
-_SMALL_WORDS = _CONNECTORS | _words("a an and or but to on in at by with from as vs")
-
-
-def _is_title_case_line(line: str, toks: list[_Token]) -> bool:
-    """A headline in title case ("Big News From the Capital"): no full stop at the end and
-    nearly every word but the small ones capitalised."""
-    words = [t for t in toks if t.word.lower() not in _SMALL_WORDS]
-    return (
-        not line.rstrip().endswith(".")
-        and len(words) >= 3
-        and sum(t.capital for t in words) >= 0.9 * len(words)
-    )
-
-
-def find_candidates(text: str, sentences: tuple[Sentence, ...]) -> list[Candidate]:
-    """Candidate actors: capitalised names in the text, in order of first appearance.
-
-    A capitalised word that opens a sentence counts only when the article also capitalises
-    it elsewhere; months, weekdays and pronouns are dropped; a title before a name becomes
-    the role ("Interior Minister Mohsin Naqvi"); a lone surname joins the full name as an
-    alias ("Naqvi"). The kind is a guess.
-    """
-    per_sentence = [(s, _tokens(text, s)) for s in sentences]
-    # Title-case lines (a headline) say nothing about which words are names.
-    lines: dict[int, tuple[str, list[_Token]]] = {}
-    for s, toks in per_sentence:
-        line, line_toks = lines.get(s.paragraph, ("", []))
-        lines[s.paragraph] = (f"{line} {s.text}", line_toks + toks)
-    headline = {p for p, (line, toks) in lines.items() if _is_title_case_line(line, toks)}
-    known = {
-        t.word
-        for s, toks in per_sentence
-        if s.paragraph not in headline
-        for t in toks
-        if t.capital and not t.initial
-    }
-    folded = FoldedText.of(text)
-    found: list[Candidate] = []
-    for s, toks in per_sentence:
-        if s.paragraph in headline:
-            continue
-        for run in _runs(text, toks):
-            cand = _candidate(text, s, toks, run, known, folded, sentences)
-            if cand is not None:
-                found.append(cand)
-    return _merge(found)
-
-
-def _quote(
-    text: str,
-    s: Sentence,
-    toks: list[_Token],
-    lo: int,
-    hi: int,
-    folded: FoldedText,
-    sentences: tuple[Sentence, ...],
-) -> str:
-    """The shortest run of words around ``toks[lo:hi+1]`` that the loader maps to ``s``.
-
-    Evidence is located at the first place the quote occurs in the article, so a name that
-    occurs earlier (inside another name, say) is widened by a word at a time, right then left,
-    up to the whole sentence.
-    """
-    right = True
-    while True:
-        quote = fold_ws(text[toks[lo].start : toks[hi].end])
-        where = locate(quote, folded, sentences)
-        if where is not None and where[0] == s.number:
-            return quote
-        if lo == 0 and hi == len(toks) - 1:
-            return fold_ws(s.text)
-        if (right and hi < len(toks) - 1) or lo == 0:
-            hi += 1
-        else:
-            lo -= 1
-        right = not right
-
-
-def _candidate(
-    text: str,
-    s: Sentence,
-    toks: list[_Token],
-    run: list[_Token],
-    known: set[str],
-    folded: FoldedText,
-    sentences: tuple[Sentence, ...],
-) -> Candidate | None:
-    words = list(run)
-    # A sentence's first words are capitalised anyway: keep them only if known as names.
-    while words and words[0].initial and words[0].word not in known:
-        words.pop(0)
-    while words and (words[0].word in _CONNECTORS or words[0].word.lower() in ("the", "a", "an")):
-        words.pop(0)
-    while words and words[-1].word in _CONNECTORS:
-        words.pop()
-    if not words or all(w.word.lower() in _NOT_NAMES for w in words):
-        return None
-    # A title before the name: "Acting US Ambassador Natalie Baker".
-    prefix = 0
-    while prefix < len(words) and words[prefix].word.lower() in _TITLE_WORDS:
-        prefix += 1
-    strong = any(w.word.lower() in _STRONG_TITLES for w in words[:prefix])
-    cut = prefix if strong else 0
-    kind = ""
-    role_words = [w.word for w in words[:cut] if w.word.lower() not in _HONORIFICS]
-    if 0 < cut < len(words):
-        kind = "person"
-        name_words = words[cut:]
-    elif cut == len(words):
-        return None  # only a title ("the Prime Minister"): not a name
-    else:
-        name_words = words
-    name = text[name_words[0].start : name_words[-1].end]
-    lower = {w.word.lower() for w in name_words}
-    if not kind:
-        if lower & _ORG_WORDS:
-            kind = "organisation"
-        elif lower & _GOVERNMENT_WORDS:
-            kind = "government"
-        elif _SPEECH.match(text, run[-1].end):
-            kind = "person"
-        else:
-            kind = "country"
-    quote = _quote(text, s, toks, toks.index(words[0]), toks.index(words[-1]), folded, sentences)
-    role = " ".join(role_words) if kind == "person" else ""
-    return Candidate(fold_ws(name), kind, s.number, quote, role)
-
-
-def _merge(found: list[Candidate]) -> list[Candidate]:
-    """One candidate a name; a lone word that ends a person's full name becomes its alias."""
-    by_name: dict[str, Candidate] = {}
-    for c in found:
-        key = c.name.casefold()
-        first = by_name.get(key)
-        if first is None:
-            by_name[key] = c
-        elif c.kind == "person" and first.kind != "person":
-            first.kind, first.role = "person", first.role or c.role
-        elif not first.role and c.role:
-            first.role = c.role
-    people = [c for c in by_name.values() if c.kind == "person" and " " in c.name]
-    out: list[Candidate] = []
-    for c in by_name.values():
-        if " " not in c.name:
-            owners = [p for p in people if p.name.split(" ")[-1].casefold() == c.name.casefold()]
-            if len(owners) == 1:
-                owners[0].aliases.append(c.name)
-                continue
-        out.append(c)
-    ids: set[str] = set()
-    for c in out:
-        base = slugify(c.name) or "actor"
-        ident, n = base, 2
-        while ident in ids:
-            ident, n = f"{base}-{n}", n + 1
-        ids.add(ident)
-        c.id = ident
-    return out
-
-
 # -- writing the briefing -----------------------------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """An id from free text: ``"Pakistan–US talks (draft)"`` -> ``pakistan-us-talks-draft``."""
-    plain = strip_accents(text)
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 # Characters a YAML stream may not hold, or that YAML reads as line breaks.
@@ -356,14 +67,14 @@ def _comment(text: str) -> str:
 def schema_ref(out_dir: Path) -> str:
     """The schema path for the header of a briefing in ``out_dir``.
 
-    Relative when the schema lies inside the library's root (the folder holding ``DIR`` and
-    ``seeds/``, as in a checkout); absolute otherwise (an installed package).
+    Always relative to the briefing's folder (never an absolute path of this machine, which
+    would mean nothing on another one); in a checkout it is the path the docs show.
     """
-    root = out_dir.resolve().parent
     schema = SCHEMA_PATH.resolve()
-    if schema.is_relative_to(root):
+    try:
         return Path(os.path.relpath(schema, out_dir.resolve())).as_posix()
-    return schema.as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return "briefing.schema.json  # see: briefing-tui schema"
 
 
 def headline(sentences: tuple[Sentence, ...]) -> str | None:
@@ -384,6 +95,8 @@ def render(
     sentences: tuple[Sentence, ...],
     candidates: list[Candidate],
     schema: str,
+    dateline: Dateline | None = None,
+    spans: list[DraftSpan] | None = None,
 ) -> str:
     """The starter briefing's text."""
     head = headline(sentences)
@@ -394,7 +107,7 @@ def render(
         f"# A starter briefing written by `briefing-tui new` from {_comment(article_name)}.",
         "# What is still to do is marked TODO; `briefing-tui validate` lists it as warnings.",
         "# The article's sentences are numbered at the end of this file: quote from there.",
-        "format: 1",
+        "format: 2",
         f"id: {briefing_id}",
         f"title: {title}",
         f"summary: {yaml_quote('TODO: one or two sentences for the briefing switcher')}",
@@ -403,17 +116,31 @@ def render(
         f"  file: {yaml_quote(source_file)}",
         f"  title: {source_title}",
         '  publisher: ""   # who published it; leave "" when the article does not say',
-        '  place: ""       # where it was reported from',
+        f"  place: {yaml_quote(dateline.place if dateline else '')}"
+        "       # where it was reported from (its dateline)",
         '  url: ""',
         "  when:",
-        "    precision: undated   # day | month | approximate | undated",
-        "    # month: 2025-11     # YYYY-MM; required unless undated",
-        "    # day: 8             # with precision: day only",
-        "    basis: "
-        + yaml_quote(
-            "TODO: date the article (precision and month) and say which words the date rests on"
-        ),
-        "",
+    ]
+    if dateline is not None and dateline.month is not None:
+        out += [
+            "    precision: day",
+            f"    month: {dateline.month}",
+            f"    day: {dateline.day}",
+            "    basis: " + yaml_quote(f"the dateline: {dateline.text}"),
+            "",
+        ]
+    else:
+        out += [
+            "    precision: undated   # day | month | approximate | undated",
+            "    # month: 2025-11     # YYYY-MM; required unless undated",
+            "    # day: 8             # with precision: day only",
+            "    basis: "
+            + yaml_quote(
+                "TODO: date the article (precision and month) and say which words the date rests on"
+            ),
+            "",
+        ]
+    out += [
         "# dating:   # when the article gives no year: the inferred year and why",
         "#   year: 2025",
         "#   reason: ...",
@@ -472,6 +199,25 @@ def render(
         "",
         "notes: []",
         "",
+    ]
+    if spans:
+        out += [
+            "# Who says what, one span a sentence, drafted from the reporting verbs (said, noted,",
+            "# informed, according to ...): check each speaker (an actor id, writer or unknown),",
+            "# voice (quoted | paraphrased | reported | analysis) and certainty; split a sentence",
+            "# into clauses where two people speak in it.",
+            "attribution:",
+        ]
+        for d in spans:
+            out += [
+                f"  - span: {yaml_quote(fold_ws(d.sentence.text))}",
+                f"    speaker: {d.speaker}",
+                f"    voice: {d.voice}",
+                f"    certainty: {d.certainty}",
+                f"    note: {yaml_quote(d.note)}",
+            ]
+        out.append("")
+    out += [
         "# The article, one sentence a line, numbered as briefing-tui numbers them (a blank line",
         "# between paragraphs). Quote verbatim: the same case, punctuation and curly quotes.",
     ]
@@ -534,7 +280,38 @@ def read_article(path: Path, display: str) -> str | Refused:
     return text
 
 
-def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Created | Refused:
+_ID_LINE = re.compile(r"^id:\s*['\"]?([a-z0-9][a-z0-9-]*)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+
+
+def used_ids(out_dir: Path) -> dict[str, str]:
+    """The briefing ids already used in the library folder: id -> the file using it."""
+    out: dict[str, str] = {}
+    if not out_dir.is_dir():
+        return out
+    for path in sorted([*out_dir.rglob("*.yaml"), *out_dir.rglob("*.yml")]):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:100_000]
+        except OSError:
+            continue
+        m = _ID_LINE.search(head)
+        if m is not None:
+            out.setdefault(m.group(1), path.name)
+    return out
+
+
+def seeds_dir(out_dir: Path, explicit: bool) -> Path:
+    """Where ``new`` copies the article: ``seeds/`` beside the library (the bundled layout,
+    and the default), or, for a library named with ``--out DIR`` that has no ``seeds/`` beside
+    it, ``DIR/seeds/``: inside the folder the curator named, never outside it."""
+    beside = out_dir.resolve().parent / "seeds"
+    if not explicit or beside.is_dir():
+        return beside
+    return out_dir.resolve() / "seeds"
+
+
+def create(
+    article: Path, out_dir: Path, briefing_id: str | None = None, seeds: Path | None = None
+) -> Created | Refused:
     """Copy ``article`` to ``out_dir/../seeds/`` and write ``out_dir/<id>.yaml``.
 
     Never overwrites a briefing; reuses the article when ``seeds/`` already holds the same
@@ -573,7 +350,23 @@ def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Crea
                 ),
                 EXIT_PROBLEMS,
             )
-    seeds = out_dir.resolve().parent / "seeds"
+    used = used_ids(out_dir)
+    if bid in used:
+        if briefing_id is not None:
+            return Refused(
+                Problem(
+                    Pos("--id"),
+                    f"the id '{bid}' is already used by {used[bid]}; briefing ids are unique "
+                    "in a library: pass another --id",
+                ),
+                EXIT_USAGE,
+            )
+        n = 2
+        while f"{bid}-{n}" in used:
+            n += 1
+        bid = f"{bid}-{n}"
+    target = out_dir / f"{bid}.yaml"
+    seeds = seeds if seeds is not None else out_dir.resolve().parent / "seeds"
     copy = seeds / f"{stem or bid}.txt"
     same_file = copy.exists() and copy.resolve() == article.resolve()
     copied = False
@@ -589,7 +382,16 @@ def create(article: Path, out_dir: Path, briefing_id: str | None = None) -> Crea
     sentences = split_sentences(text)
     candidates = find_candidates(text, sentences)
     source_file = Path(os.path.relpath(copy, out_dir.resolve())).as_posix()
-    body = render(bid, source_file, article.name, sentences, candidates, schema_ref(out_dir))
+    body = render(
+        bid,
+        source_file,
+        article.name,
+        sentences,
+        candidates,
+        schema_ref(out_dir),
+        find_dateline(text, sentences),
+        draft_spans(text, sentences, candidates),
+    )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         seeds.mkdir(parents=True, exist_ok=True)

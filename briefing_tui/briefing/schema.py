@@ -13,13 +13,54 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
 
-from briefing_tui.briefing.model import ActorKind, CommitmentKind, Precision, Status
+from briefing_tui.briefing.model import (
+    ActorKind,
+    Certainty,
+    CommitmentKind,
+    Precision,
+    Status,
+    Voice,
+)
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+FORMATS = (1, 2)  # the versions this briefing-tui reads; 1 has no attribution
 
-Kind = Literal["text", "id", "ids", "texts", "int", "enum", "month", "section", "list", "quotes"]
+Kind = Literal[
+    "text", "id", "ids", "texts", "int", "enum", "month", "section", "list", "quotes", "inferred"
+]
+
+# Statuses that say someone took a position: a commitment with one of them needs
+# evidence spoken by (or reporting an act of) one of its 'by' actors.
+POSITION_STATUSES = frozenset(
+    {Status.STATED, Status.OFFERED, Status.WELCOMED, Status.AGREED, Status.REAFFIRMED}
+)
+# The kinds of commitment each status is meant for.
+STATUS_KINDS: dict[Status, tuple[CommitmentKind, ...]] = {
+    Status.STATED: (
+        CommitmentKind.INTENTION,
+        CommitmentKind.PLEDGE,
+        CommitmentKind.POLICY,
+        CommitmentKind.PLAN,
+    ),
+    Status.OFFERED: (CommitmentKind.OFFER,),
+    Status.WELCOMED: (CommitmentKind.OFFER,),
+    Status.AGREED: (CommitmentKind.AGREEMENT,),
+    Status.REAFFIRMED: (
+        CommitmentKind.PLEDGE,
+        CommitmentKind.POLICY,
+        CommitmentKind.AGREEMENT,
+        CommitmentKind.INTENTION,
+    ),
+    Status.PLANNED: (CommitmentKind.PLAN,),
+    Status.UNDERWAY: (CommitmentKind.PLAN, CommitmentKind.POLICY),
+}
+SPEAKER_DOC = "An actor id, 'writer' (the article's own voice) or 'unknown'."
+INFERRED_DOC = (
+    "Fields whose value is inferred or outside knowledge, each with its basis: "
+    "{name: 'the article says only Mr Trump'}."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +75,7 @@ class Field:
 
 SECTIONS: dict[str, tuple[Field, ...]] = {
     "briefing": (
-        Field("format", "int", True, "The format version: 1."),
+        Field("format", "int", True, "The format version: 2 (1 still loads, without attribution)."),
         Field("id", "id", True, "The briefing's id, unique in the library."),
         Field("title", "text", True, "The briefing's title."),
         Field("summary", "text", False, "A short summary for the briefing switcher."),
@@ -62,6 +103,35 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         ),
         Field("context", "list", False, "Dated background events.", section="event"),
         Field("notes", "list", False, "Attribution and curation notes.", section="note"),
+        Field(
+            "assessments",
+            "list",
+            False,
+            "The writer's own judgements and analysis (not commitments).",
+            section="assessment",
+        ),
+        Field(
+            "attribution",
+            "list",
+            False,
+            "Who says what, once per span (a sentence or a clause) of the article.",
+            section="span",
+        ),
+        Field(
+            "key_judgements",
+            "list",
+            False,
+            "The bottom line: a few judgements, each citing items.",
+            section="judgement",
+        ),
+        Field("unknowns", "list", False, "Open questions the article leaves.", section="unknown"),
+        Field(
+            "source_assessment",
+            "section",
+            False,
+            "How far the article can be trusted: outlet, dateline, whose account it follows.",
+            section="source_assessment",
+        ),
     ),
     "source": (
         Field("file", "text", True, "The article's text file, relative to the briefing file."),
@@ -97,6 +167,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("description", "text", False, "Who the actor is, from the article only."),
         Field("note", "text", False, "An attribution or curation note."),
         Field("evidence", "quotes", True, "Verbatim quotes of the article."),
+        Field("inferred", "inferred", False, INFERRED_DOC),
     ),
     "commitment": (
         Field("id", "id", True, "Unique in the briefing."),
@@ -117,6 +188,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
             "(BRIEFING-ID:ITEM-ID for another briefing's).",
         ),
         Field("evidence", "quotes", True, "Verbatim quotes of the article."),
+        Field("inferred", "inferred", False, INFERRED_DOC),
     ),
     "event": (
         Field("id", "id", True, "Unique in the briefing."),
@@ -128,6 +200,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("note", "text", False, "An attribution or curation note."),
         Field("related", "ids", False, "Ids of related commitments, events or notes."),
         Field("evidence", "quotes", True, "Verbatim quotes of the article."),
+        Field("inferred", "inferred", False, INFERRED_DOC),
     ),
     "note": (
         Field("id", "id", True, "Unique in the briefing."),
@@ -135,6 +208,52 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("text", "text", True, "The note."),
         Field("about", "ids", False, "Ids of the items the note is about."),
         Field("evidence", "quotes", False, "Verbatim quotes of the article."),
+        Field("inferred", "inferred", False, INFERRED_DOC),
+    ),
+    "assessment": (
+        Field("id", "id", True, "Unique in the briefing."),
+        Field("title", "text", True, "The judgement, in a line."),
+        Field("about", "ids", False, "Ids of the actors or items it is about."),
+        Field("topics", "texts", False, "Lower-case topic words."),
+        Field("when", "section", False, "When it holds, if the article says.", section="when"),
+        Field("summary", "text", False, "A longer description."),
+        Field("note", "text", False, "A curation note."),
+        Field("related", "ids", False, "Ids of related items."),
+        Field("evidence", "quotes", True, "Verbatim quotes of the article."),
+        Field("inferred", "inferred", False, INFERRED_DOC),
+    ),
+    "span": (
+        Field("span", "text", True, "A verbatim run of the article: a sentence or a clause."),
+        Field("speaker", "id", True, SPEAKER_DOC),
+        Field("voice", "enum", True, "How the span says it.", enum=Voice),
+        Field("certainty", "enum", False, "How sure the attribution is.", enum=Certainty),
+        Field("note", "text", False, "Why the attribution is not certain."),
+        Field("actors", "ids", False, "For a reported span: the actors whose act it reports."),
+    ),
+    "quote": (
+        Field("quote", "text", True, "A verbatim quote of the article."),
+        Field("speaker", "id", False, SPEAKER_DOC),
+        Field("voice", "enum", False, "How the quote says it.", enum=Voice),
+        Field("certainty", "enum", False, "How sure the attribution is.", enum=Certainty),
+        Field("note", "text", False, "Why the attribution is not certain."),
+        Field("actors", "ids", False, "For a reported quote: the actors whose act it reports."),
+    ),
+    "judgement": (
+        Field("text", "text", True, "The judgement, in a sentence."),
+        Field("cites", "ids", True, "Ids of the items it rests on."),
+    ),
+    "unknown": (
+        Field("question", "text", True, "What the article leaves open."),
+        Field("about", "ids", False, "Ids of the items it concerns."),
+        Field("note", "text", False, "Why it matters, or what would settle it."),
+    ),
+    "source_assessment": (
+        Field("outlet", "text", False, "Who published it, or that the article does not say."),
+        Field("dateline", "text", False, "The dateline, or that there is none."),
+        Field("readout", "text", False, "Whose readout or account the article follows."),
+        Field("direct_quotes", "int", False, "How many direct quotes the article has."),
+        Field("balance", "text", False, "One-sided or not, and why."),
+        Field("note", "text", False, "Anything else a reader should weigh."),
     ),
 }
 
@@ -148,7 +267,9 @@ def _field_schema(f: Field) -> dict[str, Any]:
     elif f.kind == "int":
         base = {"type": "integer"}
         if f.name == "format":
-            base = {"const": FORMAT_VERSION}
+            base = {"enum": list(FORMATS)}
+        elif f.name == "direct_quotes":
+            base = {"type": "integer", "minimum": 0}
         elif f.name == "day":
             base = {"type": "integer", "minimum": 1, "maximum": 31}
     elif f.kind == "month":
@@ -164,9 +285,12 @@ def _field_schema(f: Field) -> dict[str, Any]:
     elif f.kind == "texts":
         base = {"type": "array", "items": {"type": "string"}}
     elif f.kind == "quotes":
-        base = {"type": "array", "items": {"type": "string", "minLength": 1}}
+        quote = {"type": "string", "minLength": 1}
+        base = {"type": "array", "items": {"anyOf": [quote, {"$ref": "#/$defs/quote"}]}}
         if f.required:
             base["minItems"] = 1
+    elif f.kind == "inferred":
+        base = {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}
     elif f.kind == "section":
         base = {"$ref": f"#/$defs/{f.section}"}
     else:  # list
@@ -195,7 +319,7 @@ def json_schema() -> dict[str, Any]:
     schema = _section_schema("briefing")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://briefing-tui.invalid/schema/briefing-1.json",
+        "$id": "https://briefing-tui.invalid/schema/briefing-2.json",
         "title": "briefing-tui briefing",
         "description": "A hand-curated briefing of one news article. See docs/format.md.",
         **schema,

@@ -175,3 +175,9 @@ def json_safe(text: str, *, ascii_only: bool = False) -> str:
     ``\\uXXXX`` escapes: the same JSON value, safe to print. ``ascii_only``: every non-ASCII
     character escaped, for an output that cannot encode them."""
     return (_NON_ASCII if ascii_only else _JSON_UNSAFE).sub(_u_escape, text)
+
+
+def slugify(text: str) -> str:
+    """An id from free text: ``"Pakistan–US talks (draft)"`` -> ``pakistan-us-talks-draft``."""
+    plain = strip_accents(text)
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")

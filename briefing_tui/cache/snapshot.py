@@ -70,8 +70,10 @@ _CODE = (
     "briefing/schema.py",
     "briefing/files.py",
     "briefing/confine.py",
+    "briefing/values.py",
     "briefing/library.py",
     "briefing/loader.py",
+    "briefing/attribution.py",  # the attribution rules' problems are part of a load result
     "briefing/model.py",
     "briefing/neutral.py",
     "briefing/problems.py",

@@ -40,6 +40,7 @@ from whoosh import query as wq
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import (
     Actor,
+    Assessment,
     Briefing,
     Commitment,
     ContextEvent,
@@ -685,6 +686,11 @@ def snippet_parts(it: Item, b: Briefing | None = None) -> list[str]:
             f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
         )
         return [it.text, *ev, it.title, about]
+    if isinstance(it, Assessment):  # the writer's judgement
+        about = (
+            f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
+        )
+        return [it.summary, *ev, it.note, it.title, about]
     return [getattr(it, "title", "")]
 
 

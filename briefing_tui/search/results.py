@@ -17,8 +17,8 @@ class BuildCancelled(Exception):
     """Raised by a progress callback to stop building the index (the app is exiting)."""
 
 
-HIT_KINDS = ("actor", "commitment", "event", "note", "sentence")
-ITEM_KINDS = ("actor", "commitment", "event", "note")
+HIT_KINDS = ("actor", "commitment", "event", "note", "assessment", "sentence")
+ITEM_KINDS = ("actor", "commitment", "event", "note", "assessment")
 
 
 @dataclass(frozen=True, slots=True)

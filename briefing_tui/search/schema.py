@@ -234,6 +234,21 @@ def raw_documents(b: Briefing) -> list[RawDoc]:
             )
         )
         cite(n, n.about)
+    for asm in b.assessments:  # the writer's judgements
+        who = involved(asm.about)
+        docs.append(
+            RawDoc(
+                ref=ref_of("assessment", b.id, asm.id),
+                briefing=b.id,
+                kinds=("assessment",),
+                title=(asm.title,),
+                body=(asm.summary, asm.note, *evidence(asm), *(n[0] for _, n in who)),
+                topics=asm.topics,
+                months=_months(asm.when),
+                actors=who,
+            )
+        )
+        cite(asm, asm.about)
     for s in b.source.sentences:
         docs.append(
             RawDoc(
@@ -315,7 +330,7 @@ def kinds_vocabulary() -> Mapping[str, str]:
     from briefing_tui.briefing.model import ActorKind, CommitmentKind
 
     out: dict[str, str] = {}
-    for k in ("actor", "commitment", "event", "note", SENTENCE_KIND, ITEM_KIND):
+    for k in ("actor", "commitment", "event", "note", "assessment", SENTENCE_KIND, ITEM_KIND):
         out[k] = k
         out[k + "s"] = k
     for sub in (*ActorKind, *CommitmentKind):

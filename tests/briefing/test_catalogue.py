@@ -368,7 +368,7 @@ CASES = [
     ),
     Case("evidence-straight-apostrophe.yaml", 22, 9, "is not verbatim", "copy them as written"),
     Case("evidence-empty-list.yaml", 28, 15, "is empty", "quote at least one sentence"),
-    Case("unsupported-format.yaml", 2, 9, "format 2 is not supported", "write format: 1"),
+    Case("unsupported-format.yaml", 2, 9, "format 3 is not supported", "write format: 2"),
 ]
 BY_FILE = {c.file: c for c in CASES}
 

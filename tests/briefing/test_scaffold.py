@@ -10,19 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing_tui.briefing.coverage import coverage, curation_report, is_stub
+from briefing_tui.briefing.drafting import find_candidates
 from briefing_tui.briefing.loader import load_briefing, load_text
 from briefing_tui.briefing.model import Briefing
-from briefing_tui.briefing.scaffold import (
-    Created,
-    Refused,
-    create,
-    find_candidates,
-    render,
-    schema_ref,
-    slugify,
-)
+from briefing_tui.briefing.scaffold import Created, Refused, create, render, schema_ref
 from briefing_tui.briefing.schema import SCHEMA_PATH
 from briefing_tui.briefing.sentences import split_sentences
+from briefing_tui.briefing.text import slugify
 from briefing_tui.cli import main
 from tests.conftest import ROOT, SEED_ARTICLE
 
@@ -81,8 +75,10 @@ def test_scaffold_copies_the_article_where_source_file_points(
     assert new(str(article), "--out", str(out_dir)) == 0
     capsys.readouterr()
     b = loaded(out_dir / f"{SLUG}.yaml")
-    copy = tmp_path / "lib" / "seeds" / f"{SLUG}.txt"
-    assert b.source.file == f"../seeds/{SLUG}.txt"
+    # --out DIR with no seeds/ beside it: the article goes inside DIR, never outside it
+    copy = out_dir / "seeds" / f"{SLUG}.txt"
+    assert not (tmp_path / "lib" / "seeds").exists()
+    assert b.source.file == f"seeds/{SLUG}.txt"
     assert b.source.path == copy.resolve()
     assert copy.read_bytes() == article.read_bytes()
 
@@ -171,7 +167,7 @@ def test_default_id_is_the_slugified_file_name(
     capsys.readouterr()
     b = loaded(out_dir / "my-article-draft-zurich.yaml")
     assert b.id == "my-article-draft-zurich"
-    assert (tmp_path / "seeds" / "my-article-draft-zurich.txt").is_file()
+    assert (out_dir / "seeds" / "my-article-draft-zurich.txt").is_file()
     assert [a.name for a in b.actors] == ["Geneva"]
 
 
@@ -187,6 +183,17 @@ def test_id_option_and_reusing_an_article(
     # Two briefings of one article in one library: a valid library.
     assert main(["validate", str(out_dir)]) == 0
     capsys.readouterr()
+
+
+def test_out_uses_the_seeds_folder_beside_it_when_there_is_one(
+    tmp_path: Path, article: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    out_dir = tmp_path / "data"
+    assert new(str(article), "--out", str(out_dir)) == 0
+    capsys.readouterr()
+    assert loaded(out_dir / f"{SLUG}.yaml").source.path == (tmp_path / "seeds" / article.name)
+    assert not (out_dir / "seeds").exists()
 
 
 def test_scaffold_from_the_seeds_folder_itself(
@@ -473,3 +480,64 @@ def test_a_file_name_without_latin_letters_needs_an_id(
     capsys.readouterr()
     b = loaded(Path("data/japan.yaml"))
     assert b.source.path == (tmp_path / "seeds" / "japan.txt").resolve()
+
+
+PORTS = (
+    "Ports deal signed in Lisbon\n\nLISBON, 14 March 2026 — Portugal and Brazil signed a ports "
+    "agreement on Friday, Economy Minister Ana Ruiz said. Joao Silva, the head of the port "
+    "authority, welcomed the deal. Silva noted that cargo would double, according to Ruiz. "
+    "He said the first ships would arrive in May.\n"
+)
+
+
+def test_a_fresh_article_as_a_new_curator_meets_it(tmp_path: Path) -> None:
+    """The curator's findings: people as countries, a dateline word as an actor, the
+    dateline's date ignored, surnames not merged; each fixed, and spans drafted."""
+    src = tmp_path / "ports.txt"
+    src.write_text(PORTS, encoding="utf-8")
+    result = create(src, tmp_path / "data")
+    assert isinstance(result, Created)
+    text = result.briefing.read_text(encoding="utf-8")
+    b = loaded(result.briefing)
+    assert b.format == 2
+    actors = {a.name: a for a in b.actors}
+    # people are people, with their surname-only mentions merged as aliases
+    assert actors["Ana Ruiz"].kind.value == "person" and actors["Ana Ruiz"].aliases == ("Ruiz",)
+    assert actors["Ana Ruiz"].role == "Economy Minister"
+    assert actors["Joao Silva"].kind.value == "person"
+    assert actors["Joao Silva"].aliases == ("Silva",)
+    assert "Silva" not in actors and "Ruiz" not in actors
+    # the dateline gives the place and the day; its word is not an actor found there
+    assert b.source.place == "Lisbon"
+    when = b.source.when
+    assert (when.precision.value, when.month, when.day) == ("day", "2026-03", 14)
+    assert "LISBON" not in actors
+    assert all(a.evidence[0].sentences != (2,) for a in b.actors if a.name == "Lisbon")
+    # spans drafted from the reporting verbs
+    said = {sp.sentences[0]: sp.attribution for sp in b.spans}
+    assert len(said) == len(b.source.sentences)
+    assert said[2].speaker == "ana-ruiz" and said[2].voice.value == "paraphrased"
+    assert said[4].speaker == "ana-ruiz"  # "according to Ruiz"
+    assert said[3].speaker == "writer" and said[3].voice.value == "reported"
+    assert said[5].speaker == "unknown" and said[5].certainty.value == "uncertain"
+    # no absolute path of this machine in the schema header
+    first = text.splitlines()[0]
+    assert not first.removeprefix("# yaml-language-server: $schema=").startswith("/")
+    # and it loads without errors, the attribution rules included
+    assert load_briefing(result.briefing).ok
+
+
+def test_an_id_already_used_in_the_library_is_not_duplicated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "data"
+    out_dir.mkdir()
+    (out_dir / "older.yaml").write_text("format: 2\nid: ports\n", encoding="utf-8")
+    src = tmp_path / "ports.txt"
+    src.write_text(PORTS, encoding="utf-8")
+    result = create(src, out_dir)
+    assert isinstance(result, Created) and result.briefing.name == "ports-2.yaml"
+    assert loaded(result.briefing).id == "ports-2"
+    refused = create(src, out_dir, "ports")
+    assert isinstance(refused, Refused)
+    assert "the id 'ports' is already used by older.yaml" in str(refused)

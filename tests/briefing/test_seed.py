@@ -84,7 +84,9 @@ def test_dates_and_precision(seed: Briefing) -> None:
     assert seed.dating is not None and seed.dating.year == 2025 and seed.dating.reason
     meeting = seed.source.when
     assert meeting.precision is Precision.MONTH and meeting.month == "2025-11"
-    assert meeting.label() == "Nov 2025 (a Saturday)"
+    # the article is undated: the month comes from the text, the year is inferred (marked *)
+    assert meeting.label() == "Nov 2025*"
+    assert meeting.year_inferred and not meeting.qualifier
     groups = seed.context_by_month()
     labels = [g.label for g in groups]
     dated = [lbl for lbl in labels if lbl != "Undated"]
@@ -140,3 +142,87 @@ def test_every_sentence_is_cited(seed_library: Library, seed: Briefing) -> None:
     assert uncited == []
     first = graph.citing(seed.id, 1)
     assert ItemRef(seed.id, "pakistan") in first
+
+
+def test_the_editors_review_is_applied(seed: Briefing) -> None:
+    """The 16 points of the editor's review (issue 11), as facts of the corrected seed."""
+    commitments = {c.id: c for c in seed.commitments}
+    events = {e.id for e in seed.context}
+    assessments = {a.id for a in seed.assessments}
+    # 1, 2: the writer's guesses and assessments are assessments, not commitments
+    assert {"reduce-overreliance-on-china", "diversify-partnership-with-us"} <= assessments
+    assert "economic-cooperation-alongside-security" in assessments
+    # 3, 5, 6: a claim without audience, agenda topics and discussions are events
+    assert {
+        "not-at-expense-of-india",
+        "strengthen-intelligence-sharing",
+        "curb-drug-trafficking",
+        "expand-joint-migration-measures",
+        "enhance-bilateral-cooperation",
+        "regional-security-counter-terrorism-cooperation",
+    } <= events
+    # 4: the centre is announced by Naqvi, for Pakistan's government; the envoy was informed
+    centre = commitments["establish-national-narcotics-coordination-centre"]
+    assert "mohsin-naqvi" in centre.by and "shehbaz-sharif" not in centre.by and not centre.to
+    # 7: the note no longer says what the article does not
+    he = seed.item("he-said-referent")
+    assert he is not None and "a woman" not in getattr(he, "text", "")
+    assert commitments["airport-scanning-machines"].by == ("pakistan",)
+    # 8: the countries agreed on security and immigration
+    agreed = commitments["intensify-security-immigration-cooperation"]
+    assert agreed.by == ("pakistan", "united-states") and agreed.topics == (
+        "security",
+        "immigration",
+    )
+    assert "counter-narcotics" not in seed.summary.split(";")[0]
+    # 9, 10: offered (welcomed for counter-narcotics only, as its own event); reaffirmed
+    assert commitments["us-technical-assistance-offer"].status.value == "offered"
+    assert "naqvi-welcomes-us-support" in events
+    assert commitments["zero-tolerance-narcotics-policy"].status.value == "reaffirmed"
+    # 11: the article's date has no meeting qualifier and no place without a dateline
+    assert seed.source.when.qualifier == "" and seed.source.place == ""
+    # 12: outside knowledge is marked
+    trump = seed.item("donald-trump")
+    assert trump is not None and {i.field for i in trump.inferred} >= {"name", "role"}
+    # 13: "in recent months" is not pinned to October
+    role = seed.item("us-officials-point-to-pakistan-role")
+    assert role is not None and role.when.month == "2025-11"  # type: ignore[union-attr]
+    assert "before the November meeting" not in role.when.basis  # type: ignore[union-attr]
+    # 14: "it" is said to be ambiguous
+    assert "may mean" in commitments["economically-entrenched-strategic-partnership"].note
+    # 15: the meeting relates to everything said at it
+    meeting = seed.item("naqvi-baker-meeting")
+    assert meeting is not None
+    for said in (
+        "airport-drug-detection-priority",
+        "airport-scanning-machines",
+        "zero-tolerance-narcotics-policy",
+        "afghan-drugs-reach-dozens-of-countries",
+        "naqvi-welcomes-us-support",
+    ):
+        assert said in meeting.related  # type: ignore[union-attr]
+    # 16: the missing actors
+    actors = {a.id: a for a in seed.actors}
+    assert actors["pakistan-government"].kind.value == "government"
+    assert {"dozens-of-countries", "south-and-central-asia"} <= set(actors)
+
+
+def test_every_sentence_has_its_speaker(seed: Briefing) -> None:
+    assert seed.format == 2
+    for s in seed.source.sentences:
+        assert seed.sentence_attributions(s.number), s.number
+    (he,) = seed.sentence_attributions(5)
+    assert he.speaker == "mohsin-naqvi" and he.certainty.value == "uncertain" and he.note
+    quoted = [sp for sp in seed.spans if sp.attribution.voice.value == "quoted"]
+    assert seed.source_assessment is not None
+    assert seed.source_assessment.direct_quotes == len(quoted) == 1
+    for it in seed.items:
+        for ev in it.evidence:
+            assert ev.attribution is not None, (it.id, ev.quote)
+
+
+def test_the_commitments_the_terminal_tests_walk_through(seed: Briefing) -> None:
+    from tests.e2e.session import FIRST_COMMITMENT, SECOND_COMMITMENT
+
+    assert seed.commitments[0].title == FIRST_COMMITMENT
+    assert seed.commitments[1].title.startswith(SECOND_COMMITMENT)

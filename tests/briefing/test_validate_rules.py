@@ -229,10 +229,10 @@ CASES: list[tuple[str, str, int, int, str]] = [
     ),
     (
         "unsupported format",
-        VALID.replace("format: 1", "format: 2"),
+        VALID.replace("format: 1", "format: 3"),
         1,
         9,
-        "format 2 is not supported",
+        "format 3 is not supported",
     ),
     (
         "yaml tag",

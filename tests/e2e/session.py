@@ -15,6 +15,7 @@ from .terminal import RESTORED, Pane, Tmux, focused_pane, pane
 
 TITLE = "Pakistan and US agree to intensify"
 FIRST_COMMITMENT = "Intensify cooperation on security and immigration"
+SECOND_COMMITMENT = "US offers full technical assistance"
 DETAIL_LABELS = {"ACTOR": "ACTOR", "COMMIT": "COMMITMENT", "EVENT": "EVENT", "NOTE": "NOTE"}
 LINK = re.compile(r"^([a-z][a-z ]*) → (\S.*)$")
 RESULT = re.compile(r"^(ACTOR|COMMIT|EVENT|NOTE|SOURCE)\s+(\S.*)$")

@@ -61,7 +61,7 @@ def test_resizing_never_crashes(private_env: dict[str, str]) -> None:
         t.resize(80, 24)  # narrow: one pane and the tab strip
         narrow = session.cursor_on("Commitments", session.FIRST_COMMITMENT[:21])
         t.wait_for(lambda s: drawn_for(s, 80, 24) and narrow(s) and "Tab ⇥ next pane" in s)
-        t.press("j", session.cursor_on("Commitments", "Enhance cooperation"))
+        t.press("j", session.cursor_on("Commitments", session.SECOND_COMMITMENT))
         session.quit_app(t)
         assert t.dead_status() == "0"
     assert list(Path(private_env["BRIEFING_TUI_STATE"]).glob("crash-*")) == []

@@ -226,8 +226,10 @@ def test_actor_filter(index: SearchIndex) -> None:
     by_naqvi = index.search("actor:naqvi narcotics ", limit=100)
     assert "zero-tolerance-narcotics-policy" in ids(by_naqvi)
     assert "naqvi-welcomes-us-support" in ids(by_naqvi)
+    # Naqvi announced the coordination centre (he is the only one reported saying it):
+    assert "establish-national-narcotics-coordination-centre" in ids(by_naqvi)
     # Offered by the US envoy to Pakistan, not by Naqvi:
-    assert "establish-national-narcotics-coordination-centre" not in ids(by_naqvi)
+    assert "us-technical-assistance-offer" not in ids(by_naqvi)
     # By id, and by an alias.
     assert ids(index.search("actor:mohsin-naqvi narcotics ", limit=100)) == ids(by_naqvi)
     envoy = index.search("actor:envoy kind:commitment", limit=100)

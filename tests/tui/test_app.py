@@ -188,7 +188,7 @@ async def test_context_is_grouped_by_month_in_date_order_with_undated_last(
         assert ids == [e.id for e in expected]
         # Each date is shown with its precision and qualifier.
         text = screen_text(app)
-        assert "Nov 2025 (a Saturday)" in text
+        assert "Nov 2025* (a Saturday)" in text
         assert "~Oct 2025" in text
         # j skips the headings.
         first = nav_id(app)

@@ -78,3 +78,14 @@ def test_switcher(snap_compare: Any, library_dir: Path, size: tuple[int, int]) -
 def test_search_results(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
     keys = ("slash", *"naqvi")
     assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_speakers(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    keys = ("6", "G")  # the last speaker's last sentence: the source marks it
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overview(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready("i"))

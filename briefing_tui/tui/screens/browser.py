@@ -43,6 +43,11 @@ PANES = ("navigator", "detail", "source", "search")
 PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
 
 
+def inferred_years(library: Library) -> dict[str, int]:
+    """Each briefing's inferred year (its dating), for marking dates ``Nov 2025*``."""
+    return {b.id: b.dating.year for b in library.briefings if b.dating is not None}
+
+
 def section_items(briefing: Briefing, section: str) -> list[str]:
     """The ids of a navigator section's items, in the order it lists them."""
     if section == "context":
@@ -63,6 +68,9 @@ class BrowserScreen(Screen[None]):
         Binding("2", "section('commitments')", "Commitments", show=False, id="browser.commitments"),
         Binding("3", "section('context')", "Context", show=False, id="browser.context"),
         Binding("4", "section('notes')", "Notes", show=False, id="browser.notes"),
+        Binding("5", "section('assessments')", "Assessments", show=False, id="browser.assessments"),
+        Binding("6", "section('speakers')", "Speakers", show=False, id="browser.speakers"),
+        Binding("i", "overview", "Overview", show=False, id="browser.overview"),
         Binding("s", "source", "Source", show=False, id="browser.source"),
         # priority: the app runs it before it hands on the keys typed after it, so "/narcotics"
         # arriving in one burst (a paste, one SSH packet) all lands in the search box.
@@ -107,7 +115,9 @@ class BrowserScreen(Screen[None]):
             yield DetailPane(self.library, self.graph, id="detail", classes="pane")
             yield SourcePane(self.graph, id="source", classes="pane")
             titles = {b.id: b.title for b in self.library.briefings}
-            yield SearchPane(titles, id="search", classes="pane")
+            pane = SearchPane(titles, id="search", classes="pane")
+            pane.inferred_years = inferred_years(self.library)
+            yield pane
         # The footer (a widget per key) comes right after the first paint: see on_mount.
 
     @property
@@ -226,6 +236,7 @@ class BrowserScreen(Screen[None]):
         self.detail.library, self.detail.graph = library, graph
         self.source.graph = graph
         self.search.titles = {b.id: b.title for b in library.briefings}
+        self.search.inferred_years = inferred_years(library)
         path = self.briefing.path
         briefing = library.briefing(here.briefing) or next(
             (b for b in library.briefings if b.path == path),
@@ -374,11 +385,30 @@ class BrowserScreen(Screen[None]):
 
     @on(BriefList.OptionHighlighted, "#navigator")
     def _nav_moved(self, event: BriefList.OptionHighlighted) -> None:
+        sentence = self.navigator.highlighted_sentence
+        if sentence is not None:  # Speakers: a sentence of the speaker's
+            self._show_item(None)
+            self.source.mark_evidence((sentence,))
+            return
         self._show_item(self.navigator.highlighted_item)
 
     @on(BriefList.OptionSelected, "#navigator")
     def _nav_open(self, event: BriefList.OptionSelected) -> None:
+        sentence = self.navigator.highlighted_sentence
+        if sentence is not None:
+            self.visit(self._capture().with_(pane="source", sentence=sentence, index=None))
+            return
         self.focus_pane("detail")
+
+    def action_overview(self) -> None:
+        """Key judgements, unknowns and the source assessment (one key from anywhere)."""
+        from briefing_tui.tui.screens.overview import OverviewScreen
+
+        def chosen(ref: ItemRef | None) -> None:
+            if ref is not None:
+                self.go_to_item(ref, "detail")
+
+        self.app.push_screen(OverviewScreen(self.briefing), chosen)
 
     @on(BriefList.OptionHighlighted, "#detail")
     def _detail_moved(self, event: BriefList.OptionHighlighted) -> None:

@@ -18,19 +18,33 @@ from textual.widgets.option_list import Option
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import (
+    INFERRED_MARK,
     Actor,
+    Assessment,
+    Attribution,
     Briefing,
+    Certainty,
     Commitment,
     ContextEvent,
     Item,
     ItemRef,
     Note,
+    When,
 )
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.memo import Memo
 
-KIND_LABELS = {"actor": "Actor", "commitment": "Commitment", "event": "Event", "note": "Note"}
+KIND_LABELS = {
+    "actor": "Actor",
+    "commitment": "Commitment",
+    "event": "Event",
+    "note": "Note",
+    "assessment": "Assessment",
+}
+UNCERTAIN_MARK = "?"  # after an attribution that is likely or uncertain
+# the row label each field is shown under, for the inferred mark
+FIELD_LABELS = {"description": "about", "text": "text"}
 LABEL_WIDTH = 11
 
 
@@ -71,7 +85,32 @@ def item_fields(item: Item, library: Library) -> list[tuple[str, str]]:
         rows += [("summary", item.summary), ("note", item.note), ("date basis", item.when.basis)]
     elif isinstance(item, Note):
         rows.append(("text", item.text))
-    return [(label, one_line(value)) for label, value in rows if value]
+    elif isinstance(item, Assessment):
+        rows.append(("voice", "the writer's own judgement (not a commitment)"))
+        rows += [("when", item.when.label()), ("topics", ", ".join(item.topics))]
+        rows += [("summary", item.summary), ("note", item.note), ("date basis", item.when.basis)]
+    inferred = {FIELD_LABELS.get(i.field, i.field) for i in item.inferred}
+    return [
+        (label, one_line(value) + (f" {INFERRED_MARK}" if label in inferred else ""))
+        for label, value in rows
+        if value
+    ]
+
+
+def attribution_text(briefing: Briefing, a: Attribution) -> Text:
+    """``— Naqvi · paraphrased`` (dim), ``· uncertain ?`` marked when not certain."""
+    out = Text("  — ", style="dim")
+    out.append(one_line(briefing.speaker_name(a.speaker)), style="bold")
+    voice = "the writer's analysis" if a.voice.value == "analysis" else a.voice.value
+    out.append(f" · {voice}", style="dim")
+    if a.certainty is not Certainty.CERTAIN:
+        out.append(f" · {a.certainty.value} {UNCERTAIN_MARK}", style="bold reverse")
+    return out
+
+
+def item_when(item: Item) -> When | None:
+    when = getattr(item, "when", None)
+    return when if isinstance(when, When) else None
 
 
 def ref_title(library: Library, ref: ItemRef, here: str) -> str:
@@ -128,23 +167,45 @@ class DetailPane(BriefList):
             head.append(" ")
             head.append(one_line(item.title), style="bold")
             add(head)
+            if any(i.field in ("name", "title") for i in item.inferred):
+                head.append(f" {INFERRED_MARK}", style="bold")
             for label, value in item_fields(item, self.library):
                 add(field_row(label, value))
-            self._add_evidence(item, add)
+            self._add_evidence(briefing, item, add)
             self._add_links(briefing, item, add)
+            self._add_inferred(briefing, item, add)  # the legend of the marks: last
         self.targets = targets
         self.highlighted = None
         self.set_options(options)
         self.border_title = "Detail"
         self.highlighted = 0
 
-    def _add_evidence(self, item: Item, add: _Add) -> None:
+    def _add_inferred(self, briefing: Briefing, item: Item, add: _Add) -> None:
+        """The legend of the inferred marks: each inferred value and its basis."""
+        rows = [(i.field, i.basis or "(no basis given)") for i in item.inferred]
+        when = item_when(item)
+        if when is not None and when.year_inferred and briefing.dating is not None:
+            rows.append(
+                ("year", f"{briefing.dating.year}: the article gives no year (i: Overview, Dating)")
+            )
+        if not rows:
+            return
+        add(Text(f"{INFERRED_MARK} Inferred, not read in the article", style="bold underline"))
+        for label, value in rows:
+            add(field_row(label, one_line(value)))
+
+    def _add_evidence(self, briefing: Briefing, item: Item, add: _Add) -> None:
         add(Text(f"Evidence ({len(item.evidence)})", style="bold underline"))
         for ev in item.evidence:
             quote = Text("“" + one_line(ev.quote) + "”")
             if ev.sentences:
                 where = ", ".join(str(n) for n in ev.sentences)
                 quote.append(f"  s{where}", style="dim")
+            if ev.attribution is not None:
+                quote.append("\n")
+                quote.append_text(attribution_text(briefing, ev.attribution))
+                if ev.attribution.note:
+                    quote.append("\n    " + one_line(ev.attribution.note), style="dim italic")
             add(quote, Target(sentence=ev.sentences[0] if ev.sentences else None, label="quote"))
 
     def _add_links(self, briefing: Briefing, item: Item, add: _Add) -> None:

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from briefing_tui.briefing.model import MONTH_NAMES
+from briefing_tui.briefing.model import INFERRED_MARK, MONTH_NAMES
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.compat import HookedInput
 from briefing_tui.tui.widgets.lists import BriefList
@@ -35,6 +35,7 @@ BADGES = {
     "commitment": "COMMIT",
     "event": "EVENT",
     "note": "NOTE",
+    "assessment": "ASSESS",
     "sentence": "SOURCE",
 }
 BADGE_WIDTH = 6
@@ -50,7 +51,7 @@ def month_label(month: str | None) -> str:
         return ""
 
 
-def hit_prompt(hit: Hit, briefing_title: str) -> Group:
+def hit_prompt(hit: Hit, briefing_title: str, inferred_year: int | None = None) -> Group:
     """A result: kind badge and title, then briefing and month, then the snippet.
 
     Matched words are styled with ``Text.stylize`` on the hit's spans: the data is never
@@ -60,7 +61,10 @@ def hit_prompt(hit: Hit, briefing_title: str) -> Group:
     head = Text(badge, style="reverse")
     head.append(" ")
     head.append(one_line(hit.title), style="bold")
-    facts = " · ".join(f for f in (month_label(hit.month), one_line(briefing_title)) if f)
+    month = month_label(hit.month)
+    if month and inferred_year is not None and hit.month and hit.month[:4] == str(inferred_year):
+        month += INFERRED_MARK  # the briefing's year is inferred: "Nov 2025*"
+    facts = " · ".join(f for f in (month, one_line(briefing_title)) if f)
     lines = [head, Text(facts, style="dim", no_wrap=True, overflow="ellipsis")]
     if hit.snippet:
         clean = one_line_chars(hit.snippet)
@@ -137,6 +141,7 @@ class SearchPane(Vertical):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.titles = titles  # briefing id -> title, for the results
+        self.inferred_years: dict[str, int] = {}  # briefing id -> its inferred year (dating)
         self.result: SearchResult | None = None
         self.recent: list[str] = []
         self.status = ""
@@ -223,7 +228,15 @@ class SearchPane(Vertical):
         if same:  # e.g. a trailing space typed: nothing to repaint
             return True
         options = [
-            Option(Memo(hit_prompt(h, self.titles.get(h.briefing, h.briefing))))
+            Option(
+                Memo(
+                    hit_prompt(
+                        h,
+                        self.titles.get(h.briefing, h.briefing),
+                        self.inferred_years.get(h.briefing),
+                    )
+                )
+            )
             for h in result.hits
         ]
         results = self.results

@@ -21,13 +21,26 @@ from textual.widgets.option_list import Option
 
 from briefing_tui.briefing.coverage import Coverage, coverage, number_ranges
 from briefing_tui.briefing.links import LinkGraph
-from briefing_tui.briefing.model import Briefing, Sentence
+from briefing_tui.briefing.model import Briefing, Certainty, Sentence
 from briefing_tui.briefing.text import neutral_spaces, one_line
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.memo import Memo
 
 EVIDENCE_MARK = "┃"
 UNCITED_MARK = "○"
+UNCERTAIN_MARK = "?"  # an attribution that is likely or uncertain
+
+
+def speaker_label(briefing: Briefing, number: int) -> tuple[str, bool]:
+    """Who says sentence ``number``: ``Naqvi, paraphrased``; and whether it is uncertain."""
+    parts: list[str] = []
+    uncertain = False
+    for a in briefing.sentence_attributions(number):
+        label = a.label(briefing.speaker_name(a.speaker))
+        if label not in parts:
+            parts.append(label)
+        uncertain = uncertain or a.certainty is not Certainty.CERTAIN
+    return "; ".join(parts), uncertain
 
 
 def sentence_text(s: Sentence, spans: Iterable[tuple[int, int]], mark: Style | str) -> Text:
@@ -97,6 +110,11 @@ class SourcePane(BriefList):
         body = sentence_text(s, self._unlinked.get(s.number, ()), mention)
         if marked:
             body.stylize("bold underline")
+        who, uncertain = speaker_label(self.briefing, s.number)
+        if who:
+            body.append(f"  — {one_line(who)}", style="dim italic")
+            if uncertain:
+                body.append(f" {UNCERTAIN_MARK}", style="bold reverse")
         if count:
             mark = Text(f" {EVIDENCE_MARK} " if marked else "   ", style="bold")
         else:
@@ -114,6 +132,8 @@ class SourcePane(BriefList):
         head = Text(one_line(src.title), style="bold")
         facts = [f for f in (src.place, src.publisher, src.when.label()) if f]
         head.append("\n" + one_line(" · ".join(facts)), style="dim")
+        if src.when.year_inferred:
+            head.append("  (* year inferred)", style="dim")
         head.append("\n" + cov.label())
         if cov.uncited:
             head.append(" · ")
