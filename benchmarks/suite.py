@@ -1411,10 +1411,11 @@ def _watch_idle_once(
     thread = threading.Thread(target=loop.run, name="bench-watch", daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while (loop.wakeups == 0 or watcher.racy_pending) and time.monotonic() < deadline:
+        # Settled: the first poll done (the loop woke twice more since), nothing racy.
+        deadline = time.monotonic() + 60
+        while (loop.wakeups < 3 or watcher.racy_pending) and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(1.0)  # settled
+        time.sleep(1.0)
         polls0, wake0, sw0 = watcher.polls, loop.wakeups, _context_switches()
         c0, w0 = time.process_time(), time.perf_counter()
         time.sleep(idle)
@@ -1440,7 +1441,12 @@ def _watch_idle_once(
                 time.sleep(0.002)
             hit = [t for t, c in delivered[seen:] if path in c.reloaded]
             result.latency.append(hit[0] - t0 if hit else math.nan)
-            time.sleep(0.3)
+            # Back to waiting (it woke again after that poll), then a pause.
+            woke = loop.wakeups
+            limit = time.monotonic() + 10
+            while loop.wakeups == woke and time.monotonic() < limit:
+                time.sleep(0.01)
+            time.sleep(0.2 + 0.1 * (i % 3))
         return result
     finally:
         stop.set()
@@ -1457,12 +1463,14 @@ def bench_watch_idle(ctx: Context) -> None:
     idle = s.idle if s.idle is not None else (5.0 if s.quick else 10.0)
     edits = s.reps(3, 5)
     source = ctx.library_path(n)
-    work = ctx.rundir / "watch-library"
-    if work.exists():
-        shutil.rmtree(work)
-    shutil.copytree(source, work, ignore=shutil.ignore_patterns(".complete"))
-    # As the app loads it: through the parsed-library snapshot (kept between runs).
-    cache = LibraryCache([work], ctx.workdir / f"watch-snapshot-{n}")
+    # A copy kept between runs (the edited files are put back after each), loaded as the
+    # app loads it: through the parsed-library snapshot, kept between runs too.
+    work = ctx.workdir / f"watch-{source.name}"
+    if not (work / ".complete").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(source, work, ignore=shutil.ignore_patterns(".complete"))
+        (work / ".complete").write_text("ok\n", encoding="utf-8")
+    cache = LibraryCache([work], ctx.workdir / f"watch-snapshot-{source.name}")
     watcher = LibraryWatcher([work], loader=cache.result)
     t0 = time.perf_counter()
     library = watcher.load()
@@ -1476,6 +1484,9 @@ def bench_watch_idle(ctx: Context) -> None:
         polling = _watch_idle_once(ctx, watcher, files, False, idle, edits)
     finally:
         gc.unfreeze()
+        for path in files:  # the edited ones back as generated
+            if path.stat().st_size != (source / path.relative_to(work)).stat().st_size:
+                shutil.copyfile(source / path.relative_to(work), path)
     what = f"{n:,} briefings ({len(files) + len(watcher.sources):,} files), idle {idle:g} s"
     ref = "stat polling every 0.5 s, before"
     note = (

@@ -355,16 +355,18 @@ class LibraryWatcher:
         through its folder; a missing root, or a missing folder, through the nearest folder
         above it that exists (its appearing changes the targets).
         """
+        folders: set[Path] = set()
         out: set[Path] = set()
         for path, state in self._dirs.items():
             if state is not None and state.kind == "dir":
                 out.add(path)
             else:
-                out.add(_existing_folder(path.parent if state is not None else path))
+                folders.add(path.parent if state is not None else path)
         for path in [*self._files, *self._source_stats]:
-            out.add(_existing_folder(path.parent))
+            folders.add(path.parent)
             if os.path.islink(path):
-                out.add(_existing_folder(Path(os.path.realpath(path)).parent))
+                folders.add(Path(os.path.realpath(path)).parent)
+        out.update(_existing_folder(f) for f in folders - out)
         return tuple(sorted(out))
 
 
