@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from benchmarks.stats import fmt_bytes, fmt_mb, fmt_ratio, fmt_s, ratio
 
-UNITS = ("s", "B", "B/s", "mem", "count")
+UNITS = ("s", "B", "B/s", "mem", "count", "%")
 
 
 def fmt_value(value: float, unit: str) -> str:
@@ -21,6 +21,8 @@ def fmt_value(value: float, unit: str) -> str:
         return f"{fmt_bytes(value)}/s"
     if unit == "mem":
         return fmt_mb(value)
+    if unit == "%":
+        return f"{value:.2f}%"
     return f"{value:g}"
 
 

@@ -1358,6 +1358,317 @@ def bench_memory(ctx: Context) -> None:
     ctx.log(f"  memory: {median(ours) / 2**20:.1f} MB vs {median(ref) / 2**20:.1f} MB")
 
 
+# -- live reload while idle ----------------------------------------------------------------
+
+
+def _context_switches() -> float:
+    """Voluntary context switches of every thread of this process so far (Linux; NaN
+    elsewhere): each is a thread going to sleep, so their rate counts wake-ups."""
+    import os
+
+    total = 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return math.nan
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/status", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches"):
+                        total += int(line.split(":")[1])
+        except (OSError, ValueError):
+            continue
+    return float(total)
+
+
+@dataclass
+class _IdleWatch:
+    trigger: str
+    cpu: float  # share of a core, in %
+    switches: float  # voluntary context switches per second, every thread
+    wakeups: float  # the watch loop's own wake-ups per second
+    polls: float  # polls per second (each stats every file)
+    latency: list[float]  # from an edit's write to its reload
+
+
+def _watch_idle_once(
+    ctx: Context, watcher: object, files: list[Path], use_events: bool, idle: float, edits: int
+) -> _IdleWatch:
+    import threading
+
+    from briefing_tui.watch import LibraryWatcher, Reload, WatchLoop
+
+    assert isinstance(watcher, LibraryWatcher)
+    stop = threading.Event()
+    delivered: list[tuple[float, Reload]] = []
+
+    def deliver(change: Reload) -> bool:
+        delivered.append((time.perf_counter(), change))
+        return True
+
+    loop = WatchLoop(watcher, stop, deliver, interval=0.5, use_events=use_events)
+    thread = threading.Thread(target=loop.run, name="bench-watch", daemon=True)
+    thread.start()
+    try:
+        # Settled: the first poll done (the loop woke twice more since), nothing racy.
+        deadline = time.monotonic() + 60
+        while (loop.wakeups < 3 or watcher.racy_pending) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        polls0, wake0, sw0 = watcher.polls, loop.wakeups, _context_switches()
+        c0, w0 = time.process_time(), time.perf_counter()
+        time.sleep(idle)
+        wall = time.perf_counter() - w0
+        cpu = time.process_time() - c0
+        result = _IdleWatch(
+            loop.trigger,
+            100 * cpu / wall,
+            (_context_switches() - sw0) / wall,
+            (loop.wakeups - wake0) / wall,
+            (watcher.polls - polls0) / wall,
+            [],
+        )
+        for i in range(edits):
+            path = files[(i * 7919 + (0 if use_events else 3)) % len(files)]
+            seen = len(delivered)
+            t0 = time.perf_counter()
+            _edit_title(path, f"watched{i}{'e' if use_events else 'p'}")
+            limit = time.monotonic() + 10
+            while time.monotonic() < limit and not any(
+                path in c.reloaded for _, c in delivered[seen:]
+            ):
+                time.sleep(0.002)
+            hit = [t for t, c in delivered[seen:] if path in c.reloaded]
+            result.latency.append(hit[0] - t0 if hit else math.nan)
+            # Back to waiting (it woke again after that poll), then a pause.
+            woke = loop.wakeups
+            limit = time.monotonic() + 10
+            while loop.wakeups == woke and time.monotonic() < limit:
+                time.sleep(0.01)
+            time.sleep(0.2 + 0.1 * (i % 3))
+        return result
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def bench_watch_idle(ctx: Context) -> None:
+    """Idle CPU and wake-ups of live reload (file events) beside stat polling every 0.5 s."""
+    from briefing_tui.cache.snapshot import LibraryCache
+    from briefing_tui.watch import LibraryWatcher
+
+    s = ctx.settings
+    n = s.briefings if s.quick else 10 * s.briefings
+    idle = s.idle if s.idle is not None else (5.0 if s.quick else 10.0)
+    edits = s.reps(3, 5)
+    source = ctx.library_path(n)
+    # A copy kept between runs (the edited files are put back after each), loaded as the
+    # app loads it: through the parsed-library snapshot, kept between runs too.
+    work = ctx.workdir / f"watch-{source.name}"
+    if not (work / ".complete").exists():
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(source, work, ignore=shutil.ignore_patterns(".complete"))
+        (work / ".complete").write_text("ok\n", encoding="utf-8")
+    cache = LibraryCache([work], ctx.workdir / f"watch-snapshot-{source.name}")
+    watcher = LibraryWatcher([work], loader=cache.result)
+    t0 = time.perf_counter()
+    library = watcher.load()
+    cache.finish([r.path for r in library.results])
+    load_s = time.perf_counter() - t0
+    files = sorted((work / "briefings").glob("*.yaml"))
+    gc.collect()
+    gc.freeze()  # as the app does after start-up: no collection walks the library
+    try:
+        events = _watch_idle_once(ctx, watcher, files, True, idle, edits)
+        polling = _watch_idle_once(ctx, watcher, files, False, idle, edits)
+    finally:
+        gc.unfreeze()
+        for path in files:  # the edited ones back as generated
+            if path.stat().st_size != (source / path.relative_to(work)).stat().st_size:
+                shutil.copyfile(source / path.relative_to(work), path)
+    what = f"{n:,} briefings ({len(files) + len(watcher.sources):,} files), idle {idle:g} s"
+    ref = "stat polling every 0.5 s, before"
+    note = (
+        f"trigger {events.trigger!r}; the loop woke {events.wakeups:.1f}/s "
+        f"(polling: {polling.wakeups:.1f}/s) and polled {events.polls:.2f}/s "
+        f"(polling: {polling.polls:.2f}/s); library loaded in {fmt_s(load_s)}"
+    )
+    ctx.rows.append(
+        Row(
+            "watch_idle",
+            f"live reload while idle: CPU, {what}",
+            f"over {idle:g} s",
+            events.cpu,
+            "%",
+            polling.cpu,
+            ref,
+            note=note,
+            samples=1,
+        )
+    )
+    ctx.rows.append(
+        Row(
+            "watch_idle",
+            f"live reload while idle: wake-ups per second (context switches), {what}",
+            f"over {idle:g} s",
+            round(events.switches, 1),
+            "count",
+            round(polling.switches, 1),
+            ref,
+            note="voluntary context switches per second of every thread of the process "
+            "(the main thread sleeps): watchfiles checks its stop event every 50 ms",
+            samples=1,
+        )
+    )
+    ctx.rows.append(
+        Row(
+            "watch_idle",
+            f"live reload: edit to reload delivered, {n:,} briefings",
+            "median",
+            median(events.latency),
+            "s",
+            median(polling.latency),
+            "stat polling every 0.5 s, before",
+            samples=len(events.latency),
+            note="a commitment title edited in place; from the write to the watch loop "
+            "handing over the reload (the app then redraws)",
+        )
+    )
+    ctx.log(
+        f"  watch_idle: {events.cpu:.2f}% vs {polling.cpu:.2f}% of a core, "
+        f"{events.switches:.1f} vs {polling.switches:.1f} switches/s; edit to reload "
+        f"{fmt_ms(median(events.latency))} vs {fmt_ms(median(polling.latency))}"
+    )
+
+
+# -- the custom Whoosh writer and scorer vs Whoosh's own ----------------------------------------
+
+
+def _whoosh_build(library: Library, folder: Path, stock: bool) -> tuple[object, list[str], float]:
+    """Index ``library`` as the app does (same schema and documents), with the custom writer,
+    or with Whoosh's own SegmentWriter (which takes plain term lists: no title mark in the
+    text field's weights, no prefix weights)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
+
+    from briefing_tui.search.schema import analysed, make_schema, raw_documents
+    from briefing_tui.search.writer import FastSegmentWriter
+
+    folder.mkdir(parents=True)
+    ix = FileStorage(str(folder)).create_index(make_schema())
+    words: set[str] = set()
+    gc.collect()
+    t0 = time.perf_counter()
+    writer = SegmentWriter(ix) if stock else FastSegmentWriter(ix)
+    for b in library.briefings:
+        for raw in raw_documents(b):
+            doc = analysed(raw)
+            words.update(doc.pop("_words"))
+            if stock:
+                doc["text"] = list(doc["text"].terms)
+                doc["pre"] = list(doc["pre"])
+            writer.add_document(**doc)
+    writer.commit()
+    return ix, sorted(words), time.perf_counter() - t0
+
+
+def bench_whoosh_own(ctx: Context) -> None:
+    """Index build and search per keystroke: the custom writer and scorer vs Whoosh's own."""
+    from whoosh import scoring
+
+    from briefing_tui.search.engine import Engine
+    from briefing_tui.search.scoring import FastBM25F
+    from briefing_tui.search.store import OpenIndex, wanted_hashes
+
+    s = ctx.settings
+    n = min(200, s.briefings)
+    library = ctx.library(ctx.library_path(n))
+    builds: dict[bool, list[float]] = {False: [], True: []}
+    built: dict[bool, tuple[object, list[str]]] = {}
+    for r in range(s.reps(1, 3)):
+        for stock in (False, True) if r % 2 == 0 else (True, False):
+            folder = ctx.rundir / f"whoosh-own-{'stock' if stock else 'custom'}-{r}"
+            ix, words, seconds = _whoosh_build(library, folder, stock)
+            builds[stock].append(seconds)
+            built.setdefault(stock, (ix, words))
+    engines: dict[bool, Engine] = {}
+    for stock, (ix, words) in built.items():
+        weighting = scoring.BM25F() if stock else FastBM25F()
+        searcher = ix.searcher(weighting=weighting)  # type: ignore[attr-defined]
+        opened = OpenIndex(
+            ix, searcher, wanted_hashes(library), searcher.doc_count(), None, "memory"
+        )
+        opened._words = words
+        engines[stock] = Engine(library, opened)
+    queries = corpus.typed_queries(library, s.n_queries(6, 20), words=s.words)
+
+    def one(stock: bool, prefix: str) -> tuple[float, list[tuple[str, str]]]:
+        engine = engines[stock]
+        engine._cache.clear()  # no sample is a result-cache hit
+        t0 = time.perf_counter()
+        result = engine.search(prefix, 20)
+        for h in result.hits:
+            _ = (h.title, h.snippet, h.highlights, h.month)
+        return time.perf_counter() - t0, [(h.briefing, h.id) for h in result.hits]
+
+    for prefix in corpus.keystrokes(queries[0]):  # warm-up, not counted
+        one(False, prefix)
+        one(True, prefix)
+    times: dict[bool, list[float]] = {False: [], True: []}
+    same_top = prefixes = 0
+    gc.collect()
+    for qi, query in enumerate(queries):
+        for prefix in corpus.keystrokes(query):
+            answers = {}
+            for stock in (False, True) if qi % 2 == 0 else (True, False):
+                seconds, hits = one(stock, prefix)
+                times[stock].append(seconds)
+                answers[stock] = hits
+            prefixes += 1
+            same_top += answers[False][:1] == answers[True][:1]
+    for engine in engines.values():
+        engine.close()
+    docs = engines[False].opened.docs
+    what = f"{n:,} briefings ({docs:,} documents)"
+    ref = "Whoosh's own SegmentWriter + BM25F"
+    ctx.rows.append(
+        Row(
+            "whoosh_own",
+            f"index build (analysis + write): custom writer vs Whoosh's own, {what}",
+            "median",
+            median(builds[False]),
+            "s",
+            median(builds[True]),
+            "Whoosh's own SegmentWriter",
+            samples=len(builds[False]),
+            note="the same documents and schema; Whoosh's writer gets plain term lists (it "
+            "cannot store the title mark or the prefix weights)",
+        )
+    )
+    ctx.rows.append(
+        Row(
+            "whoosh_own",
+            f"search per keystroke (result cache cleared): custom writer + scorer vs Whoosh's "
+            f"own, {what}",
+            "p95",
+            p95(times[False]),
+            "s",
+            p95(times[True]),
+            ref + " p95",
+            samples=len(times[False]),
+            note=f"{len(queries)} queries typed letter by letter; p50 "
+            f"{fmt_ms(median(times[False]))} vs {fmt_ms(median(times[True]))}; the best hit "
+            f"is the same for {same_top} of {prefixes} prefixes (Whoosh's own cannot rank "
+            "title words first)",
+        )
+    )
+    ctx.log(
+        f"  whoosh_own: build {fmt_s(median(builds[False]))} vs {fmt_s(median(builds[True]))}; "
+        f"keystroke p95 {fmt_ms(p95(times[False]))} vs {fmt_ms(p95(times[True]))}"
+    )
+
+
 BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "load": bench_load,
     "first_paint": bench_first_paint,
@@ -1366,4 +1677,6 @@ BENCHMARKS: dict[str, Callable[[Context], None]] = {
     "bytes": bench_bytes,
     "index": bench_index,
     "memory": bench_memory,
+    "watch_idle": bench_watch_idle,
+    "whoosh_own": bench_whoosh_own,
 }

@@ -243,3 +243,18 @@ def test_run_keystroke_and_bytes_write_a_report(tmp_path: Path) -> None:
     for r in rows:
         if r["bench"] == "bytes" and not str(r["what"]).startswith("idle"):
             assert r["reference"] and r["reference"] > 0  # the filter app was measured
+
+
+def test_run_watch_idle_and_whoosh_own_write_a_report(tmp_path: Path) -> None:
+    rows, md, status = _run_smoke(tmp_path, "watch_idle,whoosh_own")
+    assert status == 0, md
+    _check_rows(rows, {"watch_idle", "whoosh_own"})
+    idle = [r for r in rows if r["bench"] == "watch_idle"]
+    assert [r["unit"] for r in idle] == ["%", "count", "s"]
+    assert all(r["reference"] is not None for r in idle)  # the poller measured beside it
+    latency = idle[2]
+    assert latency["value"] and latency["reference"]  # both loops saw the edits
+    own = [r for r in rows if r["bench"] == "whoosh_own"]
+    assert {r["stat"] for r in own} == {"median", "p95"}
+    assert all(r["value"] and r["reference"] for r in own)  # both writers and scorers timed
+    assert "### watch_idle" in md and "### whoosh_own" in md

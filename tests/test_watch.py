@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,9 +15,14 @@ from briefing_tui.briefing.files import FINE_RACY_NS, RACY_NS, FileStat, is_racy
 from briefing_tui.briefing.library import load_library
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.watch import (
+    TRIGGER_EVENTS,
+    TRIGGER_INTERVAL,
     LibraryWatcher,
+    Reload,
     StatDiff,
+    WatchLoop,
     diff_stats,
+    polling_forced,
     watched_dirs,
     watched_dirs_changed,
 )
@@ -451,3 +458,99 @@ def test_polling_many_briefings_only_stats(tmp_path: Path, briefings: int) -> No
     change = w.poll()
     assert change is not None and change.changed_ids == frozenset({"b0100"})
     assert w.reads == reads + 1
+
+
+# -- what to watch, and the watch loop ----------------------------------------------------------
+
+
+def test_watch_targets_are_every_folder_a_poll_depends_on(
+    tmp_path: Path, library_dir: Path
+) -> None:
+    (library_dir / "sub" / "deeper").mkdir(parents=True)
+    (library_dir / ".hidden").mkdir()
+    single = tmp_path / "elsewhere" / "one.yaml"
+    single.parent.mkdir()
+    single.write_text(MINIMAL.format(id="one"), "utf-8")  # its article: ../seeds
+    missing = tmp_path / "not" / "yet"
+    linked_dir = tmp_path / "real"
+    linked_dir.mkdir()
+    real = linked_dir / "linked.yaml"
+    real.write_text(MINIMAL.format(id="linked"), "utf-8")
+    (library_dir / "linked.yaml").symlink_to(real)
+    w = LibraryWatcher([library_dir, single, missing])
+    w.load()
+    seeds = library_dir.parent / "seeds"
+    assert w.watch_targets() == tuple(
+        sorted(
+            {
+                library_dir,
+                library_dir / "sub",
+                library_dir / "sub" / "deeper",
+                single.parent,  # a file root: its folder
+                tmp_path,  # a missing root: the nearest folder that exists
+                seeds,  # the articles, outside the roots
+                linked_dir,  # where a symlinked briefing really is
+            }
+        )
+    )
+    (tmp_path / "not").mkdir()
+    assert tmp_path / "not" in w.watch_targets()
+
+
+def test_racy_pending_until_read_again(library_dir: Path) -> None:
+    now = [0]
+    w = watcher_for(library_dir, margin_ns=RACY_NS, clock=lambda: now[0])
+    s = stat_path(seed_path(library_dir))
+    assert s is not None
+    assert w.racy_pending  # read at time 0: modified "later" by this clock
+    now[0] = s.mtime_ns + RACY_NS + 1
+    assert w.poll() is None
+    assert not w.racy_pending
+
+
+def test_polling_forced_reads_the_variable_as_watchfiles_does() -> None:
+    assert not polling_forced({})
+    assert not polling_forced({"WATCHFILES_FORCE_POLLING": ""})
+    assert not polling_forced({"WATCHFILES_FORCE_POLLING": "Disabled"})
+    assert polling_forced({"WATCHFILES_FORCE_POLLING": "1"})
+    assert polling_forced({"WATCHFILES_FORCE_POLLING": "true"})
+
+
+@pytest.mark.parametrize("use_events", [True, False])
+def test_watch_loop_delivers_edits_and_stops(library_dir: Path, use_events: bool) -> None:
+    w = watcher_for(library_dir)
+    stop = threading.Event()
+    got: list[Reload] = []
+    loop = WatchLoop(w, stop, lambda r: got.append(r) is None, interval=0.05, use_events=use_events)
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+
+    def wait(condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 10
+        while not condition():
+            assert time.monotonic() < deadline, "not in time"
+            time.sleep(0.01)
+
+    wait(lambda: loop.wakeups > 0)
+    assert loop.trigger == (TRIGGER_EVENTS if use_events else TRIGGER_INTERVAL)
+    edit(seed_path(library_dir), "name: Mohsin Naqvi", "name: Mohsin W. Naqvi")
+    wait(lambda: bool(got))
+    assert got[0].reloaded == (seed_path(library_dir),)
+    stop.set()
+    thread.join(2)
+    assert not thread.is_alive()
+
+
+def test_watch_loop_stops_when_nobody_wants_more(library_dir: Path) -> None:
+    w = watcher_for(library_dir)
+    stop = threading.Event()
+    loop = WatchLoop(w, stop, lambda r: False, interval=0.05)
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while loop.wakeups == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    edit(seed_path(library_dir), "name: Mohsin Naqvi", "name: Mohsin W. Naqvi")
+    thread.join(10)
+    assert not thread.is_alive() and not stop.is_set()

@@ -48,7 +48,7 @@ from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import Navigator
 from briefing_tui.tui.widgets.search_pane import SearchInput
 from briefing_tui.tui.widgets.source import SourcePane
-from briefing_tui.watch import LibraryWatcher, Reload
+from briefing_tui.watch import LibraryWatcher, Reload, WatchLoop
 
 if TYPE_CHECKING:  # briefing_tui.search imports Whoosh: only inside the index worker
     from briefing_tui.search import Hit, ProgressCallback, SearchIndex, SearchResult
@@ -144,6 +144,7 @@ class BriefingApp(FrameHookApp):
         self.index_error: str | None = None
         self.index_progress: tuple[int, int] | None = None
         self._index_opened = asyncio.Event()
+        self._started_up = threading.Event()  # the index opened (or will not): start-up is over
         self._search_lock = threading.Lock()
         self._exiting = threading.Event()
         self._last_pct = -1
@@ -163,6 +164,8 @@ class BriefingApp(FrameHookApp):
         self._indexed: Library | None = None  # the library the index holds
         self._update_lock = threading.Lock()
         self.watch_thread: threading.Thread | None = None
+        self.watch_loop: WatchLoop | None = None
+        self._watch_pending = False  # the whole library is up, the first frame not yet
         if ssh_mode:
             self.animation_level = "none"
 
@@ -239,7 +242,7 @@ class BriefingApp(FrameHookApp):
         else:
             self.push_screen(EmptyScreen(self.library))
             self.index_error = "no briefings"
-            self._index_opened.set()
+            self._index_done()
         self._main_screen_up = True
         if self.rest is None:
             self._whole_library_up()
@@ -249,13 +252,10 @@ class BriefingApp(FrameHookApp):
         """The whole library is shown (at once, or after its first briefing): say what is
         broken in it, and start watching its files."""
         self._library_loaded.set()
-        if self.watcher is not None:
-            # A plain daemon thread, not a worker: it runs as long as the app, and waiting
-            # for the app's workers (tests, snapshots) must not wait for it.
-            self.watch_thread = threading.Thread(
-                target=self._watch, name="briefing-tui-watch", daemon=True
-            )
-            self.watch_thread.start()
+        if self.first_frame_shown:
+            self._start_watching()
+        else:
+            self._watch_pending = True  # started after the first paint
         if self.library.errors and self.library.briefings:
             notify_broken(self, self.library)  # the empty screen lists them itself
 
@@ -276,6 +276,8 @@ class BriefingApp(FrameHookApp):
 
     def _after_first_paint(self) -> None:
         self._gc_frozen = gc_after_start_up()
+        if self._watch_pending:
+            self._start_watching()
         browser = self.browser
         if browser is not None:
             self.call_next(browser.mount_footer)
@@ -399,7 +401,7 @@ class BriefingApp(FrameHookApp):
             # a bug (loading never raises for bad input): keep the part shown, say so
             self.rest = None
             self.index_error = "the library did not load"
-            self._index_opened.set()
+            self._index_done()
             self._library_loaded.set()
             self._tell_browser()
             self.notify(
@@ -414,7 +416,7 @@ class BriefingApp(FrameHookApp):
             return
         if event.state == WorkerState.SUCCESS:
             self.index = worker.result
-            self._index_opened.set()
+            self._index_done()
             self._tell_browser()
             notice = getattr(self.index, "notice", "")
             if notice:  # an index on disk refused as untrusted: said once
@@ -424,7 +426,7 @@ class BriefingApp(FrameHookApp):
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
             error = worker.error
             self.index_error = f"{type(error).__name__}: {error}" if error else "cancelled"
-            self._index_opened.set()
+            self._index_done()
             self._tell_browser()
 
     def _tell_browser(self) -> None:
@@ -432,6 +434,10 @@ class BriefingApp(FrameHookApp):
         if browser is not None and browser.is_mounted:
             with contextlib.suppress(NoMatches):  # the app is closing: its panes are gone
                 browser.index_state_changed()
+
+    def _index_done(self) -> None:
+        self._index_opened.set()
+        self._started_up.set()
 
     async def wait_for_index(self) -> None:
         """Wait until the index is open (or failed to open): for tests and snapshots."""
@@ -461,31 +467,54 @@ class BriefingApp(FrameHookApp):
 
     # -- live reload ------------------------------------------------------------------------
 
-    def _watch(self) -> None:
-        """The watch thread: poll the library's files; post what changed.
+    def _start_watching(self) -> None:
+        """Start the watch thread (once the whole library is up and the first frame shown;
+        it waits for the index to open before it imports watchfiles)."""
+        self._watch_pending = False
+        if self.watcher is None or self.watch_thread is not None:
+            return
+        self.watch_loop = WatchLoop(
+            self.watcher, self._exiting, self._deliver_reload, interval=self.watch_interval
+        )
+        # A plain daemon thread, not a worker: it runs as long as the app, and waiting
+        # for the app's workers (tests, snapshots) must not wait for it.
+        self.watch_thread = threading.Thread(
+            target=self._watch, name="briefing-tui-watch", daemon=True
+        )
+        self.watch_thread.start()
 
-        A poll only stats files (see briefing_tui.watch): while nothing changes, nothing is
-        posted to the app, so nothing is drawn and nothing reaches the terminal.
+    def _watch(self) -> None:
+        """The watch thread: wait for file events, poll the library's files; post what changed.
+
+        A poll only stats files, and only when files changed (see briefing_tui.watch): while
+        nothing changes, nothing is posted to the app, so nothing is drawn and nothing
+        reaches the terminal.
         """
-        watcher = self.watcher
-        assert watcher is not None
-        while not self._exiting.wait(self.watch_interval):
-            try:
-                change = watcher.poll()
-                if change is None:
-                    continue
-                graph = LinkGraph(change.library)
-            except Exception as exc:  # a bug: keep the library shown, say it once
-                self.notify(  # thread-safe
-                    one_line(f"Live reload stopped: {type(exc).__name__}: {exc}"),
-                    severity="error",
-                    markup=False,
-                )
+        loop = self.watch_loop
+        assert loop is not None
+        # Start-up first (the rest of the library, the index, their redraws): watching
+        # imports watchfiles and sets up the watches. Edits made meanwhile are found by the
+        # loop's first poll.
+        while not self._started_up.wait(0.1):
+            if self._exiting.is_set():
                 return
-            try:
-                self.post_message(LibraryReloaded(change, graph))
-            except RuntimeError:  # the app's loop is closed: it is gone
-                return
+        try:
+            loop.run()
+        except Exception as exc:  # a bug: keep the library shown, say it once
+            self.notify(  # thread-safe
+                one_line(f"Live reload stopped: {type(exc).__name__}: {exc}"),
+                severity="error",
+                markup=False,
+            )
+
+    def _deliver_reload(self, change: Reload) -> bool:
+        """Hand a reload to the app (from the watch thread); False once the app is gone."""
+        graph = LinkGraph(change.library)
+        try:
+            self.post_message(LibraryReloaded(change, graph))
+        except RuntimeError:  # the app's loop is closed: it is gone
+            return False
+        return True
 
     def on_library_reloaded(self, message: LibraryReloaded) -> None:
         change = message.change
@@ -582,7 +611,7 @@ class BriefingApp(FrameHookApp):
     def on_unmount(self) -> None:
         self._exiting.set()
         if self.watch_thread is not None:
-            self.watch_thread.join(timeout=2)  # it stops at its next wait: within a poll
+            self.watch_thread.join(timeout=2)  # it stops within 50 ms, or a poll
         index, self.index = self.index, None
         if index is not None:
             try:

@@ -1,12 +1,15 @@
 """Live reload while the app runs: edit, break, fix, add and delete briefing files (Pilot).
 
-The app watches a copy of the library (``library_dir``) with a short poll interval; every
-wait is a poll with a deadline, never a fixed sleep.
+The app watches a copy of the library (``library_dir``) through file events (watchfiles),
+with a short interval for its timeouts (racy re-reads) and for the polling fallback; the
+tests of the event trigger itself use an interval too long to explain a reload. Every wait
+is a poll with a deadline, never a fixed sleep.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,13 @@ from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.problems import ProblemsScreen
 from briefing_tui.tui.screens.switcher import SwitcherScreen
 from briefing_tui.tui.widgets.titlebar import STALE_LABEL
-from briefing_tui.watch import LibraryWatcher
+from briefing_tui.watch import (
+    TRIGGER_EVENTS,
+    TRIGGER_INTERVAL,
+    TRIGGER_POLLING,
+    LibraryWatcher,
+    WatchLoop,
+)
 from tests.conftest import SEED_ARTICLE, SEED_BRIEFING
 from tests.tui.helpers import (
     SECOND,
@@ -40,6 +49,7 @@ from tests.tui.helpers import (
 WIDE = (160, 48)
 NARROW = (80, 24)
 INTERVAL = 0.02
+NEVER = 60.0  # an interval no test waits for: a reload within it came from a file event
 
 
 def watched(library_dir: Path, **kwargs: Any) -> BriefingApp:
@@ -65,6 +75,12 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     save(path, text.replace(old, new))
+
+
+def loop_of(app: BriefingApp) -> WatchLoop:
+    loop = app.watch_loop
+    assert loop is not None
+    return loop
 
 
 def nav_id(app: BriefingApp) -> str | None:
@@ -338,14 +354,20 @@ async def test_no_redraw_while_idle_in_ssh_mode(library_dir: Path) -> None:
         app._display = counting  # type: ignore[method-assign]
         watcher = app.watcher
         assert watcher is not None
-        polls = watcher.polls
-        await until(pilot, lambda: watcher.polls >= polls + 5)
+        loop = loop_of(app)
+        assert loop.trigger == TRIGGER_EVENTS
+        # Past the first poll (and the racy re-reads of a library copied just now).
+        await until(pilot, lambda: loop.wakeups >= 2 and not watcher.racy_pending)
+        polls, wakeups = watcher.polls, loop.wakeups
+        await until(pilot, lambda: loop.wakeups >= wakeups + 5)  # timeouts: the thread runs
+        assert watcher.polls == polls  # while nothing changes, nothing is even statted
         assert frames == []
         assert app.reloads == 0
         # The counting is real: a change does draw.
         edit(seed_file(library_dir), "name: Mohsin Naqvi", "name: Mohsin R. Naqvi")
         await until(pilot, lambda: app.reloads == 1)
         await until(pilot, lambda: bool(frames))
+        assert watcher.polls > polls
 
 
 @aio
@@ -387,6 +409,129 @@ async def test_without_a_watcher_nothing_is_polled(library_dir: Path) -> None:
         edit(seed_file(library_dir), "name: Mohsin Naqvi", "name: Mohsin R. Naqvi")
         await pilot.pause(0.1)
         assert app.reloads == 0
+
+
+# -- what wakes the watch thread ----------------------------------------------------------------
+
+
+@aio
+async def test_file_events_trigger_reloads_of_edits_new_and_deleted_files(
+    library_dir: Path,
+) -> None:
+    app = watched(library_dir, watch_interval=NEVER)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        loop = loop_of(app)
+        assert loop.trigger == TRIGGER_EVENTS and loop.fallback == ""
+        # Edited in place (no new inode, no directory change).
+        seed = seed_file(library_dir)
+        text = seed.read_text(encoding="utf-8")
+        seed.write_text(text.replace("name: Mohsin Naqvi", "name: Mohsin E. Naqvi"), "utf-8")
+        await until(pilot, lambda: app.reloads == 1)
+        assert app.library.item(ItemRef(SEED_ID, "mohsin-naqvi")).name == "Mohsin E. Naqvi"  # type: ignore[union-attr]
+        # A new file, in a folder that did not exist: watched from then on.
+        sub = library_dir / "more"
+        sub.mkdir()
+        second = sub / "second.yaml"
+        second.write_text(SECOND.replace("../seeds", "../../seeds"), encoding="utf-8")
+        await until(pilot, lambda: len(app.library.briefings) == 2)
+        await until(pilot, lambda: loop.watches >= 2)  # started again, on the new folder too
+        reloads = app.reloads
+        text = second.read_text(encoding="utf-8")
+        second.write_text(text.replace("A second briefing", "A 2nd briefing"), "utf-8")
+        await until(pilot, lambda: app.reloads > reloads)
+        b = app.library.briefing("second-briefing")
+        assert b is not None and b.title.startswith("A 2nd briefing")
+        # A deleted file.
+        second.unlink()
+        await until(pilot, lambda: len(app.library.briefings) == 1)
+        assert any(
+            "second.yaml" in n.message and "removed" in n.message for n in notifications(app)
+        )
+
+
+@aio
+async def test_file_events_trigger_a_reload_of_an_article_outside_the_library(
+    library_dir: Path,
+) -> None:
+    article = library_dir.parent / "seeds" / SEED_ARTICLE.name
+    assert library_dir not in article.parents
+    app = watched(library_dir, watch_interval=NEVER)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert loop_of(app).trigger == TRIGGER_EVENTS
+        assert article.parent in app.watcher.watch_targets()  # type: ignore[union-attr]
+        n = len(browser(app).briefing.source.sentences)
+        with article.open("a", encoding="utf-8") as f:
+            f.write("\nA sentence added by the editor.\n")
+        await until(pilot, lambda: len(browser(app).briefing.source.sentences) == n + 1)
+        assert app.reloads == 1
+
+
+@aio
+async def test_polling_when_the_environment_asks_for_it(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    app = watched(library_dir)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert loop_of(app).trigger == TRIGGER_POLLING
+        seed = seed_file(library_dir)
+        text = seed.read_text(encoding="utf-8")
+        seed.write_text(text.replace("name: Mohsin Naqvi", "name: Mohsin P. Naqvi"), "utf-8")
+        await until(pilot, lambda: app.reloads == 1)
+        assert not notifications(app) or all("stopped" not in n.message for n in notifications(app))
+
+
+@pytest.mark.parametrize("how", ["missing", "failing"])
+@aio
+async def test_interval_polling_when_watchfiles_cannot_be_used(
+    library_dir: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "missing":
+        monkeypatch.setitem(sys.modules, "watchfiles", None)  # import fails
+    else:
+        import watchfiles
+
+        calls: list[tuple[Any, ...]] = []
+
+        def failing(*paths: Any, **kwargs: Any) -> Any:
+            calls.append(paths)
+            raise OSError("OS file watch limit reached")
+            yield  # a generator, as watchfiles.watch is
+
+        monkeypatch.setattr(watchfiles, "watch", failing)
+    app = watched(library_dir)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        loop = loop_of(app)
+        await until(pilot, lambda: loop.trigger == TRIGGER_INTERVAL)
+        assert ("watch limit" in loop.fallback) if how == "failing" else ("import" in loop.fallback)
+        seed = seed_file(library_dir)
+        text = seed.read_text(encoding="utf-8")
+        seed.write_text(text.replace("name: Mohsin Naqvi", "name: Mohsin I. Naqvi"), "utf-8")
+        await until(pilot, lambda: app.reloads == 1)
+        assert not notifications(app)  # falling back is no error
+        thread = app.watch_thread
+        assert thread is not None and thread.is_alive()
+
+
+@aio
+async def test_watching_starts_after_the_first_paint(library_dir: Path) -> None:
+    app = watched(library_dir)
+    seen: list[bool] = []
+    start = app._start_watching
+
+    def starting() -> None:
+        seen.append(app.first_frame_shown)
+        start()
+
+    app._start_watching = starting  # type: ignore[method-assign]
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.watch_thread is not None)
+    assert seen and all(seen)
 
 
 @pytest.mark.parametrize("argv, watching", [([], True), (["--no-watch"], False)])
