@@ -534,6 +534,26 @@ class Engine:
         results = top.results()
         return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out
 
+    def count(
+        self, q: Any, deadline: float, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[int, bool]:
+        """How many live documents match ``q``, without scoring them; ``(n, False)`` when the
+        deadline came first (``n`` is then a lower bound)."""
+        clock = time.perf_counter
+        n = 0
+        for sub, _offset in self.searcher.leaf_searchers():
+            skip = self.deleted.get(id(sub.reader()), frozenset())
+            matcher = q.matcher(sub, sub.boolean_context())
+            for i, docnum in enumerate(matcher.all_ids(), 1):
+                if docnum not in skip:
+                    n += 1
+                if not i & 255:
+                    if clock() > deadline:
+                        return n, False
+                    if cancelled is not None and cancelled():
+                        raise Cancelled
+        return n, True
+
     def search(
         self,
         text: str,
@@ -576,10 +596,14 @@ class Engine:
                         corrected = True
                         note = _correction_note(fixed.corrections)
             hits = self.hits(found, plan.matching)
+            total, exact = len(found), not timed_out
+            if len(found) >= limit and not timed_out:  # there may be more than the top ones
+                used = plan.query() if corrected else q
+                total, exact = self.count(used, time.perf_counter() + time_limit, cancelled)
             if timed_out:
                 note = (note + " " if note else "") + "(search cut short: showing the best found)"
-            result = SearchResult(text, tuple(hits), corrected, note)
-            if not timed_out:
+            result = SearchResult(text, tuple(hits), corrected, note, total, exact)
+            if not timed_out and exact:
                 self._cache[key] = result
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)

@@ -641,7 +641,7 @@ async def test_resizing_between_wide_and_80x24(seed_library: Library) -> None:
         assert set(visible_panes(app)) == {"navigator"}
         await pilot.resize_terminal(*WIDE)
         await pilot.pause()
-        assert screen.has_class("-wide")
+        assert screen.has_class("-widest")
         assert set(visible_panes(app)) == {"navigator", "detail", "source", "search"}
         assert screen.current_pane() == "navigator"
         assert_no_overlap_and_inside(app)
