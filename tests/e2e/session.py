@@ -17,6 +17,7 @@ TITLE = "Pakistan and US agree to intensify"
 FIRST_COMMITMENT = "Intensify cooperation on security and immigration"
 DETAIL_LABELS = {"ACTOR": "ACTOR", "COMMIT": "COMMITMENT", "EVENT": "EVENT", "NOTE": "NOTE"}
 LINK = re.compile(r"^([a-z][a-z ]*) → (\S.*)$")
+COUNT = re.compile(r"^[\d,]+ (results?|of [\d,]+\+?)")  # "23 results", "20 of 1,012"
 RESULT = re.compile(r"^(ACTOR|COMMIT|EVENT|NOTE|SOURCE)\s+(\S.*)$")
 
 
@@ -89,7 +90,7 @@ def search(t: Tmux, query: str = "narcotics") -> Pane:
         lines = p.lines
         if not lines or query not in lines[0]:
             return False
-        counted = any(re.match(r"^\d+ results?", line.strip()) for line in lines[1:3])
+        counted = any(COUNT.match(line.strip()) for line in lines[1:3])
         results = "\n".join(lines[1:]).lower()
         return counted and query in results and any(RESULT.match(x[1:]) for x in lines)
 

@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import MountError, Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.coverage import coverage
@@ -31,6 +31,7 @@ from briefing_tui.briefing.model import Briefing, Item, ItemRef
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.widgets.detail import KIND_LABELS, DetailPane
+from briefing_tui.tui.widgets.footer import BriefFooter
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
 from briefing_tui.tui.widgets.search_pane import SearchPane
@@ -183,7 +184,7 @@ class BrowserScreen(Screen[None]):
             return  # (or the app is closing already: a q typed before the first frame)
         self._footer_mounted = True
         try:
-            await self.mount(Footer())
+            await self.mount(BriefFooter())
         except MountError:  # closing while the footer was on its way
             return
         self.refresh_bindings()
