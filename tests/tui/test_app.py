@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -554,11 +555,15 @@ async def test_switcher_lists_briefings_and_opens_one(library_dir: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, SwitcherScreen)
         text = screen_text(app)
+        assert "act  com  evt note" in text  # one row per briefing, its counts in columns
         for b in library.briefings:
-            assert b.title[:30] in text
-            assert f"{len(b.actors)} actors" in text
-            assert b.source.when.label() in text
-        await pilot.press("b")  # closes without switching
+            row = [line for line in text.splitlines() if b.title[:30] in line][-1]
+            date = b.source.when.label().split(" (")[0]
+            assert date in row
+            counts = [len(b.actors), len(b.commitments), len(b.context), len(b.notes)]
+            after = row[row.index(date) + len(date) :]
+            assert re.findall(r"\d+", after)[:4] == [str(n) for n in counts], row
+        await pilot.press("escape")  # closes without switching
         await pilot.pause()
         assert app.screen is screen and screen.briefing.id == start
         await pilot.press("b")
