@@ -42,6 +42,7 @@ from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
 from briefing_tui.tui.screens.problems import ProblemsScreen, notify_broken
+from briefing_tui.tui.screens.switcher import SwitcherInput, SwitcherScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
 from briefing_tui.tui.widgets.detail import DetailPane
 from briefing_tui.tui.widgets.goto import GotoItemProvider
@@ -361,6 +362,7 @@ class BriefingApp(App[None]):
             ("Detail", bindings(DetailPane.BINDINGS)),
             ("Source", bindings(SourcePane.BINDINGS)),
             ("Search", bindings(SearchInput.BINDINGS)),
+            ("Briefings (b)", bindings(SwitcherScreen.BINDINGS, SwitcherInput.BINDINGS)),
         ]
 
     def action_command_palette(self) -> None:

@@ -475,7 +475,7 @@ async def test_help_scrolls_at_80x24(seed_library: Library) -> None:
         await pilot.press("G")
         await pilot.pause()
         assert body.scroll_y == body.max_scroll_y
-        assert "Open result" in screen_text(app)
+        assert "Marks" in screen_text(app)  # the last section: what the marks mean
         await pilot.press("g")
         await pilot.pause()
         assert body.scroll_y == 0

@@ -150,3 +150,58 @@ async def test_tab_strip_names_the_section_after_n(seed_library: Library) -> Non
         await pilot.pause()
         strip = screen_text(app).splitlines()[1]
         assert "Commitments" in strip and "Actors" not in strip
+
+
+@aio
+async def test_too_small_says_the_size_it_has_and_the_size_it_needs(
+    seed_library: Library,
+) -> None:
+    from briefing_tui.tui.app import MIN_HEIGHT, MIN_WIDTH
+
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(50, 12)
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"needs {MIN_WIDTH}x{MIN_HEIGHT}" in text and "this one is 50x12" in text
+        await pilot.resize_terminal(55, 10)
+        await pilot.pause()
+        assert "this one is 55x10" in screen_text(app)
+
+
+@aio
+async def test_the_section_indicator_marks_the_current_section(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        nav = browser(app).navigator
+        for key, number in (("2", "2"), ("3", "3"), ("1", "1")):
+            await pilot.press(key)
+            await pilot.pause()
+            subtitle = str(nav.border_subtitle)
+            assert f"[reverse]{number}[/" in subtitle
+            assert subtitle.count("[reverse]") == 1
+
+
+@aio
+async def test_help_explains_the_query_syntax_and_the_marks(seed_library: Library) -> None:
+    from briefing_tui.tui.screens.help import MARKS, QUERY_SYNTAX
+
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        text = ""
+        while True:  # read it all, scrolling
+            text += screen_text(app)
+            if body.scroll_y >= body.max_scroll_y:
+                break
+            await pilot.press("j")
+            await pilot.pause()
+        for example, _ in (*QUERY_SYNTAX, *MARKS):
+            assert example in text, example
+        for key in ("Briefings (b)", "Sort by title / date", "kind:commitment", "7×"):
+            assert key in text

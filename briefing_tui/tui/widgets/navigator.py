@@ -97,7 +97,11 @@ class Navigator(BriefList):
             self.set_options(options)
             count = len(self.items_of(section))
             self.border_title = f"{SECTION_TITLES[section]} ({count})"
-            self.border_subtitle = "1 2 3 4"
+            # The section keys, the current one marked (reverse: visible without colour too).
+            self.border_subtitle = " ".join(
+                f"[reverse]{i}[/]" if name == section else str(i)
+                for i, name in enumerate(SECTIONS, 1)
+            )
         target = item_id or self._remembered.get(section)
         if not self.select_item(target):
             self.highlight_first_enabled()
