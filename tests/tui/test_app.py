@@ -325,9 +325,10 @@ async def test_backlinks_and_links_cross_briefings(library_dir: Path) -> None:
         i = next(i for i, t in enumerate(screen.detail.targets) if t is not None and t.ref == back)
         screen.detail.highlighted = i
         await pilot.pause()
-        assert "[in " in screen_text(app)  # scrolled into view, the other briefing named
-        prompt = screen.detail.options[i].prompt
-        assert "[in A second briefing on the same talks]" in prompt.plain  # type: ignore[union-attr]
+        # Scrolled into view, under the heading of its group, which names the other briefing.
+        head = screen.detail.options[i - 1].prompt
+        assert head.plain == "related from ← in A second briefing on the same talks (1)"  # type: ignore[union-attr]
+        assert "related from ← in A second" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
         assert screen.briefing.id == "second-briefing"
