@@ -113,3 +113,23 @@ async def test_switcher_tab_sorts_by_title_and_keeps_the_cursor(generated: Libra
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SwitcherScreen)
+
+
+@aio
+async def test_resizing_the_switcher_with_the_open_briefing_filtered_out(
+    generated: Library,
+) -> None:
+    app = make_app(generated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.browser is not None and app.first_frame_shown)
+        await pilot.press("b")
+        await until(pilot, lambda: isinstance(app.screen, SwitcherScreen))
+        switcher = app.screen
+        assert isinstance(switcher, SwitcherScreen)
+        await type_text(pilot, "zzzzqqq")  # matches nothing: the open briefing is not listed
+        await pilot.pause()
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is switcher and switcher.list.option_count == 0
+        assert "No briefing matches" in screen_text(app)

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import MONTH_FULL_NAMES, Briefing
@@ -207,7 +207,7 @@ class SwitcherScreen(ModalScreen[str | None]):
         if keep is not None:
             try:
                 index = lst.get_option_index(keep)
-            except LookupError:
+            except OptionDoesNotExist:  # filtered out
                 index = 0
         if lst.option_count:
             lst.highlighted = index
