@@ -67,7 +67,8 @@ def follow_link(t: Tmux) -> tuple[str, str]:
         screen = t.press("j", has_pane("Detail", lambda p, b=before: p.cursor != b))
     else:
         raise AssertionError(f"no link in the detail pane:\n{screen}")
-    link, target = detail.cursor or "", m.group(2).strip()
+    # (A scrollbar's thumb may sit at the end of the row: not part of the title.)
+    link, target = detail.cursor or "", m.group(2).rstrip(" ▁▂▃▄▅▆▇█")
     t.press("Enter", cursor_on("Detail", f"ACTOR  {target}"), what=f"the detail of {target}")
     return link, target
 
