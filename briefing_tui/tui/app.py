@@ -14,14 +14,14 @@ import gc
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from rich.console import RenderableType
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -44,6 +44,7 @@ from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
 from briefing_tui.tui.screens.problems import ProblemsScreen, notify_broken
 from briefing_tui.tui.screens.switcher import SwitcherInput, SwitcherScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
+from briefing_tui.tui.widgets.commands import AppCommandsProvider
 from briefing_tui.tui.widgets.detail import DetailPane
 from briefing_tui.tui.widgets.goto import GotoItemProvider
 from briefing_tui.tui.widgets.lists import BriefList
@@ -129,7 +130,7 @@ class BriefingApp(App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
         Binding("p", "problems", "Problems", id="app.problems"),
     ]
-    COMMANDS = App.COMMANDS | {GotoItemProvider}
+    COMMANDS = App.COMMANDS | {AppCommandsProvider, GotoItemProvider}
     COMMAND_PALETTE_DISPLAY = "Go to"
 
     def __init__(
@@ -364,6 +365,10 @@ class BriefingApp(App[None]):
             ("Search", bindings(SearchInput.BINDINGS)),
             ("Briefings (b)", bindings(SwitcherScreen.BINDINGS, SwitcherInput.BINDINGS)),
         ]
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's "Keys" panel would be a second, different help: ? is the app's.
+        return (c for c in super().get_system_commands(screen) if c.title != "Keys")
 
     def action_command_palette(self) -> None:
         app: Any = self
