@@ -158,6 +158,9 @@ class Plan:
         return q
 
 
+COUNT_BUDGET = 0.02  # seconds for counting every match (beyond it: "20 of 5,000+")
+
+
 class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
     """Stops collecting at a deadline (raises TimeLimit) or when the caller cancels.
 
@@ -599,7 +602,9 @@ class Engine:
             total, exact = len(found), not timed_out
             if len(found) >= limit and not timed_out:  # there may be more than the top ones
                 used = plan.query() if corrected else q
-                total, exact = self.count(used, time.perf_counter() + time_limit, cancelled)
+                # Interactive searches count briefly; a longer limit (the CLI's) counts all.
+                budget = time_limit if time_limit > DEFAULT_TIME_LIMIT else COUNT_BUDGET
+                total, exact = self.count(used, time.perf_counter() + budget, cancelled)
             if timed_out:
                 note = (note + " " if note else "") + "(search cut short: showing the best found)"
             result = SearchResult(text, tuple(hits), corrected, note, total, exact)

@@ -93,8 +93,13 @@ async def test_side_by_side_the_highlighted_result_is_previewed(seed_library: Li
         assert before is not None
         await pilot.press("slash")
         await type_text(pilot, "zero tolerance")
-        await until(pilot, lambda: bool(screen.search.hits))
-        hit = screen.search.hits[0]
+        await until(pilot, lambda: len(screen.search.hits) > 2)
+        await pilot.pause(0.3)
+        assert screen.detail.ref is not None and screen.detail.ref.item == before.id  # typing
+        # Moving through the results previews them.
+        at = next(i for i, h in enumerate(screen.search.hits) if i and h.kind != "sentence")
+        await pilot.press(*["down"] * at)
+        hit = screen.search.hits[at]
         assert hit.id != before.id
         await until(pilot, lambda: screen.detail.ref == hit.ref)
         item = seed_library.item(hit.ref)

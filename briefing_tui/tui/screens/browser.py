@@ -498,7 +498,10 @@ class BrowserScreen(Screen[None]):
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             gen, result = worker.result
+            before = self.search.result
             if gen == self._search_gen and self.search.show_result(result):
+                if self._previewing and (before is None or before.query != result.query):
+                    self._end_preview()  # a new query: the preview was of an old result
                 self.update_bindings()
         elif event.state == WorkerState.ERROR:
             self.search.set_status(f"Search failed: {worker.error}")
@@ -535,10 +538,11 @@ class BrowserScreen(Screen[None]):
 
     # -- previewing search results (side by side only) ------------------------------------
 
-    @on(BriefList.OptionHighlighted, "#search-results")
-    def _result_moved(self, event: BriefList.OptionHighlighted) -> None:
-        """Side by side, the highlighted result shows in the detail and the source after a
-        short pause (not on every key typed in the query)."""
+    @on(SearchPane.Moved)
+    def _result_moved(self, event: SearchPane.Moved) -> None:
+        """Side by side, the result the reader moves to shows in the detail and the source
+        after a short pause. Typing in the query previews nothing: a key's answer stays the
+        results alone (bytes and latency per key)."""
         if self._preview_timer is not None:
             self._preview_timer.stop()
             self._preview_timer = None

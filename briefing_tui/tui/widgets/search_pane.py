@@ -202,6 +202,9 @@ class SearchPane(Vertical):
             self.query = query
             self.limit = limit
 
+    class Moved(Message):
+        """The reader moved the cursor through the results (not a new result arriving)."""
+
     class Opened(Message):
         """The reader chose a result (``hit``) or a recent query (``query``)."""
 
@@ -310,10 +313,12 @@ class SearchPane(Vertical):
             self.set_status(f"{result.count_label()} · loading to the last…")
             return
         self.results.highlighted = len(result.hits) - 1
+        self.post_message(self.Moved())
 
     def first(self) -> None:
         if self.hits:
             self.results.highlighted = 0
+            self.post_message(self.Moved())
 
     @on(BriefList.OptionHighlighted, "#search-results")
     def _near_end(self, event: BriefList.OptionHighlighted) -> None:
@@ -373,6 +378,7 @@ class SearchPane(Vertical):
             if self._to_last:
                 self._to_last = False
                 index = n - 1
+                self.post_message(self.Moved())
             results.highlighted = index if index is not None and index < n else 0
         return True
 
@@ -416,6 +422,7 @@ class SearchPane(Vertical):
                 results.action_page_down()  # type: ignore[no-untyped-call]
             else:
                 results.action_page_up()  # type: ignore[no-untyped-call]
+            self.post_message(self.Moved())
 
     def step(self, delta: int) -> None:
         results = self.results
@@ -425,6 +432,7 @@ class SearchPane(Vertical):
             results.action_cursor_down()
         else:
             results.action_cursor_up()
+        self.post_message(self.Moved())
 
     def highlighted_choice(self) -> tuple[Hit | None, str | None]:
         """The highlighted hit, or the highlighted recent query."""
