@@ -71,7 +71,7 @@ def test_first_screen(snap_compare: Any, seed_library: Library, size: tuple[int,
 def test_search_with_many_results(
     snap_compare: Any, generated: Library, size: tuple[int, int]
 ) -> None:
-    keys = ("slash", *"aviation", "down")
+    keys = ("slash", *"aviation")
     assert snap_compare(make_app(generated), terminal_size=size, run_before=ready(*keys))
 
 
