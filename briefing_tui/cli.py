@@ -219,6 +219,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         index.close()
     if result.note:
         print(neutralise(result.note), file=sys.stderr)
+    if result.more:  # --limit cut the list: say so, and how to see the rest
+        print(f"showing {result.count_label()} hits; --limit N shows more", file=sys.stderr)
     if args.json:
         hits = [
             {

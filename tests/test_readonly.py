@@ -122,7 +122,9 @@ async def full_session(paths: list[Path], two_briefings: bool) -> None:
             await pilot.press("b")
             await pilot.pause()
             assert isinstance(app.screen, SwitcherScreen)
-            await pilot.press("j", "enter")
+            await type_text(pilot, "second")  # the switcher filters as one types
+            await pilot.pause()
+            await pilot.press("enter")
             await pilot.pause()
             assert screen.briefing.id != first
         # The problems view and a problem in full (there may be only curation warnings).
@@ -195,7 +197,8 @@ async def test_the_repository_s_own_data_and_seeds_are_never_changed(
 
 @pytest.mark.e2e
 def test_the_real_app_in_a_terminal_changes_nothing(library_dir: Path, tmp_path: Path) -> None:
-    from tests.e2e.terminal import app_command, tmux_session
+    from tests.e2e import session
+    from tests.e2e.terminal import app_command, focused_pane, tmux_session
 
     seeds = library_dir.parent / "seeds"
     before = tree_state(library_dir, seeds)
@@ -211,12 +214,9 @@ def test_the_real_app_in_a_terminal_changes_nothing(library_dir: Path, tmp_path:
         t.wait_for("⏎ Follow")  # the detail pane has the focus
         t.send("s", "j", "y")
         t.wait_for("Citation copied")
-        t.send("/")
-        t.wait_for("Type to search")  # narrow: the search pane shows once it has the focus
-        t.type("narcotics")
-        t.wait_for(" results")
+        session.search(t, "narcotics")  # narrow: the search pane shows once it has the focus
         t.send("Enter")
-        t.wait_for(lambda screen: "Enter opens" not in screen)  # the hit is open
+        t.wait_for(lambda screen: focused_pane(screen) not in ("Search", None))  # hit open
         t.send("p")
         t.wait_for("Enter shows in full")
         t.send("p")  # closes it (a lone Escape can be taken for the start of a sequence)

@@ -51,11 +51,12 @@ from briefing_tui.briefing.model import (
 from briefing_tui.briefing.text import fold, one_line
 from briefing_tui.search import analysis
 from briefing_tui.search.analysis import STOP_WORDS
+from briefing_tui.search.collectors import DeadlineCollector, TopCollector
 from briefing_tui.search.query import Filter, ParsedQuery, parse
 from briefing_tui.search.results import ITEM_KINDS, Cancelled, Hit, SearchResult
 from briefing_tui.search.schema import SENTENCE_KIND, kinds_vocabulary, parse_ref
 from briefing_tui.search.store import OpenIndex
-from briefing_tui.search.whoosh_compat import HookedTopCollector, hide_deletions
+from briefing_tui.search.whoosh_compat import hide_deletions
 
 log = logging.getLogger(__name__)
 
@@ -157,70 +158,7 @@ class Plan:
         return q
 
 
-class _DeadlineCollector(collectors.WrappingCollector):  # type: ignore[misc]
-    """Stops collecting at a deadline (raises TimeLimit) or when the caller cancels.
-
-    Whoosh's own TimeLimitCollector starts a timer thread per search and, by default,
-    installs a SIGALRM handler (which only works on the main thread); this one checks the
-    clock every few matches, so it works from any thread and costs next to nothing.
-    """
-
-    def __init__(
-        self,
-        child: Any,
-        deadline: float,
-        cancelled: Callable[[], bool] | None = None,
-        deleted: dict[int, frozenset[int]] | None = None,
-    ) -> None:
-        super().__init__(child)
-        self.deadline = deadline
-        self.cancelled = cancelled
-        self.timed_out = False
-        self.deleted = deleted or {}
-        self._skip: frozenset[int] = frozenset()
-
-    def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
-        super().set_subsearcher(subsearcher, offset)
-        self._skip = self.deleted.get(id(subsearcher.reader()), frozenset())
-
-    def collect_matches(self) -> None:
-        child = self.child
-        clock = time.perf_counter
-        skip = self._skip
-        for n, sub_docnum in enumerate(child.matches(), 1):
-            if skip and sub_docnum in skip:
-                continue
-            child.collect(sub_docnum)
-            if not n & 31:
-                if clock() > self.deadline:
-                    self.timed_out = True
-                    raise collectors.TimeLimit
-                if self.cancelled is not None and self.cancelled():
-                    raise Cancelled
-
-
-class _TopCollector(HookedTopCollector):
-    """Whoosh's TopCollector, raising its bar as soon as the top ``limit`` are full
-    (benchmark row `search`, docs/benchmarks.md).
-
-    Whoosh only raises the minimum score needed to enter the top N when a better document
-    replaces one; when every match scores the same (a filter or a short prefix alone) it
-    never does, and every match is visited. A document must score *more* than the lowest
-    of a full top N to enter it, so blocks that cannot do better can be skipped from the
-    moment it is full. Used for unscored queries only: on scored ones, Whoosh's skipping
-    through intersections at a raised bar goes document by document and costs more.
-    """
-
-    minscore: float
-    items: list[tuple[float, int]]
-    limit: int
-
-    def collect_one(self, global_docnum: int, score: float) -> float:
-        out = super().collect_one(global_docnum, score)
-        items = self.items
-        if len(items) == self.limit and self.minscore < items[0][0]:
-            self.minscore = items[0][0]
-        return out
+COUNT_BUDGET = 0.02  # seconds for counting every match (beyond it: "20 of 5,000+")
 
 
 class Engine:
@@ -528,12 +466,32 @@ class Engine:
         cancelled: Callable[[], bool] | None,
         unscored: bool = False,
     ) -> tuple[list[tuple[int, float]], bool]:
-        top = _TopCollector(limit=limit) if unscored else collectors.TopCollector(limit=limit)
-        col = _DeadlineCollector(top, deadline, cancelled, self.deleted)
+        top = TopCollector(limit=limit) if unscored else collectors.TopCollector(limit=limit)
+        col = DeadlineCollector(top, deadline, cancelled, self.deleted)
         with contextlib.suppress(collectors.TimeLimit):
             self.searcher.search_with_collector(q, col)
         results = top.results()
         return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out
+
+    def count(
+        self, q: Any, deadline: float, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[int, bool]:
+        """How many live documents match ``q``, without scoring them; ``(n, False)`` when the
+        deadline came first (``n`` is then a lower bound)."""
+        clock = time.perf_counter
+        n = 0
+        for sub, _offset in self.searcher.leaf_searchers():
+            skip = self.deleted.get(id(sub.reader()), frozenset())
+            matcher = q.matcher(sub, sub.boolean_context())
+            for i, docnum in enumerate(matcher.all_ids(), 1):
+                if docnum not in skip:
+                    n += 1
+                if not i & 255:
+                    if clock() > deadline:
+                        return n, False
+                    if cancelled is not None and cancelled():
+                        raise Cancelled
+        return n, True
 
     def search(
         self,
@@ -576,10 +534,16 @@ class Engine:
                         corrected = True
                         note = _correction_note(fixed.corrections)
             hits = self.hits(found, plan.matching)
+            total, exact = len(found), not timed_out
+            if len(found) >= limit and not timed_out:  # there may be more than the top ones
+                used = plan.query() if corrected else q
+                # Interactive searches count briefly; a longer limit (the CLI's) counts all.
+                budget = time_limit if time_limit > DEFAULT_TIME_LIMIT else COUNT_BUDGET
+                total, exact = self.count(used, time.perf_counter() + budget, cancelled)
             if timed_out:
                 note = (note + " " if note else "") + "(search cut short: showing the best found)"
-            result = SearchResult(text, tuple(hits), corrected, note)
-            if not timed_out:
+            result = SearchResult(text, tuple(hits), corrected, note, total, exact)
+            if not timed_out and exact:
                 self._cache[key] = result
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)

@@ -46,6 +46,26 @@ class SearchResult:
     hits: tuple[Hit, ...]
     corrected: bool = False  # True when edit-distance-1 (typo) matches were used
     note: str = ""  # what the pane says about the result ("showing close matches for ...")
+    total: int | None = None  # how many documents match in all (None: not counted)
+    total_exact: bool = True  # False: counting ran out of time; ``total`` is a lower bound
+
+    @property
+    def count(self) -> int:
+        """How many hits there are in all, at least the ones returned."""
+        return max(self.total or 0, len(self.hits))
+
+    @property
+    def more(self) -> bool:
+        """True when there are hits beyond the ones returned (a larger limit finds them)."""
+        return self.count > len(self.hits) or not self.total_exact
+
+    def count_label(self) -> str:
+        """``"20 of 1,012"``, ``"23 results"``, ``"20 of 1,000+"`` (plain text)."""
+        n, total = len(self.hits), self.count
+        plus = "" if self.total_exact else "+"
+        if total > n or plus:
+            return f"{n:,} of {total:,}{plus}"
+        return f"{n:,} result{'s' if n != 1 else ''}"
 
 
 ProgressCallback = Callable[[int, int], None]  # (briefings indexed, briefings to index)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import RenderableType
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
@@ -41,7 +41,9 @@ from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.empty import EmptyScreen
 from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
 from briefing_tui.tui.screens.problems import ProblemsScreen, notify_broken
+from briefing_tui.tui.screens.switcher import SwitcherInput, SwitcherScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
+from briefing_tui.tui.widgets.commands import AppCommandsProvider
 from briefing_tui.tui.widgets.detail import DetailPane
 from briefing_tui.tui.widgets.goto import GotoItemProvider
 from briefing_tui.tui.widgets.lists import BriefList
@@ -116,7 +118,7 @@ class BriefingApp(FrameHookApp):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
         Binding("p", "problems", "Problems", id="app.problems"),
     ]
-    COMMANDS = App.COMMANDS | {GotoItemProvider}
+    COMMANDS = App.COMMANDS | {AppCommandsProvider, GotoItemProvider}
     COMMAND_PALETTE_DISPLAY = "Go to"
 
     def __init__(
@@ -311,6 +313,10 @@ class BriefingApp(FrameHookApp):
         await self._library_loaded.wait()
 
     @property
+    def browser_screen(self) -> BrowserScreen | None:
+        return self.browser
+
+    @property
     def current_briefing(self) -> Briefing | None:
         browser = self.browser
         return browser.briefing if browser is not None else None
@@ -359,7 +365,12 @@ class BriefingApp(FrameHookApp):
             ("Detail", bindings(DetailPane.BINDINGS)),
             ("Source", bindings(SourcePane.BINDINGS)),
             ("Search", bindings(SearchInput.BINDINGS)),
+            ("Briefings (b)", bindings(SwitcherScreen.BINDINGS, SwitcherInput.BINDINGS)),
         ]
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Textual's "Keys" panel would be a second, different help: ? is the app's.
+        return (c for c in super().get_system_commands(screen) if c.title != "Keys")
 
     def action_command_palette(self) -> None:
         app: Any = self

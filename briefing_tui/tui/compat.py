@@ -21,6 +21,7 @@ from textual import _widget_navigation
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
+from textual.widgets import _footer as textual_footer
 from textual.widgets.option_list import Option
 
 # (class, name, kind): what this module touches; tests/tui/test_compat.py checks each.
@@ -37,6 +38,7 @@ PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
     (App, "_driver", "attribute"),
     (OptionList, "_update_lines", "method"),
     (OptionList, "_get_left_gutter_width", "method"),
+    (OptionList, "_on_resize", "method"),
     (OptionList, "_lines", "attribute"),
     (OptionList, "_heights", "attribute"),
     (OptionList, "_index_to_line", "attribute"),
@@ -45,7 +47,12 @@ PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
 PRIVATE_FUNCTIONS = (
     (_widget_navigation, "find_next_enabled_no_wrap"),
     (_widget_navigation, "find_first_enabled"),
+    (textual_footer, "FooterKey"),
 )
+
+# The footer's key widget (the app's footer, briefing_tui.tui.widgets.footer, composes its
+# own row of them: which keys, in which order, at which width).
+FooterKey = textual_footer.FooterKey
 
 
 # -- the app ---------------------------------------------------------------------------------
@@ -110,7 +117,8 @@ class HookedOptionList(OptionList):
     """An OptionList whose line tables are reachable by name.
 
     ``rebuild_lines()`` is called when options change (override it, calling super, to wrap
-    the rebuild); ``left_gutter_width()`` is the width left of every option.
+    the rebuild); ``resized()`` when the list's size changed; ``left_gutter_width()`` is the
+    width left of every option.
     """
 
     def _update_lines(self) -> None:
@@ -130,6 +138,17 @@ class HookedOptionList(OptionList):
         the end."""
         index, offset = self._lines[line]
         return index, offset
+
+    def _on_resize(self) -> None:
+        self.resized()
+
+    def resized(self) -> None:
+        """The list's size changed (Textual's own handling: wrap the options anew)."""
+        super()._on_resize()  # type: ignore[no-untyped-call]
+
+    def first_line_of(self, index: int) -> int | None:
+        """The first line of option ``index``, None if it has no lines."""
+        return self._index_to_line.get(index)
 
     def option_lines(self, index: int) -> tuple[int, int]:
         """(first line, height) of option ``index``; KeyError if it has no lines yet."""

@@ -20,6 +20,11 @@ class Host(Protocol):
     index_progress: tuple[int, int] | None  # (briefings indexed, to index) while building
 
     @property
+    def browser_screen(self) -> Any:
+        """The browser screen (a Textual Screen), None while the library is empty."""
+        ...
+
+    @property
     def current_briefing(self) -> Briefing | None:
         """The briefing the browser shows, None without a browser."""
         ...

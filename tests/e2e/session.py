@@ -18,6 +18,7 @@ FIRST_COMMITMENT = "Intensify cooperation on security and immigration"
 SECOND_COMMITMENT = "US offers full technical assistance"
 DETAIL_LABELS = {"ACTOR": "ACTOR", "COMMIT": "COMMITMENT", "EVENT": "EVENT", "NOTE": "NOTE"}
 LINK = re.compile(r"^([a-z][a-z ]*) → (\S.*)$")
+COUNT = re.compile(r"^[\d,]+ (results?|of [\d,]+\+?)")  # "23 results", "20 of 1,012"
 RESULT = re.compile(r"^(ACTOR|COMMIT|EVENT|NOTE|SOURCE)\s+(\S.*)$")
 
 
@@ -67,7 +68,8 @@ def follow_link(t: Tmux) -> tuple[str, str]:
         screen = t.press("j", has_pane("Detail", lambda p, b=before: p.cursor != b))
     else:
         raise AssertionError(f"no link in the detail pane:\n{screen}")
-    link, target = detail.cursor or "", m.group(2).strip()
+    # (A scrollbar's thumb may sit at the end of the row: not part of the title.)
+    link, target = detail.cursor or "", m.group(2).rstrip(" ▁▂▃▄▅▆▇█")
     t.press("Enter", cursor_on("Detail", f"ACTOR  {target}"), what=f"the detail of {target}")
     return link, target
 
@@ -90,7 +92,7 @@ def search(t: Tmux, query: str = "narcotics") -> Pane:
         lines = p.lines
         if not lines or query not in lines[0]:
             return False
-        counted = any(re.match(r"^\d+ results?", line.strip()) for line in lines[1:3])
+        counted = any(COUNT.match(line.strip()) for line in lines[1:3])
         results = "\n".join(lines[1:]).lower()
         return counted and query in results and any(RESULT.match(x[1:]) for x in lines)
 

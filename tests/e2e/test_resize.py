@@ -55,9 +55,11 @@ def test_resizing_never_crashes(private_env: dict[str, str]) -> None:
         for width, height in sizes:  # as fast as tmux takes them: no waiting in between
             t.resize(width, height)
             assert not t.pane_dead(), t.screen()
-        t.resize(100, 30)  # wide: the four panes side by side, drawn for 100 columns
+        t.resize(100, 30)  # wide: three panes side by side, drawn for 100 columns
         wide = session.cursor_on("Commitments", "Intensify")
-        t.wait_for(lambda s: drawn_for(s, 100, 30) and wide(s) and "Search" in panes(s))
+        t.wait_for(lambda s: drawn_for(s, 100, 30) and wide(s) and "Source" in panes(s))
+        t.resize(160, 40)  # widest: the four
+        t.wait_for(lambda s: drawn_for(s, 160, 40) and wide(s) and "Search" in panes(s))
         t.resize(80, 24)  # narrow: one pane and the tab strip
         narrow = session.cursor_on("Commitments", session.FIRST_COMMITMENT[:21])
         t.wait_for(lambda s: drawn_for(s, 80, 24) and narrow(s) and "Tab ⇥ next pane" in s)
@@ -74,5 +76,5 @@ def test_exported_columns_and_lines_do_not_pin_the_size(private_env: dict[str, s
     with tmux_session(app_command(env=env), 50, 12) as t:
         t.wait_for(TOO_SMALL, timeout=30)
         t.resize(100, 30)
-        t.wait_for(lambda s: drawn_for(s, 100, 30) and "Search" in panes(s))
+        t.wait_for(lambda s: drawn_for(s, 100, 30) and "Source" in panes(s))
         session.quit_app(t)

@@ -524,3 +524,29 @@ def test_an_exception_from_the_progress_callback_stops_the_build_quietly(
     with caplog.at_level("DEBUG"), pytest.raises(BuildCancelled):
         SearchIndex.open(library, cache_dir=tmp_path, progress=progress)
     assert not [r for r in caplog.records if r.levelno >= 30]
+
+
+# -- the true count of hits ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["naqvi", "narcotics", "kind:actor", "pakistan"])
+def test_a_result_counts_every_match_not_only_the_ones_returned(
+    index: SearchIndex, query: str
+) -> None:
+    everything = index.search(query, 10_000)
+    assert everything.total == len(everything.hits) and everything.total_exact
+    assert not everything.more
+    few = index.search(query, 3)
+    assert len(few.hits) == 3 < len(everything.hits)
+    assert few.count == len(everything.hits) and few.more
+    assert few.count_label() == f"3 of {len(everything.hits):,}"
+    assert few.hits == everything.hits[:3]  # a larger limit extends the same list
+
+
+def test_count_label_wording() -> None:
+    h = Hit(BRIEFING, "actor", "x", "X", None, "", (), 1.0)
+    assert SearchResult("q", (h,), total=1).count_label() == "1 result"
+    assert SearchResult("q", (h, h), total=2).count_label() == "2 results"
+    assert SearchResult("q", (h,), total=1012).count_label() == "1 of 1,012"
+    assert SearchResult("q", (h,), total=500, total_exact=False).count_label() == "1 of 500+"
+    assert SearchResult("q", ()).count_label() == "0 results"

@@ -167,3 +167,15 @@ def test_index_with_broken_briefing_exits_1(
     assert code == 1
     assert "broken.yaml" in err
     assert "1 briefing in the index" in out
+
+
+def test_search_says_when_limit_cut_the_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["search", "--limit", "2", "naqvi"], capsys)
+    assert code == 0
+    assert len(out.splitlines()) == 2
+    _, all_out, _ = run(["search", "--limit", "1000", "naqvi"], capsys)
+    total = len(all_out.splitlines())
+    assert total > 2
+    assert f"showing 2 of {total} hits; --limit N shows more" in err
+    _, _, err = run(["search", "--limit", "1000", "naqvi"], capsys)
+    assert "--limit" not in err  # nothing was cut

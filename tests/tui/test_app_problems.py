@@ -414,3 +414,38 @@ async def test_with_no_briefing_the_empty_screen_lists_them_as_the_view_does(
         await pilot.press("escape", "q")
         await pilot.pause()
         assert app._exit
+
+
+@aio
+async def test_o_in_the_problems_view_goes_to_the_item_a_problem_is_in(
+    library_dir: Path,
+) -> None:
+    from briefing_tui.tui.screens.problems import ProblemsScreen, item_of
+
+    seed = next(library_dir.glob("*.yaml"))
+    text = seed.read_text(encoding="utf-8")
+    library = load_library([library_dir])
+    commitment = library.briefings[0].commitments[3]
+    # A TODO in that commitment's title: a curation warning on its line.
+    old = f"title: {commitment.title}"
+    assert text.count(old) == 1, old
+    seed.write_text(text.replace(old, f"title: TODO {commitment.title}"), encoding="utf-8")
+    library = load_library([library_dir])
+    app = make_app(library)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        view = app.screen
+        assert isinstance(view, ProblemsScreen)
+        await until(pilot, lambda: view.curation_done)
+        lst = view.problem_list
+        at = next(i for i, p in enumerate(lst.problems) if "TODO" in p.message)
+        ref = item_of(library, lst.problems[at])
+        assert ref is not None and ref.item == commitment.id
+        lst.highlighted = at
+        await pilot.press("o")
+        await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen))
+        screen = browser(app)
+        await until(pilot, lambda: screen.detail.ref == ref)
+        assert screen.navigator.section == "commitments"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from rich.text import Text
 from textual.command import CommandPalette
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.search import Hit, SearchIndex, SearchResult
-from briefing_tui.tui.widgets.search_pane import hit_prompt
+from briefing_tui.tui.widgets.search_pane import NEAR_END, PAGE, hit_prompt
 from tests.tui.helpers import (
     SEED_ID,
     aio,
@@ -42,28 +43,47 @@ def hit(kind: str = "actor", id: str = "x", title: str = "T", **kw: object) -> H
     return Hit(**fields)  # type: ignore[arg-type]
 
 
-def test_result_prompt_has_badge_title_briefing_month_and_highlighted_snippet() -> None:
+def test_result_prompt_is_two_lines_badge_title_month_briefing_then_snippet() -> None:
     h = hit(
         "commitment",
         "c",
-        "[b]Curb[/b] trafficking",
+        "[b]Curb[/b] Trafficking",
         month="2025-11",
         snippet="curbing drug [i]trafficking[/i]",
-        highlights=((0, 7), (13, 16)),
+        highlights=((0, 7), (16, 27)),
     )
     group = hit_prompt(h, "The [u]briefing[/u]")
-    head, facts, snip = group.renderables
-    assert head.plain.startswith("COMMIT ")  # type: ignore[union-attr]
-    assert "[b]Curb[/b] trafficking" in head.plain  # type: ignore[union-attr]
-    assert facts.plain == "Nov 2025 · The [u]briefing[/u]"  # type: ignore[union-attr]
-    assert snip.plain == "curbing drug [i]trafficking[/i]"  # type: ignore[union-attr]
-    styled = {(s.start, s.end) for s in snip.spans if "bold" in str(s.style)}  # type: ignore[union-attr]
-    assert styled == {(0, 7), (13, 16)}
+    head, snip = group.renderables
+    assert isinstance(head, Text) and isinstance(snip, Text)
+    assert head.plain == "COMMIT [b]Curb[/b] Trafficking · Nov 2025"
+    assert head.no_wrap and snip.no_wrap  # one line each, cut to the width
+    # The badge alone is reversed (its style does not spill over the title) ...
+    reversed_ = [(s.start, s.end) for s in head.spans if "reverse" in str(s.style)]
+    start = head.plain.index("Trafficking")
+    assert reversed_ == [(0, 6), (start, start + len("Trafficking"))]
+    # ... and the matched word is marked in the title too (case-insensitive).
+    # The briefing (in a library of several) leads the snippet line; the marks follow it.
+    lead = "The [u]briefing[/u] · "
+    assert snip.plain == lead + "curbing drug [i]trafficking[/i]"
+    styled = {
+        (s.start - len(lead), s.end - len(lead)) for s in snip.spans if "bold" in str(s.style)
+    }
+    assert styled == {(0, 7), (16, 27)}
+
+
+def test_result_prompt_names_the_briefing_only_when_asked() -> None:
+    head, snip = hit_prompt(hit(month="2025-11", snippet="x"), None).renderables
+    assert isinstance(head, Text) and isinstance(snip, Text)
+    assert (head.plain, snip.plain) == ("ACTOR  T · Nov 2025", "x")
+    _, snip = hit_prompt(
+        hit(snippet="x"), "A very long briefing title, longer than most"
+    ).renderables
+    assert snip.plain == "A very long briefing ti… · x"  # type: ignore[union-attr]
 
 
 def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() -> None:
     h = hit(snippet="a\x1b[31mb\tc", highlights=((5, 2), (0, 99), (-1, 1), (1, 2)))
-    _, _, snip = hit_prompt(h, "B").renderables
+    _, snip = hit_prompt(h, None).renderables
     assert "\x1b" not in snip.plain  # type: ignore[union-attr]
     assert len(snip.plain) == len(h.snippet)  # type: ignore[union-attr]
     assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
@@ -316,3 +336,86 @@ async def test_search_results_name_the_briefing_across_a_library(library_dir: Pa
         await pilot.press("enter")
         await pilot.pause()
         assert screen.briefing.id == "second-briefing"
+
+
+# -- the true count, paging, the last hit -------------------------------------------------
+
+
+def all_hits(library: Library, query: str) -> int:
+    ix = SearchIndex(library, memory=True)
+    try:
+        return len(ix.search(query, 10_000).hits)
+    finally:
+        ix.close()
+
+
+@aio
+async def test_the_count_is_true_and_more_results_load_near_the_end(
+    seed_library: Library,
+) -> None:
+    total = all_hits(seed_library, "naqvi")
+    assert total > PAGE
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        await type_text(pilot, "naqvi")
+        await until(pilot, lambda: len(pane.hits) == PAGE)
+        assert pane.status == f"{PAGE} of {total}"
+        assert f"{PAGE} of {total}" in screen_text(app)
+        # Moving down towards the end of those shown asks for more, the cursor stays put.
+        for _ in range(PAGE - NEAR_END):
+            await pilot.press("down")
+        await until(pilot, lambda: len(pane.hits) == total)
+        assert pane.index == PAGE - NEAR_END
+        assert pane.status == f"{total} results"
+
+
+@aio
+async def test_end_reaches_the_last_hit_and_home_the_first(seed_library: Library) -> None:
+    total = all_hits(seed_library, "naqvi")
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        await type_text(pilot, "naqvi")
+        await until(pilot, lambda: len(pane.hits) == PAGE)
+        assert pane.input.cursor_position == len("naqvi")
+        await pilot.press("end")  # the text cursor is at the end already: the last hit
+        await until(pilot, lambda: pane.index == total - 1)
+        assert len(pane.hits) == total
+        await pilot.press("home")  # moves the text cursor first
+        await pilot.pause()
+        assert pane.input.cursor_position == 0 and pane.index == total - 1
+        await pilot.press("home")
+        await pilot.pause()
+        assert pane.index == 0
+
+
+@aio
+async def test_one_letter_says_keep_typing(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash", "n")
+        await until(pilot, lambda: pane.result is not None)
+        assert "Keep typing" in pane.status and "No results" not in pane.status
+        await type_text(pilot, "aqvi")
+        await until(pilot, lambda: bool(pane.hits))
+
+
+@aio
+async def test_a_query_left_with_escape_is_recent(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        await type_text(pilot, "naqvi")
+        await until(pilot, lambda: bool(pane.hits))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pane.recent[:1] == ["naqvi"]

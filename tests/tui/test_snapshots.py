@@ -1,4 +1,5 @@
-"""Snapshot tests (pytest-textual-snapshot) of the main views at 80x24 and 160x48.
+"""Snapshot tests (pytest-textual-snapshot) of the main views at 80x24, 120x36 and 160x48
+(tabs, three panes, four).
 
 Stable by construction: the bundled briefing (fixed data), ssh_mode (no cursor blink,
 no animation), no clock, and every screenshot taken after the index worker is done.
@@ -9,6 +10,8 @@ and review the SVGs.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,11 +19,33 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.tui.app import BriefingApp
 from tests.tui.helpers import make_app, two_briefing_library
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+SIZES = [
+    pytest.param((80, 24), id="80x24"),
+    pytest.param((120, 36), id="120x36"),
+    pytest.param((160, 48), id="160x48"),
+]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """A deterministic generated library of 40 briefings (benchmarks/make_library.py)."""
+    spec = importlib.util.spec_from_file_location(
+        "make_library", ROOT / "benchmarks" / "make_library.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["make_library"] = mod
+    spec.loader.exec_module(mod)
+    out = tmp_path_factory.mktemp("gen") / "lib"
+    mod.main(["--briefings", "40", str(out)])
+    library = load_library([out])
+    assert len(library.briefings) == 40
+    return library
 
 
 def ready(*keys: str) -> Callable[[Pilot[Any]], Any]:
@@ -35,6 +60,34 @@ def ready(*keys: str) -> Callable[[Pilot[Any]], Any]:
         await pilot.pause()
 
     return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_screen(snap_compare: Any, seed_library: Library, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_with_many_results(
+    snap_compare: Any, generated: Library, size: tuple[int, int]
+) -> None:
+    keys = ("slash", *"aviation")
+    assert snap_compare(make_app(generated), terminal_size=size, run_before=ready(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_switcher_filtered(snap_compare: Any, generated: Library, size: tuple[int, int]) -> None:
+    keys = ("b", *"argentina")
+    assert snap_compare(make_app(generated), terminal_size=size, run_before=ready(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_detail_grouped_backlinks(
+    snap_compare: Any, seed_library: Library, size: tuple[int, int]
+) -> None:
+    # Pakistan in the detail pane, scrolled to its backlinks (a long group folded).
+    keys = ("enter", "G", "L")
+    assert snap_compare(make_app(seed_library), terminal_size=size, run_before=ready(*keys))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,9 +1,11 @@
 """The browser: navigator, detail, source and search, linked, with history.
 
-At 100 columns and more the four panes sit side by side. Below that they become tabs:
-the focused pane takes the whole width (a tab strip names them all, Tab cycles), so
-moving a selection repaints only that pane's changed lines; search takes the screen
-while in use and gives it back on Escape.
+From 150 columns the four panes sit side by side. From 100 there are three: navigator,
+detail, and a third column showing the source, or search while searching (a preview of the
+highlighted result fills the detail and the source). Below 100 they become tabs: the focused
+pane takes the whole width (a tab strip names them all, Tab cycles), so moving a selection
+repaints only that pane's changed lines; search takes the screen while in use and gives it
+back on Escape.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import MountError, Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.coverage import coverage
@@ -29,6 +32,7 @@ from briefing_tui.briefing.model import Briefing, Item, ItemRef
 from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.detail import DetailPane
+from briefing_tui.tui.widgets.footer import BriefFooter
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
 from briefing_tui.tui.widgets.search_pane import SearchPane
@@ -38,7 +42,9 @@ from briefing_tui.tui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from briefing_tui.search import Hit, SearchResult
 
-WIDE = 100  # columns from which all four panes are side by side
+WIDE = 100  # columns from which three panes are side by side (the third: source or search)
+WIDEST = 150  # columns from which all four are
+PREVIEW_DELAY = 0.12  # seconds a search result stays highlighted before it is previewed
 PANES = ("navigator", "detail", "source", "search")
 PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
 
@@ -59,7 +65,7 @@ def section_items(briefing: Briefing, section: str) -> list[str]:
 class BrowserScreen(Screen[None]):
     """The main screen. Bindings carry ids so a keymap can rebind them."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide"), (WIDEST, "-widest")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "pane(1)", "Next pane", show=False, id="browser.next_pane"),
@@ -100,6 +106,8 @@ class BrowserScreen(Screen[None]):
         self._pending_query: str | None = None
         self._opened_result: int | None = None
         self._footer_mounted = False
+        self._previewing = False  # the detail (and source) show a search result's preview
+        self._preview_timer: Timer | None = None
 
     @property
     def briefing_app(self) -> Host:
@@ -155,7 +163,7 @@ class BrowserScreen(Screen[None]):
             return  # (or the app is closing already: a q typed before the first frame)
         self._footer_mounted = True
         try:
-            await self.mount(Footer())
+            await self.mount(BriefFooter())
         except MountError:  # closing while the footer was on its way
             return
         self.refresh_bindings()
@@ -205,6 +213,12 @@ class BrowserScreen(Screen[None]):
         pane = self.current_pane()
         if pane == "search" and self._last_pane != "search":
             self._before_search = self._last_pane
+        if pane in ("search", "source"):  # the third column at -wide shows what has the focus
+            self.set_class(pane == "search", "-searching")
+        if pane != "search" and self._last_pane == "search":
+            self._end_preview()
+            if self.search.hits:  # a query left with Escape is a recent query too
+                self.search.add_recent(self.search.query_text)
         self._last_pane = pane
         if pane != self.main_pane:
             self._show_main(pane)
@@ -298,8 +312,11 @@ class BrowserScreen(Screen[None]):
     def _show_item(self, item: Item | None) -> None:
         """Show ``item`` in the detail pane and its evidence in the source."""
         ref = ItemRef(self.briefing.id, item.id) if item is not None else None
-        if ref is not None and ref == self.detail.ref:
+        if ref is not None and ref == self.detail.ref and not self._previewing:
             return
+        self._cancel_preview()
+        if self.source.briefing is not self.briefing:  # a preview showed another article
+            self.source.show_source(self.briefing, coverage(self.briefing))
         self.detail.show_item(self.briefing, item)
         self.source.mark_evidence(
             n for ev in (item.evidence if item is not None else ()) for n in ev.sentences
@@ -339,6 +356,7 @@ class BrowserScreen(Screen[None]):
         if loc.pane == "search":
             self.search.restore(loc.query or "", loc.index)
         self.focus_pane(loc.pane)
+        self._update_tabs()  # the section may have changed under the same pane
         self.update_bindings()
 
     def visit(self, loc: Location) -> None:
@@ -379,6 +397,7 @@ class BrowserScreen(Screen[None]):
             )
         else:
             self.go_to_item(hit.ref, "detail")
+        self.remove_class("-searching")  # side by side, the third column shows the source
         self._opened_result = index
 
     # -- list events ------------------------------------------------------------------------
@@ -446,9 +465,10 @@ class BrowserScreen(Screen[None]):
 
     @on(SearchPane.QueryChanged)
     def _query_changed(self, event: SearchPane.QueryChanged) -> None:
-        self.start_search(event.query)
+        self.start_search(event.query, event.limit)
 
-    def start_search(self, query: str) -> None:
+    def start_search(self, query: str, limit: int | None = None) -> None:
+        limit = self.search.limit if limit is None else limit
         self._search_gen += 1
         self._opened_result = None
         app = self.briefing_app
@@ -460,15 +480,15 @@ class BrowserScreen(Screen[None]):
         self._pending_query = None
         gen = self._search_gen
         self.run_worker(
-            partial(self._search_thread, gen, query),
+            partial(self._search_thread, gen, query, limit),
             thread=True,
             exclusive=True,
             group="search",
             exit_on_error=False,
         )
 
-    def _search_thread(self, gen: int, query: str) -> tuple[int, SearchResult]:
-        return gen, self.briefing_app.search_sync(query, 20)
+    def _search_thread(self, gen: int, query: str, limit: int) -> tuple[int, SearchResult]:
+        return gen, self.briefing_app.search_sync(query, limit)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -476,7 +496,10 @@ class BrowserScreen(Screen[None]):
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
             gen, result = worker.result
+            before = self.search.result
             if gen == self._search_gen and self.search.show_result(result):
+                if self._previewing and (before is None or before.query != result.query):
+                    self._end_preview()  # a new query: the preview was of an old result
                 self.update_bindings()
         elif event.state == WorkerState.ERROR:
             self.search.set_status(f"Search failed: {worker.error}")
@@ -510,6 +533,57 @@ class BrowserScreen(Screen[None]):
         elif event.query is not None:
             self.search.restore(event.query, None)
             self.focus_pane("search")
+
+    # -- previewing search results (side by side only) ------------------------------------
+
+    @on(SearchPane.Moved)
+    def _result_moved(self, event: SearchPane.Moved) -> None:
+        """Side by side, the result the reader moves to shows in the detail and the source
+        after a short pause. Typing in the query previews nothing: a key's answer stays the
+        results alone (bytes and latency per key)."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if self.has_class("-narrow") or self.current_pane() != "search":
+            return
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, self.preview_result)
+
+    def preview_result(self) -> None:
+        """Show the highlighted search result in the detail and the source (no visit)."""
+        self._preview_timer = None
+        hit, _ = self.search.highlighted_choice()
+        if hit is None or self.current_pane() != "search":
+            return
+        briefing = self.library.briefing(hit.briefing)
+        if briefing is None:
+            return
+        self._previewing = True
+        if self.source.briefing is not briefing:
+            self.source.show_source(briefing, coverage(briefing))
+        if hit.kind == "sentence":
+            self.source.mark_evidence(())
+            self.source.select_sentence(hit.sentence)
+            return
+        item = briefing.item(hit.id)
+        if item is None:
+            return
+        self.detail.show_item(briefing, item)
+        self.source.mark_evidence(n for ev in item.evidence for n in ev.sentences)
+
+    def _cancel_preview(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        self._previewing = False
+
+    def _end_preview(self) -> None:
+        """Leaving search without opening a result: the detail and source show the
+        navigator's item again."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        if self._previewing:
+            self._show_item(self.navigator.highlighted_item)
 
     def action_open_result(self) -> None:
         hit, query = self.search.highlighted_choice()
@@ -603,6 +677,7 @@ class BrowserScreen(Screen[None]):
         pane = self.current_pane()
         if pane == "search":
             back = self._before_search if self._before_search != "search" else "navigator"
+            self.remove_class("-searching")  # the third column shows the source again
             self.focus_pane(back)
         elif pane != "navigator":
             self.focus_pane("navigator")

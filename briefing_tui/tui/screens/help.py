@@ -1,4 +1,5 @@
-"""Help: the key map, generated from the bindings themselves (so it cannot go stale)."""
+"""Help: the key map, generated from the bindings themselves (so it cannot go stale), then
+the query syntax and the marks the panes use. It scrolls (j/k, arrows, g/G)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,33 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 HelpGroups = Sequence[tuple[str, Sequence[Binding]]]
+
+# What the search box understands (docs/search.md has it in full).
+QUERY_SYNTAX = [
+    ("drug trafficking", "all the words, any ending (narcotic finds narcotics), best first"),
+    ("narc", "the last word typed also as the start of a word; one letter finds nothing yet"),
+    ('"intelligence sharing"', "the words in this order (a phrase)"),
+    ("-word", 'leaves out what matches (also -"a phrase", -kind:sentence)'),
+    ("kind:commitment", "one kind: actor, commitment, event, note, sentence, item"),
+    ("actor:naqvi", "items involving an actor (by name, alias or id)"),
+    ("month:2025-10", "dated items of that month (or month:2025, a year)"),
+    ("topic:narcotics", "commitments and events with that topic"),
+    ("status:agreed", "commitments with that status; briefing:ID one briefing's results"),
+    ("typos", "a word that finds little is also searched one letter off; the count says so"),
+]
+
+# The marks the panes use.
+MARKS = [
+    ("▶", "the cursor in a list; a heavy border marks the focused pane"),
+    ("7×", "Source: how many items cite this sentence"),
+    ("0 ○", "Source: a sentence no item cites"),
+    ("┃", "Source: a sentence the selected item quotes (underlined)"),
+    ("underlined", "Source, in italics: an actor named where no item about it cites"),
+    ("~Oct 2025", "an approximate date; (in recent months) says how it was read"),
+    ("date basis", "Detail: how an inferred date was worked out"),
+    ("1 2 3 4", "the navigator's sections; the current one in reverse"),
+    ("20 of 1,012", "Search: results shown of all that match; more load as you go"),
+]
 
 
 def merge(bindings: Sequence[Binding]) -> list[tuple[list[str], Binding]]:
@@ -65,12 +93,17 @@ class HelpScreen(ModalScreen[None]):
                 shown = " ".join(self.app.get_key_display(Binding(k, binding.action)) for k in keys)
                 grid.add_row(Text(shown), Text(binding.description))
             grid.add_row(Text(""), Text(""))
+        for heading, explained in (("Query syntax", QUERY_SYNTAX), ("Marks", MARKS)):
+            grid.add_row(Text(heading, style="bold underline"), Text(""))
+            for example, meaning in explained:
+                grid.add_row(Text(example), Text(meaning))
+            grid.add_row(Text(""), Text(""))
         return grid
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "Esc closes"
+            body.border_subtitle = "j/k scroll · Esc closes"
             yield Static(self.table(), id="help-table")
 
     def action_scroll(self, where: str) -> None:

@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.loader import display_path
+from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import excerpt, neutralise, one_line
 from briefing_tui.tui.widgets.lists import BriefList
@@ -271,6 +272,19 @@ def show_problem(app: App[Any], library: Library, p: Problem | None) -> None:
 # -- the problems view ----------------------------------------------------------------------
 
 
+def item_of(library: Library, p: Problem) -> ItemRef | None:
+    """The loaded item a problem is in: the last item of its file starting at or before the
+    problem's line (None when the file did not load, or the problem is outside any item)."""
+    found: ItemRef | None = None
+    best = 0
+    for b in library.briefings:
+        for item in b.items:
+            pos = item.pos
+            if pos.path == p.path and best < pos.line <= p.line:
+                found, best = ItemRef(b.id, item.id), pos.line
+    return found
+
+
 def curation_warnings(library: Library) -> tuple[Problem, ...]:
     """The curation warnings of ``briefing-tui validate``: uncited sentences, unlinked
     mentions, TODO markers."""
@@ -289,6 +303,7 @@ class ProblemsScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p,q", "dismiss", "Close", id="problems.close"),
         Binding("enter", "open", "Show in full", id="problems.open"),
+        Binding("o", "go", "Go to its item", id="problems.go"),
     ]
 
     DEFAULT_CSS = """
@@ -310,7 +325,7 @@ class ProblemsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         problems = ordered(self.library.problems)
         with Vertical(id="problems-box") as box:
-            box.border_subtitle = "Enter shows in full · Esc closes"
+            box.border_subtitle = "Enter shows in full · o goes to its item · Esc closes"
             yield Static(id="problems-status")
             yield ProblemList(problems, id="problems-list")
 
@@ -370,6 +385,18 @@ class ProblemsScreen(ModalScreen[None]):
 
     def action_open(self) -> None:
         show_problem(self.app, self.library, self.problem_list.highlighted_problem)
+
+    def action_go(self) -> None:
+        """Close the view and show the item the highlighted problem is in."""
+        p = self.problem_list.highlighted_problem
+        ref = item_of(self.library, p) if p is not None else None
+        if ref is None:
+            self.notify("This problem is not in an item that loaded.", markup=False)
+            return
+        go = getattr(self.app, "go_to_ref", None)
+        self.dismiss()
+        if go is not None:
+            go(ref.briefing, ref.item)
 
     @on(BriefList.OptionSelected)
     def _selected(self, event: BriefList.OptionSelected) -> None:

@@ -31,5 +31,12 @@ class TooSmallScreen(Screen[None]):
     def message(self) -> str:
         return f"terminal too small (needs {self.min_width}x{self.min_height})"
 
+    def _text(self) -> Text:
+        size = self.app.size
+        return Text(f"{self.message()}\nthis one is {size.width}x{size.height}\nq quits")
+
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.message() + "\nq quits"), id="too-small")
+        yield Static(self._text(), id="too-small")
+
+    def on_resize(self) -> None:
+        self.query_one("#too-small", Static).update(self._text())

@@ -46,6 +46,9 @@ UNCERTAIN_MARK = "?"  # after an attribution that is likely or uncertain
 # the row label each field is shown under, for the inferred mark
 FIELD_LABELS = {"description": "about", "text": "text"}
 LABEL_WIDTH = 11
+FOLD = 5  # a backlink group longer than this shows its first rows and "… N more"
+# Backlink groups by relation in this order (what the item did, received, took part in ...).
+BACK_ORDER = ("made", "received", "involved in", "related from", "noted in", "affiliated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,15 @@ def field_row(label: str, value: str) -> Memo:
     grid.add_column(width=LABEL_WIDTH, style="dim", no_wrap=True)
     grid.add_column(ratio=1)
     grid.add_row(Text(label), Text(value))
+    return Memo(grid)
+
+
+def hanging(lead: Text, body: Text) -> Memo:
+    """``lead`` then ``body``, the body's wrapped lines indented under its start."""
+    grid = Table.grid(padding=(0, 0), expand=True)
+    grid.add_column(width=max(1, lead.cell_len), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(lead, body)
     return Memo(grid)
 
 
@@ -130,6 +142,8 @@ class DetailPane(BriefList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Follow", id="detail.follow"),
+        Binding("l", "link(1)", "Next link", show=False, id="detail.next_link"),
+        Binding("L", "link(-1)", "Previous link", show=False, id="detail.prev_link"),
     ]
 
     def __init__(
@@ -145,6 +159,7 @@ class DetailPane(BriefList):
         self.graph = graph
         self.ref: ItemRef | None = None
         self.targets: list[Target | None] = []
+        self.unfolded: set[str] = set()  # backlink groups shown in full (for this item)
 
     @property
     def item(self) -> Item | None:
@@ -152,7 +167,10 @@ class DetailPane(BriefList):
 
     def show_item(self, briefing: Briefing, item: Item | None) -> None:
         """Show ``item`` (of ``briefing``); the cursor goes to its first link."""
-        self.ref = ItemRef(briefing.id, item.id) if item else None
+        ref = ItemRef(briefing.id, item.id) if item else None
+        if ref != self.ref:
+            self.unfolded = set()
+        self.ref = ref
         options: list[Option] = []
         targets: list[Target | None] = []
 
@@ -163,12 +181,11 @@ class DetailPane(BriefList):
         if item is None:
             add(Text("Nothing selected.", style="dim"))
         else:
-            head = Text(KIND_LABELS[item.item_kind].upper() + " ", style="reverse")
-            head.append(" ")
-            head.append(one_line(item.title), style="bold")
-            add(head)
+            badge = Text(KIND_LABELS[item.item_kind].upper(), style="reverse")
+            title = Text(one_line(item.title), style="bold")
             if any(i.field in ("name", "title") for i in item.inferred):
-                head.append(f" {INFERRED_MARK}", style="bold")
+                title.append(f" {INFERRED_MARK}", style="bold")
+            add(hanging(badge + Text("  "), title))
             for label, value in item_fields(item, self.library):
                 add(field_row(label, value))
             self._add_evidence(briefing, item, add)
@@ -196,8 +213,10 @@ class DetailPane(BriefList):
 
     def _add_evidence(self, briefing: Briefing, item: Item, add: _Add) -> None:
         add(Text(f"Evidence ({len(item.evidence)})", style="bold underline"))
-        for ev in item.evidence:
-            quote = Text("“" + one_line(ev.quote) + "”")
+        # In the article's order (a quote that found no sentence last).
+        ordered = sorted(item.evidence, key=lambda ev: min(ev.sentences, default=1 << 30))
+        for ev in ordered:
+            quote = Text(one_line(ev.quote) + "”")
             if ev.sentences:
                 where = ", ".join(str(n) for n in ev.sentences)
                 quote.append(f"  s{where}", style="dim")
@@ -206,22 +225,48 @@ class DetailPane(BriefList):
                 quote.append_text(attribution_text(briefing, ev.attribution))
                 if ev.attribution.note:
                     quote.append("\n    " + one_line(ev.attribution.note), style="dim italic")
-            add(quote, Target(sentence=ev.sentences[0] if ev.sentences else None, label="quote"))
+            target = Target(sentence=ev.sentences[0] if ev.sentences else None, label="quote")
+            add(hanging(Text("“"), quote), target)
 
     def _add_links(self, briefing: Briefing, item: Item, add: _Add) -> None:
         ref = ItemRef(briefing.id, item.id)
         links = self.graph.links(ref)
         add(Text(f"Links ({len(links)})", style="bold underline"))
         for link in links:
-            row = Text(link.label + " → ", style="dim")
-            row.append(ref_title(self.library, link.target, briefing.id))
-            add(row, Target(ref=link.target, label=link.label))
+            lead = Text(link.label + " → ", style="dim")
+            title = Text(ref_title(self.library, link.target, briefing.id))
+            add(hanging(lead, title), Target(ref=link.target, label=link.label))
         backlinks = self.graph.backlinks(ref)
         add(Text(f"Backlinks ({len(backlinks)})", style="bold underline"))
+        # Grouped by relation, then by briefing (this one first, then the others by title);
+        # a long group shows its first rows and a row that unfolds the rest.
+        groups: dict[tuple[str, str], list[ItemRef]] = {}
         for link in backlinks:
-            row = Text(link.back_label + " ← ", style="dim")
-            row.append(ref_title(self.library, link.source, briefing.id))
-            add(row, Target(ref=link.source, label=link.back_label))
+            groups.setdefault((link.back_label, link.source.briefing), []).append(link.source)
+
+        def order(key: tuple[str, str]) -> tuple[int, str, bool, str]:
+            b = self.library.briefing(key[1])
+            rank = BACK_ORDER.index(key[0]) if key[0] in BACK_ORDER else len(BACK_ORDER)
+            return (rank, key[0], key[1] != briefing.id, b.title.casefold() if b else key[1])
+
+        for key in sorted(groups, key=order):
+            label, where = key
+            refs = groups[key]
+            b = self.library.briefing(where)
+            place = "this briefing" if where == briefing.id else (b.title if b else where)
+            head = Text(f"{label} ← ", style="dim")
+            head.append(f"in {one_line(place)}", style="italic")
+            head.append(f" ({len(refs)})", style="dim")
+            add(head)
+            name = f"{label}:{where}"
+            shown = refs if name in self.unfolded or len(refs) <= FOLD + 1 else refs[:FOLD]
+            for source in shown:
+                found = self.library.item(source)
+                text = Text(one_line(found.title) if found is not None else source.item)
+                add(hanging(Text("  "), text), Target(ref=source, label=label))
+            if len(shown) < len(refs):
+                more = Text(f"  … {len(refs) - len(shown)} more (Enter shows them)", style="dim")
+                add(more, Target(label=f"unfold:{name}"))
         if isinstance(item, Actor):
             others = [r for r in self.graph.appearances(item.id) if r.briefing != briefing.id]
             if others:
@@ -234,6 +279,36 @@ class DetailPane(BriefList):
         if action == "select":
             return True if self.target is not None else None
         return True
+
+    def action_select(self) -> None:
+        target = self.target
+        if target is not None and target.label.startswith("unfold:"):
+            self.unfold(target.label.removeprefix("unfold:"))
+            return
+        super().action_select()
+
+    def unfold(self, group: str) -> None:
+        """Show a folded backlink group in full; the cursor stays on the row it was on."""
+        item, at = self.item, self.highlighted
+        if item is None or self.ref is None:
+            return
+        briefing = self.library.briefing(self.ref.briefing)
+        if briefing is None:
+            return
+        self.unfolded.add(group)
+        self.show_item(briefing, item)
+        self.highlighted = at
+
+    def action_link(self, delta: int) -> None:
+        """Move to the next (or previous) row that leads somewhere: a quote, a link, a
+        backlink; field rows are skipped."""
+        at = self.highlighted if self.highlighted is not None else -1
+        rows = range(at + 1, len(self.targets)) if delta > 0 else range(at - 1, -1, -1)
+        found = next((i for i in rows if self.targets[i] is not None), None)
+        if found is None:
+            self.app.bell()
+            return
+        self.highlighted = found
 
     def first_link(self) -> int | None:
         """Index of the first row that leads somewhere."""

@@ -8,6 +8,7 @@ selection must stay within a small byte budget over SSH.
 
 from __future__ import annotations
 
+import contextlib
 from typing import ClassVar, Self
 
 from rich.segment import Segment
@@ -73,6 +74,24 @@ class BriefList(HookedOptionList):
         if self._sizing:
             layout = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def resized(self) -> None:
+        # A new width wraps the options anew, so the same scroll offset would show other
+        # options: keep the option at the top of the view at the top, and the cursor in view.
+        anchor: int | None = None
+        with contextlib.suppress(IndexError, TypeError):
+            anchor = self.option_at_line(self.scroll_offset.y)[0]
+        super().resized()
+        if anchor is not None or self.highlighted is not None:
+            self.call_after_refresh(self._keep_place, anchor)
+
+    def _keep_place(self, anchor: int | None) -> None:
+        self.rebuild_lines()
+        line = self.first_line_of(anchor) if anchor is not None else None
+        if line is not None:
+            self.scroll_to(y=line, animate=False, immediate=True)
+        if self.highlighted is not None:
+            self.scroll_to_highlight()
 
     def left_gutter_width(self) -> int:
         return 1

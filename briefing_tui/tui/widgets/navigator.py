@@ -41,7 +41,6 @@ KIND_SECTION = {
     "note": "notes",
     "assessment": "assessments",
 }
-SECTION_KEYS = "1-6"
 UNCERTAIN_MARK = "?"
 
 
@@ -212,7 +211,11 @@ class Navigator(BriefList):
             if section == "speakers":
                 count = len(speaker_groups(b))
             self.border_title = f"{SECTION_TITLES[section]} ({count})"
-            self.border_subtitle = SECTION_KEYS
+            # The section keys, the current one marked (reverse: visible without colour too).
+            self.border_subtitle = " ".join(
+                f"[reverse]{i}[/]" if name == section else str(i)
+                for i, name in enumerate(SECTIONS, 1)
+            )
         target = item_id or self._remembered.get(section)
         if not self.select_item(target):
             self.highlight_first_enabled()

@@ -40,6 +40,10 @@ BADGES = {
 }
 BADGE_WIDTH = 6
 MAX_RECENT = 8
+PAGE = 20  # results asked for at first
+MORE = 50  # more asked for as the cursor nears the end of those shown
+NEAR_END = 5  # results from the end at which more are asked for
+MAX_RESULTS = 2000  # the most the pane lists for one query (the count says how many match)
 
 
 def month_label(month: str | None) -> str:
@@ -51,27 +55,74 @@ def month_label(month: str | None) -> str:
         return ""
 
 
-def hit_prompt(hit: Hit, briefing_title: str, inferred_year: int | None = None) -> Group:
-    """A result: kind badge and title, then briefing and month, then the snippet.
+MATCH_STYLE = "bold reverse"
 
-    Matched words are styled with ``Text.stylize`` on the hit's spans: the data is never
-    parsed as markup.
+
+def matched_words(hit: Hit) -> set[str]:
+    """The words the query matched, as they appear in the hit's snippet (folded to lower
+    case): to mark them in the title too."""
+    return {
+        hit.snippet[a:b].casefold()
+        for a, b in hit.highlights
+        if 0 <= a < b <= len(hit.snippet) and hit.snippet[a:b].strip()
+    }
+
+
+def mark_words(text: Text, words: set[str]) -> None:
+    """Style every occurrence of ``words`` in ``text`` (case-insensitive) as a match."""
+    folded = text.plain.casefold()
+    if len(folded) != len(text.plain):
+        return  # case folding changed the length: offsets would not line up
+    for word in words:
+        at = folded.find(word)
+        while at >= 0:
+            text.stylize(MATCH_STYLE, at, at + len(word))
+            at = folded.find(word, at + len(word))
+
+
+BRIEFING_CUT = 24  # characters of a briefing's title before a result's snippet
+
+
+def hit_prompt(hit: Hit, briefing_title: str | None, inferred_year: int | None = None) -> Group:
+    """A result in two lines: the kind badge, the title and its month; then the snippet,
+    after the briefing's title (cut short) when the library holds several. Both lines are
+    cut to the width.
+
+    Matched words are styled with ``Text.stylize`` on the hit's spans (and the same words
+    in the title): the data is never parsed as markup.
     """
     badge = BADGES.get(hit.kind, hit.kind.upper()[:BADGE_WIDTH]).ljust(BADGE_WIDTH)
-    head = Text(badge, style="reverse")
+    head = Text(no_wrap=True, overflow="ellipsis")
+    head.append(badge, style="reverse")  # the badge alone: the title keeps its own style
     head.append(" ")
-    head.append(one_line(hit.title), style="bold")
+    start = len(head.plain)
+    title = one_line_chars(hit.title)
+    head.append(title, style="bold")
+    title_text = Text(title)
+    mark_words(title_text, matched_words(hit))
+    for span in title_text.spans:
+        head.stylize(span.style, start + span.start, start + span.end)
     month = month_label(hit.month)
     if month and inferred_year is not None and hit.month and hit.month[:4] == str(inferred_year):
         month += INFERRED_MARK  # the briefing's year is inferred: "Nov 2025*"
-    facts = " · ".join(f for f in (month, one_line(briefing_title)) if f)
-    lines = [head, Text(facts, style="dim", no_wrap=True, overflow="ellipsis")]
+    if month:
+        head.append(f" · {month}", style="dim")
+    lines = [head]
+    snip = Text(no_wrap=True, overflow="ellipsis")
+    if briefing_title:
+        name = one_line(briefing_title)
+        if len(name) > BRIEFING_CUT:
+            name = name[: BRIEFING_CUT - 1].rstrip() + "…"
+        snip.append(name, style="dim italic")
+        snip.append(" · " if hit.snippet else "", style="dim")
     if hit.snippet:
         clean = one_line_chars(hit.snippet)
-        snip = Text(clean)
-        for start, end in hit.highlights:
-            if 0 <= start < end <= len(clean):
-                snip.stylize("bold reverse", start, end)
+        at = len(snip.plain)
+        snip.append(clean)
+        for a, b in hit.highlights:
+            if 0 <= a < b <= len(clean):
+                snip.stylize(MATCH_STYLE, at + a, at + b)
+    if snip.plain:
         lines.append(snip)
     return Group(*lines)
 
@@ -92,7 +143,37 @@ class SearchInput(HookedInput):
         Binding("down", "screen.result_step(1)", "Next result", show=False, id="search.down"),
         Binding("up", "screen.result_step(-1)", "Previous result", show=False, id="search.up"),
         Binding("enter", "screen.open_result", "Open result", id="search.open"),
+        Binding("pagedown", "page(1)", "Results page down", show=False, id="search.page_down"),
+        Binding("pageup", "page(-1)", "Results page up", show=False, id="search.page_up"),
+        Binding("end", "last", "End of query, then last result", show=False, id="search.last"),
+        Binding(
+            "home", "first", "Start of query, then first result", show=False, id="search.first"
+        ),
     ]
+
+    def _pane(self) -> SearchPane | None:
+        parent = self.parent
+        return parent if isinstance(parent, SearchPane) else None
+
+    def action_last(self) -> None:
+        """End moves to the end of the query; at its end, to the last result."""
+        pane = self._pane()
+        if self.cursor_position < len(self.value) or pane is None:
+            self.action_end()
+        else:
+            pane.last()
+
+    def action_first(self) -> None:
+        pane = self._pane()
+        if self.cursor_position > 0 or pane is None:
+            self.action_home()
+        else:
+            pane.first()
+
+    def action_page(self, delta: int) -> None:
+        pane = self._pane()
+        if pane is not None:
+            pane.page(delta)
 
     _typing = False
 
@@ -119,9 +200,15 @@ class SearchPane(Vertical):
     """Search, always on screen at 100 columns and more; the main area at 80x24."""
 
     class QueryChanged(Message):
-        def __init__(self, query: str) -> None:
+        """Search for ``query``, the best ``limit`` hits."""
+
+        def __init__(self, query: str, limit: int = PAGE) -> None:
             super().__init__()
             self.query = query
+            self.limit = limit
+
+    class Moved(Message):
+        """The reader moved the cursor through the results (not a new result arriving)."""
 
     class Opened(Message):
         """The reader chose a result (``hit``) or a recent query (``query``)."""
@@ -147,6 +234,9 @@ class SearchPane(Vertical):
         self.status = ""
         self._pending_index: int | None = None
         self.ready = False
+        self.limit = PAGE  # how many hits the query now typed asks for
+        self._loading = False  # more hits asked for, not yet shown
+        self._to_last = False  # highlight the last hit when the next result comes
 
     def compose(self) -> ComposeResult:
         yield SearchInput(placeholder="search…", id="search-input", select_on_focus=False)
@@ -198,7 +288,53 @@ class SearchPane(Vertical):
             return
         if self.result is not None and self.result.query == query:
             return
-        self.post_message(self.QueryChanged(query))
+        self.limit = PAGE
+        self._loading = self._to_last = False
+        self.post_message(self.QueryChanged(query, self.limit))
+
+    @property
+    def several_briefings(self) -> bool:
+        return len(self.titles) > 1
+
+    def load_more(self, upto: int | None = None) -> bool:
+        """Ask for more hits of the query now shown (``upto`` in all, or another page);
+        False when there are no more to ask for."""
+        result = self.result
+        if result is None or not result.more or self._loading:
+            return False
+        have = len(result.hits)
+        if have >= MAX_RESULTS:
+            return False
+        want = upto if upto is not None else have + MORE
+        self.limit = max(have + 1, min(want, MAX_RESULTS))
+        self._loading = True
+        self.post_message(self.QueryChanged(result.query, self.limit))
+        return True
+
+    def last(self) -> None:
+        """Highlight the last hit: first asking for all of them when some are not shown."""
+        result = self.result
+        if result is None or not self.hits:
+            return
+        if result.more and len(result.hits) < MAX_RESULTS:
+            self._to_last = True
+            if not self._loading:
+                self.load_more(upto=result.count if result.total_exact else MAX_RESULTS)
+            self.set_status(f"{result.count_label()} · loading to the last…")
+            return
+        self.results.highlighted = len(result.hits) - 1
+        self.post_message(self.Moved())
+
+    def first(self) -> None:
+        if self.hits:
+            self.results.highlighted = 0
+            self.post_message(self.Moved())
+
+    @on(BriefList.OptionHighlighted, "#search-results")
+    def _near_end(self, event: BriefList.OptionHighlighted) -> None:
+        # Not stopped: the screen previews the highlighted result side by side.
+        if self.hits and event.option_index >= len(self.hits) - NEAR_END:
+            self.load_more()
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -219,41 +355,58 @@ class SearchPane(Vertical):
                 + (" Recent queries below." if self.recent else "")
             )
 
+    def _prompt(self, hit: Hit) -> Memo:
+        title = self.titles.get(hit.briefing, hit.briefing) if self.several_briefings else None
+        return Memo(hit_prompt(hit, title, self.inferred_years.get(hit.briefing)))
+
     def show_result(self, result: SearchResult) -> bool:
         """Show ``result`` if it answers the query now typed; False when it is stale."""
         if result.query != self.query_text:
             return False
-        same = self.result is not None and self.result.hits == result.hits
+        old = self.result
+        same = old is not None and old.hits == result.hits
         self.result = result
+        self._loading = False
         if same:  # e.g. a trailing space typed: nothing to repaint
+            self.set_status(self._status(result))
             return True
-        options = [
-            Option(
-                Memo(
-                    hit_prompt(
-                        h,
-                        self.titles.get(h.briefing, h.briefing),
-                        self.inferred_years.get(h.briefing),
-                    )
-                )
-            )
-            for h in result.hits
-        ]
         results = self.results
-        results.highlighted = None
-        results.set_options(options)
         n = len(result.hits)
-        status = f"{n} result{'s' if n != 1 else ''}" if n else "No results."
+        more = old is not None and old.query == result.query and old.hits
+        if more and old is not None and result.hits[: len(old.hits)] == old.hits:
+            # More hits of the same query: the ones shown stay, with the cursor.
+            results.add_options([self._prompt(h) for h in result.hits[len(old.hits) :]])
+            index = results.highlighted
+        else:
+            kept = results.highlighted if more else None
+            results.highlighted = None
+            results.set_options([self._prompt(h) for h in result.hits])
+            index = self._pending_index if self._pending_index is not None else kept
+        self._pending_index = None
+        self.set_status(self._status(result))
+        if n:
+            if self._to_last:
+                self._to_last = False
+                index = n - 1
+                self.post_message(self.Moved())
+            results.highlighted = index if index is not None and index < n else 0
+        return True
+
+    def _status(self, result: SearchResult) -> str:
+        n = len(result.hits)
+        if not n:
+            if len(result.query.strip()) == 1:
+                return "Keep typing: one letter finds nothing yet."
+            status = "No results."
+        else:
+            status = result.count_label()
+            if result.more and n >= MAX_RESULTS:
+                status += " (the first shown: narrow the query)"
         if result.note:
             status += " " + result.note
         elif result.corrected:
             status += " (close matches)"
-        self.set_status(status)
-        index = self._pending_index
-        self._pending_index = None
-        if n:
-            results.highlighted = index if index is not None and index < n else 0
-        return True
+        return status
 
     def add_recent(self, query: str) -> None:
         query = query.strip()
@@ -272,6 +425,15 @@ class SearchPane(Vertical):
     def index(self) -> int | None:
         return self.results.highlighted if self.hits else None
 
+    def page(self, delta: int) -> None:
+        results = self.results
+        if results.option_count:
+            if delta > 0:
+                results.action_page_down()  # type: ignore[no-untyped-call]
+            else:
+                results.action_page_up()  # type: ignore[no-untyped-call]
+            self.post_message(self.Moved())
+
     def step(self, delta: int) -> None:
         results = self.results
         if results.option_count == 0:
@@ -280,6 +442,7 @@ class SearchPane(Vertical):
             results.action_cursor_down()
         else:
             results.action_cursor_up()
+        self.post_message(self.Moved())
 
     def highlighted_choice(self) -> tuple[Hit | None, str | None]:
         """The highlighted hit, or the highlighted recent query."""

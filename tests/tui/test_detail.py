@@ -1,0 +1,94 @@
+"""The detail pane: link to link with l / L, backlinks grouped and folded, evidence in the
+article's order."""
+
+from __future__ import annotations
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.model import ItemRef
+from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD
+from tests.tui.helpers import SEED_ID, aio, browser, make_app, settle
+
+WIDE = (160, 48)
+
+
+def plain(prompt: object) -> str:
+    return str(getattr(prompt, "plain", ""))
+
+
+@aio
+async def test_l_and_L_jump_from_link_to_link(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        screen.go_to_item(ItemRef(SEED_ID, "mohsin-naqvi"))
+        await pilot.pause()
+        detail = screen.detail
+        leads = [i for i, t in enumerate(detail.targets) if t is not None]
+        assert len(leads) > 3
+        detail.highlighted = 0
+        visited = []
+        for _ in leads:
+            await pilot.press("l")
+            await pilot.pause()
+            visited.append(detail.highlighted)
+        assert visited == leads  # every row that leads somewhere, and no other row
+        await pilot.press("L", "L")
+        await pilot.pause()
+        assert detail.highlighted == leads[-3]
+
+
+@aio
+async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
+    seed_library: Library,
+) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        screen.go_to_item(ItemRef(SEED_ID, "pakistan"))
+        await pilot.pause()
+        detail = screen.detail
+        graph = app.graph
+        backlinks = graph.backlinks(ItemRef(SEED_ID, "pakistan"))
+        by_label: dict[str, int] = {}
+        for link in backlinks:
+            by_label[link.back_label] = by_label.get(link.back_label, 0) + 1
+        texts = [plain(o.prompt) for o in detail.options]
+        heads = [t for t in texts if " ← in " in t]
+        labels = [h.split(" ← ")[0] for h in heads]
+        assert labels == sorted(labels, key=BACK_ORDER.index)  # a fixed, meaningful order
+        assert {h.split(" ← ")[0]: int(h.rsplit("(", 1)[1][:-1]) for h in heads} == by_label
+        long = next(label for label, n in by_label.items() if n > FOLD + 1)
+        start = next(i for i, t in enumerate(texts) if t.startswith(f"{long} ← in this briefing"))
+        more = next(i for i in range(start, len(texts)) if "more (Enter shows them)" in texts[i])
+        assert more - start - 1 == FOLD
+        assert f"… {by_label[long] - FOLD} more" in texts[more]
+        screen.focus_pane("detail")
+        detail.highlighted = more
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.highlighted == more  # the cursor stays; the rows are now there
+        texts = [plain(o.prompt) for o in detail.options]
+        assert not any(f"{long} ← " in t for t in texts[more:] if "more" in t)
+        rows = 0
+        for t in texts[start + 1 :]:
+            if " ← in " in t or t.startswith(("Also in", "Links", "Evidence")):
+                break
+            rows += 1
+        assert rows == by_label[long]
+
+
+@aio
+async def test_evidence_is_listed_in_sentence_order(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        for item in seed_library.briefings[0].items:
+            if len(item.evidence) < 2:
+                continue
+            screen.go_to_item(ItemRef(SEED_ID, item.id))
+            await pilot.pause()
+            firsts = [t.sentence for t in screen.detail.targets if t and t.label == "quote"]
+            assert firsts == sorted(firsts, key=lambda n: n if n is not None else 1 << 30)
