@@ -29,7 +29,6 @@ from briefing_tui.briefing.model import (
 )
 from briefing_tui.briefing.problems import Problem, Severity
 from briefing_tui.briefing.schema import POSITION_STATUSES, SECTIONS, STATUS_KINDS
-from briefing_tui.briefing.sentences import FoldedText
 from briefing_tui.briefing.text import excerpt
 
 SPEAKER_WORDS = ("writer", "unknown")
@@ -56,17 +55,6 @@ _ADDRESSING = (
     "encouraged",
     "encourages",
 )
-
-
-def quote_range(quote: str, folded: FoldedText) -> tuple[int, int] | None:
-    """Where a verbatim quote (white space folded) is in the source text: (start, end)."""
-    needle = " ".join(quote.split())
-    if not needle:
-        return None
-    at = folded.folded.find(needle)
-    if at < 0:
-        return None
-    return folded.original(at), folded.original(at + len(needle) - 1) + 1
 
 
 def holding_spans(spans: Sequence[Span], start: int, end: int) -> list[Span]:
@@ -387,4 +375,4 @@ def _commitment_problems(
     return out
 
 
-__all__ = ["check", "holding_spans", "merge", "quote_range", "resolve"]
+__all__ = ["check", "holding_spans", "merge", "resolve"]

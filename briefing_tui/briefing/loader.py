@@ -47,7 +47,12 @@ from briefing_tui.briefing.schema import (
     SECTIONS,
     Field,
 )
-from briefing_tui.briefing.sentences import FoldedText, locate, split_sentences
+from briefing_tui.briefing.sentences import (
+    FoldedText,
+    quote_range,
+    sentences_in,
+    split_sentences,
+)
 from briefing_tui.briefing.text import (
     describe_char,
     excerpt,
@@ -353,13 +358,11 @@ class _Checker(ValueReader):
         if not quote.strip() or attribution is None:
             return None
         assert self.folded is not None and self.source is not None
-        where = attr.quote_range(quote, self.folded)
+        where = quote_range(quote, self.folded)
         if where is None:
             self.err(e["span"].pos, self.not_found(quote))
             return None
-        sentences = tuple(
-            s.number for s in self.source.sentences if s.start < where[1] and where[0] < s.end
-        )
+        sentences = sentences_in(*where, self.source.sentences)
         return Span(" ".join(quote.split()), where[0], where[1], sentences, attribution, pos)
 
     def assessment(self, e: dict[str, YNode], pos: Pos, label: str) -> Assessment:
@@ -509,11 +512,11 @@ class _Checker(ValueReader):
                         f"a quote in {what} is empty; copy words of the article, or remove it",
                     )
                 continue
-            found = locate(quote, self.folded, self.source.sentences)
-            if found is None:
+            where = quote_range(quote, self.folded)
+            if where is None:
                 self.err(item.pos, self.not_found(quote))
                 continue
-            where = attr.quote_range(quote, self.folded) or (-1, -1)
+            found = sentences_in(*where, self.source.sentences)
             out.append(Evidence(" ".join(quote.split()), found, item.pos, None, False, *where))
         return tuple(out)
 
@@ -526,10 +529,11 @@ class _Checker(ValueReader):
         if not quote.strip():
             return None
         assert self.source is not None and self.folded is not None
-        found = locate(quote, self.folded, self.source.sentences)
-        if found is None:
+        where = quote_range(quote, self.folded)
+        if where is None:
             self.err(entries["quote"].pos, self.not_found(quote))
             return None
+        found = sentences_in(*where, self.source.sentences)
         over: dict[str, object] = {
             k: v[k] for k in ("speaker", "voice", "certainty", "note") if v.get(k)
         }
@@ -537,7 +541,6 @@ class _Checker(ValueReader):
             over["actors"] = tuple(x for x, _ in v["actors"])
         if over:
             self.overrides[item.pos] = over
-        where = attr.quote_range(quote, self.folded) or (-1, -1)
         return Evidence(" ".join(quote.split()), found, item.pos, None, False, *where)
 
     def not_found(self, quote: str) -> str:

@@ -136,19 +136,21 @@ class FoldedText:
         return index + (self._shifts[k] if k >= 0 else 0)
 
 
-def locate(
-    quote: str, folded: FoldedText, sentences: tuple[Sentence, ...]
-) -> tuple[int, ...] | None:
-    """Sentence numbers a verbatim quote falls in (white space folded), or None if absent."""
+def quote_range(quote: str, folded: FoldedText) -> tuple[int, int] | None:
+    """Where a verbatim quote (white space folded) is in the source text: (start, end), or
+    None if absent."""
     needle = " ".join(quote.split())
     if not needle:
         return None
     at = folded.folded.find(needle)
     if at < 0:
         return None
-    start = folded.original(at)
-    end = folded.original(at + len(needle) - 1) + 1
-    # sentences are in text order: skip those that end before the quote starts
+    return folded.original(at), folded.original(at + len(needle) - 1) + 1
+
+
+def sentences_in(start: int, end: int, sentences: tuple[Sentence, ...]) -> tuple[int, ...]:
+    """Numbers of the sentences the text range [start, end) falls in."""
+    # sentences are in text order: skip those that end before the range starts
     first = bisect.bisect_right(sentences, start, key=lambda s: s.end)
     out: list[int] = []
     for s in sentences[first:]:
@@ -156,3 +158,11 @@ def locate(
             break
         out.append(s.number)
     return tuple(out)
+
+
+def locate(
+    quote: str, folded: FoldedText, sentences: tuple[Sentence, ...]
+) -> tuple[int, ...] | None:
+    """Sentence numbers a verbatim quote falls in (white space folded), or None if absent."""
+    where = quote_range(quote, folded)
+    return None if where is None else sentences_in(*where, sentences)

@@ -145,7 +145,7 @@ def suggest(word: str, choices: Iterable[str], otherwise: str = "") -> str:
 
 # What must never reach a terminal from data: the controls of neutralise() (tab and newline
 # are layout, not sequences) and the bidirectional overrides.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile(f"{_CONTROL.pattern}|{_BIDI_CONTROL.pattern}")
 
 
 def defang(text: str) -> str:
