@@ -1,9 +1,23 @@
 """Safe YAML with positions.
 
 Parses a briefing file into a small tree of :class:`YMap`, :class:`YSeq` and
-:class:`YScalar` nodes that keep their 1-based line and column. Nothing is ever
-constructed from a tag; anchors and aliases, duplicate keys, deep nesting and
-oversized files are refused with a :class:`Problem` instead of an exception.
+:class:`YScalar` nodes that keep their 1-based line and column. PyYAML composes the
+document (``yaml.compose`` with libyaml's ``CSafeLoader``, PyYAML's own ``SafeLoader``
+without it); :func:`walk` then turns its nodes into ours, checking what composing allows
+but a briefing does not: anchors and aliases, tags, keys that are not plain names,
+duplicate keys and nesting deeper than MAX_DEPTH. Nothing is ever constructed from a tag.
+Every refusal, and every syntax error (explained by :mod:`yaml_errors`), is a
+:class:`Problem`, never an exception.
+
+Anchors and aliases. A composed graph holds one node for an anchor and all its aliases, so
+an alias's own position is gone by the time the walk sees it. Briefings refuse anchors
+outright, which makes that loss harmless: an alias always comes after its anchor, so the
+walk meets the anchored node first (its start mark is the '&') and refuses it there, where
+the event-level builder this replaces did. An alias without an anchor is the composer's
+"undefined alias" error, reported at the alias. An alias bomb never expands: composing
+shares nodes instead of copying them, and the anchor is refused before any use is walked.
+As a second line of defence, a list or mapping reached a second time is refused too, so no
+sharing or cycle can make the walk repeat work.
 """
 
 from __future__ import annotations
@@ -18,27 +32,26 @@ from typing import TYPE_CHECKING, Any
 from briefing_tui.briefing.model import Pos
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import describe_char, excerpt
+from briefing_tui.briefing.yaml_errors import (
+    MAX_DEPTH,
+    alias_refused,
+    anchor_refused,
+    explain,
+    loader_class,
+    locate_too_deep,
+    too_deep,
+    written_anchor,
+)
+from briefing_tui.briefing.yaml_errors import line_col as line_col
 
 MAX_BYTES = 8 * 1024 * 1024
-MAX_DEPTH = 32
 
 if TYPE_CHECKING:
     import yaml
+    import yaml.constructor
 
 # PyYAML is imported when a file is first parsed (not on import): a library loaded from its
 # snapshot (briefing_tui.cache.snapshot) parses nothing, and the app starts sooner without it.
-
-
-def _loader_class() -> Any:
-    """libyaml's parser when available: fast on large files, same events."""
-    try:
-        from yaml import CSafeLoader
-
-        return CSafeLoader
-    except ImportError:  # pragma: no cover - depends on the build of PyYAML
-        from yaml import SafeLoader
-
-        return SafeLoader
 
 
 _STANDARD_TAGS = {
@@ -98,19 +111,6 @@ def type_name(node: YNode) -> str:
     if isinstance(v, int | float):
         return f"a number ({v})"
     return "text"
-
-
-def _pos(path: str, mark: Any) -> Pos:
-    if mark is None:
-        return Pos(path)
-    return Pos(path, mark.line + 1, mark.column + 1)
-
-
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """The 1-based line and column (in characters) of ``offset`` in ``text``."""
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
 
 
 def decode(path: str, data: bytes) -> str | Problem:
@@ -254,7 +254,8 @@ def _refused_char(path: str, text: str) -> Problem | None:
 def parse(path: str, text: str) -> YNode | Problem:
     """Parse one YAML document into a positioned tree, or return the first Problem.
 
-    Never raises for bad input and never constructs anything from the text.
+    Never raises for bad input and never constructs anything from the text. A syntax error
+    anywhere in the file is reported before the walk's refusals (see :func:`walk`).
     """
     import yaml
 
@@ -264,518 +265,148 @@ def parse(path: str, text: str) -> YNode | Problem:
     refused = _refused_char(path, text)
     if refused is not None:
         return refused
+    loader = loader_class()
     try:
-        return _build(path, text, _loader_class())
-    except YamlError as exc:
-        return exc.problem
+        root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, 1,000 levels
+            return locate_too_deep(path, text, loader)
         return explain(path, text, exc)
     except yaml.YAMLError as exc:  # pragma: no cover - refused characters are caught first
         return Problem(Pos(path), f"invalid YAML: {excerpt(str(exc), 200)}")
-    except RecursionError:  # pragma: no cover - the depth limit comes first
-        return Problem(Pos(path), _too_deep())
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    """The offset of a 0-based line and column."""
-    at = 0
-    for _ in range(line):
-        at = text.index("\n", at) + 1
-    return at + column
-
-
-def _flow_too_deep(text: str, start: int, depth: int) -> int | None:
-    """The offset where flow collections ('[', '{') opened from ``start`` at ``depth`` first
-    go deeper than MAX_DEPTH, skipping quoted text and comments; None if they never do."""
-    i, n = start, len(text)
-    while i < n:
-        ch = text[i]
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return i
-        elif ch in "]}":
-            depth -= 1
-        elif ch == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif ch == "'":
-            i += 1
-            while i < n and (text[i] != "'" or text[i + 1 : i + 2] == "'"):
-                i += 2 if text[i] == "'" else 1
-        elif ch == "#" and (i == 0 or text[i - 1] in " \t\n"):
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-        i += 1
-    return None
-
-
-def _too_deep() -> str:
-    return (
-        f"the YAML is nested too deeply (more than {MAX_DEPTH} levels); a briefing needs "
-        "only a few: check the brackets and the indentation"
-    )
-
-
-def _char_at(lines: list[str], line: int, col: int) -> str:
-    if 0 <= line < len(lines) and 0 <= col < len(lines[line]):
-        return lines[line][col]
-    return ""
-
-
-def explain(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
-    """A PyYAML/libyaml syntax error as a Problem that says what is wrong and what to do.
-
-    The common mistakes of hand-written YAML (tabs, indentation, quotes and brackets left
-    open, a missing ':' or a ':' inside a value) get their own message, at the place the
-    fix goes, which is not always where the parser noticed.
-    """
-    ctx = str(exc.context or "")
-    prob = str(exc.problem or "")
-    problem_mark = exc.problem_mark
-    context_mark = exc.context_mark
-    lines = text.split("\n")
-    at = _pos(path, problem_mark) if problem_mark is not None else _pos(path, context_mark)
-    mark = problem_mark if problem_mark is not None else context_mark
-    row = mark.line if mark is not None else 0
-    col = mark.column if mark is not None else 0
-    line_text = lines[row] if 0 <= row < len(lines) else ""
-    here = _char_at(lines, row, col)
-
-    def problem(pos: Pos, message: str) -> Problem:
-        return Problem(pos, f"invalid YAML: {message}")
-
-    # A quote left open swallows the lines after it, up to the next quote mark, and the
-    # parser only complains there: point at where the runaway quoted text starts.
-    if problem_mark is not None:
-        runaway = _runaway_quote(text, lines, problem_mark.line)
-        if runaway is not None:
-            q = _char_at(lines, runaway.line, runaway.column) or '"'
-            return problem(
-                _pos(path, runaway),
-                f"the quoted text that starts here is never closed, so it runs on to line "
-                f"{problem_mark.line + 1}; add the closing {q} at the end of the value",
-            )
-
-    # Tabs: YAML indents with spaces only.
-    indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
-    if "\t" in indent or here == "\t" or "tab character" in prob or "'\\t'" in prob:
-        tab = indent.find("\t") if "\t" in indent else col
-        return problem(
-            Pos(path, row + 1, tab + 1),
-            "this line is indented with a tab; YAML indents with spaces only: "
-            "replace the tab with spaces",
+    except RecursionError:  # PyYAML's pure composer recurses: a few hundred levels
+        return locate_too_deep(path, text, loader)
+    if root is None:
+        return Problem(
+            Pos(path),
+            "the file is empty (or holds only comments): a briefing needs at least "
+            "format, id, title and source; see docs/format.md for a whole example",
         )
-
-    # A quoted value that is never closed: point at its opening quote.
-    if "quoted scalar" in ctx and ("end of stream" in prob or "document indicator" in prob):
-        q = (
-            _char_at(lines, context_mark.line, context_mark.column)
-            if context_mark is not None
-            else '"'
-        )
-        inner = '\\"' if q == '"' else "''"
-        return problem(
-            _pos(path, context_mark),
-            f"the quoted text that starts here is never closed; add the closing {q} "
-            f"(a {q} inside the text is written {inner})",
-        )
-
-    # Escapes in double-quoted text.
-    if "escape" in prob or "hexdecimal" in prob:
-        back = col if here == "\\" else line_text.rfind("\\", 0, col + 1)
-        back = back if back >= 0 else col
-        letter = line_text[back + 1 : back + 2]
-        seq = line_text[back : back + {"x": 4, "u": 6, "U": 10}.get(letter, 2)]
-        if "Unicode" in prob or "hexdecimal" in prob:
-            return problem(
-                Pos(path, row + 1, back + 1),
-                f"'{excerpt(seq, 12)}' does not give a valid character; write the character "
-                "itself instead of the escape",
-            )
-        return problem(
-            Pos(path, row + 1, back + 1),
-            f"'{excerpt(seq, 12)}' is not a valid escape in double-quoted text; write '\\\\' "
-            "for a backslash, or put the text in single quotes instead",
-        )
-
-    # Flow collections: [ ... ] and { ... }.
-    if "flow sequence" in ctx or "flow mapping" in ctx:
-        opening, closing, kind = ("[", "]", "list") if "sequence" in ctx else ("{", "}", "mapping")
-        if (
-            context_mark is not None
-            and problem_mark is not None
-            and problem_mark.line != context_mark.line
-        ):
-            return problem(
-                _pos(path, context_mark),
-                f"the {kind} opened with '{opening}' here is never closed; "
-                f"add the closing '{closing}' at the end of the {kind}",
-            )
-        return problem(
-            at,
-            f"expected ',' or '{closing}' here, in the {kind} opened with '{opening}' at "
-            f"column {context_mark.column + 1 if context_mark is not None else 1}; separate the entries with "
-            "commas, and put in quotes any entry that holds a comma, bracket or quote "
-            '(in single quotes if it holds a ")',
-        )
-
-    # Text right after a closing quote: quotes inside a quoted value.
-    before = line_text[:col].rstrip()
-    if (
-        problem_mark is not None
-        and before.endswith(('"', "'"))
-        and here not in ("", ",", "]", "}", "#", ":")
-        and ("expected key" in prob or "expected ','" in prob or "but found" in prob)
-    ):
-        q = before[-1]
-        other, inner = ("single", '\\"') if q == '"' else ("double", "''")
-        return problem(
-            at,
-            f"text follows the closing {q} of a quoted value; if the {q} marks belong to the "
-            f"text, put the whole value in {other} quotes, or write each {q} inside it as {inner}",
-        )
-
-    # A key with no ':' after it.
-    if "expected ':'" in prob and context_mark is not None:
-        colon = _colon_without_space(
-            lines[context_mark.line] if context_mark.line < len(lines) else ""
-        )
-        if colon is not None:
-            return problem(
-                Pos(path, context_mark.line + 1, colon),
-                "a ':' after a key needs a space after it; write 'key: value'",
-            )
-        return problem(
-            _pos(path, context_mark),
-            "this line is not 'key: value': add the ':' after the key, start a list entry "
-            "with '- ', or indent the line if it continues the text above",
-        )
-
-    # ':' where no mapping value may be.
-    if "mapping values are not allowed" in prob and problem_mark is not None:
-        prev = _previous_content_line(lines, row)
-        first_colon = line_text.find(": ")
-        if 0 <= first_colon < col and line_text[:first_colon].strip():
-            return problem(
-                at,
-                "': ' inside a value that is not quoted; put the whole value in quotes, "
-                'e.g. title: "Talks: what was agreed"',
-            )
-        if prev is not None:
-            prow, ptext = prev
-            colon = _colon_without_space(ptext)
-            if colon is not None:
-                return problem(
-                    Pos(path, prow + 1, colon),
-                    "a ':' after a key needs a space after it; write 'key: value'",
-                )
-            if _indent(line_text) > _indent(ptext):
-                return problem(
-                    Pos(path, row + 1, _indent(line_text) + 1),
-                    f"this line is indented more than line {prow + 1} above it, which "
-                    "already has a value; line its key up with the keys above it",
-                )
-        return problem(at, "a ':' is not allowed here; put the value in quotes")
-
-    # Indentation of block mappings and lists.
-    if "expected key" in prob or "block end" in prob:
-        if line_text.strip().startswith(":"):
-            return problem(at, "a key is missing before the ':'; write 'name: value'")
-        if here in ("]", "}"):
-            return problem(
-                at,
-                f"a closing '{here}' that closes nothing; remove it, or add the opening "
-                f"'{'[' if here == ']' else '{'}' where the {'list' if here == ']' else 'mapping'} "
-                "begins",
-            )
-        if here == "-":
-            return problem(
-                at,
-                "a list entry ('- ') where a key was expected; indent the list under "
-                "its key, or remove the '- '",
-            )
-        return problem(at, _misaligned(lines, row, "the keys above it"))
-    if "expected '-'" in prob:
-        if line_text.lstrip().startswith("- "):
-            return problem(
-                at,
-                "this line does not line up with the list entries above it; start every "
-                "entry of a list with '- ' at the same indentation",
-            )
-        return problem(at, _misaligned(lines, row, "the lines above it"))
-    if "cannot start any token" in prob:
-        shown = excerpt(here, 5) or "this character"
-        return problem(
-            at,
-            f"'{shown}' cannot start a value; put the value in quotes",
-        )
-    if "block sequence entries are not allowed" in prob:
-        return problem(
-            at,
-            "a list entry ('- ') cannot follow a key on the same line; "
-            "put the list on the lines below its key, indented",
-        )
-    if "directive" in ctx or "directive" in prob:
-        return problem(
-            _pos(path, context_mark) if context_mark is not None else at,
-            "a line starting with '%' is a YAML directive, which briefings do not use; "
-            "remove it, or put a value that starts with % in quotes",
-        )
-    if "incompatible YAML document" in prob:
-        return problem(at, "only YAML 1.x is read; remove the %YAML line or write %YAML 1.1")
-    if "document start" in prob:
-        return problem(
-            at,
-            "more text after the end of the document ('...'); a briefing file holds one "
-            "YAML document: remove the '...' line or what follows it",
-        )
-    if "tag" in ctx or "tag handle" in prob:
-        return problem(
-            at,
-            "tags ('!...') are not allowed in briefings (nothing is ever constructed "
-            "from a YAML tag); remove the tag",
-        )
-    if "anchor" in ctx or "alias" in ctx:
-        return problem(
-            at,
-            "anchors and aliases ('&', '*') are not allowed in briefings; put a "
-            "value that starts with & or * in quotes",
-        )
-    if "nesting depth" in prob:
-        return Problem(at, _too_deep())
-    if "node content" in prob:
-        return problem(at, "a value is missing here; write the value, or remove the ',' or ':'")
-    what = f"{ctx}, {prob}" if ctx else prob or "a syntax error"
-    return problem(at, f"{excerpt(what, 160)}; check the indentation and quoting on this line")
-
-
-def _misaligned(lines: list[str], row: int, what: str) -> str:
-    line = lines[row] if row < len(lines) else ""
-    here = _indent(line)
-    prev = _previous_content_line(lines, row)
-    if prev is not None and _indent(prev[1]) == here:
-        if prev[1].lstrip().startswith("- ") and not line.lstrip().startswith("- "):
-            return (
-                f"a key at the same indentation as the list entries ('- ') of line "
-                f"{prev[0] + 1}; start it with '- ' if it is a new entry, or indent it under "
-                "the entry it belongs to"
-            )
-        return (
-            f"this line does not line up with {what}; indent the keys of one mapping "
-            "by the same number of spaces"
-        )
-    above = (
-        f" (it is indented by {here} spaces, line {prev[0] + 1} by {_indent(prev[1])})"
-        if prev is not None
-        else ""
-    )
-    return (
-        f"this line does not line up with {what}{above}; indent the keys of one mapping "
-        "by the same number of spaces"
-    )
-
-
-_KEY_LINE = re.compile(r"\s*(?:-\s+)?[A-Za-z_][\w-]*:(?:\s|$)")
-_NO_SPACE = re.compile(r"\s*(?:- )?[^\s:#'\"\[{][^\s:]*:(?=[^\s:/])")
-
-
-def _colon_without_space(line: str) -> int | None:
-    """The column of a 'key:value' colon with no space after it, if the line has one."""
-    m = _NO_SPACE.match(line)
-    return m.end() if m is not None else None
-
-
-def _runaway_quote(text: str, lines: list[str], error_line: int) -> Any:
-    """The start mark of a quoted value that ends on ``error_line`` after swallowing lines
-    that look like keys or list entries, i.e. one whose closing quote was forgotten."""
-    import yaml
-
     try:
-        for token in yaml.scan(text, Loader=_loader_class()):
-            start, end = token.start_mark, token.end_mark
-            if start.line > error_line:
-                break
-            if (
-                isinstance(token, yaml.ScalarToken)
-                and token.style in ('"', "'")
-                and end.line == error_line
-                and start.line < end.line
-                and any(_KEY_LINE.match(ln) for ln in lines[start.line + 1 : end.line + 1])
-            ):
-                return start
-    except yaml.YAMLError:
-        pass
-    return None
+        return walk(path, text, root)
+    except YamlError as exc:
+        return exc.problem
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _previous_content_line(lines: list[str], row: int) -> tuple[int, str] | None:
-    for i in range(row - 1, -1, -1):
-        stripped = lines[i].strip()
-        if stripped and not stripped.startswith("#"):
-            return i, lines[i]
-    return None
-
-
-def _build(path: str, text: str, loader_class: Any) -> YNode | Problem:
+def walk(path: str, text: str, root: yaml.Node) -> YNode:
+    """PyYAML's composed ``root`` as our tree, in file order; raises YamlError at the first
+    node a briefing refuses. ``text`` is what was composed (normalised): the walk reads
+    anchors and tags there, at each node's start mark."""
     import yaml.constructor
-    import yaml.resolver
 
-    loader = loader_class(text)
-    resolver = yaml.resolver.Resolver()
-    constructor = yaml.constructor.SafeConstructor()
-    try:
-        # each open container: (the container, its position, the pending key, its position)
-        stack: list[tuple[YMap | list[YNode], Pos, str | None, Pos | None]] = []
-        root: YNode | None = None
-        documents = 0
-        last_end: Any = None  # where the last event ended
-        while True:
-            try:
-                event = loader.get_event()
-            except yaml.MarkedYAMLError as exc:
-                # libyaml reads ahead in flow collections and gives up at ~1000 levels
-                # before the events reach the depth check: find the 33rd level in the text.
-                if "nesting depth" in str(exc.problem) and last_end is not None:
-                    start = _offset(text, last_end.line, last_end.column)
-                    at = _flow_too_deep(text, start, len(stack))
-                    if at is not None:
-                        line, col = line_col(text, at)
-                        raise YamlError(Problem(Pos(path, line, col), _too_deep())) from None
-                raise
-            last_end = event.end_mark
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
-                continue
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise YamlError(
-                        Problem(
-                            _pos(path, event.start_mark),
-                            "a briefing file holds one YAML document; remove the second '---' "
-                            "or move that document to a file of its own",
-                        )
-                    )
-                continue
-            pos = _pos(path, event.start_mark)
-            if isinstance(event, yaml.AliasEvent):
-                raise YamlError(
-                    Problem(
-                        pos,
-                        f"aliases (*{excerpt(str(event.anchor), 40)}) are not allowed in "
-                        "briefings (YAML aliases are how 'billion laughs' bombs work); "
-                        "write the value out in full",
-                    )
-                )
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise YamlError(
-                    Problem(
-                        pos,
-                        f"anchors (&{excerpt(str(anchor), 40)}) are not allowed in "
-                        "briefings (YAML anchors and aliases are how 'billion laughs' bombs "
-                        "work); remove the anchor and write values out in full",
-                    )
-                )
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag not in ("!", *_STANDARD_TAGS):
-                raise YamlError(
-                    Problem(
-                        pos,
-                        f"tags such as '{excerpt(str(tag), 80)}' are not allowed in "
-                        "briefings (nothing is ever constructed from a YAML tag); remove the tag",
-                    )
-                )
-            node: YNode | None = None
-            raw: str | None = None
-            if isinstance(event, yaml.ScalarEvent):
-                node = _scalar(event, pos, resolver, constructor, yaml.ScalarNode)
-                raw = event.value
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlError(Problem(pos, _too_deep()))
-                container: YMap | list[YNode] = (
-                    YMap(pos=pos) if isinstance(event, yaml.MappingStartEvent) else []
-                )
-                stack.append((container, pos, None, None))
-                continue
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                container, cpos, _, _ = stack.pop()
-                node = container if isinstance(container, YMap) else YSeq(tuple(container), cpos)
-            if node is None:  # pragma: no cover - every event kind is handled above
-                continue
-            if not stack:
-                root = node
-                continue
-            parent, ppos, pending_key, key_pos = stack[-1]
-            if isinstance(parent, list):
-                parent.append(node)
-            elif pending_key is None and key_pos is None:
-                # this node is a key: its text as written ('no', '1' and '~' are names too)
-                if raw is None:
-                    raise YamlError(
-                        Problem(
-                            node.pos,
-                            "a key must be a plain name such as 'title', not a list or "
-                            "a mapping; write 'name: value'",
-                        )
-                    )
-                if raw == "" and not (isinstance(node, YScalar) and node.quoted):
-                    raise YamlError(
-                        Problem(node.pos, "a key is missing before the ':'; write 'name: value'")
-                    )
-                key = raw
-                if key in parent.keys:
-                    first = parent.keys[key]
-                    raise YamlError(
-                        Problem(
-                            node.pos,
-                            f"duplicate key '{excerpt(key)}' (first at line {first.line}); "
-                            "keep one of them",
-                        )
-                    )
-                stack[-1] = (parent, ppos, key, node.pos)
-            else:
-                assert pending_key is not None and key_pos is not None
-                parent.entries[pending_key] = node
-                parent.keys[pending_key] = key_pos
-                stack[-1] = (parent, ppos, None, None)
-        if root is None:
-            return Problem(
-                Pos(path),
-                "the file is empty (or holds only comments): a briefing needs at least "
-                "format, id, title and source; see docs/format.md for a whole example",
+    return _Walk(path, text, yaml.constructor.SafeConstructor()).node(root, 0)
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_QUOTED = frozenset(("'", '"', "|", ">"))  # scalar styles; plain is None or '' (libyaml)
+
+
+class _Walk:
+    __slots__ = ("constructed", "containers", "path", "properties", "text")
+
+    def __init__(self, path: str, text: str, constructor: yaml.constructor.SafeConstructor) -> None:
+        self.path = path
+        self.text = text
+        # Without an '&' or a '!' in the text there is no anchor and no tag to look for.
+        self.properties = "&" in text or "!" in text
+        self.containers: set[int] = set()
+        self.constructed = {
+            "tag:yaml.org,2002:int": constructor.construct_yaml_int,
+            "tag:yaml.org,2002:float": constructor.construct_yaml_float,
+            "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
+        }
+
+    def node(self, node: Any, depth: int) -> YNode:
+        """``node`` (a yaml.Node) at ``depth`` (the number of lists and mappings it is in)."""
+        mark = node.start_mark
+        pos = Pos(self.path, mark.line + 1, mark.column + 1)
+        if self.properties:
+            self.check_properties(node, pos, mark.index)
+        kind: str = node.id  # 'scalar', 'sequence' or 'mapping'
+        if kind == "scalar":
+            if node.tag == _STR:  # most of a briefing: text, the one path kept short
+                return YScalar(node.value, pos, node.style in _QUOTED)
+            return self.scalar(node, pos)
+        if depth >= MAX_DEPTH:
+            raise YamlError(Problem(pos, too_deep()))
+        if id(node) in self.containers:  # an alias the anchor check missed
+            raise YamlError(
+                Problem(pos, alias_refused(written_anchor(self.text, mark.index) or ""))
             )
-        return root
-    finally:
-        loader.dispose()
+        self.containers.add(id(node))
+        if kind == "sequence":
+            return YSeq(tuple([self.node(item, depth + 1) for item in node.value]), pos)
+        return self.mapping(node, pos, depth)
 
+    def mapping(self, node: Any, pos: Pos, depth: int) -> YMap:
+        entries: dict[str, YNode] = {}
+        keys: dict[str, Pos] = {}
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar":  # walked first, so what is inside it is found first
+                raise YamlError(
+                    Problem(
+                        self.node(key_node, depth + 1).pos,
+                        "a key must be a plain name such as 'title', not a list or "
+                        "a mapping; write 'name: value'",
+                    )
+                )
+            mark = key_node.start_mark
+            key_pos = Pos(self.path, mark.line + 1, mark.column + 1)
+            if self.properties:
+                self.check_properties(key_node, key_pos, mark.index)
+            # a key is its text as written ('no', '1' and '~' are names too)
+            key: str = key_node.value
+            if not key and key_node.style not in _QUOTED:
+                raise YamlError(
+                    Problem(key_pos, "a key is missing before the ':'; write 'name: value'")
+                )
+            first = keys.get(key)
+            if first is not None:
+                raise YamlError(
+                    Problem(
+                        key_pos,
+                        f"duplicate key '{excerpt(key)}' (first at line {first.line}); "
+                        "keep one of them",
+                    )
+                )
+            entries[key] = self.node(value_node, depth + 1)
+            keys[key] = key_pos
+        return YMap(pos, entries, keys)
 
-def _scalar(
-    event: yaml.ScalarEvent,
-    pos: Pos,
-    resolver: yaml.resolver.Resolver,
-    constructor: yaml.constructor.SafeConstructor,
-    scalar_node: type[yaml.ScalarNode],
-) -> YScalar:
-    quoted = event.style is not None and event.style in ("'", '"', "|", ">")
-    tag = event.tag
-    if tag is None or tag == "!":
-        tag = resolver.resolve(scalar_node, event.value, event.implicit)  # type: ignore[no-untyped-call]
-    value: str | int | float | bool | None = event.value
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"):
-        node = scalar_node(tag, event.value)
-        try:
-            value = constructor.construct_object(node)
-        except Exception:  # '!!bool maybe', '!!int ""' ...: keep the text; the loader says why
-            value = event.value
-    elif tag == "tag:yaml.org,2002:null":
-        value = None
-    return YScalar(value, pos, quoted)
+    def scalar(self, node: Any, pos: Pos) -> YScalar:
+        tag = node.tag
+        value: str | int | float | bool | None = node.value
+        if tag == _NULL:
+            value = None
+        else:
+            construct = self.constructed.get(tag)
+            if construct is not None:
+                try:
+                    value = construct(node)
+                except Exception:  # '!!bool maybe', '!!int ""' ...: keep the text
+                    value = node.value
+        return YScalar(value, pos, node.style in _QUOTED)
+
+    def check_properties(self, node: Any, pos: Pos, at: int) -> None:
+        """Refuse an anchor or a tag written before the node (at its start mark).
+
+        A node that starts with '&' has an anchor; one that starts with '!' has a tag,
+        perhaps followed by an anchor. A tag outside the standard ones that is not written
+        here was resolved from a plain scalar (a date, '<<', '='), which stays text.
+        """
+        text = self.text
+        first = text[at : at + 1]
+        if first != "&" and first != "!":
+            return
+        name = written_anchor(text, at)
+        if name is not None:
+            raise YamlError(Problem(pos, anchor_refused(name)))
+        if first == "!" and node.tag not in _STANDARD_TAGS:
+            raise YamlError(
+                Problem(
+                    pos,
+                    f"tags such as '{excerpt(str(node.tag), 80)}' are not allowed in "
+                    "briefings (nothing is ever constructed from a YAML tag); remove the tag",
+                )
+            )

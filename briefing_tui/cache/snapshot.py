@@ -80,6 +80,7 @@ _CODE = (
     "briefing/sentences.py",
     "briefing/text.py",
     "briefing/yamltree.py",
+    "briefing/yaml_errors.py",
     "cache/snapshot.py",
 )
 _ALLOWED_MODULES = frozenset(
