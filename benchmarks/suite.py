@@ -264,30 +264,24 @@ def bench_load(ctx: Context) -> None:
 
 
 def _load_breakdown(ctx: Context, path: Path, n: int) -> None:
-    """Where load time goes, stage by stage: YAML events (libyaml), the positioned tree, all."""
+    """Where load time goes, stage by stage: PyYAML's nodes (libyaml), the positioned tree, all."""
     import yaml
 
-    from briefing_tui.briefing import yamltree as yamlsafe
+    from briefing_tui.briefing import yamltree
+    from briefing_tui.briefing.yaml_errors import loader_class
 
     files, _ = briefing_files([path])
     t0 = time.perf_counter()
     texts = [f.read_text(encoding="utf-8") for f in files]
     read = time.perf_counter() - t0
-    loader_class = getattr(yamlsafe, "_Loader", yaml.SafeLoader)
+    loader = loader_class()
     t0 = time.perf_counter()
     for text in texts:
-        loader = loader_class(text)
-        try:
-            while (event := loader.get_event()) is not None and not isinstance(
-                event, yaml.StreamEndEvent
-            ):
-                pass
-        finally:
-            loader.dispose()
-    events = time.perf_counter() - t0
+        yaml.compose(text, Loader=loader)
+    composed = time.perf_counter() - t0
     t0 = time.perf_counter()
     for f, text in zip(files, texts, strict=True):
-        yamlsafe.parse(str(f), text)
+        yamltree.parse(str(f), text)
     tree = time.perf_counter() - t0
     t0 = time.perf_counter()
     load_library([path])
@@ -295,11 +289,11 @@ def _load_breakdown(ctx: Context, path: Path, n: int) -> None:
     ctx.note(
         "load",
         f"Where load time goes ({n:,} briefings, one pass each): reading the files "
-        f"{fmt_s(read)}; YAML events alone ({loader_class.__name__}) {fmt_s(events)}; "
-        f"the positioned tree (`yamlsafe.parse`, events included) {fmt_s(tree)}; the whole "
-        f"`load_library` (plus validation, sentence splitting, evidence mapping, the library) "
-        f"{fmt_s(total)}. cProfile cannot see inside libyaml's Cython event parser: its time "
-        "shows as `yamlsafe._build`'s own time in the profile below.",
+        f"{fmt_s(read)}; PyYAML's nodes alone (`yaml.compose`, {loader.__name__}) "
+        f"{fmt_s(composed)}; the positioned tree (`yamltree.parse`: composing, then the walk) "
+        f"{fmt_s(tree)}; the whole `load_library` (plus validation, sentence splitting, "
+        f"evidence mapping, the library) {fmt_s(total)}. cProfile cannot see inside libyaml's "
+        "Cython composer: its time shows as `yaml.compose`'s own time in the profile below.",
     )
 
 

@@ -297,6 +297,40 @@ def walk(path: str, text: str, root: yaml.Node) -> YNode:
     return _Walk(path, text, yaml.constructor.SafeConstructor()).node(root, 0)
 
 
+def _slot_setter(cls: type, name: str) -> Any:
+    return cls.__dict__[name].__set__
+
+
+# Frozen dataclasses set each field through object.__setattr__; a walk builds a Pos for every
+# node and key (360,000 for the 1,000-briefing library) and a YScalar for most of them, so it
+# sets their slots directly: half the cost of each, a tenth of a library's parse (benchmark
+# row `load`, notes: "the positioned tree"). tests/briefing/test_yaml_walk.py checks that
+# these build what the classes' own __init__ builds, field for field.
+_new = object.__new__
+_pos_path, _pos_line, _pos_col = (_slot_setter(Pos, n) for n in ("path", "line", "col"))
+_scalar_value, _scalar_pos, _scalar_quoted = (
+    _slot_setter(YScalar, n) for n in ("value", "pos", "quoted")
+)
+
+
+def make_pos(path: str, line: int, col: int) -> Pos:
+    """``Pos(path, line, col)``, built faster."""
+    pos: Pos = _new(Pos)
+    _pos_path(pos, path)
+    _pos_line(pos, line)
+    _pos_col(pos, col)
+    return pos
+
+
+def make_scalar(value: str | int | float | bool | None, pos: Pos, quoted: bool) -> YScalar:
+    """``YScalar(value, pos, quoted)``, built faster."""
+    scalar: YScalar = _new(YScalar)
+    _scalar_value(scalar, value)
+    _scalar_pos(scalar, pos)
+    _scalar_quoted(scalar, quoted)
+    return scalar
+
+
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _QUOTED = frozenset(("'", '"', "|", ">"))  # scalar styles; plain is None or '' (libyaml)
@@ -320,13 +354,13 @@ class _Walk:
     def node(self, node: Any, depth: int) -> YNode:
         """``node`` (a yaml.Node) at ``depth`` (the number of lists and mappings it is in)."""
         mark = node.start_mark
-        pos = Pos(self.path, mark.line + 1, mark.column + 1)
+        pos = make_pos(self.path, mark.line + 1, mark.column + 1)
         if self.properties:
             self.check_properties(node, pos, mark.index)
         kind: str = node.id  # 'scalar', 'sequence' or 'mapping'
         if kind == "scalar":
             if node.tag == _STR:  # most of a briefing: text, the one path kept short
-                return YScalar(node.value, pos, node.style in _QUOTED)
+                return make_scalar(node.value, pos, node.style in _QUOTED)
             return self.scalar(node, pos)
         if depth >= MAX_DEPTH:
             raise YamlError(Problem(pos, too_deep()))
@@ -352,7 +386,7 @@ class _Walk:
                     )
                 )
             mark = key_node.start_mark
-            key_pos = Pos(self.path, mark.line + 1, mark.column + 1)
+            key_pos = make_pos(self.path, mark.line + 1, mark.column + 1)
             if self.properties:
                 self.check_properties(key_node, key_pos, mark.index)
             # a key is its text as written ('no', '1' and '~' are names too)
@@ -386,7 +420,7 @@ class _Walk:
                     value = construct(node)
                 except Exception:  # '!!bool maybe', '!!int ""' ...: keep the text
                     value = node.value
-        return YScalar(value, pos, node.style in _QUOTED)
+        return make_scalar(value, pos, node.style in _QUOTED)
 
     def check_properties(self, node: Any, pos: Pos, at: int) -> None:
         """Refuse an anchor or a tag written before the node (at its start mark).

@@ -7,6 +7,7 @@ test_loader_limits.py.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefing_tui.briefing import yamltree
+from briefing_tui.briefing.model import Pos
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.yaml_errors import loader_class
 from briefing_tui.briefing.yamltree import MAX_DEPTH, YMap, YNode, YScalar, YSeq, parse, walk
@@ -228,6 +230,18 @@ def test_positions_are_an_editors_lines_and_columns() -> None:
     text = block.entries["k"]
     assert isinstance(text, YScalar) and text.quoted and text.value == "block\n"
     assert (text.pos.line, text.pos.col) == (5, 8)
+
+
+def test_the_fast_constructors_build_what_the_classes_build() -> None:
+    """The walk sets Pos's and YScalar's slots directly (a performance trick): each field
+    must be set, so a field added to either class fails here, not at a distance."""
+    assert [f.name for f in dataclasses.fields(Pos)] == ["path", "line", "col"]
+    assert [f.name for f in dataclasses.fields(YScalar)] == ["value", "pos", "quoted"]
+    pos = yamltree.make_pos("f.yaml", 3, 7)
+    assert pos == Pos("f.yaml", 3, 7) and hash(pos) == hash(Pos("f.yaml", 3, 7))
+    assert yamltree.make_scalar(1.5, pos, True) == YScalar(1.5, Pos("f.yaml", 3, 7), True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pos.line = 4  # type: ignore[misc]
 
 
 LOADER_CASES = [
