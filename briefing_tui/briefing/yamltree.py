@@ -303,9 +303,9 @@ def _slot_setter(cls: type, name: str) -> Any:
 
 # Frozen dataclasses set each field through object.__setattr__; a walk builds a Pos for every
 # node and key (360,000 for the 1,000-briefing library) and a YScalar for most of them, so it
-# sets their slots directly: half the cost of each, a tenth of a library's parse (benchmark
-# row `load`, notes: "the positioned tree"). tests/briefing/test_yaml_walk.py checks that
-# these build what the classes' own __init__ builds, field for field.
+# sets their slots directly: half the cost of each, about a sixth of a library's parse
+# (docs/benchmarks.md, row `load`, the note "The YAML tree"). tests/briefing/test_yaml_walk.py
+# checks that these build what the classes' own __init__ builds, field for field.
 _new = object.__new__
 _pos_path, _pos_line, _pos_col = (_slot_setter(Pos, n) for n in ("path", "line", "col"))
 _scalar_value, _scalar_pos, _scalar_quoted = (
