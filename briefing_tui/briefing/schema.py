@@ -265,7 +265,7 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
             "month",
             "month",
             doc="YYYY-MM; required unless undated.",
-            more="`YYYY-MM`, a real month",
+            more="a real month",
             unless=("precision", "undated"),
         ),
         Field(
