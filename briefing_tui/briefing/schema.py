@@ -377,7 +377,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
             "when",
             "section",
             True,
-            "When it happened; undated events are listed last.",
+            "When it happened.",
+            more="when it happened; undated events are listed last",
             section="when",
         ),
         Field(
