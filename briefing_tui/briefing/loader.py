@@ -418,13 +418,10 @@ class _Checker(ValueReader):
             if required:
                 self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
             return ()
-        if not isinstance(node, YSeq):
-            self.err(
-                node.pos,
-                f"{what} must be a list of quotes, but it is {type_name(node)}; "
-                "write one '- \"quote\"' line for each, indented under the key",
-            )
+        write = "write one '- \"quote\"' line for each, indented under the key"
+        if self.not_a_list(node, what, " of quotes", write):
             return ()
+        assert isinstance(node, YSeq)
         if required and not node.items:
             self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
             return ()

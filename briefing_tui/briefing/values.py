@@ -164,16 +164,12 @@ class ValueReader:
     def refs(self, node: YNode | None, what: str) -> tuple[tuple[str, Pos], ...]:
         if node is None or (isinstance(node, YScalar) and node.value is None):
             return ()
-        if not isinstance(node, YSeq):
-            if isinstance(node, YScalar) and isinstance(node.value, str):
-                self.err(node.pos, f"{what} must be a list of ids; write [{excerpt(node.value)}]")
-            else:
-                self.err(
-                    node.pos,
-                    f"{what} must be a list of ids, but it is {type_name(node)}; "
-                    "write it as [id-one, id-two]",
-                )
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            self.err(node.pos, f"{what} must be a list of ids; write [{excerpt(node.value)}]")
             return ()
+        if self.not_a_list(node, what, " of ids", "write it as [id-one, id-two]"):
+            return ()
+        assert isinstance(node, YSeq)
         out: list[tuple[str, Pos]] = []
         for item in node.items:
             value = self.text(item, f"an id in {what}")
