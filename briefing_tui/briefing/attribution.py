@@ -57,6 +57,12 @@ _ADDRESSING = (
 )
 
 
+# where the loader found each item's fields: (item id, field) -> position
+Positions = Mapping[tuple[str, str], Pos]
+# each item's references in file order: (item id, {relation: ((target, position), ...)})
+Refs = Sequence[tuple[str, Mapping[str, Sequence[tuple[str, Pos]]]]]
+
+
 def holding_spans(spans: Sequence[Span], start: int, end: int) -> list[Span]:
     """The spans a range of the text overlaps, in text order."""
     return [s for s in spans if s.start < end and start < s.end]
@@ -158,12 +164,7 @@ def _addressed(briefing: Briefing, actor_id: str, texts: Sequence[str]) -> bool:
     return any(pattern.search(t) for t in texts)
 
 
-def check(
-    briefing: Briefing,
-    display: str,
-    positions: Mapping[tuple[str, str], Pos],
-    refs: Sequence[tuple[str, Mapping[str, Sequence[tuple[str, Pos]]]]],
-) -> list[Problem]:
+def check(briefing: Briefing, display: str, positions: Positions, refs: Refs) -> list[Problem]:
     """The attribution rules (format 2 only): problems, each saying what to write instead."""
     out: list[Problem] = []
     if briefing.format < 2:
@@ -311,10 +312,7 @@ def _section_of(it: Item) -> str:
 
 
 def _commitment_problems(
-    briefing: Briefing,
-    c: Commitment,
-    positions: Mapping[tuple[str, str], Pos],
-    refs: Sequence[tuple[str, Mapping[str, Sequence[tuple[str, Pos]]]]],
+    briefing: Briefing, c: Commitment, positions: Positions, refs: Refs
 ) -> list[Problem]:
     out: list[Problem] = []
     status_pos = positions.get((c.id, "status"), c.pos)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any
 
 from briefing_tui import __version__
@@ -13,17 +14,15 @@ from briefing_tui.briefing.model import (
     UNKNOWN_SPEAKER,
     WRITER,
     Actor,
-    Assessment,
     Attribution,
     Briefing,
-    Commitment,
-    ContextEvent,
     Evidence,
     Item,
     ItemRef,
     Note,
     When,
 )
+from briefing_tui.briefing.schema import SECTIONS
 from briefing_tui.briefing.text import one_line
 
 EXPORT_VERSION = 1
@@ -69,52 +68,25 @@ def _inferred(it: Item) -> dict[str, str]:
     return {i.field: i.basis for i in it.inferred}
 
 
+def _field_json(value: Any) -> Any:
+    if isinstance(value, When):
+        return when_json(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return list(value) if isinstance(value, tuple) else value
+
+
 def item_fields(it: Item) -> dict[str, Any]:
-    """The item's own fields (not id, kind, links or evidence), JSON-ready."""
-    if isinstance(it, Actor):
-        return {
-            "name": it.name,
-            "actor_kind": it.kind.value,
-            "role": it.role,
-            "affiliation": it.affiliation,
-            "aliases": list(it.aliases),
-            "description": it.description,
-            "note": it.note,
-        }
-    if isinstance(it, Commitment):
-        return {
-            "title": it.title,
-            "commitment_kind": it.kind.value,
-            "status": it.status.value,
-            "by": list(it.by),
-            "to": list(it.to),
-            "topics": list(it.topics),
-            "when": when_json(it.when),
-            "summary": it.summary,
-            "note": it.note,
-            "related": list(it.related),
-        }
-    if isinstance(it, ContextEvent):
-        return {
-            "title": it.title,
-            "when": when_json(it.when),
-            "actors": list(it.actors),
-            "topics": list(it.topics),
-            "summary": it.summary,
-            "note": it.note,
-            "related": list(it.related),
-        }
-    if isinstance(it, Assessment):
-        return {
-            "title": it.title,
-            "about": list(it.about),
-            "topics": list(it.topics),
-            "when": when_json(it.when),
-            "summary": it.summary,
-            "note": it.note,
-            "related": list(it.related),
-        }
-    return {"title": it.title, "text": it.text, "about": list(it.about)}
+    """The item's own fields (not id, kind, links or evidence), JSON-ready, in table order.
+
+    An item's ``kind`` is written as ``actor_kind`` / ``commitment_kind`` (``kind`` is the
+    item's section).
+    """
+    return {
+        (f"{it.item_kind}_kind" if f.name == "kind" else f.name): _field_json(getattr(it, f.name))
+        for f in SECTIONS[it.item_kind]
+        if f.name not in ("id", "evidence", "inferred") and hasattr(it, f.name)
+    }
 
 
 def item_title(it: Item) -> str:

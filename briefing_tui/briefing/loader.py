@@ -6,9 +6,8 @@ file is sound enough to show) and every problem found, each with its position.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,24 +15,21 @@ from briefing_tui.briefing import attribution as attr
 from briefing_tui.briefing.confine import article_roots, is_inside, where_articles_live
 from briefing_tui.briefing.model import (
     Actor,
-    ActorKind,
     Assessment,
     Attribution,
     Briefing,
     Certainty,
     Commitment,
-    CommitmentKind,
     ContextEvent,
     Dating,
     Evidence,
-    Inferred,
+    Item,
     KeyJudgement,
     Note,
     Pos,
     Source,
     SourceAssessment,
     Span,
-    Status,
     Unknown,
     Voice,
     When,
@@ -43,7 +39,6 @@ from briefing_tui.briefing.problems import Problem, Severity
 from briefing_tui.briefing.schema import (
     FORMAT_VERSION,
     FORMATS,
-    ID_PATTERN,
     SECTIONS,
     Field,
 )
@@ -61,7 +56,7 @@ from briefing_tui.briefing.text import (
     suggest,
     visible,
 )
-from briefing_tui.briefing.values import MAX_TEXT, ValueReader
+from briefing_tui.briefing.values import MAX_TEXT, ValueReader, empty
 from briefing_tui.briefing.yamltree import (
     MAX_BYTES,
     YMap,
@@ -77,9 +72,24 @@ from briefing_tui.briefing.yamltree import (
     type_name,
 )
 
-E = TypeVar("E", bound=StrEnum)
-_ID = re.compile(ID_PATTERN)
-_REF = re.compile(r"^(?:([a-z0-9][a-z0-9-]*):)?([a-z0-9][a-z0-9-]*)$")
+ItemT = TypeVar("ItemT", Actor, Commitment, ContextEvent, Note, Assessment)
+# the model of each item section: its fields are those of the table the model holds
+ITEM_MODELS: dict[str, type[Item]] = {
+    "actor": Actor,
+    "commitment": Commitment,
+    "event": ContextEvent,
+    "note": Note,
+    "assessment": Assessment,
+}
+# the relations whose ids must name actors (the others name items)
+ACTOR_RELATIONS = frozenset(
+    f.relation or f.name for fs in SECTIONS.values() for f in fs if f.target == "actor"
+)
+
+
+def _plain(f: Field, value: Any) -> Any:
+    """A read value as the model holds it: references without their positions."""
+    return tuple(x for x, _ in value) if f.kind == "ids" else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,23 +209,16 @@ class _Checker(ValueReader):
             return None
         top = self.mapping(root, "briefing", "the briefing")
         assert top is not None
-        fmt = self.integer(top.get("format"), "format", f"format: {FORMAT_VERSION}")
-        if fmt is not None and fmt not in FORMATS:
-            fmt_node = top["format"]
-            self.err(
-                fmt_node.pos,
-                f"format {fmt} is not supported; this version of "
-                f"briefing-tui reads format {FORMAT_VERSION}: write format: {FORMAT_VERSION}",
-            )
+        v = self.fields(top, "briefing", "the briefing")
+        fmt = v.get("format")
         if "format" in top:
             self.attr_pos[("", "format")] = top["format"].pos
         if "attribution" in root.keys:
             self.attr_pos[("", "attribution")] = root.keys["attribution"]
-        bid = self.ident(top.get("id"), "the briefing id", required=True) or self.path.stem
+        bid = v.get("id") or self.path.stem
         if "id" in top:
             self.id_pos = top["id"].pos
-        title = self.text(top.get("title"), "title", required=True)
-        summary = self.text(top.get("summary"), "summary")
+        title, summary = v.get("title", ""), v.get("summary", "")
         dating = self.dating(top.get("dating"))
         self.dating_year = dating.year if dating else None
         source = self.source_section(top.get("source"), dating)
@@ -224,22 +227,10 @@ class _Checker(ValueReader):
         self.source = source
         self.folded = FoldedText.of(source.text)
 
-        actors = tuple(
-            a for a in self.each(top.get("actors"), "actor", self.actor) if isinstance(a, Actor)
-        )
-        commitments = tuple(
-            c
-            for c in self.each(top.get("commitments"), "commitment", self.commitment)
-            if isinstance(c, Commitment)
-        )
-        context = tuple(
-            e
-            for e in self.each(top.get("context"), "event", self.event)
-            if isinstance(e, ContextEvent)
-        )
-        notes = tuple(
-            n for n in self.each(top.get("notes"), "note", self.note) if isinstance(n, Note)
-        )
+        actors = self.items(top, "actor", Actor)
+        commitments = self.items(top, "commitment", Commitment)
+        context = self.items(top, "event", ContextEvent)
+        notes = self.items(top, "note", Note)
         extra = self.attribution_sections(top)
         briefing = Briefing(
             id=bid,
@@ -260,67 +251,37 @@ class _Checker(ValueReader):
         self.problems.extend(attr.check(briefing, self.name, self.attr_pos, self._refs))
         return briefing
 
-    # -- attribution (format 2): sections read from the field table ---------------------------
-    def fields(self, entries: dict[str, YNode], section: str, what: str) -> dict[str, Any]:
-        """Every declared field of ``section`` read by its kind in the field table.
+    # -- sections read from the field table -------------------------------------------------
+    def items(self, top: dict[str, YNode], section: str, model: type[ItemT]) -> tuple[ItemT, ...]:
+        """The items of a list section of the briefing (its key from the table)."""
+        key = next(f.name for f in SECTIONS["briefing"] if f.section == section)
+        built = self.each(top.get(key), section, partial(self.item, section=section))
+        return tuple(it for it in built if isinstance(it, model))
 
-        Ids come back as ((value, pos), ...); absent fields are left out.
-        """
-        out: dict[str, Any] = {}
-        for f in SECTIONS[section]:
-            node = entries.get(f.name)
-            if node is None:
-                continue
-            label = f"{f.name} of {what}"
-            if f.kind == "text":
-                out[f.name] = self.text(node, label, required=f.required)
-            elif f.kind == "id":
-                out[f.name] = self.ident(node, label, required=f.required)
-            elif f.kind == "ids":
-                out[f.name] = self.refs(node, f"the '{f.name}' of {what}")
-            elif f.kind == "texts":
-                out[f.name] = self.texts(node, label)
-            elif f.kind == "int":
-                out[f.name] = self.integer(node, label, f"{f.name}: 3")
-            elif f.kind == "enum":
-                assert f.enum is not None
-                out[f.name] = self.enum(node, label, f.enum, next(iter(f.enum)))
-            elif f.kind == "section" and f.section == "when":
-                out[f.name] = self.when(node, f"the 'when' of {what}")
-            elif f.kind == "quotes":
-                out[f.name] = self.evidence(node, f"the evidence of {what}", f.required)
-            elif f.kind == "inferred":
-                out[f.name] = self.inferred(node, what)
-        return out
-
-    def inferred(self, node: YNode | None, what: str) -> tuple[Inferred, ...]:
-        if node is None or (isinstance(node, YScalar) and node.value is None):
-            return ()
-        if isinstance(node, YSeq):  # a list of field names: the bases are missing
-            names = [self.text(n, f"an entry of the inferred of {what}") for n in node.items]
-            return tuple(Inferred(n, "", i.pos) for n, i in zip(names, node.items, strict=True))
-        if not isinstance(node, YMap):
-            self.err(
-                node.pos,
-                f"the inferred of {what} must be a mapping of field: basis, but it is "
-                f"{type_name(node)}; write e.g. name: the article says only 'Mr Trump'",
-            )
-            return ()
-        out = []
-        for key, value in node.entries.items():
-            basis = self.text(value, f"the basis of the inferred {key} of {what}")
-            out.append(Inferred(key, basis, node.keys[key]))
-        return tuple(out)
+    def item(self, e: dict[str, YNode], pos: Pos, label: str, section: str) -> Item:
+        """An actor, commitment, event, note or assessment, read by its fields' rows."""
+        iid = self.ident(e.get("id"), f"the id of {label}", required=True) or f"<{label}>"
+        v = self.fields(e, section, f"{section} '{iid}'", skip="id")
+        fields = SECTIONS[section]
+        self._refs.append(
+            (iid, {f.relation or f.name: v.get(f.name, ()) for f in fields if f.kind == "ids"})
+        )
+        for name in v:
+            self.attr_pos[(iid, name)] = e[name].pos
+        model = ITEM_MODELS[section]
+        keep = model.__dataclass_fields__  # a field the model does not show is checked only
+        values = {
+            f.name: _plain(f, v[f.name]) if f.name in v else empty(f)
+            for f in fields
+            if f.name in keep and f.name != "id"
+        }
+        return model(id=iid, pos=pos, **values)
 
     def attribution_sections(self, top: dict[str, YNode]) -> dict[str, Any]:
         spans = tuple(
             s for s in self.each(top.get("attribution"), "span", self.span) if s is not None
         )
-        assessments = tuple(
-            a
-            for a in self.each(top.get("assessments"), "assessment", self.assessment)
-            if isinstance(a, Assessment)
-        )
+        assessments = self.items(top, "assessment", Assessment)
         judgements = tuple(self.each(top.get("key_judgements"), "judgement", self.judgement))
         unknowns = tuple(self.each(top.get("unknowns"), "unknown", self.unknown))
         sa: SourceAssessment | None = None
@@ -365,26 +326,6 @@ class _Checker(ValueReader):
         sentences = sentences_in(*where, self.source.sentences)
         return Span(" ".join(quote.split()), where[0], where[1], sentences, attribution, pos)
 
-    def assessment(self, e: dict[str, YNode], pos: Pos, label: str) -> Assessment:
-        iid, _ = self.items_common(e, pos, label)
-        what = f"assessment '{iid}'"
-        v = self.fields(e, "assessment", what)
-        r = {"about": v.get("about", ()), "related": v.get("related", ())}
-        self._refs.append((iid, r))
-        return Assessment(
-            id=iid,
-            title=v.get("title", ""),
-            pos=pos,
-            about=tuple(x for x, _ in r["about"]),
-            topics=v.get("topics", ()),
-            when=v.get("when", When()),
-            summary=v.get("summary", ""),
-            note=v.get("note", ""),
-            related=tuple(x for x, _ in r["related"]),
-            evidence=v.get("evidence", ()),
-            inferred=v.get("inferred", ()),
-        )
-
     def judgement(self, e: dict[str, YNode], pos: Pos, label: str) -> KeyJudgement:
         v = self.fields(e, "judgement", label)
         return KeyJudgement(v.get("text", ""), tuple(x for x, _ in v.get("cites", ())), pos)
@@ -401,15 +342,10 @@ class _Checker(ValueReader):
         entries = self.mapping(node, "dating", "dating")
         if entries is None:
             return None
-        year = self.integer(entries.get("year"), "dating.year", "year: 2025")
-        reason = self.text(entries.get("reason"), "dating.reason", required=True)
+        v = self.fields(entries, "dating", "dating")
+        year, reason = v.get("year"), v.get("reason", "")
         if year is None:
             return None
-        if not 1900 <= year <= 2200:
-            self.err(
-                entries["year"].pos,
-                f"dating.year {year} is not a plausible year; give the year in full, e.g. 2025",
-            )
         return Dating(year, reason)
 
     def source_section(self, node: YNode | None, dating: Dating | None) -> Source | None:
@@ -418,10 +354,8 @@ class _Checker(ValueReader):
         entries = self.mapping(node, "source", "source")
         if entries is None:
             return None
-        file_node = entries.get("file")
-        file = self.text(file_node, "source.file", required=True)
-        when = self.when(entries.get("when"), "source.when")
-        title = self.text(entries.get("title"), "source.title", required=True)
+        v = self.fields(entries, "source", "source")
+        file_node, file = entries.get("file"), v.get("file", "")
         if not file or file_node is None:
             return None
         shown = excerpt(file, 100)
@@ -466,15 +400,15 @@ class _Checker(ValueReader):
             )
             return None
         return Source(
-            title=title,
+            title=v.get("title", ""),
             file=file,
             path=resolved,
             text=text,
             sentences=split_sentences(text),
-            when=when,
-            place=self.text(entries.get("place"), "source.place"),
-            publisher=self.text(entries.get("publisher"), "source.publisher"),
-            url=self.text(entries.get("url"), "source.url"),
+            when=v.get("when", When()),
+            place=v.get("place", ""),
+            publisher=v.get("publisher", ""),
+            url=v.get("url", ""),
         )
 
     def evidence(self, node: YNode | None, what: str, required: bool) -> tuple[Evidence, ...]:
@@ -484,13 +418,10 @@ class _Checker(ValueReader):
             if required:
                 self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
             return ()
-        if not isinstance(node, YSeq):
-            self.err(
-                node.pos,
-                f"{what} must be a list of quotes, but it is {type_name(node)}; "
-                "write one '- \"quote\"' line for each, indented under the key",
-            )
+        write = "write one '- \"quote\"' line for each, indented under the key"
+        if self.not_a_list(node, what, " of quotes", write):
             return ()
+        assert isinstance(node, YSeq)
         if required and not node.items:
             self.err(node.pos, f"{what} is empty; quote at least one sentence of the article")
             return ()
@@ -573,100 +504,6 @@ class _Checker(ValueReader):
         )
         return f'quote "{shown}" is not found in the source text; {hint}'
 
-    def items_common(self, e: dict[str, YNode], pos: Pos, label: str) -> tuple[str, Pos]:
-        iid = self.ident(e.get("id"), f"the id of {label}", required=True) or f"<{label}>"
-        return iid, pos
-
-    def actor(self, e: dict[str, YNode], pos: Pos, label: str) -> Actor:
-        iid, _ = self.items_common(e, pos, label)
-        what = f"actor '{iid}'"
-        return Actor(
-            id=iid,
-            name=self.text(e.get("name"), f"the name of {what}", required=True),
-            kind=self.enum(e.get("kind"), f"the kind of {what}", ActorKind, ActorKind.PERSON),
-            pos=pos,
-            role=self.text(e.get("role"), f"the role of {what}"),
-            affiliation=self.ident(e.get("affiliation"), f"the affiliation of {what}"),
-            aliases=self.texts(e.get("aliases"), f"the aliases of {what}"),
-            description=self.text(e.get("description"), f"the description of {what}"),
-            note=self.text(e.get("note"), f"the note of {what}"),
-            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
-            inferred=self.inferred(e.get("inferred"), what),
-        )
-
-    def commitment(self, e: dict[str, YNode], pos: Pos, label: str) -> Commitment:
-        iid, _ = self.items_common(e, pos, label)
-        what = f"commitment '{iid}'"
-        r = {
-            "by": self.refs(e.get("by"), f"the 'by' of {what}"),
-            "to": self.refs(e.get("to"), f"the 'to' of {what}"),
-            "related": self.refs(e.get("related"), f"the 'related' of {what}"),
-        }
-        self._refs.append((iid, r))
-        for key in ("status", "kind"):
-            if key in e:
-                self.attr_pos[(iid, key)] = e[key].pos
-        by_node = e.get("by")
-        if not r["by"] and (
-            isinstance(by_node, YSeq) or (isinstance(by_node, YScalar) and by_node.value is None)
-        ):
-            self.err(by_node.pos, f"the 'by' of {what} is empty; name at least one actor")
-        return Commitment(
-            id=iid,
-            title=self.text(e.get("title"), f"the title of {what}", required=True),
-            kind=self.enum(
-                e.get("kind"), f"the kind of {what}", CommitmentKind, CommitmentKind.INTENTION
-            ),
-            status=self.enum(e.get("status"), f"the status of {what}", Status, Status.STATED),
-            pos=pos,
-            by=tuple(x for x, _ in r["by"]),
-            to=tuple(x for x, _ in r["to"]),
-            topics=self.texts(e.get("topics"), f"the topics of {what}"),
-            when=self.when(e.get("when"), f"the 'when' of {what}"),
-            summary=self.text(e.get("summary"), f"the summary of {what}"),
-            note=self.text(e.get("note"), f"the note of {what}"),
-            related=tuple(x for x, _ in r["related"]),
-            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
-            inferred=self.inferred(e.get("inferred"), what),
-        )
-
-    def event(self, e: dict[str, YNode], pos: Pos, label: str) -> ContextEvent:
-        iid, _ = self.items_common(e, pos, label)
-        what = f"event '{iid}'"
-        r = {
-            "actor": self.refs(e.get("actors"), f"the actors of {what}"),
-            "related": self.refs(e.get("related"), f"the 'related' of {what}"),
-        }
-        self._refs.append((iid, r))
-        return ContextEvent(
-            id=iid,
-            title=self.text(e.get("title"), f"the title of {what}", required=True),
-            when=self.when(e.get("when"), f"the 'when' of {what}"),
-            pos=pos,
-            actors=tuple(x for x, _ in r["actor"]),
-            topics=self.texts(e.get("topics"), f"the topics of {what}"),
-            summary=self.text(e.get("summary"), f"the summary of {what}"),
-            note=self.text(e.get("note"), f"the note of {what}"),
-            related=tuple(x for x, _ in r["related"]),
-            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", True),
-            inferred=self.inferred(e.get("inferred"), what),
-        )
-
-    def note(self, e: dict[str, YNode], pos: Pos, label: str) -> Note:
-        iid, _ = self.items_common(e, pos, label)
-        what = f"note '{iid}'"
-        about = {"about": self.refs(e.get("about"), f"the 'about' of {what}")}
-        self._refs.append((iid, about))
-        return Note(
-            id=iid,
-            title=self.text(e.get("title"), f"the title of {what}", required=True),
-            text=self.text(e.get("text"), f"the text of {what}", required=True),
-            pos=pos,
-            about=tuple(x for x, _ in about["about"]),
-            evidence=self.evidence(e.get("evidence"), f"the evidence of {what}", False),
-            inferred=self.inferred(e.get("inferred"), what),
-        )
-
     def check_links(self, b: Briefing) -> None:
         seen: dict[str, Pos] = {}
         for it in b.items:
@@ -702,7 +539,7 @@ class _Checker(ValueReader):
                 for ref, pos in refs:
                     if ":" in ref:
                         continue  # another briefing's item: checked by the library
-                    if relation in ("by", "to", "actor"):
+                    if relation in ACTOR_RELATIONS:
                         if ref not in actors:
                             kind = (
                                 f"a {items[ref].item_kind}, not an actor"

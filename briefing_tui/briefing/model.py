@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 # English month names, fixed (calendar's names follow the process locale).
 MONTH_FULL_NAMES = [
@@ -254,8 +255,30 @@ class Dating:
     reason: str
 
 
+Links = tuple[tuple[str, str], ...]
+
+
+class _Linked:
+    """An item's references, from its class's ``links``: (relation, field) pairs."""
+
+    __slots__ = ()
+    links: ClassVar[Links] = ()
+
+    def references(self) -> tuple[tuple[str, str], ...]:
+        """(relation, target id) pairs this item names, in the order of ``links``."""
+        out: list[tuple[str, str]] = []
+        for relation, name in self.links:
+            value = getattr(self, name)
+            targets = value if isinstance(value, tuple) else (value,) if value else ()
+            out += ((relation, target) for target in targets)
+        return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(_Linked):
+    item_kind = "actor"
+    links: ClassVar[Links] = (("affiliation", "affiliation"),)  # (relation, field)
+
     id: str
     name: str
     kind: ActorKind
@@ -268,19 +291,20 @@ class Actor:
     evidence: tuple[Evidence, ...] = ()
     inferred: tuple[Inferred, ...] = ()
 
-    item_kind = "actor"
-
     @property
     def title(self) -> str:
         return self.name
 
-    def references(self) -> tuple[tuple[str, str], ...]:
-        """(relation, target id) pairs this item names."""
-        return (("affiliation", self.affiliation),) if self.affiliation else ()
-
 
 @dataclass(frozen=True, slots=True)
-class Commitment:
+class Commitment(_Linked):
+    item_kind = "commitment"
+    links: ClassVar[Links] = (
+        ("by", "by"),
+        ("to", "to"),
+        ("related", "related"),
+    )  # (relation, field)
+
     id: str
     title: str
     kind: CommitmentKind
@@ -296,18 +320,12 @@ class Commitment:
     evidence: tuple[Evidence, ...] = ()
     inferred: tuple[Inferred, ...] = ()
 
-    item_kind = "commitment"
-
-    def references(self) -> tuple[tuple[str, str], ...]:
-        return (
-            tuple(("by", a) for a in self.by)
-            + tuple(("to", a) for a in self.to)
-            + tuple(("related", r) for r in self.related)
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class ContextEvent:
+class ContextEvent(_Linked):
+    item_kind = "event"
+    links: ClassVar[Links] = (("actor", "actors"), ("related", "related"))  # (relation, field)
+
     id: str
     title: str
     when: When
@@ -320,17 +338,13 @@ class ContextEvent:
     evidence: tuple[Evidence, ...] = ()
     inferred: tuple[Inferred, ...] = ()
 
-    item_kind = "event"
-
-    def references(self) -> tuple[tuple[str, str], ...]:
-        return tuple(("actor", a) for a in self.actors) + tuple(
-            ("related", r) for r in self.related
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class Note:
+class Note(_Linked):
     """An attribution or curation note: where the text is ambiguous, say so."""
+
+    item_kind = "note"
+    links: ClassVar[Links] = (("about", "about"),)  # (relation, field)
 
     id: str
     title: str
@@ -340,15 +354,13 @@ class Note:
     evidence: tuple[Evidence, ...] = ()
     inferred: tuple[Inferred, ...] = ()
 
-    item_kind = "note"
-
-    def references(self) -> tuple[tuple[str, str], ...]:
-        return tuple(("about", a) for a in self.about)
-
 
 @dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(_Linked):
     """The writer's own judgement or analysis: not a commitment of anyone."""
+
+    item_kind = "assessment"
+    links: ClassVar[Links] = (("about", "about"), ("related", "related"))  # (relation, field)
 
     id: str
     title: str
@@ -361,11 +373,6 @@ class Assessment:
     related: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     inferred: tuple[Inferred, ...] = ()
-
-    item_kind = "assessment"
-
-    def references(self) -> tuple[tuple[str, str], ...]:
-        return tuple(("about", a) for a in self.about) + tuple(("related", r) for r in self.related)
 
 
 Item = Actor | Commitment | ContextEvent | Note | Assessment

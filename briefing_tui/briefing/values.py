@@ -10,31 +10,54 @@ import re
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from briefing_tui.briefing.model import Pos, Precision, When
+from briefing_tui.briefing.model import Evidence, Inferred, Pos, Precision, When
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.briefing.schema import ID_PATTERN, MONTH_PATTERN, SECTIONS
+from briefing_tui.briefing.schema import (
+    ID_PATTERN,
+    MONTH_PATTERN,
+    REF_PATTERN,
+    SECTIONS,
+    Field,
+    label,
+)
 from briefing_tui.briefing.text import describe_char, excerpt, find_control
 from briefing_tui.briefing.yamltree import YMap, YNode, YScalar, YSeq, type_name
 
 E = TypeVar("E", bound=StrEnum)
 MAX_TEXT = 100_000  # characters in one text field: far more than any title, note or quote
 _ID = re.compile(ID_PATTERN)
-_REF = re.compile(r"^(?:([a-z0-9][a-z0-9-]*):)?([a-z0-9][a-z0-9-]*)$")
+_REF = re.compile(REF_PATTERN)
 _MONTH = re.compile(MONTH_PATTERN)
-_SECTION_NAMES = {
-    "actor": "actors",
-    "commitment": "commitments",
-    "event": "context",
-    "note": "notes",
-    "assessment": "assessments",
-    "span": "attribution",
-    "judgement": "key_judgements",
-    "unknown": "unknowns",
-}
+# each list section's key in the briefing: "actor" -> "actors"
+_SECTION_NAMES = {f.section: f.name for f in SECTIONS["briefing"] if f.kind == "list"}
+
+
+def empty(f: Field) -> Any:
+    """The value of a field the entry leaves out."""
+    if f.kind == "enum":
+        assert f.enum is not None
+        return f.default or next(iter(f.enum))
+    if f.kind == "section" and f.section == "when":
+        return When()
+    return {"text": "", "texts": (), "ids": (), "quotes": (), "inferred": ()}.get(f.kind)
+
+
+def within(number: int, f: Field) -> bool:
+    """``number`` is inside the field's bounds."""
+    return (f.minimum is None or number >= f.minimum) and (f.maximum is None or number <= f.maximum)
+
+
+def is_empty_list(node: YNode) -> bool:
+    """A list, or a key with nothing after its ':'."""
+    return isinstance(node, YSeq) or (isinstance(node, YScalar) and node.value is None)
 
 
 class ValueReader:
-    """Typed values out of YAML nodes; problems collected in ``problems``."""
+    """Typed values out of YAML nodes; problems collected in ``problems``.
+
+    :meth:`fields` reads a section's entries by the field table (schema.SECTIONS); the
+    loader's checker supplies :meth:`evidence`, which needs the article.
+    """
 
     name: str
     problems: list[Problem]
@@ -119,13 +142,9 @@ class ValueReader:
             return ()
         if isinstance(node, YScalar) and node.value is None:
             return ()
-        if not isinstance(node, YSeq):
-            self.err(
-                node.pos,
-                f"{what} must be a list, but it is {type_name(node)}; "
-                "write it as [a, b] or one '- item' a line",
-            )
+        if self.not_a_list(node, what, "", "write it as [a, b] or one '- item' a line"):
             return ()
+        assert isinstance(node, YSeq)
         return tuple(self.text(item, f"an entry of {what}") for item in node.items)
 
     def ident(self, node: YNode | None, what: str, *, required: bool = False) -> str | None:
@@ -145,16 +164,12 @@ class ValueReader:
     def refs(self, node: YNode | None, what: str) -> tuple[tuple[str, Pos], ...]:
         if node is None or (isinstance(node, YScalar) and node.value is None):
             return ()
-        if not isinstance(node, YSeq):
-            if isinstance(node, YScalar) and isinstance(node.value, str):
-                self.err(node.pos, f"{what} must be a list of ids; write [{excerpt(node.value)}]")
-            else:
-                self.err(
-                    node.pos,
-                    f"{what} must be a list of ids, but it is {type_name(node)}; "
-                    "write it as [id-one, id-two]",
-                )
+        if isinstance(node, YScalar) and isinstance(node.value, str):
+            self.err(node.pos, f"{what} must be a list of ids; write [{excerpt(node.value)}]")
             return ()
+        if self.not_a_list(node, what, " of ids", "write it as [id-one, id-two]"):
+            return ()
+        assert isinstance(node, YSeq)
         out: list[tuple[str, Pos]] = []
         for item in node.items:
             value = self.text(item, f"an id in {what}")
@@ -202,7 +217,88 @@ class ValueReader:
         self.err(node.pos, f"{what} {shown} is not one of: {', '.join(words)}; {hint}")
         return default
 
-    # -- sections ----------------------------------------------------------------------------
+    def not_a_list(self, node: YNode, what: str, of: str, write: str) -> bool:
+        """Report ``node`` unless it is a list; True when it is not."""
+        if isinstance(node, YSeq):
+            return False
+        self.err(node.pos, f"{what} must be a list{of}, but it is {type_name(node)}; {write}")
+        return True
+
+    def month(self, node: YNode, what: str) -> str | None:
+        raw = node.value if isinstance(node, YScalar) else None
+        if isinstance(raw, str) and _MONTH.match(raw):
+            return raw
+        shown = f"'{excerpt(str(raw))}'" if raw is not None else type_name(node)
+        self.err(node.pos, f"{what} {shown} is not a month: write YYYY-MM, e.g. 2025-11")
+        return None
+
+    def inferred(self, node: YNode | None, what: str) -> tuple[Inferred, ...]:
+        if node is None or (isinstance(node, YScalar) and node.value is None):
+            return ()
+        if isinstance(node, YSeq):  # a list of field names: the bases are missing
+            names = [self.text(n, f"an entry of the inferred of {what}") for n in node.items]
+            return tuple(Inferred(n, "", i.pos) for n, i in zip(names, node.items, strict=True))
+        if not isinstance(node, YMap):
+            self.err(
+                node.pos,
+                f"the inferred of {what} must be a mapping of field: basis, but it is "
+                f"{type_name(node)}; write e.g. name: the article says only 'Mr Trump'",
+            )
+            return ()
+        out = []
+        for key, value in node.entries.items():
+            basis = self.text(value, f"the basis of the inferred {key} of {what}")
+            out.append(Inferred(key, basis, node.keys[key]))
+        return tuple(out)
+
+    def evidence(self, node: YNode | None, what: str, required: bool) -> tuple[Evidence, ...]:
+        raise NotImplementedError  # the loader's checker: quotes are looked up in the article
+
+    # -- sections, by the field table --------------------------------------------------------
+    def fields(
+        self, entries: dict[str, YNode], section: str, what: str, skip: str = ""
+    ) -> dict[str, Any]:
+        """Every field of ``section`` that ``entries`` gives, read by its row of the table.
+
+        Ids come back as ((value, pos), ...); absent fields (and ``skip``) are left out, as
+        are nested lists and sections other than a *when*, which their own builders read.
+        """
+        out: dict[str, Any] = {}
+        for f in SECTIONS[section]:
+            node = entries.get(f.name)
+            nested = f.kind == "list" or (f.kind == "section" and f.section != "when")
+            if node is not None and f.name != skip and not nested:
+                out[f.name] = self.value(f, node, label(section, f, what))
+        return out
+
+    def value(self, f: Field, node: YNode, what: str) -> Any:
+        """The value of ``node`` as field ``f`` declares it, every problem reported."""
+        if f.kind == "text":
+            return self.text(node, what, required=f.required)
+        if f.kind == "id":
+            return self.ident(node, what, required=f.required)
+        if f.kind == "ids":
+            refs = self.refs(node, what)
+            if f.required and not refs and is_empty_list(node):
+                self.err(node.pos, f"{what} is empty; name at least one {f.target}")
+            return refs
+        if f.kind == "texts":
+            return self.texts(node, what)
+        if f.kind == "int":
+            number = self.integer(node, what, f.example or f"{f.name}: 3")
+            if number is not None and f.bad and not within(number, f):
+                self.err(node.pos, f.bad.format(label=what, value=number))
+            return number
+        if f.kind == "enum":
+            assert f.enum is not None
+            return self.enum(node, what, f.enum, empty(f))
+        if f.kind == "month":
+            return self.month(node, what)
+        if f.kind == "quotes":
+            return self.evidence(node, what, f.required)
+        if f.kind == "inferred":
+            return self.inferred(node, what)
+        return self.when(node, what)  # the one nested section read here
 
     def each(self, node: YNode | None, section: str, build: Any) -> list[Any]:
         if node is None or (isinstance(node, YScalar) and node.value is None):
@@ -229,28 +325,31 @@ class ValueReader:
         entries = self.mapping(node, "when", what)
         if entries is None:
             return When()
-        precision = self.enum(
-            entries.get("precision"), f"{what}: precision", Precision, Precision.UNDATED
+        v = self.fields(entries, "when", what)
+        precision = v.get("precision", Precision.UNDATED)
+        month, day = self.when_rule(node, entries, what, precision, v)
+        if precision is Precision.UNDATED:
+            month = None
+        return When(
+            precision=precision,
+            month=month,
+            day=day if precision is Precision.DAY else None,
+            qualifier=v.get("qualifier", ""),
+            basis=v.get("basis", ""),
+            year_inferred=month is not None and int(month[:4]) == self.dating_year,
         )
-        month_node = entries.get("month")
-        month = None
-        if month_node is not None:
-            raw = month_node.value if isinstance(month_node, YScalar) else None
-            if isinstance(raw, str) and _MONTH.match(raw):
-                month = raw
-            else:
-                shown = f"'{excerpt(str(raw))}'" if raw is not None else type_name(month_node)
-                self.err(
-                    month_node.pos,
-                    f"{what}: month {shown} is not a month: write YYYY-MM, e.g. 2025-11",
-                )
-        elif precision is not Precision.UNDATED and "precision" in entries:
+
+    def when_rule(
+        self, node: YNode, entries: dict[str, YNode], what: str, precision: Precision, v: Any
+    ) -> tuple[str | None, int | None]:
+        """The cross-field rule of a *when*: a month unless undated, a real day with 'day'."""
+        month, day = v.get("month"), v.get("day")
+        if "month" not in entries and precision is not Precision.UNDATED and "precision" in entries:
             self.err(
                 node.pos,
                 f"{what} needs a month (YYYY-MM) unless its precision is 'undated'; "
                 "add month: YYYY-MM, or set precision: undated",
             )
-        day = self.integer(entries.get("day"), f"{what}: day", "day: 15")
         if day is not None:
             if precision is not Precision.DAY:
                 self.err(
@@ -273,13 +372,4 @@ class ValueReader:
                 node.pos,
                 f"{what} has precision 'day' but no day; add day: N or use precision: month",
             )
-        if precision is Precision.UNDATED:
-            month = None
-        return When(
-            precision=precision,
-            month=month,
-            day=day if precision is Precision.DAY else None,
-            qualifier=self.text(entries.get("qualifier"), f"{what}: qualifier"),
-            basis=self.text(entries.get("basis"), f"{what}: basis"),
-            year_inferred=month is not None and int(month[:4]) == self.dating_year,
-        )
+        return month, day

@@ -48,328 +48,103 @@ class Case:
     fix: str  # a fragment saying what to do about it
 
 
-CASES = [
-    # YAML syntax
-    Case("yaml-unclosed-double-quote.yaml", 4, 8, "never closed", 'add the closing "'),
-    Case(
-        "yaml-text-after-closing-quote.yaml",
-        4,
-        20,
-        'text follows the closing "',
-        "put the whole value in single quotes",
-    ),
-    Case("yaml-unclosed-flow-list.yaml", 35, 9, "never closed", "add the closing ']'"),
-    Case(
-        "yaml-missing-comma-in-list.yaml",
-        20,
-        40,
-        "expected ',' or ']' here",
-        "separate the entries with commas",
-    ),
-    Case("yaml-missing-colon.yaml", 5, 1, "is not 'key: value'", "add the ':' after the key"),
-    Case(
-        "yaml-missing-space-after-colon.yaml",
-        3,
-        3,
-        "needs a space after it",
-        "write 'key: value'",
-    ),
-    Case(
-        "yaml-colon-in-unquoted-value.yaml",
-        4,
-        20,
-        "': ' inside a value that is not quoted",
-        "put the whole value in quotes",
-    ),
-    Case(
-        "yaml-bad-indentation.yaml",
-        25,
-        4,
-        "does not line up",
-        "indent the keys of one mapping by the same number of spaces",
-    ),
-    Case(
-        "yaml-list-entry-where-key-expected.yaml",
-        10,
-        3,
-        "a list entry ('- ') where a key was expected",
-        "indent the list under its key",
-    ),
-    Case("yaml-tab-indentation.yaml", 26, 1, "indented with a tab", "replace the tab with spaces"),
-    Case(
-        "yaml-bad-escape.yaml",
-        9,
-        23,
-        "'\\o' is not a valid escape",
-        "write '\\\\' for a backslash",
-    ),
-    Case("yaml-two-documents.yaml", 60, 1, "one YAML document", "remove the second '---'"),
-    Case("yaml-directive.yaml", 2, 1, "is a YAML directive", "remove it"),
-    # the shape of the file
-    Case("top-level-list.yaml", 2, 1, "must be a mapping", "write the briefing as 'field: value'"),
-    Case(
-        "top-level-scalar.yaml", 3, 1, "must be a mapping", "write the briefing as 'field: value'"
-    ),
-    Case("empty.yaml", 1, 1, "the file is empty", "format, id, title and source"),
-    Case("comment-only.yaml", 1, 1, "holds only comments", "format, id, title and source"),
-    Case("whitespace-only.yaml", 1, 1, "the file is empty", "format, id, title and source"),
-    # encodings and binary data
-    Case("not-utf8-latin1.yaml", 9, 23, "not UTF-8 text (byte 0xe9", "save it as UTF-8"),
-    Case("utf16.yaml", 1, 1, "UTF-16 text, not UTF-8", "save it as UTF-8"),
-    Case("binary-png.yaml", 1, 1, "not UTF-8 text (byte 0x89", "save it as UTF-8"),
-    Case("binary-nul-bytes.yaml", 3, 6, "NUL byte", "name a UTF-8 text file"),
-    # control characters and terminal escape sequences
-    Case(
-        "control-esc-raw-in-title.yaml",
-        4,
-        22,
-        "control character U+001B ESCAPE",
-        "remove it",
-    ),
-    Case(
-        "control-osc-title-escaped.yaml",
-        5,
-        10,
-        "summary contains the control character U+001B ESCAPE",
-        "remove it",
-    ),
-    Case(
-        "control-osc8-hyperlink-escaped.yaml",
-        27,
-        18,
-        "contains the control character U+001B ESCAPE",
-        "remove it",
-    ),
-    Case(
-        "control-c1-csi-raw.yaml",
-        58,
-        23,
-        "U+009B CONTROL SEQUENCE INTRODUCER",
-        "remove it",
-    ),
-    Case(
-        "control-backspace-escaped.yaml",
-        32,
-        12,
-        "control character U+0008 BACKSPACE",
-        "remove it",
-    ),
-    Case(
-        "control-bidi-override.yaml",
-        41,
-        12,
-        "U+202E RIGHT-TO-LEFT OVERRIDE",
-        "remove it",
-    ),
-    Case(
-        "control-line-separator.yaml",
-        5,
-        27,
-        "U+2028 LINE SEPARATOR",
-        "replace it with a space or a real line break",
-    ),
-    Case(
-        "control-escape-in-key.yaml",
-        9,
-        3,
-        "unknown field 'pl\u241b[2Jace' in source",
-        "did you mean 'place'?",
-    ),
-    # the source article
-    Case(
-        "source-article-with-escapes.yaml",
-        7,
-        9,
-        "contains the control character U+001B ESCAPE at line 2, column 19 of the article",
-        "remove it from the article",
-    ),
-    Case(
-        "source-article-not-utf8.yaml",
-        7,
-        9,
-        "'../articles/latin1.txt' at line 2, column 8: the file is not UTF-8",
-        "save it as UTF-8",
-    ),
-    Case("source-missing.yaml", 7, 9, "not found", "fix the path"),
-    Case("source-is-directory.yaml", 7, 9, "a directory, not a file", "name a file"),
-    # a device outside the library is refused for being outside, before it is looked at
-    Case("source-is-device.yaml", 7, 9, "outside the library", "articles may live in"),
-    Case("source-absolute-outside.yaml", 7, 9, "outside the library", "articles may live in"),
-    Case("source-climbs-out.yaml", 7, 9, "outside the library", "copy the article there"),
-    # hostile YAML
-    Case("alias-billion-laughs.yaml", 55, 7, "anchors (&a0) are not allowed", "write values out"),
-    Case("alias-merge-key.yaml", 18, 9, "anchors (&country) are not allowed", "write values out"),
-    Case("nesting-flow-5000-deep.yaml", 4, 39, "nested too deeply", "check the brackets"),
-    Case("nesting-block-3000-deep.yaml", 5, 65, "nested too deeply", "check the brackets"),
-    Case(
-        "tag-python-os-system.yaml",
-        4,
-        8,
-        "tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed",
-        "remove the tag",
-    ),
-    Case(
-        "tag-python-builtins-open.yaml",
-        5,
-        10,
-        "tags such as 'tag:yaml.org,2002:python/object/apply:builtins.open' are not allowed",
-        "remove the tag",
-    ),
-    Case(
-        "tag-verbatim-subprocess.yaml",
-        9,
-        10,
-        "tags such as 'tag:yaml.org,2002:python/object/apply:subprocess.call' are not allowed",
-        "remove the tag",
-    ),
-    Case(
-        "tag-directive-shorthand.yaml",
-        6,
-        8,
-        "tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed",
-        "remove the tag",
-    ),
-    Case(
-        "tag-python-object-new-top.yaml",
-        2,
-        5,
-        "tags such as 'tag:yaml.org,2002:python/object/new:os.system' are not allowed",
-        "remove the tag",
-    ),
-    Case("tag-int-empty.yaml", 2, 9, "format must be a whole number", "write a number"),
-    Case(
-        "key-yaml11-boolean.yaml",
-        10,
-        3,
-        "unknown field 'yes' in source",
-        "remove it, or use one of the known fields",
-    ),
-    # the format
-    Case("duplicate-key.yaml", 5, 1, "duplicate key 'title' (first at line 4)", "keep one"),
-    Case("duplicate-key-nested.yaml", 25, 5, "duplicate key 'name' (first at line 24)", "keep one"),
-    Case("unknown-field-typo.yaml", 5, 1, "unknown field 'sumary'", "did you mean 'summary'?"),
-    Case(
-        "unknown-field-in-actor.yaml",
-        27,
-        5,
-        "unknown field 'affilation'",
-        "did you mean 'affiliation'?",
-    ),
-    Case("unknown-field-no-match.yaml", 10, 3, "unknown field 'weather' in source", "remove it"),
-    Case(
-        "wrong-type-evidence-string.yaml",
-        28,
-        15,
-        "must be a list of quotes, but it is text",
-        "write one '- \"quote\"' line for each",
-    ),
-    Case(
-        "wrong-type-format-quoted.yaml",
-        2,
-        9,
-        "format must be a whole number, but it is text",
-        "write a number without quotes",
-    ),
-    Case(
-        "wrong-type-actors-mapping.yaml",
-        12,
-        3,
-        "actors must be a list",
-        "start each entry with '- '",
-    ),
-    Case("wrong-type-by-scalar.yaml", 35, 9, "must be a list of ids", "write [northland]"),
-    Case(
-        "wrong-type-title-number.yaml",
-        41,
-        12,
-        "must be text, but it is a number (2025)",
-        "put it in quotes",
-    ),
-    Case("impossible-month-13.yaml", 45, 37, "'2025-13' is not a month", "write YYYY-MM"),
-    Case("month-as-full-date.yaml", 45, 37, "'2025-03-04' is not a month", "write YYYY-MM"),
-    Case(
-        "impossible-day-feb-30.yaml",
-        36,
-        49,
-        "day 30 does not exist in 2025-02",
-        "use a day from 1 to 28",
-    ),
-    Case("impossible-day-zero.yaml", 10, 47, "day 0 does not exist in 2025-03", "from 1 to 31"),
-    Case(
-        "month-missing-when-dated.yaml",
-        45,
-        11,
-        "needs a month",
-        "add month: YYYY-MM, or set precision: undated",
-    ),
-    Case(
-        "missing-required-source.yaml",
-        2,
-        1,
-        "missing the required field 'source'",
-        "add 'source:'",
-    ),
-    Case(
-        "missing-required-actor-kind.yaml",
-        23,
-        5,
-        "missing the required field 'kind'",
-        "add 'kind:'",
-    ),
-    Case(
-        "missing-required-evidence.yaml",
-        40,
-        5,
-        "missing the required field 'evidence'",
-        "add 'evidence:'",
-    ),
-    Case("invalid-id.yaml", 40, 9, "'Customs Data' is not a valid id", "use lower-case letters"),
-    Case(
-        "duplicate-id-across-sections.yaml",
-        49,
-        5,
-        "duplicate id 'ana-ruiz' (first used at line 23)",
-        "rename one of them",
-    ),
-    Case(
-        "dangling-reference-by.yaml",
-        44,
-        21,
-        "'eastland' in customs-data's by is not an actor of this briefing",
-        "did you mean 'southland'?",
-    ),
-    Case(
-        "dangling-related.yaml",
-        37,
-        15,
-        "'customs-dta' in joint-border-office's related is not an item",
-        "did you mean 'customs-data'?",
-    ),
-    Case(
-        "dangling-affiliation.yaml",
-        23,
-        5,
-        "names 'westland', which is not an actor",
-        "did you mean",
-    ),
-    Case(
-        "dangling-cross-briefing.yaml",
-        37,
-        29,
-        "no briefing 'no-such-briefing' in the library",
-        "check the briefing id",
-    ),
-    Case(
-        "evidence-not-in-source.yaml",
-        29,
-        9,
-        "is not found in the source text",
-        "check the words after it",
-    ),
-    Case("evidence-straight-apostrophe.yaml", 22, 9, "is not verbatim", "copy them as written"),
-    Case("evidence-empty-list.yaml", 28, 15, "is empty", "quote at least one sentence"),
-    Case("unsupported-format.yaml", 2, 9, "format 3 is not supported", "write format: 2"),
-]
+# One fault a line: the file in bad/ | line:col of the fault | a fragment of the message saying
+# what is wrong | a fragment saying what to do about it. Lines starting with '#' group them.
+FAULTS = r"""
+# YAML syntax
+yaml-unclosed-double-quote.yaml | 4:8 | never closed | add the closing "
+yaml-text-after-closing-quote.yaml | 4:20 | text follows the closing " | put the whole value in single quotes
+yaml-unclosed-flow-list.yaml | 35:9 | never closed | add the closing ']'
+yaml-missing-comma-in-list.yaml | 20:40 | expected ',' or ']' here | separate the entries with commas
+yaml-missing-colon.yaml | 5:1 | is not 'key: value' | add the ':' after the key
+yaml-missing-space-after-colon.yaml | 3:3 | needs a space after it | write 'key: value'
+yaml-colon-in-unquoted-value.yaml | 4:20 | ': ' inside a value that is not quoted | put the whole value in quotes
+yaml-bad-indentation.yaml | 25:4 | does not line up | indent the keys of one mapping by the same number of spaces
+yaml-list-entry-where-key-expected.yaml | 10:3 | a list entry ('- ') where a key was expected | indent the list under its key
+yaml-tab-indentation.yaml | 26:1 | indented with a tab | replace the tab with spaces
+yaml-bad-escape.yaml | 9:23 | '\o' is not a valid escape | write '\\' for a backslash
+yaml-two-documents.yaml | 60:1 | one YAML document | remove the second '---'
+yaml-directive.yaml | 2:1 | is a YAML directive | remove it
+# the shape of the file
+top-level-list.yaml | 2:1 | must be a mapping | write the briefing as 'field: value'
+top-level-scalar.yaml | 3:1 | must be a mapping | write the briefing as 'field: value'
+empty.yaml | 1:1 | the file is empty | format, id, title and source
+comment-only.yaml | 1:1 | holds only comments | format, id, title and source
+whitespace-only.yaml | 1:1 | the file is empty | format, id, title and source
+# encodings and binary data
+not-utf8-latin1.yaml | 9:23 | not UTF-8 text (byte 0xe9 | save it as UTF-8
+utf16.yaml | 1:1 | UTF-16 text, not UTF-8 | save it as UTF-8
+binary-png.yaml | 1:1 | not UTF-8 text (byte 0x89 | save it as UTF-8
+binary-nul-bytes.yaml | 3:6 | NUL byte | name a UTF-8 text file
+# control characters and terminal escape sequences
+control-esc-raw-in-title.yaml | 4:22 | control character U+001B ESCAPE | remove it
+control-osc-title-escaped.yaml | 5:10 | summary contains the control character U+001B ESCAPE | remove it
+control-osc8-hyperlink-escaped.yaml | 27:18 | contains the control character U+001B ESCAPE | remove it
+control-c1-csi-raw.yaml | 58:23 | U+009B CONTROL SEQUENCE INTRODUCER | remove it
+control-backspace-escaped.yaml | 32:12 | control character U+0008 BACKSPACE | remove it
+control-bidi-override.yaml | 41:12 | U+202E RIGHT-TO-LEFT OVERRIDE | remove it
+control-line-separator.yaml | 5:27 | U+2028 LINE SEPARATOR | replace it with a space or a real line break
+control-escape-in-key.yaml | 9:3 | unknown field 'pl␛[2Jace' in source | did you mean 'place'?
+# the source article
+source-article-with-escapes.yaml | 7:9 | contains the control character U+001B ESCAPE at line 2, column 19 of the article | remove it from the article
+source-article-not-utf8.yaml | 7:9 | '../articles/latin1.txt' at line 2, column 8: the file is not UTF-8 | save it as UTF-8
+source-missing.yaml | 7:9 | not found | fix the path
+source-is-directory.yaml | 7:9 | a directory, not a file | name a file
+# a device outside the library is refused for being outside, before it is looked at
+source-is-device.yaml | 7:9 | outside the library | articles may live in
+source-absolute-outside.yaml | 7:9 | outside the library | articles may live in
+source-climbs-out.yaml | 7:9 | outside the library | copy the article there
+# hostile YAML
+alias-billion-laughs.yaml | 55:7 | anchors (&a0) are not allowed | write values out
+alias-merge-key.yaml | 18:9 | anchors (&country) are not allowed | write values out
+nesting-flow-5000-deep.yaml | 4:39 | nested too deeply | check the brackets
+nesting-block-3000-deep.yaml | 5:65 | nested too deeply | check the brackets
+tag-python-os-system.yaml | 4:8 | tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed | remove the tag
+tag-python-builtins-open.yaml | 5:10 | tags such as 'tag:yaml.org,2002:python/object/apply:builtins.open' are not allowed | remove the tag
+tag-verbatim-subprocess.yaml | 9:10 | tags such as 'tag:yaml.org,2002:python/object/apply:subprocess.call' are not allowed | remove the tag
+tag-directive-shorthand.yaml | 6:8 | tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed | remove the tag
+tag-python-object-new-top.yaml | 2:5 | tags such as 'tag:yaml.org,2002:python/object/new:os.system' are not allowed | remove the tag
+tag-int-empty.yaml | 2:9 | format must be a whole number | write a number
+key-yaml11-boolean.yaml | 10:3 | unknown field 'yes' in source | remove it, or use one of the known fields
+# the format
+duplicate-key.yaml | 5:1 | duplicate key 'title' (first at line 4) | keep one
+duplicate-key-nested.yaml | 25:5 | duplicate key 'name' (first at line 24) | keep one
+unknown-field-typo.yaml | 5:1 | unknown field 'sumary' | did you mean 'summary'?
+unknown-field-in-actor.yaml | 27:5 | unknown field 'affilation' | did you mean 'affiliation'?
+unknown-field-no-match.yaml | 10:3 | unknown field 'weather' in source | remove it
+wrong-type-evidence-string.yaml | 28:15 | must be a list of quotes, but it is text | write one '- "quote"' line for each
+wrong-type-format-quoted.yaml | 2:9 | format must be a whole number, but it is text | write a number without quotes
+wrong-type-actors-mapping.yaml | 12:3 | actors must be a list | start each entry with '- '
+wrong-type-by-scalar.yaml | 35:9 | must be a list of ids | write [northland]
+wrong-type-title-number.yaml | 41:12 | must be text, but it is a number (2025) | put it in quotes
+impossible-month-13.yaml | 45:37 | '2025-13' is not a month | write YYYY-MM
+month-as-full-date.yaml | 45:37 | '2025-03-04' is not a month | write YYYY-MM
+impossible-day-feb-30.yaml | 36:49 | day 30 does not exist in 2025-02 | use a day from 1 to 28
+impossible-day-zero.yaml | 10:47 | day 0 does not exist in 2025-03 | from 1 to 31
+month-missing-when-dated.yaml | 45:11 | needs a month | add month: YYYY-MM, or set precision: undated
+missing-required-source.yaml | 2:1 | missing the required field 'source' | add 'source:'
+missing-required-actor-kind.yaml | 23:5 | missing the required field 'kind' | add 'kind:'
+missing-required-evidence.yaml | 40:5 | missing the required field 'evidence' | add 'evidence:'
+invalid-id.yaml | 40:9 | 'Customs Data' is not a valid id | use lower-case letters
+duplicate-id-across-sections.yaml | 49:5 | duplicate id 'ana-ruiz' (first used at line 23) | rename one of them
+dangling-reference-by.yaml | 44:21 | 'eastland' in customs-data's by is not an actor of this briefing | did you mean 'southland'?
+dangling-related.yaml | 37:15 | 'customs-dta' in joint-border-office's related is not an item | did you mean 'customs-data'?
+dangling-affiliation.yaml | 23:5 | names 'westland', which is not an actor | did you mean
+dangling-cross-briefing.yaml | 37:29 | no briefing 'no-such-briefing' in the library | check the briefing id
+evidence-not-in-source.yaml | 29:9 | is not found in the source text | check the words after it
+evidence-straight-apostrophe.yaml | 22:9 | is not verbatim | copy them as written
+evidence-empty-list.yaml | 28:15 | is empty | quote at least one sentence
+unsupported-format.yaml | 2:9 | format 3 is not supported | write format: 2
+"""
+
+
+def case(row: str) -> Case:
+    file, at, what, fix = (cell.strip() for cell in row.split(" | "))
+    line, col = at.split(":")
+    return Case(file, int(line), int(col), what, fix)
+
+
+CASES = [case(row) for row in FAULTS.strip().splitlines() if not row.startswith("#")]
 BY_FILE = {c.file: c for c in CASES}
 
 # A representative subset also runs as a real process.

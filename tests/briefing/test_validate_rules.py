@@ -9,28 +9,16 @@ import pytest
 
 from briefing_tui.briefing.library import load_library
 from briefing_tui.briefing.loader import load_briefing
+from tests.conftest import MINIMAL
 
-HEAD = """\
-format: 1
-id: small
-title: A small briefing
-source:
-  file: ../seeds/pakistan-us-security-narcotics-immigration-talks.txt
-  title: Pakistan and the US agree
-  when: {precision: month, month: 2025-11}
-"""
-ACTORS = """\
-actors:
-  - id: pakistan
-    name: Pakistan
-    kind: country
-    evidence: ["Pakistan and the United States agreed"]
+# the conftest's one-actor briefing, with a second actor and a commitment
+VALID = (
+    MINIMAL.format(id="small")
+    + """\
   - id: united-states
     name: United States
     kind: country
     evidence: ["the United States"]
-"""
-COMMITMENT = """\
 commitments:
   - id: intensify
     title: Intensify cooperation
@@ -40,220 +28,62 @@ commitments:
     when: {precision: month, month: 2025-11}
     evidence: ["agreed to intensify cooperation on security and immigration"]
 """
-VALID = HEAD + ACTORS + COMMITMENT
+)
+
+# One broken example a line: name | what of VALID it changes (the first place it stands; *:
+# the whole file) | what it writes instead | line:col of the problem | a fragment of its
+# message. \n is a line break.
+RULES = r"""
+unknown top-level field | immigration"]\n | immigration"]\ntitel: x\n | 25:1 | unknown field 'titel' in the briefing; did you mean 'title'?
+unknown actor field | evidence: ["the United States"] | nmae: x\n    evidence: ["the United States"] | 16:5 | did you mean 'name'?
+duplicate key | title: A small briefing\n | title: A small briefing\ntitle: again\n | 4:1 | duplicate key 'title' (first at line 3)
+missing required field | title: A small briefing\n | | 1:1 | missing the required field 'title'
+wrong type | title: A small briefing | title: [a, b] | 3:8 | title must be text, but it is a list
+bad kind vocabulary | kind: agreement | kind: agreemnt | 20:11 | did you mean 'agreement'?
+bad status vocabulary | status: agreed | status: done | 21:13 | is not one of: stated, offered
+impossible month | 2025-11}\n    evidence | 2025-13}\n    evidence | 23:37 | '2025-13' is not a month
+impossible day | month, month: 2025-11}\n    evidence | day, month: 2025-02, day: 30}\n    evidence | 23:49 | day 30 does not exist in 2025-02
+day without day precision | 2025-11}\n    evidence | 2025-11, day: 3}\n    evidence | 23:51 | set precision: day or drop the day
+month missing when dated | {precision: month, month: 2025-11} | {precision: month} | 7:9 | needs a month
+bad id | id: intensify | id: Intensify Now | 18:9 | is not a valid id
+duplicate id | id: intensify | id: pakistan | 18:5 | duplicate id 'pakistan' (first used at line 9)
+dangling actor reference | by: [pakistan, united-states] | by: [pakistan, united-sates] | 22:20 | 'united-sates' in intensify's by is not an actor of this briefing; did you mean 'united-states'?
+reference to a non-actor | immigration"]\n | immigration"]\n    to: [intensify]\n | 25:10 | is a commitment, not an actor
+dangling related | immigration"]\n | immigration"]\n    related: [nothing-here]\n | 25:15 | 'nothing-here' in intensify's related is not an item
+dangling affiliation | kind: country | affiliation: asia\n    kind: country | 9:5 | names 'asia', which is not an actor
+evidence not verbatim | intensify cooperation on | intensify co-operation on | 24:16 | is not found in the source text; the article matches up to
+straight apostrophe for a curly one | evidence: ["agreed | evidence: ["Pakistan's overreliance", "agreed | 24:16 | copy them as written
+evidence wrong case | ["agreed to | ["Agreed To | 24:16 | differs from the article in letter case
+evidence missing | \n    evidence: ["agreed to intensify cooperation on security and immigration"] | | 18:5 | missing the required field 'evidence'
+evidence empty | ["agreed to intensify cooperation on security and immigration"] | [] | 24:15 | quote at least one sentence
+source file missing | ../seeds/pakistan-us | ../seeds/pakistan-uk | 5:9 | not found
+control character in text | title: A small briefing | title: "A \e[31msmall" | 3:8 | control character U+001B
+unsupported format | format: 1 | format: 3 | 1:9 | format 3 is not supported
+yaml tag | title: A small briefing | title: !!python/object/apply:os.system [echo hi] | 3:8 | tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed
+anchor | title: A small briefing | title: &t A small briefing | 3:8 | anchors (&t) are not allowed
+top-level list | * | - a\n- b\n | 1:1 | the top of a briefing must be a mapping
+empty file | * | | 1:1 | the file is empty
+syntax error | title: A small briefing | title: a: b | 3:9 | invalid YAML
+"""
+
+
+def broken(changed: str, written: str) -> str:
+    """VALID with one change of a RULES line."""
+    if changed == "*":
+        return written
+    assert changed in VALID, changed
+    return VALID.replace(changed, written, 1)
+
+
+def rule(row: str) -> tuple[str, str, int, int, str]:
+    name, changed, written, at, fragment = (cell.strip() for cell in row.split("|"))
+    line, col = at.split(":")
+    text = broken(changed.replace("\\n", "\n"), written.replace("\\n", "\n"))
+    return name, text, int(line), int(col), fragment
+
 
 # (name, the file text, line, col, fragment of the message)
-CASES: list[tuple[str, str, int, int, str]] = [
-    (
-        "unknown top-level field",
-        VALID + "titel: x\n",
-        25,
-        1,
-        "unknown field 'titel' in the briefing; did you mean 'title'?",
-    ),
-    (
-        "unknown actor field",
-        VALID.replace(
-            '    kind: country\n    evidence: ["the',
-            '    kind: country\n    nmae: x\n    evidence: ["the',
-            1,
-        ),
-        16,
-        5,
-        "did you mean 'name'?",
-    ),
-    (
-        "duplicate key",
-        VALID.replace("title: A small briefing\n", "title: A small briefing\ntitle: again\n"),
-        4,
-        1,
-        "duplicate key 'title' (first at line 3)",
-    ),
-    (
-        "missing required field",
-        VALID.replace("title: A small briefing\n", ""),
-        1,
-        1,
-        "missing the required field 'title'",
-    ),
-    (
-        "wrong type",
-        VALID.replace("title: A small briefing", "title: [a, b]"),
-        3,
-        8,
-        "title must be text, but it is a list",
-    ),
-    (
-        "bad kind vocabulary",
-        VALID.replace("kind: agreement", "kind: agreemnt"),
-        20,
-        11,
-        "did you mean 'agreement'?",
-    ),
-    (
-        "bad status vocabulary",
-        VALID.replace("status: agreed", "status: done"),
-        21,
-        13,
-        "is not one of: stated, offered",
-    ),
-    (
-        "impossible month",
-        VALID.replace("when: {precision: month, month: 2025-11}\nevidence", "x").replace(
-            "    when: {precision: month, month: 2025-11}\n    evidence",
-            "    when: {precision: month, month: 2025-13}\n    evidence",
-        ),
-        23,
-        37,
-        "'2025-13' is not a month",
-    ),
-    (
-        "impossible day",
-        VALID.replace(
-            "    when: {precision: month, month: 2025-11}\n    evidence",
-            "    when: {precision: day, month: 2025-02, day: 30}\n    evidence",
-        ),
-        23,
-        49,
-        "day 30 does not exist in 2025-02",
-    ),
-    (
-        "day without day precision",
-        VALID.replace(
-            "    when: {precision: month, month: 2025-11}\n    evidence",
-            "    when: {precision: month, month: 2025-11, day: 3}\n    evidence",
-        ),
-        23,
-        51,
-        "set precision: day or drop the day",
-    ),
-    (
-        "month missing when dated",
-        VALID.replace(
-            "  when: {precision: month, month: 2025-11}\nactors",
-            "  when: {precision: month}\nactors",
-        ),
-        7,
-        9,
-        "needs a month",
-    ),
-    ("bad id", VALID.replace("id: intensify", "id: Intensify Now"), 18, 9, "is not a valid id"),
-    (
-        "duplicate id",
-        VALID.replace("id: intensify", "id: pakistan"),
-        18,
-        5,
-        "duplicate id 'pakistan' (first used at line 9)",
-    ),
-    (
-        "dangling actor reference",
-        VALID.replace("by: [pakistan, united-states]", "by: [pakistan, united-sates]"),
-        22,
-        20,
-        "'united-sates' in intensify's by is not an actor of this briefing; did you mean 'united-states'?",
-    ),
-    (
-        "reference to a non-actor",
-        VALID + "    to: [intensify]\n",
-        25,
-        10,
-        "is a commitment, not an actor",
-    ),
-    (
-        "dangling related",
-        VALID + "    related: [nothing-here]\n",
-        25,
-        15,
-        "'nothing-here' in intensify's related is not an item",
-    ),
-    (
-        "dangling affiliation",
-        VALID.replace("    name: Pakistan\n", "    name: Pakistan\n    affiliation: asia\n"),
-        9,
-        5,
-        "names 'asia', which is not an actor",
-    ),
-    (
-        "evidence not verbatim",
-        VALID.replace("agreed to intensify cooperation", "agreed to intensify co-operation"),
-        24,
-        16,
-        "is not found in the source text; the article matches up to",
-    ),
-    (
-        "straight apostrophe for a curly one",
-        VALID.replace(
-            'evidence: ["agreed to intensify',
-            'evidence: ["Pakistan\'s overreliance", "agreed to intensify',
-        ),
-        24,
-        16,
-        "copy them as written",
-    ),
-    (
-        "evidence wrong case",
-        VALID.replace("agreed to intensify cooperation", "Agreed To intensify cooperation"),
-        24,
-        16,
-        "differs from the article in letter case",
-    ),
-    (
-        "evidence missing",
-        VALID.replace(
-            '    evidence: ["agreed to intensify cooperation on security and immigration"]\n', ""
-        ),
-        18,
-        5,
-        "missing the required field 'evidence'",
-    ),
-    (
-        "evidence empty",
-        VALID.replace('["agreed to intensify cooperation on security and immigration"]', "[]"),
-        24,
-        15,
-        "quote at least one sentence",
-    ),
-    (
-        "source file missing",
-        VALID.replace("../seeds/pakistan-us", "../seeds/pakistan-uk"),
-        5,
-        9,
-        "not found",
-    ),
-    (
-        "control character in text",
-        VALID.replace("title: A small briefing", 'title: "A \\e[31msmall"'),
-        3,
-        8,
-        "control character U+001B",
-    ),
-    (
-        "unsupported format",
-        VALID.replace("format: 1", "format: 3"),
-        1,
-        9,
-        "format 3 is not supported",
-    ),
-    (
-        "yaml tag",
-        VALID.replace(
-            "title: A small briefing", "title: !!python/object/apply:os.system [echo hi]"
-        ),
-        3,
-        8,
-        "tags such as 'tag:yaml.org,2002:python/object/apply:os.system' are not allowed",
-    ),
-    (
-        "anchor",
-        VALID.replace("title: A small briefing", "title: &t A small briefing"),
-        3,
-        8,
-        "anchors (&t) are not allowed",
-    ),
-    ("top-level list", "- a\n- b\n", 1, 1, "the top of a briefing must be a mapping"),
-    ("empty file", "", 1, 1, "the file is empty"),
-    ("syntax error", VALID.replace("title: A small briefing", "title: a: b"), 3, 9, "invalid YAML"),
-]
+CASES = [rule(row) for row in RULES.strip().splitlines()]
 
 
 @pytest.fixture
