@@ -56,7 +56,7 @@ from briefing_tui.briefing.text import (
     suggest,
     visible,
 )
-from briefing_tui.briefing.values import MAX_TEXT, ValueReader, empty
+from briefing_tui.briefing.values import MAX_TEXT, ValueReader, empties
 from briefing_tui.briefing.yamltree import (
     MAX_BYTES,
     YMap,
@@ -80,6 +80,11 @@ ITEM_MODELS: dict[str, type[Item]] = {
     "event": ContextEvent,
     "note": Note,
     "assessment": Assessment,
+}
+# the fields each model holds, but the id and position the loader sets
+HELD = {
+    section: frozenset(model.__dataclass_fields__) - {"id", "pos"}
+    for section, model in ITEM_MODELS.items()
 }
 # the relations whose ids must name actors (the others name items)
 ACTOR_RELATIONS = frozenset(
@@ -269,12 +274,11 @@ class _Checker(ValueReader):
         for name in v:
             self.attr_pos[(iid, name)] = e[name].pos
         model = ITEM_MODELS[section]
-        keep = model.__dataclass_fields__  # a field the model does not show is checked only
-        values = {
-            f.name: _plain(f, v[f.name]) if f.name in v else empty(f)
-            for f in fields
-            if f.name in keep and f.name != "id"
-        }
+        # a field the model does not hold is checked only
+        values = dict(empties(fields, HELD[section]))
+        for f in fields:
+            if f.name in v and f.name in values:
+                values[f.name] = _plain(f, v[f.name])
         return model(id=iid, pos=pos, **values)
 
     def attribution_sections(self, top: dict[str, YNode]) -> dict[str, Any]:

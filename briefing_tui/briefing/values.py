@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import re
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -40,6 +41,20 @@ def empty(f: Field) -> Any:
     if f.kind == "section" and f.section == "when":
         return When()
     return {"text": "", "texts": (), "ids": (), "quotes": (), "inferred": ()}.get(f.kind)
+
+
+@functools.cache
+def _readable(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """The fields :meth:`ValueReader.fields` reads (not nested lists and sections)."""
+    return tuple(
+        f for f in fields if f.kind != "list" and (f.kind != "section" or f.section == "when")
+    )
+
+
+@functools.cache
+def empties(fields: tuple[Field, ...], keep: frozenset[str]) -> dict[str, Any]:
+    """The value of each field in ``keep`` that an entry leaves out (shared: all immutable)."""
+    return {f.name: empty(f) for f in fields if f.name in keep}
 
 
 def within(number: int, f: Field) -> bool:
@@ -264,10 +279,9 @@ class ValueReader:
         are nested lists and sections other than a *when*, which their own builders read.
         """
         out: dict[str, Any] = {}
-        for f in SECTIONS[section]:
+        for f in _readable(SECTIONS[section]):
             node = entries.get(f.name)
-            nested = f.kind == "list" or (f.kind == "section" and f.section != "when")
-            if node is not None and f.name != skip and not nested:
+            if node is not None and f.name != skip:
                 out[f.name] = self.value(f, node, label(section, f, what))
         return out
 
