@@ -211,7 +211,8 @@ def child_index_factory(
         from briefing_tui.paths import cache_dir as default_cache_dir
 
         root = cache_dir() if cache_dir is not None else default_cache_dir()
-        if missing_from_index(library, root) >= CHILD_FROM:
+        # (POSIX only: the relay selects on a pipe)
+        if os.name == "posix" and missing_from_index(library, root) >= CHILD_FROM:
             build_in_child(paths, root, progress)
         return search.SearchIndex.open(library, cache_dir=root, progress=progress)
 
