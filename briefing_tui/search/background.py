@@ -222,6 +222,18 @@ def child_index_factory(
 # -- the child -------------------------------------------------------------------------------
 
 
+class _Stop(threading.Event):
+    """In the child: the request to stop. Before the build has started (while the library
+    loads) it ends the process at once: nothing is written yet."""
+
+    building = False
+
+    def set(self) -> None:
+        if not self.building:
+            os._exit(3)
+        super().set()
+
+
 def _watch_parent(fd: int, stop: threading.Event) -> None:
     """In the child: the parent closing stdin (or dying) stops the build. (Raw reads: a
     daemon thread blocked in a buffered read would abort the interpreter at its exit.)"""
@@ -239,12 +251,15 @@ def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
     request = json.loads(stdin.readline() or b"{}")
     paths = [Path(p) for p in request["paths"]]
     cache_dir = Path(request["cache_dir"])
-    stop = threading.Event()
+    stop = _Stop()
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     threading.Thread(target=_watch_parent, args=(stdin.fileno(), stop), daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(5)  # the app's interpreter comes first on a busy machine
     library = LibraryCache(paths, cache_dir / SUBDIR).load()
+    stop.building = True  # from now on, stopping removes the work directory first
+    if stop.is_set():
+        return 3
     last = [0.0]
 
     def report(done: int, total: int) -> None:

@@ -5,6 +5,7 @@ is ever left behind."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import textwrap
 import time
@@ -186,3 +187,29 @@ def test_the_real_child_stopped_mid_build_publishes_nothing(
         [p.name for p in (cache / "index").rglob("tmp-*")] if (cache / "index").exists() else []
     )
     assert leftovers == []  # the work directory went with the build
+
+
+def test_stopping_the_child_before_it_builds_ends_it_at_once_and_later_stops_the_build() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        from briefing_tui.search.background import _Stop
+        stop = _Stop()
+        if sys.argv[1] == "building":
+            stop.building = True
+            stop.set()
+            print("still here, stop requested:", stop.is_set())
+        else:
+            stop.set()
+            print("not reached")
+        """
+    )
+    loading = subprocess.run(
+        [sys.executable, "-c", script, "loading"], capture_output=True, text=True, timeout=60
+    )
+    assert (loading.returncode, loading.stdout) == (3, "")  # nothing written yet: gone at once
+    building = subprocess.run(
+        [sys.executable, "-c", script, "building"], capture_output=True, text=True, timeout=60
+    )
+    assert building.returncode == 0
+    assert building.stdout.strip() == "still here, stop requested: True"  # the build stops
