@@ -38,22 +38,22 @@ from briefing_tui.collector import gc_after_start_up, gc_paused
 from briefing_tui.tui import compat
 from briefing_tui.tui.compat import FrameHookApp
 from briefing_tui.tui.screens.browser import BrowserScreen
-from briefing_tui.tui.screens.empty import EmptyScreen
-from briefing_tui.tui.screens.help import HelpGroups, HelpScreen
-from briefing_tui.tui.screens.problems import ProblemsScreen, notify_broken
-from briefing_tui.tui.screens.switcher import SwitcherInput, SwitcherScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
-from briefing_tui.tui.widgets.commands import AppCommandsProvider
 from briefing_tui.tui.widgets.detail import DetailPane
-from briefing_tui.tui.widgets.goto import GotoItemProvider
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import Navigator
 from briefing_tui.tui.widgets.search_pane import SearchInput
 from briefing_tui.tui.widgets.source import SourcePane
-from briefing_tui.watch import LibraryWatcher, Reload, WatchLoop
 
+# Imported where used, after the first paint (or never): the empty, help, problems and
+# switcher screens, the palette's providers, live reload (briefing_tui.watch).
 if TYPE_CHECKING:  # briefing_tui.search imports Whoosh: only inside the index worker
+    from textual.command import Provider
+
     from briefing_tui.search import Hit, ProgressCallback, SearchIndex, SearchResult
+    from briefing_tui.tui.screens.empty import EmptyScreen
+    from briefing_tui.tui.screens.help import HelpGroups
+    from briefing_tui.watch import LibraryWatcher, Reload, WatchLoop
 
     IndexFactory = Callable[[Library, ProgressCallback], SearchIndex]
 
@@ -94,6 +94,18 @@ class LibraryReloaded(Message):
         self.graph = graph
 
 
+def _app_commands() -> type[Provider]:
+    from briefing_tui.tui.widgets.commands import AppCommandsProvider
+
+    return AppCommandsProvider
+
+
+def _goto_items() -> type[Provider]:
+    from briefing_tui.tui.widgets.goto import GotoItemProvider
+
+    return GotoItemProvider
+
+
 def default_index_factory(library: Library, progress: ProgressCallback) -> SearchIndex:
     from briefing_tui import search  # imports Whoosh: here, in the worker thread, only
     from briefing_tui.paths import cache_dir
@@ -118,7 +130,7 @@ class BriefingApp(FrameHookApp):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
         Binding("p", "problems", "Problems", id="app.problems"),
     ]
-    COMMANDS = App.COMMANDS | {AppCommandsProvider, GotoItemProvider}
+    COMMANDS = App.COMMANDS | {_app_commands, _goto_items}  # imported when the palette opens
     COMMAND_PALETTE_DISPLAY = "Go to"
 
     def __init__(
@@ -242,6 +254,8 @@ class BriefingApp(FrameHookApp):
         if self.library.briefings:
             self.push_screen(BrowserScreen(self.library, self.graph))
         else:
+            from briefing_tui.tui.screens.empty import EmptyScreen
+
             self.push_screen(EmptyScreen(self.library))
             self.index_error = "no briefings"
             self._index_done()
@@ -259,6 +273,8 @@ class BriefingApp(FrameHookApp):
         else:
             self._watch_pending = True  # started after the first paint
         if self.library.errors and self.library.briefings:
+            from briefing_tui.tui.screens.problems import notify_broken
+
             notify_broken(self, self.library)  # the empty screen lists them itself
 
     def frame_displayed(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
@@ -344,15 +360,20 @@ class BriefingApp(FrameHookApp):
             self.pop_screen()
 
     def action_help(self) -> None:
+        from briefing_tui.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
 
     def action_problems(self) -> None:
+        from briefing_tui.tui.screens.problems import ProblemsScreen
+
         if not isinstance(self.screen, ProblemsScreen):
             self.push_screen(ProblemsScreen(self.library))
 
     def help_groups(self) -> HelpGroups:
         """The key map, by where each key applies, straight from the bindings."""
+        from briefing_tui.tui.screens.switcher import SwitcherInput, SwitcherScreen
 
         def bindings(*sources: list[BindingType]) -> list[Binding]:
             return [b for src in sources for b in Binding.make_bindings(src)]
@@ -484,6 +505,8 @@ class BriefingApp(FrameHookApp):
         self._watch_pending = False
         if self.watcher is None or self.watch_thread is not None:
             return
+        from briefing_tui.watch import WatchLoop
+
         self.watch_loop = WatchLoop(
             self.watcher, self._exiting, self._deliver_reload, interval=self.watch_interval
         )
@@ -545,6 +568,8 @@ class BriefingApp(FrameHookApp):
             else:
                 self._replace_base(BrowserScreen(change.library, message.graph))
         else:
+            from briefing_tui.tui.screens.empty import EmptyScreen
+
             self._replace_base(EmptyScreen(change.library))
         if self.index is not None:
             self._update_index()

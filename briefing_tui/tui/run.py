@@ -52,6 +52,7 @@ def forget_stale_size(
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     from briefing_tui.cache.snapshot import LibraryCache, open_library
+    from briefing_tui.search.background import child_index_factory
 
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
     forget_stale_size()
@@ -61,7 +62,11 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
         None if getattr(args, "no_watch", False) else LibraryWatcher(paths, loader=cache.result)
     )
     library, rest = open_library(cache, watcher.load if watcher is not None else None)
-    app = BriefingApp(library, ssh_mode=ssh, watcher=watcher, rest=rest)
+    # A large cold index is built in a child process: the UI keeps its interpreter.
+    index_factory = child_index_factory(paths)
+    app = BriefingApp(
+        library, ssh_mode=ssh, watcher=watcher, rest=rest, index_factory=index_factory
+    )
     if os.name != "posix":
         app.run()
         gc.enable()  # (on already if the app painted)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from briefing_tui.briefing.export import citation
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
-from briefing_tui.tui.screens.browser import citation
 from briefing_tui.tui.screens.overview import OverviewScreen, overview_rows
 from briefing_tui.tui.widgets.navigator import speaker_groups
 from tests.tui.helpers import SEED_ID, aio, browser, make_app, screen_text, settle

@@ -180,3 +180,61 @@ async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) 
         await pilot.pause()
     assert app.return_code in (0, None)
     assert app._exception is None
+
+
+# -- the index built in a child process (briefing_tui.search.background) ---------------------
+
+
+def child_factory(monkeypatch: object, tmp_path: Path, body: str) -> object:
+    """The app's child-process index factory, with ``body`` (Python) as the child."""
+    from briefing_tui.search import background
+    from tests.conftest import DATA
+    from tests.search.test_background import fake_child
+
+    command = fake_child(tmp_path, body)
+    monkeypatch.setattr(background, "CHILD_FROM", 1)  # type: ignore[attr-defined]
+    monkeypatch.setattr(background, "_child_command", lambda: (command, {}))  # type: ignore[attr-defined]
+    return background.child_index_factory([DATA])
+
+
+@aio
+async def test_a_crashing_index_child_is_a_message_and_the_browser_works(
+    seed_library: Library, tmp_path: Path, monkeypatch: object
+) -> None:
+    factory = child_factory(
+        monkeypatch, tmp_path, 'print("progress 0 1", flush=True)\nraise MemoryError("boom")\n'
+    )
+    app = make_app(seed_library, index_factory=factory)
+    async with app.run_test(size=WIDE) as pilot:
+        await asyncio.wait_for(app.wait_for_index(), 20)
+        await pilot.pause()
+        assert app.index is None
+        assert app.index_error is not None
+        assert "exit status 1" in app.index_error and "MemoryError: boom" in app.index_error
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "Search unavailable" in screen_text(app)
+    assert app._exception is None and app.crash_log is None  # no traceback, no crash
+
+
+@aio
+async def test_quitting_while_the_child_builds_ends_the_child(
+    seed_library: Library, tmp_path: Path, monkeypatch: object
+) -> None:
+    from tests.search.test_background import child_pid, gone
+
+    factory = child_factory(
+        monkeypatch,
+        tmp_path,
+        'for n in range(1000):\n    print(f"progress {n} 1000", flush=True)\n'
+        "    time.sleep(0.01)\n",
+    )
+    app = make_app(seed_library, index_factory=factory)
+    async with app.run_test(size=WIDE) as pilot:
+        await until(pilot, lambda: app.index_progress is not None and app.index_progress[0] > 0)
+        assert browser(app).search.status.startswith("Indexing")
+        pid = child_pid(tmp_path)
+        assert not gone(pid)
+        await pilot.press("q")
+    assert gone(pid)  # stopped and waited for by the time the app is gone
+    assert app._exception is None and app.crash_log is None

@@ -25,7 +25,6 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.coverage import coverage
-from briefing_tui.briefing.export import citation
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Item, ItemRef
@@ -706,6 +705,8 @@ class BrowserScreen(Screen[None]):
         self.app.push_screen(SwitcherScreen(self.library, self.briefing.id), chosen)
 
     def action_copy(self) -> None:
+        from briefing_tui.briefing.export import citation  # (json, the exporters: when used)
+
         pane = self.current_pane()
         item = self.navigator.highlighted_item
         sentence = None

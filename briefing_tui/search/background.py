@@ -1,0 +1,287 @@
+"""Building the search index in a child process (the core; imports no Textual).
+
+A cold build of a large library is minutes of pure-Python work. Run in a thread of the app
+it shares the interpreter (and its lock) with the UI, and every key waits for it. So when
+many briefings are missing from the index, :func:`build_in_child` runs the build in a
+separate interpreter (``python -m briefing_tui.search.background``), which loads the
+library through its snapshot, writes the index and publishes it (atomically: see
+:mod:`briefing_tui.search.store`); the app then opens the published index.
+
+The protocol, one line at a time:
+
+* parent -> child (stdin): a JSON object ``{"paths": [...], "cache_dir": "..."}``; stdin then
+  stays open, and its end (the parent gone) stops the child;
+* child -> parent (stdout, with stderr merged): ``progress DONE TOTAL``, then ``done STATUS``;
+  any other line is the child's own output (a warning, a traceback), kept for the error.
+
+Stopping: the parent closes stdin and sends SIGTERM; the child stops at its next briefing
+(the store removes its work directory, nothing is published) and exits. A child that does
+not exit within :data:`STOP_GRACE` seconds is killed. The child is always waited for: no
+zombie is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.search.results import BuildCancelled, ProgressCallback
+
+if TYPE_CHECKING:
+    from briefing_tui.search import SearchIndex
+
+MODULE = "briefing_tui.search.background"
+CHILD_FROM = 200  # briefings to index: from this many on, the build runs in a child
+STOP_GRACE = 2.0  # seconds a stopped child has to exit before it is killed
+TICK = 0.1  # seconds: progress is called at least this often while the child runs
+TAIL_LINES = 20  # lines of the child's own output kept for an error message
+
+
+class BackgroundBuildFailed(RuntimeError):
+    """The child process failed (crashed, killed, or said something went wrong)."""
+
+
+def missing_from_index(library: Library, cache_dir: Path) -> int:
+    """How many of the library's briefings the published index does not hold (cheap:
+    reads the index's manifest only; every briefing when there is no usable index).
+
+    Changed briefings are not counted: bringing them up to date is an update, small.
+    """
+    from briefing_tui.search import store
+    from briefing_tui.search.schema import INDEX_VERSION
+
+    ids = {b.id for b in library.briefings}
+    try:
+        base = store.library_dir(cache_dir, library)
+        name = (base / store.CURRENT).read_text(encoding="utf-8").strip()
+        if not name.startswith("g-") or "/" in name or "\\" in name:
+            return len(ids)
+        with (base / name / store.MANIFEST).open(encoding="utf-8") as f:
+            manifest = json.load(f)
+        held = manifest.get("briefings") if isinstance(manifest, dict) else None
+        if not isinstance(held, dict) or manifest.get("version") != INDEX_VERSION:
+            return len(ids)
+    except (OSError, ValueError):
+        return len(ids)
+    return len(ids - set(held))
+
+
+def _child_command() -> tuple[list[str], dict[str, str]]:
+    """The child's command line and environment: this interpreter, with this package
+    importable whatever the working directory holds (-P: the working directory is not put
+    on the import path)."""
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    return [sys.executable, "-P", "-m", MODULE], env
+
+
+def build_in_child(
+    paths: Sequence[Path],
+    cache_dir: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    command: Sequence[str] | None = None,
+) -> str:
+    """Build (or bring up to date) the index of the library under ``paths`` in a child
+    process; returns its status (``"built"``, ``"updated"``, ``"cached"``, ``"memory"``).
+
+    ``progress(done, total)`` is called with the child's progress, and at least every
+    :data:`TICK` seconds (with the last figures) while the child runs: an exception from it
+    stops the child and is raised as :class:`BuildCancelled`. The child failing raises
+    :class:`BackgroundBuildFailed` with what it said. Either way the child has exited (and
+    been waited for) when this returns or raises. ``command`` replaces the child's command
+    line (tests).
+    """
+    argv, env = _child_command()
+    if command is not None:
+        argv = list(command)
+    request = json.dumps({"paths": [str(p) for p in paths], "cache_dir": str(cache_dir)})
+    child = subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # never the terminal: the app's screen is on it
+        env=env,
+        close_fds=True,
+        start_new_session=True,  # a ^C or hang-up of the terminal is the app's to handle
+    )
+    assert child.stdin is not None and child.stdout is not None
+    try:
+        try:
+            child.stdin.write(request.encode("utf-8") + b"\n")
+            child.stdin.flush()
+        except OSError:
+            pass  # it died already: its output says why
+        return _relay(child, progress)
+    finally:
+        _stop(child)
+
+
+def _relay(child: subprocess.Popen[bytes], progress: ProgressCallback | None) -> str:
+    """Read the child's lines until it ends, calling ``progress``; its final status."""
+    assert child.stdout is not None
+    out = child.stdout
+    os.set_blocking(out.fileno(), False)
+    figures = (0, 0)
+    status: str | None = None
+    tail: list[str] = []
+    pending = b""
+    with selectors.DefaultSelector() as sel:
+        sel.register(out, selectors.EVENT_READ)
+        eof = False
+        while not eof:
+            if sel.select(TICK):
+                chunk = out.read()
+                if chunk == b"":
+                    eof = True
+                pending += chunk or b""
+                *lines, pending = pending.split(b"\n")
+                for raw in lines:
+                    line = raw.decode("utf-8", "replace").rstrip()
+                    word, _, rest = line.partition(" ")
+                    parsed = rest.split()
+                    if word == "progress" and len(parsed) == 2 and all(p.isdigit() for p in parsed):
+                        figures = (int(parsed[0]), int(parsed[1]))
+                    elif word == "done" and rest:
+                        status = rest
+                    elif line:
+                        tail = [*tail, line][-TAIL_LINES:]
+            if progress is not None:
+                try:
+                    progress(*figures)
+                except Exception as exc:
+                    raise BuildCancelled(str(exc) or type(exc).__name__) from exc
+    code = child.wait()
+    if pending.strip():
+        tail = [*tail, pending.decode("utf-8", "replace").rstrip()][-TAIL_LINES:]
+    if status is not None and code == 0:
+        return status
+    raise BackgroundBuildFailed(_failure(code, tail))
+
+
+def _failure(code: int, tail: list[str]) -> str:
+    """What to say about a failed child: its last line of output and how it ended."""
+    how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+    said = next((line for line in reversed(tail) if line.strip()), "")
+    said = "".join(ch if ch.isprintable() else "?" for ch in said)[:200]
+    return f"the index build stopped ({how})" + (f": {said}" if said else "")
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    """End the child (if it still runs) and wait for it: never a zombie."""
+    for stream in (child.stdin, child.stdout):
+        with contextlib.suppress(OSError, ValueError):
+            if stream is not None:
+                stream.close()
+    if child.poll() is None:
+        with contextlib.suppress(OSError):
+            child.terminate()
+        try:
+            child.wait(STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                child.kill()
+            child.wait()
+
+
+def child_index_factory(
+    paths: Sequence[Path], cache_dir: Callable[[], Path] | None = None
+) -> Callable[[Library, ProgressCallback], SearchIndex]:
+    """An index factory for the app (``BriefingApp(index_factory=...)``): when at least
+    :data:`CHILD_FROM` briefings are missing from the index, they are indexed in a child
+    process first; the index is then opened here (an update at most, for what changed
+    meanwhile). ``paths``: what the library was loaded from (the child loads it again,
+    through the snapshot the app saved)."""
+
+    def factory(library: Library, progress: ProgressCallback) -> SearchIndex:
+        from briefing_tui import search  # imports Whoosh
+        from briefing_tui.paths import cache_dir as default_cache_dir
+
+        root = cache_dir() if cache_dir is not None else default_cache_dir()
+        # (POSIX only: the relay selects on a pipe)
+        if os.name == "posix" and missing_from_index(library, root) >= CHILD_FROM:
+            build_in_child(paths, root, progress)
+        return search.SearchIndex.open(library, cache_dir=root, progress=progress)
+
+    return factory
+
+
+# -- the child -------------------------------------------------------------------------------
+
+
+class _Stop(threading.Event):
+    """In the child: the request to stop. Before the build has started (while the library
+    loads) it ends the process at once: nothing is written yet."""
+
+    building = False
+
+    def set(self) -> None:
+        if not self.building:
+            os._exit(3)
+        super().set()
+
+
+def _watch_parent(fd: int, stop: threading.Event) -> None:
+    """In the child: the parent closing stdin (or dying) stops the build. (Raw reads: a
+    daemon thread blocked in a buffered read would abort the interpreter at its exit.)"""
+    with contextlib.suppress(OSError):
+        while os.read(fd, 4096):
+            pass
+    stop.set()
+
+
+def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
+    """The child: read the request, build the index, say how it went."""
+    from briefing_tui.cache.snapshot import SUBDIR, LibraryCache
+    from briefing_tui.search import store
+
+    request = json.loads(stdin.readline() or b"{}")
+    paths = [Path(p) for p in request["paths"]]
+    cache_dir = Path(request["cache_dir"])
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    threading.Thread(target=_watch_parent, args=(stdin.fileno(), stop), daemon=True).start()
+    with contextlib.suppress(OSError):
+        os.nice(5)  # the app's interpreter comes first on a busy machine
+    library = LibraryCache(paths, cache_dir / SUBDIR).load()
+    stop.building = True  # from now on, stopping removes the work directory first
+    if stop.is_set():
+        return 3
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        if stop.is_set():
+            raise BuildCancelled("stopped by the app")
+        now = time.monotonic()
+        if now - last[0] >= 0.05 or done == total:
+            last[0] = now
+            stdout.write(f"progress {done} {total}\n")
+            stdout.flush()
+
+    try:
+        opened = store.open_or_build(library, cache_dir, report)
+    except BuildCancelled:
+        return 3
+    opened.searcher.close()
+    stdout.write(f"done {opened.status}\n")
+    stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    code = child_main(sys.stdin.buffer, sys.stdout)
+    sys.stdout.flush()
+    os._exit(code)  # at once: freeing a large library object by object takes seconds

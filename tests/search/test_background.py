@@ -1,0 +1,215 @@
+"""The index built in a child process: progress comes back, the index is published for the
+parent to open, stopping ends the child, a failing child is an error message, and no child
+is ever left behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.cache.snapshot import load_library
+from briefing_tui.search import BuildCancelled, SearchIndex, background
+from briefing_tui.search.background import (
+    BackgroundBuildFailed,
+    build_in_child,
+    child_index_factory,
+    missing_from_index,
+)
+from tests.conftest import DATA
+
+
+def gone(pid: int) -> bool:
+    """The process has exited and been waited for (no zombie: the pid is free)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def fake_child(tmp_path: Path, body: str) -> list[str]:
+    """A child command running ``body`` (Python), which writes its pid to ``pid``."""
+    script = tmp_path / "child.py"
+    pid_file = tmp_path / "pid"
+    script.write_text(
+        f"import os, sys, time, signal\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        + textwrap.dedent(body),
+        encoding="utf-8",
+    )
+    return [sys.executable, str(script)]
+
+
+def child_pid(tmp_path: Path) -> int:
+    return int((tmp_path / "pid").read_text(encoding="utf-8"))
+
+
+def test_the_child_builds_and_publishes_the_index_with_progress(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    library = load_library([DATA], cache / "libraries")  # what the app loaded (and saved)
+    assert missing_from_index(library, cache) == len(library.briefings) == 1
+    calls: list[tuple[int, int]] = []
+
+    status = build_in_child([DATA], cache, lambda done, total: calls.append((done, total)))
+
+    assert status == "built"
+    assert (1, 1) in calls  # the child's progress, relayed
+    assert missing_from_index(library, cache) == 0
+    index = SearchIndex.open(library, cache_dir=cache)
+    try:
+        assert index.status == "cached"  # opened as the child published it: nothing rebuilt
+        assert index.search("narcotics").hits
+    finally:
+        index.close()
+
+
+def test_the_factory_builds_in_a_child_only_when_many_briefings_are_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    library = load_library([DATA], cache / "libraries")
+    children: list[int] = []
+    real = background.build_in_child
+
+    def counting(*args: object, **kwargs: object) -> str:
+        children.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(background, "build_in_child", counting)
+    factory = child_index_factory([DATA], lambda: cache)
+    index = factory(library, lambda done, total: None)  # 1 missing < CHILD_FROM: in here
+    assert (index.status, children) == ("built", [])
+    index.close()
+
+    (cache / "index").rename(tmp_path / "old-index")  # cold again
+    monkeypatch.setattr(background, "CHILD_FROM", 1)
+    index = factory(library, lambda done, total: None)
+    assert (index.status, children) == ("cached", [1])  # built by the child, opened here
+    index.close()
+
+
+def test_stopping_through_progress_ends_the_child(tmp_path: Path) -> None:
+    command = fake_child(
+        tmp_path,
+        """
+        for n in range(1, 100000):
+            print(f"progress {n} 100000", flush=True)
+            time.sleep(0.01)
+        """,
+    )
+    calls: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) >= 3:
+            raise RuntimeError("the app is leaving")
+
+    started = time.monotonic()
+    with pytest.raises(BuildCancelled, match="the app is leaving"):
+        build_in_child([DATA], tmp_path / "cache", progress, command=command)
+    assert time.monotonic() - started < background.STOP_GRACE
+    assert gone(child_pid(tmp_path))
+
+
+def test_a_child_deaf_to_sigterm_is_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(background, "STOP_GRACE", 0.3)
+    command = fake_child(
+        tmp_path,
+        """
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        print("progress 1 2", flush=True)
+        time.sleep(60)
+        """,
+    )
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("stop")
+
+    with pytest.raises(BuildCancelled):
+        build_in_child([DATA], tmp_path / "cache", progress, command=command)
+    assert gone(child_pid(tmp_path))
+
+
+def test_a_crashing_child_is_an_error_message_naming_what_it_said(tmp_path: Path) -> None:
+    command = fake_child(
+        tmp_path,
+        """
+        print("progress 1 5", flush=True)
+        raise ValueError("segment \\x1b[2Jboom")
+        """,
+    )
+    with pytest.raises(BackgroundBuildFailed) as caught:
+        build_in_child([DATA], tmp_path / "cache", None, command=command)
+    message = str(caught.value)
+    assert "exit status 1" in message
+    assert "ValueError: segment ?[2Jboom" in message  # its last line, control characters out
+    assert "\x1b" not in message
+    assert gone(child_pid(tmp_path))
+
+
+def test_a_child_killed_by_a_signal_says_so(tmp_path: Path) -> None:
+    command = fake_child(tmp_path, "os.kill(os.getpid(), signal.SIGKILL)\n")
+    with pytest.raises(BackgroundBuildFailed, match="killed by signal 9"):
+        build_in_child([DATA], tmp_path / "cache", None, command=command)
+
+
+def test_a_child_that_ends_without_saying_done_failed(tmp_path: Path) -> None:
+    command = fake_child(tmp_path, "print('progress 1 1', flush=True)\n")
+    with pytest.raises(BackgroundBuildFailed, match="exit status 0"):
+        build_in_child([DATA], tmp_path / "cache", None, command=command)
+
+
+def test_the_real_child_stopped_mid_build_publishes_nothing(
+    tmp_path: Path, library_dir: Path, write_briefing: object
+) -> None:
+    # A library of many small briefings, so that the build takes a while.
+    for n in range(120):
+        write_briefing(None, name=f"b{n:03}.yaml", id=f"b{n:03}")  # type: ignore[operator]
+    cache = tmp_path / "cache"
+    library: Library = load_library([library_dir], cache / "libraries")
+    assert len(library.briefings) > 120
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("stop")
+
+    with pytest.raises(BuildCancelled):
+        build_in_child([library_dir], cache, progress)
+    assert missing_from_index(library, cache) == len(library.briefings)  # nothing published
+    leftovers = (
+        [p.name for p in (cache / "index").rglob("tmp-*")] if (cache / "index").exists() else []
+    )
+    assert leftovers == []  # the work directory went with the build
+
+
+def test_stopping_the_child_before_it_builds_ends_it_at_once_and_later_stops_the_build() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        from briefing_tui.search.background import _Stop
+        stop = _Stop()
+        if sys.argv[1] == "building":
+            stop.building = True
+            stop.set()
+            print("still here, stop requested:", stop.is_set())
+        else:
+            stop.set()
+            print("not reached")
+        """
+    )
+    loading = subprocess.run(
+        [sys.executable, "-c", script, "loading"], capture_output=True, text=True, timeout=60
+    )
+    assert (loading.returncode, loading.stdout) == (3, "")  # nothing written yet: gone at once
+    building = subprocess.run(
+        [sys.executable, "-c", script, "building"], capture_output=True, text=True, timeout=60
+    )
+    assert building.returncode == 0
+    assert building.stdout.strip() == "still here, stop requested: True"  # the build stops
