@@ -49,7 +49,7 @@ from briefing_tui.briefing import loader as loader_module
 from briefing_tui.briefing import model as model_module
 from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
-from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
+from briefing_tui.briefing.library import Library, assemble, briefing_names, load_one
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.briefing.model import Briefing
 from briefing_tui.briefing.problems import Problem
@@ -130,7 +130,7 @@ _Summary = tuple[str | None, str | None, tuple[str, ...], int]
 class Scanned:
     """What :meth:`LibraryCache.scan` tells of one briefing file, without its briefing."""
 
-    path: Path
+    path: str  # as listed (a Path is made only for a file loaded)
     id: str | None  # None: the file loads no briefing
     digest: str | None  # LibraryCache's ``digest`` of the load result (None without one)
     errors: tuple[str, ...]  # the file's errors, one line each (path:line:col: message)
@@ -259,6 +259,7 @@ class LibraryCache:
         self._old: dict[str, _Entry] | None = None
         self._new: dict[str, _Entry] = {}
         self._listing: tuple[list[Path], list[Problem]] | None = None
+        self._names: tuple[list[str], list[Problem]] | None = None
         self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
         self._dirty = False
         self._finished = False
@@ -418,10 +419,17 @@ class LibraryCache:
     def listing(self) -> tuple[list[Path], list[Problem]]:
         """The library's briefing files and listing problems (:func:`briefing_files`)."""
         if self._listing is None:
-            self._listing = briefing_files(self.paths)
+            names, problems = self.names()
+            self._listing = [Path(n) for n in names], problems
         return self._listing
 
-    def _valid(self, path: Path, sig: Signature | None) -> _Entry | None:
+    def names(self) -> tuple[list[str], list[Problem]]:
+        """:meth:`listing` as strings (:func:`briefing_names`)."""
+        if self._names is None:
+            self._names = briefing_names(self.paths)
+        return self._names
+
+    def _valid(self, path: Path | str, sig: Signature | None) -> _Entry | None:
         """The file's snapshot entry, when it still describes the file (and its article)."""
         entry = self._read_snapshot().get(str(path))
         if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
@@ -460,10 +468,11 @@ class LibraryCache:
         self._remember(key, path, sig, now, result)
         return result
 
-    def stored(self, path: Path) -> LoadResult:
+    def stored(self, path: Path | str) -> LoadResult:
         """The file's load result from the snapshot as it was read (unpickled when its entry
         still describes the file, else loaded now); nothing is remembered or saved. For
         reading a few briefings of a library that :meth:`scan` went through."""
+        path = Path(path)
         entry = self._valid(path, signature(path))
         result = self._unpickled(entry, path) if entry is not None else None
         if result is None:
@@ -472,7 +481,7 @@ class LibraryCache:
         self.hits += 1
         return result
 
-    def on_demand(self, paths: dict[str, Path]) -> Library:
+    def on_demand(self, paths: dict[str, str]) -> Library:
         """A library whose :meth:`~Library.briefing` reads a briefing (by id, from ``paths``:
         id -> file) when first asked for, through :meth:`stored`. Its ``briefings`` and
         ``results`` are empty: for showing search hits without loading the library."""
@@ -495,37 +504,37 @@ class LibraryCache:
 
         ``progress(done, total)`` is called after each file.
         """
-        files, _ = self.listing()
+        files, _ = self.names()
         out: list[Scanned] = []
         with gc_paused(self.freeze):
-            for done, path in enumerate(files, 1):
-                out.append(self._scan_one(path))
+            for done, name in enumerate(files, 1):
+                out.append(self._scan_one(name))
                 if progress is not None:
                     progress(done, len(files))
         self.finish(files)
         return out
 
-    def _scan_one(self, path: Path) -> Scanned:
-        key = str(path)
+    def _scan_one(self, key: str) -> Scanned:
         now = time.time_ns()
-        sig = signature(path)
-        entry = self._valid(path, sig)
+        sig = signature(key)
+        entry = self._valid(key, sig)
         if entry is not None:
             summary = entry.summary
             if summary is None or (summary[0] and summary[1] is None and self.digest):
-                result = self._unpickled(entry, path)  # written without: made now, once
+                result = self._unpickled(entry, Path(key))  # written without: made now, once
                 summary = self._summary(result) if result is not None else None
                 entry = dataclasses.replace(entry, summary=summary)
                 self._dirty = True
             if summary is not None:
                 self.hits += 1
                 self._new[key] = entry
-                return Scanned(path, *summary, loaded=False)
+                return Scanned(key, *summary, loaded=False)
+        path = Path(key)
         result = load_one(path)
         self.misses += 1
         summary = self._summary(result)
         self._remember(key, path, sig, now, result, summary)
-        return Scanned(path, *summary, loaded=True)
+        return Scanned(key, *summary, loaded=True)
 
     def _remember(
         self,
@@ -586,7 +595,7 @@ class LibraryCache:
         self.finish(files)
         return library
 
-    def finish(self, files: Sequence[Path]) -> None:
+    def finish(self, files: Sequence[Path | str]) -> None:
         """The library is loaded (these are its files): save the snapshot, let go of it."""
         current = {str(f) for f in files}
         if self._old is not None and set(self._old) - current:
@@ -604,7 +613,7 @@ class LibraryCache:
 class _OnDemand(dict[str, Briefing]):
     """Briefings by id, each read when first asked for (see :meth:`LibraryCache.on_demand`)."""
 
-    def __init__(self, read: Callable[[Path], LoadResult], paths: dict[str, Path]) -> None:
+    def __init__(self, read: Callable[[str], LoadResult], paths: dict[str, str]) -> None:
         super().__init__()
         self._read = read
         self._paths = dict(paths)

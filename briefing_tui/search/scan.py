@@ -72,18 +72,18 @@ def scan_library(
     """Scan the library under ``paths`` through its snapshot (in ``snapshot_dir``, default
     the user's cache), saving the snapshot; see the module's docstring."""
     cache = LibraryCache(paths, snapshot_dir, digest=index_digest)
-    _, problems = cache.listing()
+    _, problems = cache.names()
     files = cache.scan(progress)
     wanted: dict[str, str] = {}
-    where: dict[str, Path] = {}
+    where: dict[str, str] = {}
     duplicates: list[str] = []
     for f in files:
         if f.id is None:
             continue
         if f.id in where:
             duplicates.append(
-                f"{display_path(f.path)}: briefing id '{f.id}' is already used by "
-                f"{display_path(where[f.id])}; give this briefing an id of its own (it is "
+                f"{display_path(Path(f.path))}: briefing id '{f.id}' is already used by "
+                f"{display_path(Path(where[f.id]))}; give this briefing an id of its own (it is "
                 "not shown)"
             )
             continue

@@ -149,7 +149,7 @@ def test_the_scan_summarises_each_file(lib: Path, tmp_path: Path) -> None:
     age(lib / "broken.yaml", lib / "twin.yaml")
     for _ in range(2):  # parsed, then from the snapshot: the same answers
         scanned = scan_library([lib], tmp_path / "snap")
-        by_name = {f.path.name: f for f in scanned.files}
+        by_name = {Path(f.path).name: f for f in scanned.files}
         assert by_name["broken.yaml"].id is None and by_name["broken.yaml"].errors
         assert (
             by_name["b0.yaml"].digest and by_name["b0.yaml"].digest in scanned.plan.wanted.values()
