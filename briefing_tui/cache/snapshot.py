@@ -24,6 +24,12 @@ may write (unpickling runs code: a snapshot anyone else could have written is ig
 briefing-tui's own classes are accepted). Any problem with a snapshot (missing, corrupt,
 stale, unsafe, unwritable) means a full load: the cache can make loading faster, never fail.
 
+Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
+search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
+answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``. Results
+loaded in a run are spooled to a temporary file beside the snapshot (never all held in memory)
+and copied file to file into the new snapshot when it is saved.
+
 ``briefing-tui validate`` does not use it: it always reads and checks every file.
 """
 
