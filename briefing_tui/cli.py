@@ -11,6 +11,7 @@ import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing_tui import __version__
 from briefing_tui.briefing.text import json_safe, neutralise, one_line
@@ -21,6 +22,10 @@ from briefing_tui.exits import (
     EXIT_USAGE,
     crash_message,
 )
+
+if TYPE_CHECKING:
+    from briefing_tui.search import SearchIndex
+    from briefing_tui.search.scan import ScannedLibrary
 
 
 class _Parser(argparse.ArgumentParser):
@@ -199,20 +204,36 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _scan_and_open(
+    paths: list[Path], *, bars: bool, rebuild: bool = False
+) -> tuple[ScannedLibrary, SearchIndex]:
+    """The library scanned through its snapshot (only new and changed files parsed), its
+    errors on stderr, and its index brought up to date (see briefing_tui.search.scan)."""
+    from briefing_tui.search import SearchIndex
+    from briefing_tui.search.scan import scan_library
+
+    reading = _ProgressBar("reading briefings")
+    scanned = scan_library(paths, progress=reading if bars and reading.tty else None)
+    reading.finish()
+    for line in scanned.error_lines():
+        print(neutralise(line), file=sys.stderr)
+    bar = _ProgressBar("indexing briefings")
+    index = SearchIndex(
+        scanned.library, progress=bar if bars else None, rebuild=rebuild, plan=scanned.plan
+    )
+    bar.finish()
+    return scanned, index
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     import json
-
-    from briefing_tui.briefing.library import load_library
-    from briefing_tui.search import SearchIndex
 
     query = " ".join(args.query)
     if args.limit < 0:
         print("briefing-tui search: error: --limit must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
-    library = load_library(_paths(args.data))
-    for p in library.errors:
-        print(neutralise(str(p)), file=sys.stderr)
-    index = SearchIndex.open(library)
+    # a bar only on a terminal: a first search at 10,000 briefings builds the index
+    _, index = _scan_and_open(_paths(args.data), bars=_is_terminal(sys.stderr))
     try:
         result = index.search(query, args.limit, time_limit=5.0)
     finally:
@@ -285,23 +306,13 @@ class _ProgressBar:
 def cmd_index(args: argparse.Namespace) -> int:
     import time
 
-    from briefing_tui.cache.snapshot import (
-        load_library,  # also refreshes the app's library snapshot
-    )
-    from briefing_tui.search import SearchIndex
-
-    library = load_library(_paths(args.paths))
-    for p in library.errors:
-        print(neutralise(str(p)), file=sys.stderr)
-    bar = _ProgressBar("indexing briefings")
     start = time.monotonic()
-    index = SearchIndex(library, progress=bar, rebuild=args.rebuild)
-    bar.finish()
+    scanned, index = _scan_and_open(_paths(args.paths), bars=True, rebuild=args.rebuild)
     took = time.monotonic() - start
-    n = len(library.briefings)
+    n = scanned.briefings
     if index.location is not None:
         where = str(index.location)
-    elif not library.briefings:
+    elif not n:
         where = "memory (no briefing to index)"
     else:
         where = "memory (cache not writable)"
@@ -315,7 +326,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         f"{n} briefing{'s' if n != 1 else ''} in the index ({status}: "
         f"{re_n} indexed in {took:.1f} s); index at {neutralise(where)}"
     )
-    return EXIT_PROBLEMS if library.errors else EXIT_OK
+    return EXIT_PROBLEMS if scanned.error_lines() else EXIT_OK
 
 
 COMMANDS: dict[

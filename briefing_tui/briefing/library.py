@@ -21,14 +21,23 @@ BRIEFING_SUFFIXES = (".yaml", ".yml")
 
 
 def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The briefing files named by ``paths``, as Paths: see :func:`briefing_names`."""
+    names, problems = briefing_names(paths)
+    return [Path(n) for n in names], problems
+
+
+def briefing_names(paths: Iterable[Path]) -> tuple[list[str], list[Problem]]:
     """The briefing files named by ``paths`` (files, or directories searched recursively).
 
     A directory is searched as ``Path.rglob`` would (symlinked directories are not entered,
     unreadable ones are skipped), leaving out hidden files and directories; each directory's
     files are sorted as paths sort. A file named twice (or reached through a symlink) is
     kept once, where it comes first.
+
+    Names are sorted and compared as strings, and no Path is made per file (a library of
+    100,000 files lists in a fraction of a second).
     """
-    files: list[tuple[Path, Path | None]] = []  # (path, its resolved path if known)
+    files: list[tuple[str, str | None]] = []  # (path, its resolved path if known)
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
@@ -44,7 +53,7 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 )
             files.extend(found)
         elif path.is_file():
-            files.append((path, None))
+            files.append((str(path), None))
         elif path.exists():  # a device, pipe or socket: never opened (it could block)
             problems.append(
                 Problem(
@@ -56,24 +65,25 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             problems.append(
                 Problem(Pos(display_path(path)), "no such file or directory; check the path")
             )
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique = []
     for f, resolved in files:
-        key = resolved if resolved is not None else f.resolve()
+        key = resolved if resolved is not None else os.path.realpath(f)
         if key not in seen:
             seen.add(key)
             unique.append(f)
     return unique, problems
 
 
-def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[Path, Path | None]]:
+def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str, str | None]]:
     """Briefing files under the directory ``root``, sorted, with their resolved paths.
 
     Only a symlink needs resolving: every other file's resolved path is the root's, resolved
     once, joined with the names walked (symlinked directories are never entered).
     """
-    real_root = root.resolve()
-    found: list[tuple[Path, tuple[str, ...], bool]] = []  # (path, names below root, symlink)
+    real_root = str(root.resolve())
+    # (names below root, the file's path as a string, symlink): the names sort as paths do
+    found: list[tuple[tuple[str, ...], str, bool]] = []
 
     def walk(folder: str, names: tuple[str, ...]) -> None:
         try:
@@ -104,7 +114,7 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[Pat
                 except OSError:
                     continue
                 if is_file:
-                    found.append((root.joinpath(*names, name), (*names, name), link))
+                    found.append(((*names, name), entry.path, link))
                 elif link and not os.path.exists(entry.path):
                     try:
                         link_to = os.readlink(entry.path)
@@ -120,8 +130,11 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[Pat
                     _skipped(problems, entry.path, message + "skipped; fix or remove it")
 
     walk(str(root), ())
-    found.sort(key=lambda x: x[0])
-    return [(p, p.resolve() if link else real_root.joinpath(*names)) for p, names, link in found]
+    found.sort()
+    return [
+        (path, os.path.realpath(path) if link else os.path.join(real_root, *names))
+        for names, path, link in found
+    ]
 
 
 def _skipped(problems: list[Problem] | None, path: str, message: str) -> None:

@@ -24,6 +24,12 @@ may write (unpickling runs code: a snapshot anyone else could have written is ig
 briefing-tui's own classes are accepted). Any problem with a snapshot (missing, corrupt,
 stale, unsafe, unwritable) means a full load: the cache can make loading faster, never fail.
 
+Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
+search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
+answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``. Results
+loaded in a run are spooled to a temporary file beside the snapshot (never all held in memory)
+and copied file to file into the new snapshot when it is saved.
+
 ``briefing-tui validate`` does not use it: it always reads and checks every file.
 """
 
@@ -49,19 +55,21 @@ from briefing_tui.briefing import loader as loader_module
 from briefing_tui.briefing import model as model_module
 from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
-from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
+from briefing_tui.briefing.library import Library, assemble, briefing_names, load_one
 from briefing_tui.briefing.loader import LoadResult
+from briefing_tui.briefing.model import Briefing
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.collector import gc_paused
 
-FORMAT = 2  # bump when the snapshot's layout changes
+FORMAT = 3  # bump when the snapshot's layout changes
 # The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
-# header and, per briefing file, its signatures and where its pickled result lies after the
-# index), then the pickled results one after the other.
-MAGIC = b"BTLIBv2\n"
+# header and, per briefing file, its signatures, its summary and where its pickled result
+# lies after the index), then the pickled results one after the other.
+MAGIC = b"BTLIBv3\n"
 SUBDIR = "libraries"
 MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
-MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
+MAX_INDEX_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
+MAX_SNAPSHOT_BYTES = 64 * MAX_INDEX_BYTES  # the results of 100,000 briefings take ~1 GB
 
 # The modules whose code decides what a load produces: a change to any of them (a new
 # version, or an edited checkout) makes every snapshot stale.
@@ -82,6 +90,7 @@ _CODE = (
     "briefing/yamltree.py",
     "briefing/yaml_errors.py",
     "cache/snapshot.py",
+    "search/schema.py",  # what the search index's digest (a scan's summary) is made of
 )
 _ALLOWED_MODULES = frozenset(
     {
@@ -118,13 +127,37 @@ _ALLOWED_CLASSES = frozenset(
 )
 
 
+# A file's summary as the snapshot's index keeps it (plain values: read without unpickling
+# any result): the briefing's id, its digest (see LibraryCache), its error lines, and how
+# many warnings it has.
+_Summary = tuple[str | None, str | None, tuple[str, ...], int]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scanned:
+    """What :meth:`LibraryCache.scan` tells of one briefing file, without its briefing."""
+
+    path: str  # as listed (a Path is made only for a file loaded)
+    id: str | None  # None: the file loads no briefing
+    digest: str | None  # LibraryCache's ``digest`` of the load result (None without one)
+    errors: tuple[str, ...]  # the file's errors, one line each (path:line:col: message)
+    warnings: int
+    loaded: bool  # parsed in this scan (not taken from the snapshot)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Entry:
     """One briefing file's load result and what it was read from."""
 
     file: Signature
     source: tuple[str, str, Signature] | None  # (named path, resolved path, signature)
-    blob: bytes | tuple[int, int]  # the pickled LoadResult, or where it is in the snapshot
+    # where the pickled LoadResult is: (_OLD, offset, length) in the snapshot read, or
+    # (_SPOOL, offset, length) in the spool of results loaded since
+    blob: tuple[int, int, int]
+    summary: _Summary | None = None
+
+
+_OLD, _SPOOL = 0, 1
 
 
 def _code_fingerprint() -> tuple[object, ...]:
@@ -200,12 +233,21 @@ class LibraryCache:
     """
 
     _fd: int | None = None  # the snapshot file, open while its results may be read
+    _spool: tuple[int, str] | None = None  # results loaded since: (fd, temporary file)
 
     def __init__(
-        self, paths: Sequence[Path], directory: Path | None = None, *, freeze: bool = False
+        self,
+        paths: Sequence[Path],
+        directory: Path | None = None,
+        *,
+        freeze: bool = False,
+        digest: Callable[[LoadResult], str | None] | None = None,
     ) -> None:
         self.paths = tuple(paths)
         self.freeze = freeze  # see gc_paused
+        # kept in each entry's summary, so that scan() tells it without unpickling (the
+        # search index's content hash); entries written without one get it when scanned
+        self.digest = digest
         if directory is None:
             from briefing_tui.paths import cache_dir
 
@@ -216,18 +258,21 @@ class LibraryCache:
         except OSError:
             cwd = ""
         self._key = (cwd, tuple(str(p) for p in self.paths))
-        digest = hashlib.sha256(repr(self._key).encode("utf-8", "surrogatepass")).hexdigest()
-        self.file = directory / f"library-{digest[:24]}.pickle"
+        name = hashlib.sha256(repr(self._key).encode("utf-8", "surrogatepass")).hexdigest()
+        self.file = directory / f"library-{name[:24]}.pickle"
         self.hits = 0  # results taken from the snapshot
         self.misses = 0  # files loaded (no snapshot entry, or a stale or racy one)
         self.snapshot_error: str | None = None  # why the snapshot was not used, if it was not
         self._old: dict[str, _Entry] | None = None
         self._new: dict[str, _Entry] = {}
         self._listing: tuple[list[Path], list[Problem]] | None = None
+        self._names: tuple[list[str], list[Problem]] | None = None
         self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
         self._dirty = False
         self._finished = False
         self._fd = None
+        self._spool = None
+        self._spool_size = 0
 
     # -- the snapshot ---------------------------------------------------------------------
 
@@ -260,7 +305,7 @@ class LibraryCache:
             if start[: len(MAGIC)] != MAGIC or len(start) != len(MAGIC) + 8:
                 raise ValueError("not a snapshot")
             size = int.from_bytes(start[len(MAGIC) :], "little")
-            if size > MAX_SNAPSHOT_BYTES:
+            if size > MAX_INDEX_BYTES:
                 raise ValueError("index too large")
             head = os.pread(fd, size, len(MAGIC) + 8)
             base = len(MAGIC) + 8 + size
@@ -269,10 +314,12 @@ class LibraryCache:
                 self.snapshot_error = "the snapshot is for another version or library"
                 return self._old
             old: dict[str, _Entry] = {}
-            for k, (file, source, offset, length) in entries.items():
-                if not (isinstance(k, str) and offset >= 0 and 0 <= length <= MAX_SNAPSHOT_BYTES):
+            end = os.fstat(fd).st_size
+            for k, (file, source, summary, offset, length) in entries.items():
+                if not (isinstance(k, str) and offset >= 0 and 0 <= length <= MAX_INDEX_BYTES):
                     raise ValueError("malformed index")
-                old[k] = _Entry(file, source, (base + offset, length))
+                if base + offset + length <= end:  # else cut short: that file is loaded
+                    old[k] = _Entry(file, source, (_OLD, base + offset, length), summary)
             self._old = old
         except Exception as exc:  # corrupt, truncated, foreign: load everything
             self.snapshot_error = f"unreadable snapshot ({type(exc).__name__})"
@@ -284,20 +331,45 @@ class LibraryCache:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = None
+        if self._spool is not None:
+            fd, name = self._spool
+            self._spool = None
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
     def __del__(self) -> None:
         self._close()
 
     def _blob(self, entry: _Entry) -> bytes:
-        if isinstance(entry.blob, bytes):
-            return entry.blob
-        if self._fd is None:
+        where, offset, length = entry.blob
+        fd = self._fd if where == _OLD else self._spool[0] if self._spool is not None else None
+        if fd is None:
             raise ValueError("the snapshot is closed")
-        offset, length = entry.blob
-        blob = os.pread(self._fd, length, offset)
+        blob = os.pread(fd, length, offset)
         if len(blob) != length:
             raise ValueError("the snapshot is shorter than its index says")
         return blob
+
+    def _spooled(self, blob: bytes) -> tuple[int, int, int] | None:
+        """Where ``blob`` (a result loaded now) is kept until the snapshot is saved: in a
+        temporary file beside it, not in memory (a cold load of a large library would hold
+        every result twice). None when it cannot be kept (then it is not remembered)."""
+        try:
+            if self._spool is None:
+                self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd, name = tempfile.mkstemp(prefix=".spool-", dir=self.directory)
+                self._spool, self._spool_size = (fd, name), 0
+            fd = self._spool[0]
+            offset = self._spool_size
+            view = memoryview(blob)
+            while view:
+                view = view[os.pwrite(fd, view, offset + len(blob) - len(view)) :]
+        except OSError:
+            return None
+        self._spool_size += len(blob)
+        return (_SPOOL, offset, len(blob))
 
     def save(self) -> bool:
         """Write the snapshot if anything changed since it was read; False if it could not be."""
@@ -306,20 +378,24 @@ class LibraryCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             index: dict[str, tuple[object, ...]] = {}
-            blobs: list[bytes] = []
             offset = 0
             for k, e in self._new.items():
-                blob = self._blob(e)
-                index[k] = (e.file, e.source, offset, len(blob))
-                blobs.append(blob)
-                offset += len(blob)
+                length = e.blob[2]
+                index[k] = (e.file, e.source, e.summary, offset, length)
+                offset += length
             head = pickle.dumps((self._header(), index), protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as fh:  # mkstemp: mode 0600, owned by this user
                     fh.write(MAGIC + len(head).to_bytes(8, "little") + head)
-                    for blob in blobs:
-                        fh.write(blob)
+                    fh.flush()
+                    # the results are copied file to file, never all held in memory
+                    for e in self._new.values():
+                        where, at, length = e.blob
+                        src = self._fd if where == _OLD else self._spool and self._spool[0]
+                        if src is None:
+                            raise ValueError("the snapshot is closed")
+                        _copy_range(src, fh.fileno(), at, length)
                 os.replace(tmp, self.file)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -350,8 +426,29 @@ class LibraryCache:
     def listing(self) -> tuple[list[Path], list[Problem]]:
         """The library's briefing files and listing problems (:func:`briefing_files`)."""
         if self._listing is None:
-            self._listing = briefing_files(self.paths)
+            names, problems = self.names()
+            self._listing = [Path(n) for n in names], problems
         return self._listing
+
+    def names(self) -> tuple[list[str], list[Problem]]:
+        """:meth:`listing` as strings (:func:`briefing_names`)."""
+        if self._names is None:
+            self._names = briefing_names(self.paths)
+        return self._names
+
+    def _valid(self, path: Path | str, sig: Signature | None) -> _Entry | None:
+        """The file's snapshot entry, when it still describes the file (and its article)."""
+        entry = self._read_snapshot().get(str(path))
+        if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
+            return entry
+        return None
+
+    def _unpickled(self, entry: _Entry, path: Path) -> LoadResult | None:
+        try:
+            loaded = _unpickle(self._blob(entry))
+        except Exception:
+            return None
+        return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
 
     def result(self, path: Path) -> LoadResult:
         """The file's load result: from the snapshot when still valid, else loaded now.
@@ -367,25 +464,93 @@ class LibraryCache:
         key = str(path)
         now = time.time_ns()
         sig = signature(path)
-        entry = self._read_snapshot().get(key)
-        result: LoadResult | None = None
-        if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
-            try:
-                loaded = _unpickle(self._blob(entry))
-            except Exception:
-                loaded = None
-            if isinstance(loaded, LoadResult) and loaded.path == path:
-                result = loaded
-                self.hits += 1
-                self._new[key] = entry
-        if result is None:
-            result = load_one(path)
-            self.misses += 1
-            self._remember(key, path, sig, now, result)
+        entry = self._valid(path, sig)
+        result = self._unpickled(entry, path) if entry is not None else None
+        if entry is not None and result is not None:
+            self.hits += 1
+            self._new[key] = entry
+            return result
+        result = load_one(path)
+        self.misses += 1
+        self._remember(key, path, sig, now, result)
         return result
 
+    def stored(self, path: Path | str) -> LoadResult:
+        """The file's load result from the snapshot as it was read (unpickled when its entry
+        still describes the file, else loaded now); nothing is remembered or saved. For
+        reading a few briefings of a library that :meth:`scan` went through."""
+        path = Path(path)
+        entry = self._valid(path, signature(path))
+        result = self._unpickled(entry, path) if entry is not None else None
+        if result is None:
+            self.misses += 1
+            return load_one(path)
+        self.hits += 1
+        return result
+
+    def on_demand(self, paths: dict[str, str]) -> Library:
+        """A library whose :meth:`~Library.briefing` reads a briefing (by id, from ``paths``:
+        id -> file) when first asked for, through :meth:`stored`. Its ``briefings`` and
+        ``results`` are empty: for showing search hits without loading the library."""
+        return Library((), _by_id=_OnDemand(self.stored, paths))
+
+    def _summary(self, result: LoadResult) -> _Summary:
+        b = result.briefing
+        errors = tuple(str(p) for p in result.problems if p.is_error)
+        digest = None
+        if b is not None and self.digest is not None:
+            with contextlib.suppress(Exception):  # never a reason for the load to fail
+                digest = self.digest(result)
+        return (b.id if b is not None else None, digest, errors, len(result.problems) - len(errors))
+
+    def scan(self, progress: Callable[[int, int], None] | None = None) -> list[Scanned]:
+        """Every briefing file of the library, summarised (its briefing's id, digest and
+        problems), in library order; only files the snapshot does not describe are loaded,
+        and no result is unpickled but those of entries written without a summary (or a
+        digest). Saves the snapshot, then lets go of it, as :meth:`load` does.
+
+        ``progress(done, total)`` is called after each file.
+        """
+        files, _ = self.names()
+        out: list[Scanned] = []
+        with gc_paused(self.freeze):
+            for done, name in enumerate(files, 1):
+                out.append(self._scan_one(name))
+                if progress is not None:
+                    progress(done, len(files))
+        self.finish(files)
+        return out
+
+    def _scan_one(self, key: str) -> Scanned:
+        now = time.time_ns()
+        sig = signature(key)
+        entry = self._valid(key, sig)
+        if entry is not None:
+            summary = entry.summary
+            if summary is None or (summary[0] and summary[1] is None and self.digest):
+                result = self._unpickled(entry, Path(key))  # written without: made now, once
+                summary = self._summary(result) if result is not None else None
+                entry = dataclasses.replace(entry, summary=summary)
+                self._dirty = True
+            if summary is not None:
+                self.hits += 1
+                self._new[key] = entry
+                return Scanned(key, *summary, loaded=False)
+        path = Path(key)
+        result = load_one(path)
+        self.misses += 1
+        summary = self._summary(result)
+        self._remember(key, path, sig, now, result, summary)
+        return Scanned(key, *summary, loaded=True)
+
     def _remember(
-        self, key: str, path: Path, sig: Signature | None, now: int, result: LoadResult
+        self,
+        key: str,
+        path: Path,
+        sig: Signature | None,
+        now: int,
+        result: LoadResult,
+        summary: _Summary | None = None,
     ) -> None:
         """Keep ``result`` for the next snapshot when it may be trusted next time."""
         self._dirty = True
@@ -405,7 +570,10 @@ class LibraryCache:
             blob = _pickle(result)
         except Exception:
             return
-        self._new[key] = _Entry(sig, (str(named), str(source.path), source_sig), blob)
+        where = self._spooled(blob)
+        if where is not None:
+            summary = summary if summary is not None else self._summary(result)
+            self._new[key] = _Entry(sig, (str(named), str(source.path), source_sig), where, summary)
 
     def first(self) -> Library | None:
         """A library of the first file (in library order) that loads a briefing, alone.
@@ -434,7 +602,7 @@ class LibraryCache:
         self.finish(files)
         return library
 
-    def finish(self, files: Sequence[Path]) -> None:
+    def finish(self, files: Sequence[Path | str]) -> None:
         """The library is loaded (these are its files): save the snapshot, let go of it."""
         current = {str(f) for f in files}
         if self._old is not None and set(self._old) - current:
@@ -447,6 +615,46 @@ class LibraryCache:
         self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
         self._close()
         self._finished = True
+
+
+class _OnDemand(dict[str, Briefing]):
+    """Briefings by id, each read when first asked for (see :meth:`LibraryCache.on_demand`)."""
+
+    def __init__(self, read: Callable[[str], LoadResult], paths: dict[str, str]) -> None:
+        super().__init__()
+        self._read = read
+        self._paths = dict(paths)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        path = self._paths.pop(key, None)
+        if path is not None:
+            b = self._read(path).briefing
+            if b is not None and b.id == key:  # else it changed since: not that briefing
+                self[key] = b
+        return super().get(key, default)
+
+
+def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
+    """Append ``length`` bytes of ``src`` from ``offset`` to ``dst`` (at its position)."""
+    copy = getattr(os, "copy_file_range", None)
+    while length > 0:
+        n = 0
+        if copy is not None:
+            try:
+                n = copy(src, dst, length, offset)
+            except OSError:  # not on this file system: read and write
+                copy = None
+                continue
+        else:
+            data = os.pread(src, min(length, 1 << 20), offset)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(dst, view) :]
+            n = len(data)
+        if n <= 0:
+            raise ValueError("the snapshot is shorter than its index says")
+        offset += n
+        length -= n
 
 
 def _source_ok(entry: _Entry) -> bool:

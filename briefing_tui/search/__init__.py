@@ -23,7 +23,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.search.results import (
@@ -35,6 +35,9 @@ from briefing_tui.search.results import (
     ProgressCallback,
     SearchResult,
 )
+
+if TYPE_CHECKING:
+    from briefing_tui.search.store import IndexPlan
 
 __all__ = [
     "HIT_KINDS",
@@ -73,6 +76,10 @@ class SearchIndex:
     (kept in memory: the cache directory could not be written); ``location`` is the
     index's directory (None in memory); ``reindexed`` the ids of the briefings indexed
     by the last open or update.
+
+    With a ``plan`` (:class:`briefing_tui.search.store.IndexPlan`) the index is brought up
+    to date with it, reading only the briefings that changed, and ``library`` need only
+    find the briefings of the hits (see :meth:`briefing_tui.cache.snapshot.LibraryCache.on_demand`).
     """
 
     def __init__(
@@ -83,8 +90,10 @@ class SearchIndex:
         *,
         memory: bool = False,
         rebuild: bool = False,
+        plan: IndexPlan | None = None,
     ) -> None:
         self.library = library
+        self.plan = plan
         self.cache_dir = cache_dir
         self.memory = memory
         self.time_limit = 0.25  # seconds; a search returns the best found by then
@@ -118,14 +127,17 @@ class SearchIndex:
 
         root = self.cache_dir if self.cache_dir is not None else default_cache_dir()
         progress = _stoppable(progress)
+        plan = self.plan if library is self.library else None
         try:
-            opened = open_or_build(library, root, progress, rebuild=rebuild, memory=self.memory)
+            opened = open_or_build(
+                library, root, progress, rebuild=rebuild, memory=self.memory, plan=plan
+            )
         except BuildCancelled:
             raise  # the caller stopped the build (the app is exiting): not a fault
         except Exception as exc:
             log.warning("search index: %s; building it in memory", exc, exc_info=True)
             try:
-                opened = open_or_build(library, None, progress, memory=True)
+                opened = open_or_build(library, None, progress, memory=True, plan=plan)
             except BuildCancelled:
                 raise
             except Exception as exc2:
@@ -136,6 +148,8 @@ class SearchIndex:
         engine = Engine(library, opened)
         with self._lock:
             old, self._engine = self._engine, engine
+            if library is not self.library:
+                self.plan = None  # the plan was the old library's
             self.library = library
             self.status = opened.status
             self.location = opened.location

@@ -47,6 +47,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.search.results import BuildCancelled
 from briefing_tui.search.schema import (
     INDEX_VERSION,
+    RawDoc,
     analysed,
     briefing_hash,
     make_schema,
@@ -100,15 +101,41 @@ class OpenIndex:
         return self._words
 
 
+@dataclass(frozen=True)
+class IndexPlan:
+    """What the index must hold, told without the library: which index (``key``), each
+    briefing's content hash (``wanted``: id -> :func:`briefing_hash`) and how to get the
+    documents of a briefing to (re)index (``documents``: called only for those)."""
+
+    key: str
+    wanted: dict[str, str]
+    documents: Callable[[str], Iterable[RawDoc]]
+
+
+def plan_of(library: Library) -> IndexPlan:
+    """The :class:`IndexPlan` of a loaded library."""
+
+    def documents(bid: str) -> list[RawDoc]:
+        b = library.briefing(bid)
+        return raw_documents(b) if b is not None else []
+
+    return IndexPlan(library_key(library), wanted_hashes(library), documents)
+
+
 def library_key(library: Library) -> str:
     """Which index a library uses: a digest of the directory holding its files."""
     paths = [r.path for r in library.results] or [b.path for b in library.briefings]
+    return files_key(paths)
+
+
+def files_key(paths: Iterable[Path | str]) -> str:
+    """:func:`library_key` of the library of these files (each folder resolved once)."""
     dirs = []
-    for p in paths:
+    for folder in {os.path.dirname(os.path.abspath(p)) for p in paths}:
         try:
-            dirs.append(str(Path(p).resolve().parent))
+            dirs.append(str(Path(folder).resolve()))
         except (OSError, RuntimeError):
-            dirs.append(str(Path(p).absolute().parent))
+            dirs.append(folder)
     if not dirs:
         return "empty"
     try:
@@ -123,8 +150,10 @@ def index_root(cache_dir: Path) -> Path:
     return cache_dir / "index"
 
 
-def library_dir(cache_dir: Path, library: Library) -> Path:
-    return index_root(cache_dir) / f"v{INDEX_VERSION}" / library_key(library)
+def library_dir(cache_dir: Path, library: Library | str) -> Path:
+    """The index's folder for ``library`` (or a library key)."""
+    key = library if isinstance(library, str) else library_key(library)
+    return index_root(cache_dir) / f"v{INDEX_VERSION}" / key
 
 
 def wanted_hashes(library: Library) -> dict[str, str]:
@@ -382,7 +411,7 @@ def _merge_policy(writer: Any, segments: Sequence[Any]) -> Any:
 def write_index(
     storage: Any,
     base: OpenIndex | None,
-    library: Library,
+    documents: Callable[[str], Iterable[RawDoc]],
     changed: Sequence[str],
     removed: Iterable[str],
     progress: ProgressCallback | None,
@@ -390,7 +419,8 @@ def write_index(
     """Bring the index in ``storage`` (a copy of ``base``, or empty) up to date.
 
     Deletes the documents of ``changed`` and ``removed`` briefings, adds those of
-    ``changed``; returns the Whoosh index and the vocabulary of the added documents.
+    ``changed`` (``documents(id)``, asked for one briefing at a time); returns the Whoosh
+    index and the vocabulary of the added documents.
     """
     from briefing_tui.search.writer import FastSegmentWriter
 
@@ -406,8 +436,7 @@ def write_index(
             writer.delete_by_term("briefing", bid)
         postings = 0
         for done, bid in enumerate(changed, 1):
-            b = library.briefing(bid)
-            for raw in raw_documents(b) if b is not None else ():
+            for raw in documents(bid):
                 doc = analysed(raw)
                 vocabulary.update(doc.pop("_words"))
                 writer.add_document(**doc)
@@ -500,10 +529,18 @@ def open_or_build(
     *,
     rebuild: bool = False,
     memory: bool = False,
+    plan: IndexPlan | None = None,
 ) -> OpenIndex:
-    """Open the library's index, bringing it up to date; never raises for a bad cache."""
-    wanted = wanted_hashes(library)
-    base = library_dir(cache_dir, library) if cache_dir is not None and not memory else None
+    """Open the library's index, bringing it up to date; never raises for a bad cache.
+
+    With a ``plan`` the index is brought up to date with it rather than with ``library``
+    (which need not hold the briefings then): only the briefings whose hash differs from
+    the index's are read.
+    """
+    if plan is None:
+        plan = plan_of(library)
+    wanted = plan.wanted
+    base = library_dir(cache_dir, plan.key) if cache_dir is not None and not memory else None
     notice = ""
     if base is not None and cache_dir is not None:
         tightened: list[str] = []
@@ -524,7 +561,7 @@ def open_or_build(
         current.notice = notice
         return current
     try:
-        opened = _bring_up_to_date(library, base, current, wanted, progress, cache_dir)
+        opened = _bring_up_to_date(plan, base, current, progress, cache_dir)
         opened.notice = notice
         return opened
     finally:
@@ -535,13 +572,13 @@ def open_or_build(
 
 
 def _bring_up_to_date(
-    library: Library,
+    plan: IndexPlan,
     base: Path | None,
     current: OpenIndex | None,
-    wanted: dict[str, str],
     progress: ProgressCallback | None,
     cache_dir: Path | None = None,
 ) -> OpenIndex:
+    wanted = plan.wanted
     if current is not None:
         changed = [bid for bid, h in wanted.items() if current.briefings.get(bid) != h]
         removed = [bid for bid in current.briefings if bid not in wanted]
@@ -550,7 +587,7 @@ def _bring_up_to_date(
         removed = []
     status = "updated" if current is not None else "built"
 
-    if base is not None and library.briefings:
+    if base is not None and wanted:
         work: Path | None = None
         try:
             _private_dirs(cache_dir, base)
@@ -561,9 +598,7 @@ def _bring_up_to_date(
             work = None
         if work is not None:
             try:
-                return _build_on_disk(
-                    base, work, current, library, wanted, changed, removed, status, progress
-                )
+                return _build_on_disk(base, work, current, plan, changed, removed, status, progress)
             except BuildCancelled:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
@@ -582,7 +617,7 @@ def _bring_up_to_date(
             storage = _ram_storage()
             current = None
             changed, removed = list(wanted), []
-    ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
+    ix, vocabulary = write_index(storage, current, plan.documents, changed, removed, progress)
     vocabulary.update(base_words)
     s = _searcher(ix)
     return OpenIndex(
@@ -601,8 +636,7 @@ def _build_on_disk(
     base: Path,
     work: Path,
     current: OpenIndex | None,
-    library: Library,
-    wanted: dict[str, str],
+    plan: IndexPlan,
     changed: list[str],
     removed: list[str],
     status: str,
@@ -613,12 +647,12 @@ def _build_on_disk(
     storage = FileStorage(str(work))
     if current is not None and current.location is not None:
         _copy_generation(current.location, storage)
-    ix, vocabulary = write_index(storage, current, library, changed, removed, progress)
+    ix, vocabulary = write_index(storage, current, plan.documents, changed, removed, progress)
     if current is not None:
         vocabulary.update(current.words())
     with ix.searcher() as s:
         docs = s.doc_count()
-    _write_meta(work, wanted, docs, vocabulary)
+    _write_meta(work, plan.wanted, docs, vocabulary)
     _make_private(work)
     gen = _publish(base, work)
     cleanup(base, keep=(gen.name,))

@@ -391,3 +391,18 @@ def test_a_watcher_loads_through_the_cache_and_still_sees_edits(lib: Path, snapd
     assert briefing is not None and briefing.title == "Edited while open"
     same_as_fresh(change.library, [lib])
     assert c2.misses == 1  # read again through the cache's loader, after the snapshot
+
+
+def test_the_listing_sorts_names_as_paths_sort(tmp_path: Path) -> None:
+    """Names are sorted as strings, folder by folder: the order Paths sort in ("a/b" before
+    "a-c", which a plain string sort would invert)."""
+    root = tmp_path / "lib"
+    for name in ("a-c.yaml", "a/b.yaml", "a/a/z.yml", "B.yaml", "a.yaml", "ä.yaml", "_.yaml"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("format: 1\n", "utf-8")
+    cache = LibraryCache([root], tmp_path / "snap")
+    names, problems = cache.names()
+    assert not problems
+    assert names == [str(p) for p in sorted(Path(n) for n in names)]
+    assert names != sorted(names)  # a plain string sort would differ
+    assert cache.listing()[0] == [Path(n) for n in names]

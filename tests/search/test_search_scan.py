@@ -1,0 +1,195 @@
+"""``search`` and ``index`` through the library snapshot: only new and changed files are
+parsed, only changed briefings re-indexed, hits read their briefings on demand."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing_tui import cli
+from briefing_tui.briefing import library as library_module
+from briefing_tui.cache import snapshot
+from briefing_tui.search.scan import scan_library
+from tests.conftest import MINIMAL
+
+OLD = time.time() - 3600  # outside the racy window: the snapshot trusts these files
+
+
+def age(*paths: Path) -> None:
+    """Set the files' times an hour back (a fresh write is 'racy' and never cached; a
+    change of times is a change too: age only what was written)."""
+    for p in paths:
+        os.utime(p, (OLD, OLD))
+
+
+def briefing(bid: str, word: str) -> str:
+    text = MINIMAL.format(id=bid).replace("name: Pakistan", f"name: Pakistan\n    role: the {word}")
+    assert word in text
+    return text
+
+
+@pytest.fixture
+def lib(library_dir: Path) -> Path:
+    """The bundled briefing and four small ones, each with a word of its own."""
+    for i, word in enumerate(["albatross", "bittern", "cormorant", "dunlin"]):
+        (library_dir / f"b{i}.yaml").write_text(briefing(f"b{i}", word), "utf-8")
+    age(*(p for p in library_dir.parent.rglob("*") if p.is_file()))
+    return library_dir
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every briefing file parsed (by the snapshot's loader), in order."""
+    calls: list[Path] = []
+    real = library_module.load_one
+
+    def counting(path: Path) -> object:
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(snapshot, "load_one", counting)
+    return calls
+
+
+@pytest.fixture
+def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files whose pickled results were read from the snapshot, in order."""
+    calls: list[Path] = []
+    real = snapshot.LibraryCache._unpickled
+
+    def counting(self: snapshot.LibraryCache, entry: object, path: Path) -> object:
+        calls.append(path)
+        return real(self, entry, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot.LibraryCache, "_unpickled", counting)
+    return calls
+
+
+def search(lib: Path, capsys: pytest.CaptureFixture[str], *words: str) -> list[dict[str, str]]:
+    code = cli.main(["search", "--json", "--data", str(lib), *words])
+    out, _ = capsys.readouterr()
+    assert code in (0, 1)
+    hits: list[dict[str, str]] = json.loads(out)
+    return hits
+
+
+def index(lib: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    cli.main(["index", str(lib)])
+    out, _ = capsys.readouterr()
+    return out
+
+
+def test_an_edit_is_found_after_parsing_only_that_file(
+    lib: Path, capsys: pytest.CaptureFixture[str], parsed: list[Path]
+) -> None:
+    assert {h["briefing"] for h in search(lib, capsys, "bittern")} == {"b1"}
+    assert len(parsed) == 5  # the first run parses everything
+    parsed.clear()
+    edited = lib / "b1.yaml"
+    edited.write_text(briefing("b1", "egret"), "utf-8")
+    age(edited)
+    assert {h["briefing"] for h in search(lib, capsys, "egret")} == {"b1"}
+    assert parsed == [edited]  # the scan parsed the edited file, and nothing else
+    assert search(lib, capsys, "bittern") == []  # the old text is gone
+    assert parsed == [edited]  # a search with nothing changed parses nothing
+
+
+def test_added_and_removed_files(
+    lib: Path, capsys: pytest.CaptureFixture[str], parsed: list[Path]
+) -> None:
+    search(lib, capsys, "albatross")
+    parsed.clear()
+    (lib / "b0.yaml").unlink()
+    added = lib / "b9.yaml"
+    added.write_text(briefing("b9", "flamingo"), "utf-8")
+    age(added)
+    assert search(lib, capsys, "albatross") == []
+    assert {h["briefing"] for h in search(lib, capsys, "flamingo")} == {"b9"}
+    assert parsed == [added]
+
+
+def test_index_after_one_edit_reindexes_exactly_that_briefing(
+    lib: Path, capsys: pytest.CaptureFixture[str], parsed: list[Path]
+) -> None:
+    assert "5 indexed" in index(lib, capsys)
+    parsed.clear()
+    (lib / "b2.yaml").write_text(briefing("b2", "grebe"), "utf-8")
+    age(lib / "b2.yaml")
+    out = index(lib, capsys)
+    assert "(updated: 1 indexed" in out
+    assert parsed == [lib / "b2.yaml"]
+    os.utime(lib / "b3.yaml", (OLD + 60, OLD + 60))  # touched, not changed: parsed, kept
+    out = index(lib, capsys)
+    assert "(cached: 0 indexed" in out
+    assert parsed == [lib / "b2.yaml", lib / "b3.yaml"]
+
+
+def test_unchanged_briefings_are_never_unpickled(
+    lib: Path, capsys: pytest.CaptureFixture[str], unpickled: list[int]
+) -> None:
+    index(lib, capsys)
+    unpickled.clear()
+    (lib / "b2.yaml").write_text(briefing("b2", "heron"), "utf-8")
+    age(lib / "b2.yaml")
+    index(lib, capsys)
+    assert unpickled == [lib / "b2.yaml"]  # parsed, then read back for its documents
+    unpickled.clear()
+    hits = search(lib, capsys, "heron")
+    assert [h["briefing"] for h in hits] == ["b2"]
+    assert unpickled == [lib / "b2.yaml"]  # the hit's briefing, for its title and snippet
+
+
+def test_the_scan_summarises_each_file(lib: Path, tmp_path: Path) -> None:
+    (lib / "broken.yaml").write_text("format: 1\nid: [unclosed\n", "utf-8")
+    (lib / "twin.yaml").write_text(briefing("b0", "ibis"), "utf-8")
+    age(lib / "broken.yaml", lib / "twin.yaml")
+    for _ in range(2):  # parsed, then from the snapshot: the same answers
+        scanned = scan_library([lib], tmp_path / "snap")
+        by_name = {Path(f.path).name: f for f in scanned.files}
+        assert by_name["broken.yaml"].id is None and by_name["broken.yaml"].errors
+        assert (
+            by_name["b0.yaml"].digest and by_name["b0.yaml"].digest in scanned.plan.wanted.values()
+        )
+        assert sorted(scanned.plan.wanted) == sorted(
+            ["b0", "b1", "b2", "b3", "pk-us-security-talks-2025-11"]
+        )
+        (dup,) = scanned.duplicates
+        assert "twin.yaml" in dup and "'b0' is already used by" in dup
+        assert scanned.files_with_errors == 1
+    assert scanned.loaded == 1  # the second scan parsed only the broken file (never cached)
+
+
+def test_errors_are_reported_and_the_rest_is_searched(
+    lib: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (lib / "broken.yaml").write_text("format: 1\nid: [unclosed\n", "utf-8")
+    (lib / "twin.yaml").write_text(briefing("b0", "jacana"), "utf-8")
+    age(lib / "broken.yaml", lib / "twin.yaml")
+    for _ in range(2):  # the second time from the snapshot
+        code = cli.main(["index", str(lib)])
+        out, err = capsys.readouterr()
+        assert code == 1
+        assert "broken.yaml:2:" in err
+        assert "twin.yaml: briefing id 'b0' is already used by" in err
+        assert "5 briefings in the index" in out
+    assert search(lib, capsys, "jacana") == []  # the second b0 is not shown (nor indexed)
+    assert {h["briefing"] for h in search(lib, capsys, "albatross")} == {"b0"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut"])
+def test_a_damaged_snapshot_still_answers_right(
+    lib: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    search(lib, capsys, "albatross")
+    (snap,) = (Path(os.environ["BRIEFING_TUI_CACHE"]) / "libraries").glob("*.pickle")
+    data = snap.read_bytes()
+    snap.write_bytes(b"garbage" * 10 if damage == "garbage" else data[: len(data) * 2 // 3])
+    (lib / "b0.yaml").write_text(briefing("b0", "kittiwake"), "utf-8")
+    age(lib / "b0.yaml")
+    assert {h["briefing"] for h in search(lib, capsys, "kittiwake")} == {"b0"}
+    assert search(lib, capsys, "albatross") == []
+    assert {h["briefing"] for h in search(lib, capsys, "dunlin")} == {"b3"}
