@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.command import CommandPalette
@@ -226,12 +227,15 @@ class GatedIndex:
         self.gate = threading.Event()
         self.started = threading.Event()
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
+    def search(self, query: str, limit: int = 20, **options: Any) -> SearchResult:
         if query == "slow":
             self.started.set()
             self.gate.wait(10)
             return SearchResult(query, (hit(title="STALE RESULT"),))
-        return self.inner.search(query, limit)
+        return self.inner.search(query, limit, **options)
+
+    def count(self, query: str, **options: Any) -> tuple[int, bool] | None:
+        return self.inner.count(query, **options)
 
     def close(self) -> None:
         pass
@@ -419,3 +423,48 @@ async def test_a_query_left_with_escape_is_recent(seed_library: Library) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert pane.recent[:1] == ["naqvi"]
+
+
+class SlowCountIndex(GatedIndex):
+    """Counting waits for the gate (searching does not): the hits must show first."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__(library)
+        self.counts: list[str] = []
+        self.cancelled: list[str] = []
+
+    def count(self, query: str, **options: Any) -> tuple[int, bool] | None:
+        self.counts.append(query)
+        self.started.set()
+        self.gate.wait(10)
+        cancelled = options.get("cancelled")
+        if cancelled is not None and cancelled():
+            self.cancelled.append(query)
+            return None
+        return self.inner.count(query, **options)
+
+
+@aio
+async def test_the_hits_show_first_and_the_count_follows(seed_library: Library) -> None:
+    total = all_hits(seed_library, "naqvi")
+    slow: list[SlowCountIndex] = []
+
+    def factory(library: Library, progress: object) -> SlowCountIndex:
+        slow.append(SlowCountIndex(library))
+        return slow[0]
+
+    app = make_app(seed_library, index_factory=factory)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        await pilot.press("slash")
+        pane.input.value = "naqv"  # one change: one search, one count
+        await until(pilot, slow[0].started.is_set)  # counting "naqv" waits
+        assert len(pane.hits) == PAGE and pane.status == f"{PAGE} of … (counting)"
+        assert f"{PAGE} of … (counting)" in screen_text(app)
+        slow[0].started.clear()
+        await type_text(pilot, "i")  # the next key cancels the count of "naqv"
+        slow[0].gate.set()
+        await until(pilot, lambda: pane.status == f"{PAGE} of {total}")
+        assert slow[0].cancelled == ["naqv"] and slow[0].counts == ["naqv", "naqvi"]
+        assert f"{PAGE} of {total}" in screen_text(app)
