@@ -479,8 +479,9 @@ class Engine:
     def count(
         self, q: Any, deadline: float, cancelled: Callable[[], bool] | None = None
     ) -> tuple[int, bool]:
-        """How many live documents match ``q``, without scoring them; ``(n, False)`` when the
-        deadline came first (``n`` is then a lower bound)."""
+        """How many live documents match ``q`` (unscored); ``(n, False)``: a lower bound."""
+        if isinstance(q, wq.Term) and not self.deleted:  # one word, or a word's start
+            return self.searcher.doc_frequency(q.fieldname, q.text), True
         clock = time.perf_counter
         n = 0
         for sub, _offset in self.searcher.leaf_searchers():
