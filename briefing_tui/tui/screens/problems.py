@@ -294,7 +294,8 @@ def curation_warnings(library: Library) -> tuple[Problem, ...]:
 
 
 class ProblemsScreen(ModalScreen[None]):
-    """Every problem of the library; Enter shows one in full, Escape (or p) closes.
+    """Every problem of the library; Enter goes to the item a problem is in (or shows it in
+    full when it is in none that loaded), f shows it in full, Escape (or p) closes.
 
     The library's own problems are there at once; the curation warnings are checked in a
     thread (they read every briefing's article) and added when ready.
@@ -302,8 +303,8 @@ class ProblemsScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p,q", "dismiss", "Close", id="problems.close"),
-        Binding("enter", "open", "Show in full", id="problems.open"),
-        Binding("o", "go", "Go to its item", id="problems.go"),
+        Binding("enter,o", "go", "Go to its item", id="problems.go"),
+        Binding("f", "open", "Show in full", id="problems.open"),
     ]
 
     DEFAULT_CSS = """
@@ -325,7 +326,7 @@ class ProblemsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         problems = ordered(self.library.problems)
         with Vertical(id="problems-box") as box:
-            box.border_subtitle = "Enter shows in full · o goes to its item · Esc closes"
+            box.border_subtitle = "Enter goes to its item · f shows in full · Esc closes"
             yield Static(id="problems-status")
             yield ProblemList(problems, id="problems-list")
 
@@ -387,11 +388,12 @@ class ProblemsScreen(ModalScreen[None]):
         show_problem(self.app, self.library, self.problem_list.highlighted_problem)
 
     def action_go(self) -> None:
-        """Close the view and show the item the highlighted problem is in."""
+        """Close the view and show the item the highlighted problem is in; a problem in no
+        item that loaded (a file that did not load, a briefing-wide one) is shown in full."""
         p = self.problem_list.highlighted_problem
         ref = item_of(self.library, p) if p is not None else None
         if ref is None:
-            self.notify("This problem is not in an item that loaded.", markup=False)
+            self.action_open()
             return
         go = getattr(self.app, "go_to_ref", None)
         self.dismiss()
@@ -401,4 +403,4 @@ class ProblemsScreen(ModalScreen[None]):
     @on(BriefList.OptionSelected)
     def _selected(self, event: BriefList.OptionSelected) -> None:
         event.stop()
-        self.action_open()
+        self.action_go()
