@@ -437,7 +437,7 @@ class SearchPane(Vertical):
         n = len(result.hits)
         if not n:
             if len(result.query.strip()) == 1:
-                return "Keep typing: one letter finds nothing yet."
+                return "Keep typing (one letter finds nothing)."  # one line at 100 columns
             status = "No results."
         else:
             status = count_label(result)
