@@ -409,11 +409,7 @@ class BrowserScreen(Screen[None]):
         """Key judgements, unknowns and the source assessment (one key from anywhere)."""
         from briefing_tui.tui.screens.overview import OverviewScreen
 
-        def chosen(ref: ItemRef | None) -> None:
-            if ref is not None:
-                self.go_to_item(ref, "detail")
-
-        self.app.push_screen(OverviewScreen(self.briefing), chosen)
+        self.app.push_screen(OverviewScreen(self.briefing), self._chosen_item)
 
     @on(BriefList.OptionHighlighted, "#detail")
     def _detail_moved(self, event: BriefList.OptionHighlighted) -> None:
@@ -441,11 +437,12 @@ class BrowserScreen(Screen[None]):
             self.notify(f"No item cites sentence {number}.", markup=False)
             return
 
-        def chosen(ref: ItemRef | None) -> None:
-            if ref is not None:
-                self.go_to_item(ref, "detail")
+        self.app.push_screen(CitingScreen(self.library, refs, number), self._chosen_item)
 
-        self.app.push_screen(CitingScreen(self.library, refs, number), chosen)
+    def _chosen_item(self, ref: ItemRef | None) -> None:
+        """An item chosen in a dialog (the overview, the items citing a sentence)."""
+        if ref is not None:
+            self.go_to_item(ref, "detail")
 
     # -- search -----------------------------------------------------------------------------
 

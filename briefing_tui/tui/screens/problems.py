@@ -25,7 +25,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -35,6 +34,7 @@ from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import excerpt, neutralise, one_line
+from briefing_tui.tui.screens.dialog import DialogScreen
 from briefing_tui.tui.widgets.lists import BriefList
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def full_text(p: Problem, path: Path | None) -> Text:
     return text
 
 
-class ProblemScreen(ModalScreen[None]):
+class ProblemScreen(DialogScreen[None]):
     """One problem in full, with the lines of its file around it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -240,13 +240,9 @@ class ProblemScreen(ModalScreen[None]):
         Binding("k,up", "scroll('up')", "Scroll up", show=False, id="problem.up"),
     ]
 
-    DEFAULT_CSS = """
-    ProblemScreen { align: center middle; }
-    ProblemScreen > VerticalScroll {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: heavy $primary; background: $surface; padding: 0 1;
-    }
-    """
+    BOX = "VerticalScroll"
+    BOX_SIZE = "width: 90%; max-width: 110; height: auto; max-height: 90%;"
+    BOX_SURFACE = True
 
     def __init__(self, problem: Problem, path: Path | None) -> None:
         super().__init__()
@@ -293,7 +289,7 @@ def curation_warnings(library: Library) -> tuple[Problem, ...]:
     return curation_report(library.results).warnings
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(DialogScreen[None]):
     """Every problem of the library; Enter goes to the item a problem is in (or shows it in
     full when it is in none that loaded), f shows it in full, Escape (or p) closes.
 
@@ -307,15 +303,13 @@ class ProblemsScreen(ModalScreen[None]):
         Binding("f", "open", "Show in full", id="problems.open"),
     ]
 
+    BOX = "#problems-box"
+    BOX_SIZE = "width: 95%; max-width: 140; height: 90%;"
+    BOX_SURFACE = True
     DEFAULT_CSS = """
-    ProblemsScreen { align: center middle; }
-    ProblemsScreen > #problems-box {
-        width: 95%; max-width: 140; height: 90%;
-        border: heavy $primary; background: $surface; padding: 0 1;
-    }
     ProblemsScreen #problems-status { height: auto; color: $text-muted; }
     ProblemsScreen ProblemList, ProblemsScreen ProblemList:focus { height: 1fr; border: none; }
-    """
+        """
 
     def __init__(self, library: Library, *, curation: bool = True) -> None:
         super().__init__()

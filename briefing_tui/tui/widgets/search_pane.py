@@ -26,7 +26,7 @@ from briefing_tui.briefing.model import INFERRED_MARK, MONTH_NAMES
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.compat import HookedInput
 from briefing_tui.tui.host import host
-from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.widgets.lists import BriefList, list_keys
 from briefing_tui.tui.widgets.memo import Memo
 
 if TYPE_CHECKING:  # the search module imports Whoosh: never at start-up
@@ -149,11 +149,13 @@ class SearchInput(HookedInput):
     """The query box. Up/Down move through the results without leaving it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "screen.result_step(1)", "Next result", show=False, id="search.down"),
-        Binding("up", "screen.result_step(-1)", "Previous result", show=False, id="search.up"),
+        *list_keys(
+            "search",
+            "screen.result_step",
+            "page",
+            ("Next result", "Previous result", "Results page down", "Results page up"),
+        ),
         Binding("enter", "screen.open_result", "Open result", id="search.open"),
-        Binding("pagedown", "page(1)", "Results page down", show=False, id="search.page_down"),
-        Binding("pageup", "page(-1)", "Results page up", show=False, id="search.page_up"),
         Binding("end", "last", "End of query, then last result", show=False, id="search.last"),
         Binding(
             "home", "first", "Start of query, then first result", show=False, id="search.first"
