@@ -124,18 +124,9 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 def generated_library(out: Path, briefings: int) -> Library:
     """A deterministic generated library of ``briefings`` briefings in ``out``, written by
     benchmarks/make_library.py (the benchmarks' corpus)."""
-    import importlib.util
-    import sys
+    from benchmarks import make_library
 
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location(
-        "make_library", root / "benchmarks" / "make_library.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_library"] = mod
-    spec.loader.exec_module(mod)
-    mod.main(["--briefings", str(briefings), str(out)])
+    make_library.main(["--briefings", str(briefings), str(out)])
     library = load_library([out])
     assert len(library.briefings) == briefings
     return library
