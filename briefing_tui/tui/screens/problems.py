@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -324,9 +324,7 @@ class ProblemsScreen(DialogScreen[None]):
             yield Static(id="problems-status")
             yield ProblemList(problems, id="problems-list")
 
-    @property
-    def problem_list(self) -> ProblemList:
-        return self.query_one(ProblemList)
+    problem_list = getters.query_one(ProblemList)
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # the toasts named the broken files; this lists them
@@ -335,12 +333,11 @@ class ProblemsScreen(DialogScreen[None]):
         lst.highlight_first_enabled()
         self._update_status()
         if self.curation:
-            self.run_worker(
-                lambda: curation_warnings(self.library),
-                thread=True,
-                group="curation",
-                exit_on_error=False,
-            )
+            self._check_curation()
+
+    @work(thread=True, group="curation", exit_on_error=False)
+    def _check_curation(self) -> tuple[Problem, ...]:
+        return curation_warnings(self.library)
 
     def _update_status(self) -> None:
         problems = self.problem_list.problems

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -173,9 +173,7 @@ class SwitcherScreen(DialogScreen[str | None]):
             lst.can_focus = False
             yield lst
 
-    @property
-    def list(self) -> BriefList:
-        return self.query_one("#switcher-list", BriefList)
+    list = getters.query_one("#switcher-list", BriefList)
 
     @property
     def filter_text(self) -> str:
