@@ -177,12 +177,15 @@ class SearchIndex:
         kinds: Sequence[str] | None = None,
         time_limit: float | None = None,
         cancelled: Callable[[], bool] | None = None,
+        count: bool = True,
     ) -> SearchResult:
         """The best ``limit`` hits for ``query``; never raises.
 
         ``kinds`` keeps only hits of those kinds (see HIT_KINDS); ``time_limit`` overrides
         the default cap in seconds; ``cancelled`` is polled while searching (a worker's
         ``is_cancelled``): when it returns True the search stops and answers nothing.
+        ``count=False``: matches beyond the hits are not counted now (``total`` None), to
+        show the hits sooner; :meth:`count` counts them after.
         """
         text = query if isinstance(query, str) else str(query)
         engine = self._engine
@@ -191,7 +194,7 @@ class SearchIndex:
         limit_s = self.time_limit if time_limit is None else time_limit
         try:
             return engine.search(  # type: ignore[no-any-return]
-                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled
+                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled, count=count
             )
         except Cancelled:
             return SearchResult(text, ())
@@ -210,13 +213,33 @@ class SearchIndex:
             return SearchResult(text, (), note=self.error or "search is unavailable")
         try:
             return engine.search(  # type: ignore[no-any-return]
-                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled
+                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled, count=count
             )
         except Cancelled:
             return SearchResult(text, ())
         except Exception as exc:
             log.warning("search for %r failed again: %s", text, exc, exc_info=True)
             return SearchResult(text, (), note=f"search failed: {exc}")
+
+    def count(
+        self,
+        query: str,
+        *,
+        kinds: Sequence[str] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> tuple[int, bool] | None:
+        """How many documents match ``query``, searched before with ``count=False``:
+        ``(n, exact)`` (``n`` a lower bound when counting ran out of time); None when that
+        search is not known or counting was cancelled. Never raises."""
+        engine = self._engine
+        if engine is None:
+            return None
+        try:
+            return engine.count_matches(  # type: ignore[no-any-return]
+                query, kinds=kinds, cancelled=cancelled
+            )
+        except Exception:  # cancelled, closed or replaced meanwhile: no count
+            return None
 
     def goto(self, text: str, limit: int = 20) -> SearchResult:
         """Items (not sentences) for a "go to item" command: those whose id starts with

@@ -31,7 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from whoosh import collectors
@@ -184,6 +184,9 @@ class Engine:
         self._vocab_set: frozenset[str] | None = None
         self._kinds = kinds_vocabulary()
         self._cache: OrderedDict[tuple[str, int, tuple[str, ...] | None], Any] = OrderedDict()
+        # For counting after the hits: the query each search ran, and the counts found.
+        self._queries: dict[tuple[str, tuple[str, ...] | None], Any] = {}
+        self._counts: dict[tuple[str, tuple[str, ...] | None], int] = {}
         self._lock = threading.Lock()
         self._closed = False
         self.vocabulary()  # read now, off the UI thread, rather than on the first keystroke
@@ -476,8 +479,9 @@ class Engine:
     def count(
         self, q: Any, deadline: float, cancelled: Callable[[], bool] | None = None
     ) -> tuple[int, bool]:
-        """How many live documents match ``q``, without scoring them; ``(n, False)`` when the
-        deadline came first (``n`` is then a lower bound)."""
+        """How many live documents match ``q`` (unscored); ``(n, False)``: a lower bound."""
+        if isinstance(q, wq.Term) and not self.deleted:  # one word, or a word's start
+            return self.searcher.doc_frequency(q.fieldname, q.text), True
         clock = time.perf_counter
         n = 0
         for sub, _offset in self.searcher.leaf_searchers():
@@ -501,17 +505,21 @@ class Engine:
         kinds: Sequence[str] | None = None,
         time_limit: float = DEFAULT_TIME_LIMIT,
         cancelled: Callable[[], bool] | None = None,
+        count: bool = True,
     ) -> Any:
-
+        """The best ``limit`` hits. ``count=False``: matches beyond them are not counted
+        (``total`` None, unless known), the app counts after it shows the hits."""
         limit = max(0, int(limit))
-        key = (text, limit, tuple(kinds) if kinds is not None else None)
+        kinds_key = tuple(kinds) if kinds is not None else None
+        key = (text, limit, kinds_key)
         with self._lock:
             if self._closed:
                 return SearchResult(text, ())
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
-                return cached
+                if cached.total_exact or not count:
+                    return self._with_count(cached, kinds_key)
             deadline = time.perf_counter() + time_limit
             pq = parse(text)
             plan = self.plan(pq, kinds)
@@ -534,20 +542,70 @@ class Engine:
                         corrected = True
                         note = _correction_note(fixed.corrections)
             hits = self.hits(found, plan.matching)
-            total, exact = len(found), not timed_out
+            total: int | None = len(found)
+            exact = not timed_out
             if len(found) >= limit and not timed_out:  # there may be more than the top ones
-                used = plan.query() if corrected else q
+                self._queries[(text, kinds_key)] = plan.query() if corrected else q
+                while len(self._queries) > CACHE_SIZE:
+                    self._queries.pop(next(iter(self._queries)))
+                total, exact = None, False  # not counted yet
                 # Interactive searches count briefly; a longer limit (the CLI's) counts all.
                 budget = time_limit if time_limit > DEFAULT_TIME_LIMIT else COUNT_BUDGET
-                total, exact = self.count(used, time.perf_counter() + budget, cancelled)
+                if count and (counted := self._count_text((text, kinds_key), budget, cancelled)):
+                    total, exact = counted
             if timed_out:
                 note = (note + " " if note else "") + "(search cut short: showing the best found)"
             result = SearchResult(text, tuple(hits), corrected, note, total, exact)
-            if not timed_out and exact:
+            if not timed_out:
                 self._cache[key] = result
                 while len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
+            return self._with_count(result, kinds_key)
+
+    def count_matches(
+        self,
+        text: str,
+        *,
+        kinds: Sequence[str] | None = None,
+        time_limit: float = COUNT_BUDGET,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> tuple[int, bool] | None:
+        """How many documents match ``text`` as last searched (with ``kinds``): ``(n, exact)``
+        (``n`` a lower bound when ``time_limit`` ran out), None when it was not searched or
+        had no more matches than its hits. A full count is kept, never counted twice."""
+        kinds_key = tuple(kinds) if kinds is not None else None
+        with self._lock:
+            if self._closed:
+                return None
+            return self._count_text((text, kinds_key), time_limit, cancelled)
+
+    def _count_text(
+        self,
+        key: tuple[str, tuple[str, ...] | None],
+        budget: float,
+        cancelled: Callable[[], bool] | None,
+    ) -> tuple[int, bool] | None:
+        known = self._counts.get(key)
+        if known is not None:
+            return known, True
+        q = self._queries.get(key)
+        if q is None:
+            return None
+        n, exact = self.count(q, time.perf_counter() + budget, cancelled)
+        if exact:
+            self._counts[key] = n
+            while len(self._counts) > CACHE_SIZE * 4:
+                self._counts.pop(next(iter(self._counts)))
+        return n, exact
+
+    def _with_count(self, result: SearchResult, kinds: tuple[str, ...] | None) -> SearchResult:
+        """``result`` with its full count when it is known (counted since it was found)."""
+        if result.total_exact:
             return result
+        known = self._counts.get((result.query, kinds))
+        if known is None:
+            return result
+        return replace(result, total=known, total_exact=True)
 
     def goto(self, text: str, limit: int, time_limit: float = DEFAULT_TIME_LIMIT) -> Any:
         """Items matching ``text`` as a query, with items whose id starts with ``text``

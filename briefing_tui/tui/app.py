@@ -20,10 +20,10 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
-from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
 from textual.worker import Worker, WorkerState
@@ -133,6 +133,13 @@ class BriefingApp(FrameHookApp):
     COMMANDS = App.COMMANDS | {_app_commands, _goto_items}  # imported when the palette opens
     COMMAND_PALETTE_DISPLAY = "Go to"
 
+    # The search index's state, watched by what shows it (the search pane): set here, never
+    # pushed to the screens. Ready (``index`` is open), or why not: an error, the build's
+    # progress (briefings indexed, to index), or neither (opening).
+    index_ready: reactive[bool] = reactive(False, init=False)
+    index_error: reactive[str | None] = reactive(None, init=False)
+    index_progress: reactive[tuple[int, int] | None] = reactive(None, init=False)
+
     def __init__(
         self,
         library: Library,
@@ -155,8 +162,6 @@ class BriefingApp(FrameHookApp):
         self.ssh_mode = ssh_mode
         self.index_factory = index_factory or default_index_factory
         self.index: SearchIndex | None = None
-        self.index_error: str | None = None
-        self.index_progress: tuple[int, int] | None = None
         self._index_opened = asyncio.Event()
         self._started_up = threading.Event()  # the index opened (or will not): start-up is over
         self._search_lock = threading.Lock()
@@ -425,7 +430,6 @@ class BriefingApp(FrameHookApp):
 
     def on_index_progress(self, message: IndexProgress) -> None:
         self.index_progress = (message.done, message.total)
-        self._tell_browser()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -435,7 +439,6 @@ class BriefingApp(FrameHookApp):
             self.index_error = "the library did not load"
             self._index_done()
             self._library_loaded.set()
-            self._tell_browser()
             self.notify(
                 f"The library did not load in full: {type(worker.error).__name__}",
                 severity="error",
@@ -448,8 +451,8 @@ class BriefingApp(FrameHookApp):
             return
         if event.state == WorkerState.SUCCESS:
             self.index = worker.result
+            self.index_ready = True
             self._index_done()
-            self._tell_browser()
             notice = getattr(self.index, "notice", "")
             if notice:  # an index on disk refused as untrusted: said once
                 self.notify(notice, title="Search index", severity="warning", markup=False)
@@ -459,13 +462,6 @@ class BriefingApp(FrameHookApp):
             error = worker.error
             self.index_error = f"{type(error).__name__}: {error}" if error else "cancelled"
             self._index_done()
-            self._tell_browser()
-
-    def _tell_browser(self) -> None:
-        browser = self.browser
-        if browser is not None and browser.is_mounted:
-            with contextlib.suppress(NoMatches):  # the app is closing: its panes are gone
-                browser.index_state_changed()
 
     def _index_done(self) -> None:
         self._index_opened.set()
@@ -475,13 +471,27 @@ class BriefingApp(FrameHookApp):
         """Wait until the index is open (or failed to open): for tests and snapshots."""
         await self._index_opened.wait()
 
-    def search_sync(self, query: str, limit: int = 20) -> SearchResult:
-        """Search the index; called from worker threads (one search at a time)."""
+    def search_sync(
+        self, query: str, limit: int = 20, cancelled: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Search the index, not counting matches beyond the hits (:meth:`count_sync` does,
+        once they are shown); called from worker threads (one search at a time)."""
         index = self.index
         if index is None:
             raise RuntimeError("the search index is not open")
         with self._search_lock:
-            return index.search(query, limit=limit)
+            return index.search(query, limit=limit, cancelled=cancelled, count=False)
+
+    def count_sync(
+        self, query: str, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[int, bool] | None:
+        """Count the matches of ``query`` (searched before by :meth:`search_sync`): ``(n,
+        exact)``, or None (not known, or cancelled); from a worker thread."""
+        index = self.index
+        if index is None:
+            return None
+        with self._search_lock:
+            return index.count(query, cancelled=cancelled)
 
     def briefing_title(self, briefing_id: str) -> str:
         briefing = self.library.briefing(briefing_id)

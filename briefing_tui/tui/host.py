@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from briefing_tui.briefing.model import Briefing
     from briefing_tui.search import Hit, SearchIndex, SearchResult
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 class Host(Protocol):
     ssh_mode: bool
     index: SearchIndex | None
+    # Reactive on the app: watch them (``self.watch(self.app, "index_ready", ...)``).
+    index_ready: bool  # ``index`` is open
     index_error: str | None  # why there is no index ("no briefings", an error)
     index_progress: tuple[int, int] | None  # (briefings indexed, to index) while building
 
@@ -29,8 +33,17 @@ class Host(Protocol):
         """The briefing the browser shows, None without a browser."""
         ...
 
-    def search_sync(self, query: str, limit: int = 20) -> SearchResult:
-        """Search the index (from a worker thread; one search at a time)."""
+    def search_sync(
+        self, query: str, limit: int = 20, cancelled: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Search the index (from a worker thread; one search at a time), not counting the
+        matches beyond the hits: ``total`` None until :meth:`count_sync`."""
+        ...
+
+    def count_sync(
+        self, query: str, cancelled: Callable[[], bool] | None = None
+    ) -> tuple[int, bool] | None:
+        """Count every match of ``query``, searched before (from a worker thread)."""
         ...
 
     def briefing_title(self, briefing_id: str) -> str: ...

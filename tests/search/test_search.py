@@ -550,3 +550,21 @@ def test_count_label_wording() -> None:
     assert SearchResult("q", (h,), total=1012).count_label() == "1 of 1,012"
     assert SearchResult("q", (h,), total=500, total_exact=False).count_label() == "1 of 500+"
     assert SearchResult("q", ()).count_label() == "0 results"
+
+
+@pytest.mark.parametrize("query", ["naqvi", "kind:actor", "pakistan"])
+def test_the_count_can_follow_the_hits(index: SearchIndex, query: str) -> None:
+    everything = len(index.search(query, 10_000).hits)
+    first = index.search(query + " ", 3, count=False)  # another text: nothing cached yet
+    assert len(first.hits) == 3 and first.total is None and not first.total_exact
+    assert first.more  # more hits can be asked for before the count is known
+    assert index.count(query + " ") == (everything, True)
+    again = index.search(query + " ", 3, count=False)  # the count is known now
+    assert again.total == everything and again.total_exact
+    assert again.hits == first.hits
+
+
+def test_a_count_is_none_for_a_query_not_searched(index: SearchIndex) -> None:
+    assert index.count("never searched") is None
+    assert index.search("rubio", 10_000, count=False).total_exact  # all hits: nothing to count
+    assert index.count("rubio") is None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import io
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +119,57 @@ def screen_text(app: BriefingApp) -> str:
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*[c if c != " " else "space" for c in text])
+
+
+def generated_library(out: Path, briefings: int) -> Library:
+    """A deterministic generated library of ``briefings`` briefings in ``out``, written by
+    benchmarks/make_library.py (the benchmarks' corpus)."""
+    from benchmarks import make_library
+
+    make_library.main(["--briefings", str(briefings), str(out)])
+    library = load_library([out])
+    assert len(library.briefings) == briefings
+    return library
+
+
+@contextlib.asynccontextmanager
+async def started(app: BriefingApp, size: tuple[int, int]) -> AsyncIterator[Pilot[None]]:
+    """``app`` running headless at ``size``, its first screen settled."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def search_for(pilot: Pilot[None], app: BriefingApp, query: str) -> Any:
+    """Open search (``/``), type ``query`` and wait for its result: the search pane."""
+    pane = browser(app).search
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await until(pilot, lambda: pane.result is not None and pane.result.query == query)
+    return pane
+
+
+def index_when(release: Any) -> Callable[[Library, object], object]:
+    """An index factory that opens the real index only once ``release`` (a threading.Event)
+    is set, within 10 s: for what happens while the index is opening."""
+
+    def factory(library: Library, progress: object) -> object:
+        release.wait(10)
+        from briefing_tui.search import SearchIndex
+
+        return SearchIndex.open(library)
+
+    return factory
+
+
+def with_stand_in_index(library: Library, index_type: Callable[[Library], Any]) -> Any:
+    """An app over ``library`` whose index is ``index_type(library)``, and a list that holds
+    that index once the app opened it: ``(app, [index])``."""
+    made: list[Any] = []
+
+    def factory(lib: Library, progress: object) -> Any:
+        if not made:
+            made.append(index_type(lib))
+        return made[0]
+
+    return make_app(library, index_factory=factory), made

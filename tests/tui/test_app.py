@@ -27,9 +27,11 @@ from tests.tui.helpers import (
     SEED_ID,
     aio,
     browser,
+    index_when,
     make_app,
     screen_text,
     settle,
+    started,
     two_briefing_library,
     until,
 )
@@ -113,8 +115,7 @@ async def test_tab_and_shift_tab_cycle_the_panes(
     seed_library: Library, size: tuple[int, int]
 ) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with started(app, size) as pilot:
         screen = browser(app)
         seen = []
         for _ in range(4):
@@ -205,8 +206,7 @@ async def test_context_is_grouped_by_month_in_date_order_with_undated_last(
 @aio
 async def test_enter_in_navigator_opens_the_detail(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         assert browser(app).current_pane() == "detail"
@@ -228,8 +228,7 @@ def detail_row(screen: BrowserScreen, label_start: str, target_id: str) -> int:
 @aio
 async def test_following_a_link_and_going_back_and_forward(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         await pilot.press("2")  # the first commitment names its actors
         await pilot.press("enter")
@@ -265,8 +264,7 @@ async def test_following_a_link_and_going_back_and_forward(seed_library: Library
 @aio
 async def test_a_new_visit_drops_the_forward_entries(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         screen.go_to_item(ItemRef(SEED_ID, "natalie-baker"))
         screen.go_to_item(ItemRef(SEED_ID, "curb-drug-trafficking"))
@@ -319,8 +317,7 @@ async def test_backlinks_list_every_item_naming_this_one_and_can_be_followed(
 async def test_backlinks_and_links_cross_briefings(library_dir: Path) -> None:
     library = two_briefing_library(library_dir)
     app = make_app(library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         # The seed's meeting is linked from the second briefing.
         screen.go_to_item(ItemRef(SEED_ID, "naqvi-baker-meeting"))
@@ -347,8 +344,7 @@ async def test_backlinks_and_links_cross_briefings(library_dir: Path) -> None:
 @aio
 async def test_evidence_quote_opens_the_source_at_its_sentence(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         await pilot.press("j", "enter")  # United States, detail focused
         await pilot.pause()
@@ -394,8 +390,7 @@ async def test_enter_on_a_sentence_lists_the_citing_items_and_jumps(
     seed_library: Library,
 ) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         await pilot.press("s")
         await pilot.pause()
@@ -427,8 +422,7 @@ async def test_enter_on_a_sentence_lists_the_citing_items_and_jumps(
 @aio
 async def test_escape_backs_out_one_level(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         await pilot.press("s", "slash")
         await pilot.pause()
@@ -471,8 +465,7 @@ async def test_help_is_generated_from_the_bindings(seed_library: Library) -> Non
 @aio
 async def test_help_scrolls_at_80x24(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         body = app.screen.query_one("#help-body")
@@ -489,8 +482,7 @@ async def test_help_scrolls_at_80x24(seed_library: Library) -> None:
 @aio
 async def test_q_quits(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("q")
         await pilot.pause()
         assert app._exit
@@ -500,8 +492,7 @@ async def test_q_quits(seed_library: Library) -> None:
 @aio
 async def test_q_in_the_search_box_types_q(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("slash", "q", "n", "j")
         await pilot.pause()
         assert browser(app).search.query_text == "qnj"
@@ -551,8 +542,7 @@ def test_citation_of_an_actor_names_its_description(seed_library: Library) -> No
 async def test_switcher_lists_briefings_and_opens_one(library_dir: Path) -> None:
     library = two_briefing_library(library_dir)
     app = make_app(library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         start = screen.briefing.id
         assert screen.check_action("switcher", ()) is True
@@ -590,8 +580,7 @@ async def test_switcher_lists_briefings_and_opens_one(library_dir: Path) -> None
 @aio
 async def test_switcher_key_is_hidden_with_one_briefing(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         assert browser(app).check_action("switcher", ()) is False
         await pilot.press("b")
         await pilot.pause()
@@ -623,8 +612,7 @@ def assert_no_overlap_and_inside(app: BriefingApp) -> None:
 @aio
 async def test_resizing_between_wide_and_80x24(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         assert set(visible_panes(app)) == {"navigator", "detail", "source", "search"}
         assert_no_overlap_and_inside(app)
@@ -660,8 +648,7 @@ async def test_resizing_between_wide_and_80x24(seed_library: Library) -> None:
 @aio
 async def test_too_small_terminal_shows_a_message_and_recovers(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("j")
         await pilot.resize_terminal(MIN_WIDTH - 10, MIN_HEIGHT - 4)
         await pilot.pause()
@@ -724,8 +711,7 @@ async def test_markup_in_data_is_shown_literally(library_dir: Path) -> None:
     library = load_library([library_dir])
     assert not library.errors, [str(p) for p in library.errors]
     app = make_app(library)
-    async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE, notifications=True) as pilot:
         text = screen_text(app)
         assert "[bold]x[/] and [link=https://example.com]y[/link]" in text
         assert "[b]Naqvi[/b] \\[escaped]" in text
@@ -756,8 +742,7 @@ def test_ssh_session_is_detected_from_the_environment() -> None:
 @aio
 async def test_ssh_mode_turns_off_blinking_and_animation(seed_library: Library) -> None:
     app = BriefingApp(seed_library, ssh_mode=True)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         assert app.animation_level == "none"
         assert app.screen.query_one(SearchInput).cursor_blink is False
         await pilot.press("ctrl+p")
@@ -786,14 +771,7 @@ async def test_first_paint_does_not_wait_for_the_index(seed_library: Library) ->
     import threading
 
     release = threading.Event()
-
-    def slow_factory(library: Library, progress: object) -> object:
-        release.wait(10)
-        from briefing_tui.search import SearchIndex
-
-        return SearchIndex.open(library)
-
-    app = make_app(seed_library, index_factory=slow_factory)
+    app = make_app(seed_library, index_factory=index_when(release))
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         assert app.index is None
@@ -814,8 +792,7 @@ async def test_index_failure_leaves_the_browser_working(seed_library: Library) -
         raise OSError("disk on fire")
 
     app = make_app(seed_library, index_factory=broken)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         assert app.index is None
         assert app.index_error is not None and "disk on fire" in app.index_error
         await pilot.press("slash")
@@ -893,8 +870,7 @@ async def test_the_navigator_remembers_places_through_its_public_methods(
 ) -> None:
     b = seed_library.briefings[0]
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         navigator = browser(app).navigator
         await pilot.press("j")
         await settle(pilot)

@@ -316,7 +316,7 @@ async def test_enter_shows_a_problem_in_full_with_the_lines_of_its_file(
         )
         lst.highlighted = index
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("enter")  # in no item that loaded: shown in full
         await pilot.pause()
         assert isinstance(app.screen, ProblemScreen)
         problem = lst.problems[index]
@@ -416,9 +416,10 @@ async def test_with_no_briefing_the_empty_screen_lists_them_as_the_view_does(
         assert app._exit
 
 
+@pytest.mark.parametrize("key", ["enter", "o"])
 @aio
-async def test_o_in_the_problems_view_goes_to_the_item_a_problem_is_in(
-    library_dir: Path,
+async def test_enter_in_the_problems_view_goes_to_the_item_a_problem_is_in(
+    library_dir: Path, key: str
 ) -> None:
     from briefing_tui.tui.screens.problems import ProblemsScreen, item_of
 
@@ -444,7 +445,12 @@ async def test_o_in_the_problems_view_goes_to_the_item_a_problem_is_in(
         ref = item_of(library, lst.problems[at])
         assert ref is not None and ref.item == commitment.id
         lst.highlighted = at
-        await pilot.press("o")
+        await pilot.press("f")  # f shows it in full, even when it is in an item
+        await until(pilot, lambda: isinstance(app.screen, ProblemScreen))
+        assert app.screen.problem == lst.problems[at]  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is view)
+        await pilot.press(key)
         await until(pilot, lambda: not isinstance(app.screen, ProblemsScreen))
         screen = browser(app)
         await until(pilot, lambda: screen.detail.ref == ref)

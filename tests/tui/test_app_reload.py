@@ -42,6 +42,7 @@ from tests.tui.helpers import (
     make_app,
     screen_text,
     settle,
+    started,
     type_text,
     until,
 )
@@ -94,8 +95,7 @@ def nav_id(app: BriefingApp) -> str | None:
 @aio
 async def test_an_edit_appears_and_the_selection_is_kept(library_dir: Path) -> None:
     app = watched(library_dir)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         await pilot.press("j", "j", "j", "j", "j")  # the sixth actor: Mohsin Naqvi
         assert nav_id(app) == "mohsin-naqvi"
         await pilot.press("enter", "j")  # into the detail pane, one row down
@@ -117,8 +117,7 @@ async def test_an_edit_appears_and_the_selection_is_kept(library_dir: Path) -> N
 @aio
 async def test_a_removed_item_gives_way_to_its_neighbour(library_dir: Path) -> None:
     app = watched(library_dir)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("2", "j")  # the second commitment
         screen = browser(app)
         items = [c.id for c in screen.briefing.commitments]
@@ -197,8 +196,7 @@ async def test_a_new_broken_file_is_reported_and_listed_in_the_problems_view(
     library_dir: Path,
 ) -> None:
     app = watched(library_dir)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         save(library_dir / "extra.yaml", SECOND.replace("kind: plan", "kind: \x1b[31mplan"))
         await until(pilot, lambda: bool(app.failing))
         (note,) = [n for n in notifications(app) if n.title.startswith("Errors in")]
@@ -246,8 +244,7 @@ async def test_editing_the_article_revalidates_its_briefings(library_dir: Path) 
 @aio
 async def test_a_new_file_appears_in_the_switcher(library_dir: Path) -> None:
     app = watched(library_dir)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         assert len(app.library.briefings) == 1
         (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
         await until(pilot, lambda: len(app.library.briefings) == 2)
@@ -266,8 +263,7 @@ async def test_deleting_the_open_briefing_moves_to_another_then_to_the_empty_scr
 ) -> None:
     (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
     app = watched(library_dir)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         await pilot.press("b", *"second", "enter")
         screen = browser(app)
         assert screen.briefing.id == "second-briefing"
@@ -313,8 +309,7 @@ async def test_starting_empty_then_a_briefing_arrives(library_dir: Path) -> None
 async def test_the_index_takes_in_the_changed_briefing_only(library_dir: Path) -> None:
     (library_dir / "second.yaml").write_text(SECOND, encoding="utf-8")
     app = watched(library_dir)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         assert app.index is not None
         await pilot.press("slash")
         await type_text(pilot, "zeppelin")
@@ -373,8 +368,7 @@ async def test_no_redraw_while_idle_in_ssh_mode(library_dir: Path) -> None:
 @aio
 async def test_the_watch_thread_ends_with_the_app_or_on_a_bug(library_dir: Path) -> None:
     app = watched(library_dir)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         thread = app.watch_thread
         assert thread is not None and thread.is_alive()
     assert not thread.is_alive()  # joined on unmount
@@ -402,8 +396,7 @@ async def test_without_a_watcher_nothing_is_polled(library_dir: Path) -> None:
     from briefing_tui.briefing.library import load_library
 
     app = make_app(load_library([library_dir]))
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         assert app.watcher is None
         assert app.watch_thread is None
         edit(seed_file(library_dir), "name: Mohsin Naqvi", "name: Mohsin R. Naqvi")
@@ -419,8 +412,7 @@ async def test_file_events_trigger_reloads_of_edits_new_and_deleted_files(
     library_dir: Path,
 ) -> None:
     app = watched(library_dir, watch_interval=NEVER)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         loop = loop_of(app)
         assert loop.trigger == TRIGGER_EVENTS and loop.fallback == ""
         # Edited in place (no new inode, no directory change).
@@ -457,8 +449,7 @@ async def test_file_events_trigger_a_reload_of_an_article_outside_the_library(
     article = library_dir.parent / "seeds" / SEED_ARTICLE.name
     assert library_dir not in article.parents
     app = watched(library_dir, watch_interval=NEVER)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         assert loop_of(app).trigger == TRIGGER_EVENTS
         assert article.parent in app.watcher.watch_targets()  # type: ignore[union-attr]
         n = len(browser(app).briefing.source.sentences)
@@ -474,8 +465,7 @@ async def test_polling_when_the_environment_asks_for_it(
 ) -> None:
     monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
     app = watched(library_dir)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         assert loop_of(app).trigger == TRIGGER_POLLING
         seed = seed_file(library_dir)
         text = seed.read_text(encoding="utf-8")
@@ -503,8 +493,7 @@ async def test_interval_polling_when_watchfiles_cannot_be_used(
 
         monkeypatch.setattr(watchfiles, "watch", failing)
     app = watched(library_dir)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         loop = loop_of(app)
         await until(pilot, lambda: loop.trigger == TRIGGER_INTERVAL)
         assert ("watch limit" in loop.fallback) if how == "failing" else ("import" in loop.fallback)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.command import CommandPalette
@@ -18,10 +19,12 @@ from tests.tui.helpers import (
     browser,
     make_app,
     screen_text,
-    settle,
+    search_for,
+    started,
     two_briefing_library,
     type_text,
     until,
+    with_stand_in_index,
 )
 
 WIDE = (160, 48)
@@ -94,8 +97,7 @@ async def test_typing_searches_and_enter_opens_the_hit_and_back_returns_to_resul
     seed_library: Library,
 ) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         screen = browser(app)
         pane = screen.search
         await pilot.press("slash")
@@ -136,13 +138,10 @@ async def test_typing_searches_and_enter_opens_the_hit_and_back_returns_to_resul
 @aio
 async def test_a_sentence_hit_opens_the_source_at_that_sentence(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         pane = screen.search
-        await pilot.press("slash")
-        await type_text(pilot, "Oval Office")
-        await until(pilot, lambda: pane.result is not None and pane.result.query == "Oval Office")
+        await search_for(pilot, app, "Oval Office")
         index = next(i for i, h in enumerate(pane.hits) if h.kind == "sentence")
         pane.results.highlighted = index
         target = pane.hits[index]
@@ -159,14 +158,11 @@ async def test_a_sentence_hit_opens_the_source_at_that_sentence(seed_library: Li
 @aio
 async def test_n_and_N_step_through_results_from_the_browser(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         pane = screen.search
         assert screen.check_action("result", (1,)) is False  # no results: hidden
-        await pilot.press("slash")
-        await type_text(pilot, "narcotics")
-        await until(pilot, lambda: pane.result is not None and pane.result.query == "narcotics")
+        await search_for(pilot, app, "narcotics")
         hits = pane.hits
         assert len(hits) >= 3
         await pilot.press("enter")  # opens result 0
@@ -198,13 +194,10 @@ async def test_n_and_N_step_through_results_from_the_browser(seed_library: Libra
 @aio
 async def test_recent_queries_show_when_empty_and_can_be_rerun(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         pane = screen.search
-        await pilot.press("slash")
-        await type_text(pilot, "Rubio")
-        await until(pilot, lambda: pane.result is not None and pane.result.query == "Rubio")
+        await search_for(pilot, app, "Rubio")
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("slash")
@@ -226,12 +219,15 @@ class GatedIndex:
         self.gate = threading.Event()
         self.started = threading.Event()
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
+    def search(self, query: str, limit: int = 20, **options: Any) -> SearchResult:
         if query == "slow":
             self.started.set()
             self.gate.wait(10)
             return SearchResult(query, (hit(title="STALE RESULT"),))
-        return self.inner.search(query, limit)
+        return self.inner.search(query, limit, **options)
+
+    def count(self, query: str, **options: Any) -> tuple[int, bool] | None:
+        return self.inner.count(query, **options)
 
     def close(self) -> None:
         pass
@@ -239,15 +235,8 @@ class GatedIndex:
 
 @aio
 async def test_a_stale_search_never_overwrites_a_newer_one(seed_library: Library) -> None:
-    gated: list[GatedIndex] = []
-
-    def factory(library: Library, progress: object) -> GatedIndex:
-        gated.append(GatedIndex(library))
-        return gated[0]
-
-    app = make_app(seed_library, index_factory=factory)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    app, gated = with_stand_in_index(seed_library, GatedIndex)
+    async with started(app, WIDE) as pilot:
         pane = browser(app).search
         await pilot.press("slash")
         await type_text(pilot, "slow")
@@ -269,12 +258,9 @@ async def test_results_for_another_query_than_the_one_typed_are_dropped(
     seed_library: Library,
 ) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         pane = browser(app).search
-        await pilot.press("slash")
-        await type_text(pilot, "Naqvi")
-        await until(pilot, lambda: pane.result is not None and pane.result.query == "Naqvi")
+        await search_for(pilot, app, "Naqvi")
         before = pane.hits
         # A late answer to an older query (the reader typed on since) is ignored.
         assert pane.show_result(SearchResult("Naq", (hit(title="LATE"),))) is False
@@ -286,8 +272,7 @@ async def test_results_for_another_query_than_the_one_typed_are_dropped(
 @aio
 async def test_go_to_item_in_the_command_palette(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         await pilot.press("ctrl+p")
         await until(pilot, lambda: CommandPalette.is_open(app))
@@ -322,8 +307,7 @@ async def test_go_to_item_in_the_command_palette(seed_library: Library) -> None:
 async def test_search_results_name_the_briefing_across_a_library(library_dir: Path) -> None:
     library = two_briefing_library(library_dir)
     app = make_app(library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         pane = screen.search
         await pilot.press("slash")
@@ -356,8 +340,7 @@ async def test_the_count_is_true_and_more_results_load_near_the_end(
     total = all_hits(seed_library, "naqvi")
     assert total > PAGE
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         pane = browser(app).search
         await pilot.press("slash")
         await type_text(pilot, "naqvi")
@@ -376,8 +359,7 @@ async def test_the_count_is_true_and_more_results_load_near_the_end(
 async def test_end_reaches_the_last_hit_and_home_the_first(seed_library: Library) -> None:
     total = all_hits(seed_library, "naqvi")
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         pane = browser(app).search
         await pilot.press("slash")
         await type_text(pilot, "naqvi")
@@ -397,8 +379,7 @@ async def test_end_reaches_the_last_hit_and_home_the_first(seed_library: Library
 @aio
 async def test_one_letter_says_keep_typing(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         pane = browser(app).search
         await pilot.press("slash", "n")
         await until(pilot, lambda: pane.result is not None)
@@ -410,8 +391,7 @@ async def test_one_letter_says_keep_typing(seed_library: Library) -> None:
 @aio
 async def test_a_query_left_with_escape_is_recent(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+    async with started(app, NARROW) as pilot:
         pane = browser(app).search
         await pilot.press("slash")
         await type_text(pilot, "naqvi")
@@ -419,3 +399,41 @@ async def test_a_query_left_with_escape_is_recent(seed_library: Library) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert pane.recent[:1] == ["naqvi"]
+
+
+class SlowCountIndex(GatedIndex):
+    """Counting waits for the gate (searching does not): the hits must show first."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__(library)
+        self.counts: list[str] = []
+        self.cancelled: list[str] = []
+
+    def count(self, query: str, **options: Any) -> tuple[int, bool] | None:
+        self.counts.append(query)
+        self.started.set()
+        self.gate.wait(10)
+        cancelled = options.get("cancelled")
+        if cancelled is not None and cancelled():
+            self.cancelled.append(query)
+            return None
+        return self.inner.count(query, **options)
+
+
+@aio
+async def test_the_hits_show_first_and_the_count_follows(seed_library: Library) -> None:
+    total = all_hits(seed_library, "naqvi")
+    app, slow = with_stand_in_index(seed_library, SlowCountIndex)
+    async with started(app, NARROW) as pilot:
+        pane = browser(app).search
+        await pilot.press("slash")
+        pane.input.value = "naqv"  # one change: one search, one count
+        await until(pilot, slow[0].started.is_set)  # counting "naqv" waits
+        assert len(pane.hits) == PAGE and pane.status == f"{PAGE} of … (counting)"
+        assert f"{PAGE} of … (counting)" in screen_text(app)
+        slow[0].started.clear()
+        await type_text(pilot, "i")  # the next key cancels the count of "naqv"
+        slow[0].gate.set()
+        await until(pilot, lambda: pane.status == f"{PAGE} of {total}")
+        assert slow[0].cancelled == ["naqv"] and slow[0].counts == ["naqv", "naqvi"]
+        assert f"{PAGE} of {total}" in screen_text(app)

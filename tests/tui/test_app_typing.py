@@ -10,7 +10,17 @@ import pytest
 from textual.screen import Screen
 
 from briefing_tui.briefing.library import Library
-from tests.tui.helpers import aio, browser, make_app, screen_text, settle, type_text, until
+from tests.tui.helpers import (
+    aio,
+    browser,
+    index_when,
+    make_app,
+    screen_text,
+    settle,
+    started,
+    type_text,
+    until,
+)
 
 
 @contextmanager
@@ -33,14 +43,7 @@ def layouts_counted() -> Iterator[list[int]]:
 @aio
 async def test_typing_asks_for_no_layout_of_the_screen(seed_library: Library) -> None:
     release = threading.Event()
-
-    def waiting_index(library: Library, progress: object) -> object:
-        release.wait(10)
-        from briefing_tui.search import SearchIndex
-
-        return SearchIndex.open(library)
-
-    app = make_app(seed_library, index_factory=waiting_index)
+    app = make_app(seed_library, index_factory=index_when(release))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("slash", "p")  # the status line says the index is opening
         await pilot.pause()
@@ -59,8 +62,7 @@ async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(
     seed_library: Library, size: tuple[int, int]
 ) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with started(app, size) as pilot:
         await pilot.press("slash")
         query = "united states immigration and narcotics cooperation " * 2 + "zq"
         await type_text(pilot, query)

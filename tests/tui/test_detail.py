@@ -6,7 +6,7 @@ from __future__ import annotations
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD
-from tests.tui.helpers import SEED_ID, aio, browser, make_app, settle
+from tests.tui.helpers import SEED_ID, aio, browser, make_app, started
 
 WIDE = (160, 48)
 
@@ -18,8 +18,7 @@ def plain(prompt: object) -> str:
 @aio
 async def test_l_and_L_jump_from_link_to_link(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         screen.go_to_item(ItemRef(SEED_ID, "mohsin-naqvi"))
         await pilot.pause()
@@ -43,8 +42,7 @@ async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
     seed_library: Library,
 ) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         screen.go_to_item(ItemRef(SEED_ID, "pakistan"))
         await pilot.pause()
@@ -82,8 +80,7 @@ async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
 @aio
 async def test_evidence_is_listed_in_sentence_order(seed_library: Library) -> None:
     app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
+    async with started(app, WIDE) as pilot:
         screen = browser(app)
         for item in seed_library.briefings[0].items:
             if len(item.evidence) < 2:

@@ -10,8 +10,6 @@ and review the SVGs.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,33 +17,21 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.briefing.library import Library
 from briefing_tui.tui.app import BriefingApp
-from tests.tui.helpers import make_app, two_briefing_library
+from tests.tui.helpers import generated_library, make_app, two_briefing_library
 
 SIZES = [
     pytest.param((80, 24), id="80x24"),
     pytest.param((120, 36), id="120x36"),
     pytest.param((160, 48), id="160x48"),
 ]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Library:
     """A deterministic generated library of 40 briefings (benchmarks/make_library.py)."""
-    spec = importlib.util.spec_from_file_location(
-        "make_library", ROOT / "benchmarks" / "make_library.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_library"] = mod
-    spec.loader.exec_module(mod)
-    out = tmp_path_factory.mktemp("gen") / "lib"
-    mod.main(["--briefings", "40", str(out)])
-    library = load_library([out])
-    assert len(library.briefings) == 40
-    return library
+    return generated_library(tmp_path_factory.mktemp("gen") / "lib", 40)
 
 
 def ready(*keys: str) -> Callable[[Pilot[Any]], Any]:

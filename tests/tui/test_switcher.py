@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.briefing.library import Library
 from briefing_tui.tui.screens.switcher import (
     SHOWN,
     SwitcherScreen,
@@ -16,25 +12,21 @@ from briefing_tui.tui.screens.switcher import (
     filter_entries,
     in_order,
 )
-from tests.tui.helpers import aio, browser, make_app, screen_text, type_text, until
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.tui.helpers import (
+    aio,
+    browser,
+    generated_library,
+    make_app,
+    screen_text,
+    type_text,
+    until,
+)
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    spec = importlib.util.spec_from_file_location(
-        "make_library", ROOT / "benchmarks" / "make_library.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_library"] = mod
-    spec.loader.exec_module(mod)
-    out = tmp_path_factory.mktemp("gen") / "lib"
-    mod.main(["--briefings", "120", str(out)])
-    library = load_library([out])
-    assert len(library.briefings) == 120
-    return library
+    """A deterministic generated library of 120 briefings."""
+    return generated_library(tmp_path_factory.mktemp("gen") / "lib", 120)
 
 
 def test_entries_are_newest_first(generated: Library) -> None:

@@ -10,11 +10,10 @@ back on Escape.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -22,7 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import MountError, Widget
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from briefing_tui.briefing.coverage import coverage
 from briefing_tui.briefing.library import Library
@@ -102,7 +101,6 @@ class BrowserScreen(Screen[None]):
         self._last_pane = "navigator"
         self._last_bindings_state: tuple[object, ...] = ()
         self._search_gen = 0
-        self._pending_query: str | None = None
         self._opened_result: int | None = None
         self._footer_mounted = False
         self._previewing = False  # the detail (and source) show a search result's preview
@@ -127,21 +125,10 @@ class BrowserScreen(Screen[None]):
             yield pane
         # The footer (a widget per key) comes right after the first paint: see on_mount.
 
-    @property
-    def navigator(self) -> Navigator:
-        return self.query_one("#navigator", Navigator)
-
-    @property
-    def detail(self) -> DetailPane:
-        return self.query_one("#detail", DetailPane)
-
-    @property
-    def source(self) -> SourcePane:
-        return self.query_one("#source", SourcePane)
-
-    @property
-    def search(self) -> SearchPane:
-        return self.query_one("#search", SearchPane)
+    navigator = getters.query_one("#navigator", Navigator)
+    detail = getters.query_one("#detail", DetailPane)
+    source = getters.query_one("#source", SourcePane)
+    search = getters.query_one("#search", SearchPane)
 
     def on_mount(self) -> None:
         if getattr(self.app, "first_frame_shown", True):
@@ -153,7 +140,6 @@ class BrowserScreen(Screen[None]):
         current = self.history.current
         assert current is not None
         self._go(current)
-        self.index_state_changed()
 
     async def mount_footer(self) -> None:
         """The footer: after the first frame (a widget per key, a fifth of the time the first
@@ -422,11 +408,7 @@ class BrowserScreen(Screen[None]):
         """Key judgements, unknowns and the source assessment (one key from anywhere)."""
         from briefing_tui.tui.screens.overview import OverviewScreen
 
-        def chosen(ref: ItemRef | None) -> None:
-            if ref is not None:
-                self.go_to_item(ref, "detail")
-
-        self.app.push_screen(OverviewScreen(self.briefing), chosen)
+        self.app.push_screen(OverviewScreen(self.briefing), self._chosen_item)
 
     @on(BriefList.OptionHighlighted, "#detail")
     def _detail_moved(self, event: BriefList.OptionHighlighted) -> None:
@@ -454,11 +436,12 @@ class BrowserScreen(Screen[None]):
             self.notify(f"No item cites sentence {number}.", markup=False)
             return
 
-        def chosen(ref: ItemRef | None) -> None:
-            if ref is not None:
-                self.go_to_item(ref, "detail")
+        self.app.push_screen(CitingScreen(self.library, refs, number), self._chosen_item)
 
-        self.app.push_screen(CitingScreen(self.library, refs, number), chosen)
+    def _chosen_item(self, ref: ItemRef | None) -> None:
+        """An item chosen in a dialog (the overview, the items citing a sentence)."""
+        if ref is not None:
+            self.go_to_item(ref, "detail")
 
     # -- search -----------------------------------------------------------------------------
 
@@ -467,63 +450,48 @@ class BrowserScreen(Screen[None]):
         self.start_search(event.query, event.limit)
 
     def start_search(self, query: str, limit: int | None = None) -> None:
-        limit = self.search.limit if limit is None else limit
+        """Search for ``query`` in a thread (the pane asks only once the index is ready);
+        a newer search cancels this one, and the count that follows it."""
         self._search_gen += 1
         self._opened_result = None
-        app = self.briefing_app
-        if app.index is None:
-            self._pending_query = query
-            if app.index_error is None:
-                self.search.set_status("Opening the search index…")
-            return
-        self._pending_query = None
-        gen = self._search_gen
-        self.run_worker(
-            partial(self._search_thread, gen, query, limit),
-            thread=True,
-            exclusive=True,
-            group="search",
-            exit_on_error=False,
-        )
+        if self.briefing_app.index is not None:
+            self._search(self._search_gen, query, self.search.limit if limit is None else limit)
 
-    def _search_thread(self, gen: int, query: str, limit: int) -> tuple[int, SearchResult]:
-        return gen, self.briefing_app.search_sync(query, limit)
+    @work(thread=True, exclusive=True, group="search", name="search", exit_on_error=False)
+    def _search(self, gen: int, query: str, limit: int) -> tuple[int, SearchResult]:
+        worker = get_current_worker()
+        return gen, self.briefing_app.search_sync(query, limit, lambda: worker.is_cancelled)
+
+    @work(thread=True, exclusive=True, group="search", name="count", exit_on_error=False)
+    def _count(self, gen: int, query: str) -> tuple[int, str, tuple[int, bool] | None]:
+        worker = get_current_worker()
+        return gen, query, self.briefing_app.count_sync(query, lambda: worker.is_cancelled)
+
+    def _count_after_paint(self, gen: int, query: str) -> None:
+        """Count every match once the hits are on screen (unless a newer key came)."""
+        if gen == self._search_gen:
+            self._count(gen, query)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group != "search":
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
+            if worker.name == "count":
+                gen, query, counted = worker.result
+                if gen == self._search_gen and counted is not None:
+                    self.search.show_count(query, *counted)
+                return
             gen, result = worker.result
             before = self.search.result
             if gen == self._search_gen and self.search.show_result(result):
                 if self._previewing and (before is None or before.query != result.query):
                     self._end_preview()  # a new query: the preview was of an old result
                 self.update_bindings()
+                if result.total is None and not result.total_exact:  # not counted yet
+                    self.call_after_refresh(self._count_after_paint, gen, result.query)
         elif event.state == WorkerState.ERROR:
             self.search.set_status(f"Search failed: {worker.error}")
-
-    def index_state_changed(self) -> None:
-        """Called by the app when the index opened, failed or progressed."""
-        app = self.briefing_app
-        pane = self.search
-        if app.index is not None:
-            pane.ready = True
-            if self._pending_query is not None and self._pending_query == pane.query_text:
-                self.start_search(self._pending_query)
-            elif not pane.query_text:
-                pane.show_recent()
-        elif app.index_error is not None:
-            pane.set_status(f"Search unavailable: {app.index_error}")
-        elif app.index_progress is not None:
-            done, total = app.index_progress
-            width = 12
-            filled = width * done // total if total else 0
-            bar = "█" * filled + "░" * (width - filled)
-            pct = 100 * done // total if total else 0
-            pane.set_status(f"Indexing {bar} {pct}%")
-        else:
-            pane.set_status("Opening the search index…")
 
     @on(SearchPane.Opened)
     def _search_opened(self, event: SearchPane.Opened) -> None:

@@ -5,20 +5,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.widgets.option_list import Option
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.text import one_line
-from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.screens.dialog import ItemListScreen
 from briefing_tui.tui.widgets.search_pane import BADGE_WIDTH, BADGES
 
 
-class CitingScreen(ModalScreen[ItemRef | None]):
+class CitingScreen(ItemListScreen):
     """Items whose evidence quotes sentence ``number``; Enter goes to one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -26,13 +23,9 @@ class CitingScreen(ModalScreen[ItemRef | None]):
         Binding("enter", "open", "Go to item", id="citing.open"),
     ]
 
-    DEFAULT_CSS = """
-    CitingScreen { align: center middle; }
-    CitingScreen > BriefList {
-        width: 90%; max-width: 100; height: auto; max-height: 90%;
-        border: heavy $primary; padding: 0 1;
-    }
-    """
+    LIST_ID = "citing-list"
+    BOX = "BriefList"
+    BOX_SIZE = "width: 90%; max-width: 100; height: auto; max-height: 90%;"
 
     def __init__(self, library: Library, refs: tuple[ItemRef, ...], number: int) -> None:
         super().__init__()
@@ -40,7 +33,7 @@ class CitingScreen(ModalScreen[ItemRef | None]):
         self.refs = refs
         self.number = number
 
-    def compose(self) -> ComposeResult:
+    def options(self) -> list[Option]:
         options = []
         for ref in self.refs:
             item = self.library.item(ref)
@@ -50,27 +43,11 @@ class CitingScreen(ModalScreen[ItemRef | None]):
             text = Text(badge, style="reverse")
             text.append(" " + one_line(item.title))
             options.append(Option(text, id=str(ref)))
-        lst = BriefList(*options, id="citing-list")
-        lst.border_title = f"Items citing sentence {self.number} ({len(options)})"
-        lst.border_subtitle = "Enter goes · Esc closes"
-        yield lst
+        return options
 
-    def on_mount(self) -> None:
-        lst = self.query_one(BriefList)
-        lst.focus()
-        lst.highlight_first_enabled()
+    def titles(self, rows: int) -> tuple[str, str]:
+        return f"Items citing sentence {self.number} ({rows})", "Enter goes · Esc closes"
 
-    def _ref(self, option_id: str | None) -> ItemRef | None:
-        if option_id is None:
-            return None
+    def ref_of(self, option_id: str) -> ItemRef | None:
         briefing, _, item = option_id.partition(":")
         return ItemRef(briefing, item)
-
-    def action_open(self) -> None:
-        option = self.query_one(BriefList).highlighted_option
-        self.dismiss(self._ref(option.id) if option else None)
-
-    @on(BriefList.OptionSelected)
-    def _selected(self, event: BriefList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self._ref(event.option.id))

@@ -11,8 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from briefing_tui.tui.screens.dialog import DialogScreen
 
 HelpGroups = Sequence[tuple[str, Sequence[Binding]]]
 
@@ -57,7 +58,7 @@ def merge(bindings: Sequence[Binding]) -> list[tuple[list[str], Binding]]:
     return list(rows.values())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DialogScreen[None]):
     """Every key, by where it applies; Escape, ? or q closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -68,13 +69,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: heavy $primary; background: $surface; padding: 0 1;
-    }
-    """
+    BOX = "VerticalScroll"
+    BOX_SIZE = "width: 76; max-width: 100%; height: auto; max-height: 100%;"
+    BOX_SURFACE = True
 
     def __init__(self, groups: HelpGroups) -> None:
         super().__init__()

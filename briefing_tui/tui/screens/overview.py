@@ -8,15 +8,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
 from textual.widgets.option_list import Option
 
 from briefing_tui.briefing.model import Briefing, ItemRef
 from briefing_tui.briefing.text import one_line
-from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.screens.dialog import ItemListScreen
 
 
 def overview_rows(b: Briefing) -> list[tuple[str, str, str | None]]:
@@ -68,7 +65,7 @@ def overview_rows(b: Briefing) -> list[tuple[str, str, str | None]]:
 STYLES = {"heading": "bold underline", "dim": "dim", "link": "", "text": ""}
 
 
-class OverviewScreen(ModalScreen[ItemRef | None]):
+class OverviewScreen(ItemListScreen):
     """Key judgements, unknowns and the source assessment; Enter on an item goes to it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,39 +73,26 @@ class OverviewScreen(ModalScreen[ItemRef | None]):
         Binding("i", "dismiss(None)", "Close", show=False, id="overview.close_i"),
     ]
 
-    DEFAULT_CSS = """
-    OverviewScreen { align: center middle; }
-    OverviewScreen > BriefList {
-        width: 95%; max-width: 110; height: auto; max-height: 95%;
-        border: heavy $primary; padding: 0 1;
-    }
-    """
+    LIST_ID = "overview-list"
+    BOX = "BriefList"
+    BOX_SIZE = "width: 95%; max-width: 110; height: auto; max-height: 95%;"
 
     def __init__(self, briefing: Briefing) -> None:
         super().__init__()
         self.briefing = briefing
 
-    def compose(self) -> ComposeResult:
-        options = []
-        for i, (style, text, target) in enumerate(overview_rows(self.briefing)):
-            prompt = Text(text, style=STYLES[style])
-            options.append(
-                Option(prompt, id=f"{i}:{target}" if target else None, disabled=target is None)
+    def options(self) -> list[Option]:
+        return [
+            Option(
+                Text(text, style=STYLES[style]),
+                id=f"{i}:{target}" if target else None,
+                disabled=target is None,
             )
-        lst = BriefList(*options, id="overview-list")
-        lst.border_title = f"Overview: {one_line(self.briefing.title)}"
-        lst.border_subtitle = "Enter goes to an item · Esc closes"
-        yield lst
+            for i, (style, text, target) in enumerate(overview_rows(self.briefing))
+        ]
 
-    def on_mount(self) -> None:
-        lst = self.query_one(BriefList)
-        lst.focus()
-        lst.highlight_first_enabled()
+    def titles(self, rows: int) -> tuple[str, str]:
+        return f"Overview: {one_line(self.briefing.title)}", "Enter goes to an item · Esc closes"
 
-    @on(BriefList.OptionSelected)
-    def _selected(self, event: BriefList.OptionSelected) -> None:
-        event.stop()
-        oid = event.option.id
-        if oid is None:
-            return
-        self.dismiss(ItemRef(self.briefing.id, oid.partition(":")[2]))
+    def ref_of(self, option_id: str) -> ItemRef | None:
+        return ItemRef(self.briefing.id, option_id.partition(":")[2])

@@ -21,11 +21,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -35,6 +34,7 @@ from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.briefing.text import excerpt, neutralise, one_line
+from briefing_tui.tui.screens.dialog import DialogScreen
 from briefing_tui.tui.widgets.lists import BriefList
 
 if TYPE_CHECKING:
@@ -231,7 +231,7 @@ def full_text(p: Problem, path: Path | None) -> Text:
     return text
 
 
-class ProblemScreen(ModalScreen[None]):
+class ProblemScreen(DialogScreen[None]):
     """One problem in full, with the lines of its file around it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -240,13 +240,9 @@ class ProblemScreen(ModalScreen[None]):
         Binding("k,up", "scroll('up')", "Scroll up", show=False, id="problem.up"),
     ]
 
-    DEFAULT_CSS = """
-    ProblemScreen { align: center middle; }
-    ProblemScreen > VerticalScroll {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: heavy $primary; background: $surface; padding: 0 1;
-    }
-    """
+    BOX = "VerticalScroll"
+    BOX_SIZE = "width: 90%; max-width: 110; height: auto; max-height: 90%;"
+    BOX_SURFACE = True
 
     def __init__(self, problem: Problem, path: Path | None) -> None:
         super().__init__()
@@ -293,8 +289,9 @@ def curation_warnings(library: Library) -> tuple[Problem, ...]:
     return curation_report(library.results).warnings
 
 
-class ProblemsScreen(ModalScreen[None]):
-    """Every problem of the library; Enter shows one in full, Escape (or p) closes.
+class ProblemsScreen(DialogScreen[None]):
+    """Every problem of the library; Enter goes to the item a problem is in (or shows it in
+    full when it is in none that loaded), f shows it in full, Escape (or p) closes.
 
     The library's own problems are there at once; the curation warnings are checked in a
     thread (they read every briefing's article) and added when ready.
@@ -302,19 +299,17 @@ class ProblemsScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,p,q", "dismiss", "Close", id="problems.close"),
-        Binding("enter", "open", "Show in full", id="problems.open"),
-        Binding("o", "go", "Go to its item", id="problems.go"),
+        Binding("enter,o", "go", "Go to its item", id="problems.go"),
+        Binding("f", "open", "Show in full", id="problems.open"),
     ]
 
+    BOX = "#problems-box"
+    BOX_SIZE = "width: 95%; max-width: 140; height: 90%;"
+    BOX_SURFACE = True
     DEFAULT_CSS = """
-    ProblemsScreen { align: center middle; }
-    ProblemsScreen > #problems-box {
-        width: 95%; max-width: 140; height: 90%;
-        border: heavy $primary; background: $surface; padding: 0 1;
-    }
     ProblemsScreen #problems-status { height: auto; color: $text-muted; }
     ProblemsScreen ProblemList, ProblemsScreen ProblemList:focus { height: 1fr; border: none; }
-    """
+        """
 
     def __init__(self, library: Library, *, curation: bool = True) -> None:
         super().__init__()
@@ -325,13 +320,11 @@ class ProblemsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         problems = ordered(self.library.problems)
         with Vertical(id="problems-box") as box:
-            box.border_subtitle = "Enter shows in full · o goes to its item · Esc closes"
+            box.border_subtitle = "Enter goes to its item · f shows in full · Esc closes"
             yield Static(id="problems-status")
             yield ProblemList(problems, id="problems-list")
 
-    @property
-    def problem_list(self) -> ProblemList:
-        return self.query_one(ProblemList)
+    problem_list = getters.query_one(ProblemList)
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # the toasts named the broken files; this lists them
@@ -340,12 +333,11 @@ class ProblemsScreen(ModalScreen[None]):
         lst.highlight_first_enabled()
         self._update_status()
         if self.curation:
-            self.run_worker(
-                lambda: curation_warnings(self.library),
-                thread=True,
-                group="curation",
-                exit_on_error=False,
-            )
+            self._check_curation()
+
+    @work(thread=True, group="curation", exit_on_error=False)
+    def _check_curation(self) -> tuple[Problem, ...]:
+        return curation_warnings(self.library)
 
     def _update_status(self) -> None:
         problems = self.problem_list.problems
@@ -387,11 +379,12 @@ class ProblemsScreen(ModalScreen[None]):
         show_problem(self.app, self.library, self.problem_list.highlighted_problem)
 
     def action_go(self) -> None:
-        """Close the view and show the item the highlighted problem is in."""
+        """Close the view and show the item the highlighted problem is in; a problem in no
+        item that loaded (a file that did not load, a briefing-wide one) is shown in full."""
         p = self.problem_list.highlighted_problem
         ref = item_of(self.library, p) if p is not None else None
         if ref is None:
-            self.notify("This problem is not in an item that loaded.", markup=False)
+            self.action_open()
             return
         go = getattr(self.app, "go_to_ref", None)
         self.dismiss()
@@ -401,4 +394,4 @@ class ProblemsScreen(ModalScreen[None]):
     @on(BriefList.OptionSelected)
     def _selected(self, event: BriefList.OptionSelected) -> None:
         event.stop()
-        self.action_open()
+        self.action_go()

@@ -14,18 +14,18 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import MONTH_FULL_NAMES, Briefing
 from briefing_tui.briefing.text import one_line
-from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.screens.dialog import DialogScreen
+from briefing_tui.tui.widgets.lists import BriefList, list_keys
 
 SHOWN = 50  # rows listed at first (and added each time the cursor nears the end)
 NEAR_END = 10
@@ -128,15 +128,15 @@ def header_row(width: int) -> Text:
 class SwitcherInput(Input):
     """The filter box: Up/Down/PgUp/PgDn move through the list while typing."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "screen.move(1)", "Next briefing", show=False, id="switcher.down"),
-        Binding("up", "screen.move(-1)", "Previous briefing", show=False, id="switcher.up"),
-        Binding("pagedown", "screen.page(1)", "Page down", show=False, id="switcher.pgdn"),
-        Binding("pageup", "screen.page(-1)", "Page up", show=False, id="switcher.pgup"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list_keys(
+        "switcher",
+        "screen.move",
+        "screen.page",
+        ("Next briefing", "Previous briefing", "Page down", "Page up"),
+    )
 
 
-class SwitcherScreen(ModalScreen[str | None]):
+class SwitcherScreen(DialogScreen[str | None]):
     """Pick a briefing: type to filter, Enter opens, Tab changes the order, Escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,16 +145,13 @@ class SwitcherScreen(ModalScreen[str | None]):
         Binding("tab", "sort", "Sort by title / date", id="switcher.sort"),
     ]
 
+    BOX = "#switcher"
+    BOX_SIZE = "width: 90%; max-width: 110; height: auto; max-height: 90%;"
     DEFAULT_CSS = """
-    SwitcherScreen { align: center middle; }
-    SwitcherScreen > #switcher {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: heavy $primary; padding: 0 1;
-    }
     #switcher-filter { border: none; height: 1; padding: 0 1; background: $boost; }
     #switcher-status, #switcher-header { height: 1; padding: 0 0 0 1; color: $text-muted; }
     #switcher-list { height: auto; max-height: 1fr; }
-    """
+        """
 
     def __init__(self, library: Library, current: str | None) -> None:
         super().__init__()
@@ -176,9 +173,7 @@ class SwitcherScreen(ModalScreen[str | None]):
             lst.can_focus = False
             yield lst
 
-    @property
-    def list(self) -> BriefList:
-        return self.query_one("#switcher-list", BriefList)
+    list = getters.query_one("#switcher-list", BriefList)
 
     @property
     def filter_text(self) -> str:

@@ -1,5 +1,5 @@
-"""The command palette's app commands: Problems, Briefings, Help, each section, Source,
-Search, Copy, Back and Forward, each with its key (the same action the key runs)."""
+"""The command palette's app commands: Problems, Briefings, Help, each section, Overview,
+Source, Search, Copy, Back and Forward, each with its key (the same action the key runs)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,28 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from briefing_tui.tui.host import host
+from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS
+
+# What each section of the navigator holds (the palette's help for its command).
+SECTION_HELP = {
+    "actors": "people, organisations and countries",
+    "commitments": "who agreed, offered or promised what",
+    "context": "the context, by month",
+    "notes": "the curator's notes",
+    "assessments": "the writer's own judgements",
+    "speakers": "who says what",
+}
 
 # (title, help, key, action, on the app rather than on the browser)
 APP_COMMANDS = (
     ("Problems", "every problem of the library, errors first", "p", "problems", True),
     ("Briefings", "the briefing switcher", "b", "switcher", False),
     ("Help", "keys, query syntax and marks", "question_mark", "help", True),
-    ("Actors", "the navigator's actors", "1", "section('actors')", False),
-    ("Commitments", "the navigator's commitments", "2", "section('commitments')", False),
-    ("Context", "the context, by month", "3", "section('context')", False),
-    ("Notes", "the navigator's notes", "4", "section('notes')", False),
+    *(
+        (SECTION_TITLES[name], SECTION_HELP[name], str(key), f"section('{name}')", False)
+        for key, name in enumerate(SECTIONS, 1)
+    ),
+    ("Overview", "key judgements, unknowns, source assessment", "i", "overview", False),
     ("Source", "the article, sentence by sentence", "s", "source", False),
     ("Search", "the search pane", "slash", "search", False),
     ("Copy", "the selected item as a citation (OSC 52)", "y", "copy", False),

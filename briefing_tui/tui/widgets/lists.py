@@ -22,6 +22,25 @@ from briefing_tui.tui.compat import HookedOptionList, first_enabled, next_enable
 MARKER = "▶"
 
 
+def list_keys(
+    scope: str, step: str, page: str, names: tuple[str, str, str, str]
+) -> list[BindingType]:
+    """Down, Up, PgDn and PgUp for an input that moves the list under it while the focus
+    stays in the input: ``step(1)`` / ``step(-1)`` and ``page(1)`` / ``page(-1)`` (actions),
+    described by ``names``; binding ids ``scope.down``, ``scope.up``, ``scope.page_down``,
+    ``scope.page_up``."""
+    keys = (
+        ("down", step, 1, "down"),
+        ("up", step, -1, "up"),
+        ("pagedown", page, 1, "page_down"),
+        ("pageup", page, -1, "page_up"),
+    )
+    return [
+        Binding(key, f"{action}({delta})", name, show=False, id=f"{scope}.{suffix}")
+        for (key, action, delta, suffix), name in zip(keys, names, strict=True)
+    ]
+
+
 class BriefList(HookedOptionList):
     """An OptionList with vi keys, a colour-free cursor marker and minimal repaints."""
 

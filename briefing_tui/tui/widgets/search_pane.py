@@ -7,12 +7,13 @@ Results for a query other than the one now typed are ignored.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Self
 
 from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -24,7 +25,8 @@ from textual.widgets.option_list import Option
 from briefing_tui.briefing.model import INFERRED_MARK, MONTH_NAMES
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.compat import HookedInput
-from briefing_tui.tui.widgets.lists import BriefList
+from briefing_tui.tui.host import host
+from briefing_tui.tui.widgets.lists import BriefList, list_keys
 from briefing_tui.tui.widgets.memo import Memo
 
 if TYPE_CHECKING:  # the search module imports Whoosh: never at start-up
@@ -78,6 +80,13 @@ def mark_words(text: Text, words: set[str]) -> None:
         while at >= 0:
             text.stylize(MATCH_STYLE, at, at + len(word))
             at = folded.find(word, at + len(word))
+
+
+def count_label(result: SearchResult) -> str:
+    """``"20 of 1,012"``; ``"20 of … (counting)"`` until the count follows the hits."""
+    if result.total is None and not result.total_exact:
+        return f"{len(result.hits):,} of … (counting)"
+    return result.count_label()
 
 
 BRIEFING_CUT = 24  # characters of a briefing's title before a result's snippet
@@ -140,11 +149,13 @@ class SearchInput(HookedInput):
     """The query box. Up/Down move through the results without leaving it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "screen.result_step(1)", "Next result", show=False, id="search.down"),
-        Binding("up", "screen.result_step(-1)", "Previous result", show=False, id="search.up"),
+        *list_keys(
+            "search",
+            "screen.result_step",
+            "page",
+            ("Next result", "Previous result", "Results page down", "Results page up"),
+        ),
         Binding("enter", "screen.open_result", "Open result", id="search.open"),
-        Binding("pagedown", "page(1)", "Results page down", show=False, id="search.page_down"),
-        Binding("pageup", "page(-1)", "Results page up", show=False, id="search.page_up"),
         Binding("end", "last", "End of query, then last result", show=False, id="search.last"),
         Binding(
             "home", "first", "Start of query, then first result", show=False, id="search.first"
@@ -249,14 +260,35 @@ class SearchPane(Vertical):
         self.border_title = "Search"
         self.set_status("Type to search. Enter opens a result.")
         self.show_recent()
+        # The index's state is the app's (reactive): shown here as it changes.
+        for name in ("index_ready", "index_error", "index_progress"):
+            self.watch(self.app, name, self.index_state_changed, init=False)
+        self.index_state_changed()
 
-    @property
-    def input(self) -> SearchInput:
-        return self.query_one(SearchInput)
+    input = getters.query_one(SearchInput)
+    results = getters.query_one("#search-results", BriefList)
 
-    @property
-    def results(self) -> BriefList:
-        return self.query_one("#search-results", BriefList)
+    def index_state_changed(self) -> None:
+        """Say what the index is doing; once it is ready, search for the query typed."""
+        app = host(self.app)
+        if app.index_ready:
+            was_ready, self.ready = self.ready, True
+            query = self.query_text
+            if query.strip() and (self.result is None or self.result.query != query):
+                self.post_message(self.QueryChanged(query, self.limit))
+            elif not query and not was_ready:
+                self.show_recent()
+        elif app.index_error is not None:
+            self.set_status(f"Search unavailable: {app.index_error}")
+        elif app.index_progress is not None:
+            done, total = app.index_progress
+            width = 12
+            filled = width * done // total if total else 0
+            bar = "█" * filled + "░" * (width - filled)
+            pct = 100 * done // total if total else 0
+            self.set_status(f"Indexing {bar} {pct}%")
+        else:
+            self.set_status("Opening the search index…")
 
     @property
     def query_text(self) -> str:
@@ -290,7 +322,10 @@ class SearchPane(Vertical):
             return
         self.limit = PAGE
         self._loading = self._to_last = False
-        self.post_message(self.QueryChanged(query, self.limit))
+        if self.ready:
+            self.post_message(self.QueryChanged(query, self.limit))
+        elif host(self.app).index_error is None:
+            self.set_status("Opening the search index…")  # searched once it is open
 
     @property
     def several_briefings(self) -> bool:
@@ -320,7 +355,7 @@ class SearchPane(Vertical):
             self._to_last = True
             if not self._loading:
                 self.load_more(upto=result.count if result.total_exact else MAX_RESULTS)
-            self.set_status(f"{result.count_label()} · loading to the last…")
+            self.set_status(f"{count_label(result)} · loading to the last…")
             return
         self.results.highlighted = len(result.hits) - 1
         self.post_message(self.Moved())
@@ -392,14 +427,22 @@ class SearchPane(Vertical):
             results.highlighted = index if index is not None and index < n else 0
         return True
 
+    def show_count(self, query: str, total: int, exact: bool) -> None:
+        """Every match of ``query`` counted (after its hits were shown): say how many."""
+        result = self.result
+        if result is None or result.query != query or result.total is not None:
+            return
+        self.result = replace(result, total=max(total, len(result.hits)), total_exact=exact)
+        self.set_status(self._status(self.result))
+
     def _status(self, result: SearchResult) -> str:
         n = len(result.hits)
         if not n:
             if len(result.query.strip()) == 1:
-                return "Keep typing: one letter finds nothing yet."
+                return "Keep typing (one letter finds nothing)."  # one line at 100 columns
             status = "No results."
         else:
-            status = result.count_label()
+            status = count_label(result)
             if result.more and n >= MAX_RESULTS:
                 status += " (the first shown: narrow the query)"
         if result.note:
