@@ -202,7 +202,6 @@ def bench_commands(ctx: Context) -> None:
                     note=f"peak RSS {fmt_mb(sr.rss(what))}"
                     + (f"; FAILED: exit {failed[0].returncode}" if failed else ""),
                     samples=samples,
-                    extra={"peak RSS": sr.rss(what)},
                 )
             )
     ctx.sections["Commands by size"] = commands_table(per_size)

@@ -356,7 +356,7 @@ def _measure_size(ctx: Context, n: int, base: SizeRuns, table: ScaleTable) -> No
         events.cpu,
         "%",
         polling.cpu,
-        "stat polling every 0.5 s (before)",
+        "stat polling every 0.5 s, before",
         f"{watched:,} files watched, idle {idle:g} s; trigger {events.trigger}",
     )
     ctx.log(f"  scale {n:,}: idle {events.cpu:.2f}%")
