@@ -91,9 +91,16 @@ def nav_cursor_row(screen: str) -> int | None:
     return None
 
 
-def _index_built(cache_root: Path) -> bool:
-    """A committed index is on disk (Whoosh writes its table of contents last)."""
-    return any(cache_root.rglob("*.toc"))
+def index_built(cache_root: Path) -> bool:
+    """A committed index is under ``cache_root``: the pointer to a published generation
+    (``current``), or a Whoosh table of contents outside a work directory (``tmp-*``)."""
+    for path in cache_root.rglob("*"):
+        if path.name == "current":
+            return True
+        inside = path.relative_to(cache_root).parts
+        if path.suffix == ".toc" and not any(part.startswith("tmp") for part in inside):
+            return True
+    return False
 
 
 @dataclass
@@ -134,7 +141,7 @@ def app_session(
         row = nav_cursor_row(term.screen())
         cache_root = xdg / "cache"
         for i in range(keys):
-            if cold and _index_built(cache_root):
+            if cold and index_built(cache_root):
                 out.built_after = time.perf_counter() - t0
                 break
             key = "j" if i % 2 == 0 else "k"
@@ -155,7 +162,7 @@ def app_session(
         if shown is not None:
             out.results_after = shown[0] - t0
             term.wait_quiet(0.5, 10)
-        if cold and math.isnan(out.built_after) and _index_built(cache_root):
+        if cold and math.isnan(out.built_after) and index_built(cache_root):
             out.built_after = time.perf_counter() - t0  # at the latest: after the keys
         out.hwm = float(vm_hwm(term.pane_pid()) or math.nan)
     return out

@@ -20,7 +20,7 @@ from benchmarks import corpus, run, searching
 from benchmarks.commands import run_measured
 from benchmarks.figures import Row
 from benchmarks.fts5_reference import Fts5Index, fts5_available
-from benchmarks.scale import nav_cursor_row
+from benchmarks.scale import index_built, nav_cursor_row
 from benchmarks.stats import growth_exponent, median, p95, percentile
 from benchmarks.terminal import PtyTerminal, TmuxTerminal, child_env
 from briefing_tui.briefing.library import Library, load_library
@@ -343,3 +343,12 @@ def test_navigator_cursor_row_is_found_on_the_screen() -> None:
     screen = "title\n┏━ Actors ━┓\n┃ Pakistan ┃│▶ACTOR\n┃▶India    ┃│\n"
     assert nav_cursor_row(screen) == 3
     assert nav_cursor_row("no cursor\n┃ India ┃│▶ACTOR") is None  # the detail's mark
+
+
+def test_an_index_counts_as_built_only_once_published(tmp_path: Path) -> None:
+    work = tmp_path / "briefing-tui" / "index" / "tmp-123-abc"
+    work.mkdir(parents=True)
+    (work / "_MAIN_0.toc").write_bytes(b"")  # being written: not yet
+    assert not index_built(tmp_path)
+    (tmp_path / "briefing-tui" / "index" / "current").write_text("g-1", encoding="utf-8")
+    assert index_built(tmp_path)
