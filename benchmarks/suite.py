@@ -970,14 +970,22 @@ def keystroke_latencies(
     return out
 
 
+def _tmux_library(ctx: Context, bench: str, what: str) -> tuple[Path, Library] | None:
+    """The library of --briefings for a benchmark in tmux; None (noted) without tmux."""
+    if not tmux_available():
+        ctx.note(bench, f"tmux is not installed: {what} not measured")
+        return None
+    path = ctx.library_path(ctx.settings.briefings)
+    return path, ctx.library(path)
+
+
 def bench_keystroke(ctx: Context) -> None:
     """Keystroke to settled screen in tmux: typing a query vs typing into an empty query."""
-    if not tmux_available():
-        ctx.note("keystroke", "tmux is not installed: keystroke to screen not measured")
+    found = _tmux_library(ctx, "keystroke", "keystroke to screen")
+    if found is None:
         return
     s = ctx.settings
-    path = ctx.library_path(s.briefings)
-    library = ctx.library(path)
+    path, library = found
     env = ctx.cached_env(path, ssh=True)  # no cursor blink: output only answers keys
     k = keystroke_latencies(ctx, path, env, library, s.n_queries(1, 3))
     quiet = max(0.25, s.key_quiet)
@@ -1394,12 +1402,11 @@ def bench_index(ctx: Context) -> None:
 
 def bench_memory(ctx: Context) -> None:
     """Peak RSS (VmHWM) in tmux after first paint and a search, vs a minimal Textual app."""
-    if not tmux_available():
-        ctx.note("memory", "tmux is not installed: memory not measured")
+    found = _tmux_library(ctx, "memory", "memory")
+    if found is None:
         return
     s = ctx.settings
-    path = ctx.library_path(s.briefings)
-    library = ctx.library(path)
+    path, library = found
     markers = corpus.paint_markers(library, 16)
     query = corpus.typed_queries(library, 1, seed=17, words=s.words)[0]
     ours: list[float] = []
