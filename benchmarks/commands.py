@@ -14,9 +14,10 @@ import itertools
 import math
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,31 +42,49 @@ class CommandRun:
     stderr: str  # its tail, for error messages
 
 
+# The command is forked from a small Python of its own, not from this process: Linux counts the
+# memory a process had when it called exec into its peak RSS (``ru_maxrss``), and a child
+# forked (or vforked) from the benchmark would inherit the benchmark's peak, libraries and all.
+_SPAWN = """
+import os, sys, time
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvpe(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+with open(sys.argv[1], "w", encoding="ascii") as f:
+    f.write(f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def run_measured(
     argv: Sequence[str], env: Mapping[str, str], timeout: float = 1800.0
 ) -> CommandRun:
-    """Run ``argv`` to completion; its wall time and its own peak RSS (``wait4``'s rusage of
-    this child alone, not the maximum over every child as RUSAGE_CHILDREN would give)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            list(argv), env=dict(env), stdin=subprocess.DEVNULL, stdout=out, stderr=err
-        )
-        deadline = t0 + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()  # by its pid
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.002)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        tail = err.read()[-600:].decode(errors="replace")
-    return CommandRun(wall, usage.ru_maxrss * 1024, proc.returncode, tail)
+    """Run ``argv`` to completion; its wall time from fork to exit and its own peak RSS
+    (``wait4``'s rusage of that one child, forked from a small Python of its own)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = Path(tmp) / "figures"
+        err_path = Path(tmp) / "stderr"
+        with open(err_path, "wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, "-S", "-c", _SPAWN, str(figures), *argv],
+                env=dict(env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                start_new_session=True,
+            )
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)  # the group this call started, by its id
+                proc.wait()
+        tail = err_path.read_bytes()[-600:].decode(errors="replace")
+        if not figures.exists():
+            return CommandRun(math.nan, 0, proc.returncode or -1, tail or "no figures")
+        wall, rss, code = figures.read_text(encoding="ascii").split()
+    return CommandRun(float(wall), int(rss) * 1024, int(code), tail)
 
 
 def cache_env(xdg: Path) -> dict[str, str]:
