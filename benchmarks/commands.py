@@ -179,7 +179,7 @@ def command_runs(ctx: Context, n: int) -> SizeRuns:
         run("index, one file touched", index, result.warm)
     for _ in range(warm_reps):
         run("search, warm", search, result.warm)
-    if n < 100_000:  # a cold search at 100k would add a whole cold index build again
+    if not big:  # from 10,000 on, a cold search is a cold index build plus a warm search
         for r in range(cold_reps):
             xdg = ctx.rundir / f"xdg-{n}-cold-search-{r}"
             shutil.rmtree(xdg, ignore_errors=True)
