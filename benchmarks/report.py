@@ -40,7 +40,7 @@ HOW = {
     "deterministic 3-word queries (words drawn in order from one sentence of the corpus) is "
     "searched with `search(prefix, limit=20)`, reading each hit's title, snippet and "
     "highlights. No sample is a cache hit: the engine's result cache is emptied before each "
-    "(the note says if it could not be reached), two warm-up queries are typed first and not "
+    "(the note says if it could not be reached; FTS5 keeps none), two warm-up queries are typed first and not "
     "measured, and a text is measured once (a prefix two queries share, once). The reference, "
     "SQLite FTS5 (stdlib sqlite3), indexes the same documents (one per item and per sentence; "
     "unicode61, diacritics removed, prefix index 1-3) and answers "
