@@ -151,7 +151,7 @@ def test_tmux_terminal_times_text_appearing_on_the_screen(tmp_path: Path) -> Non
 
 
 def _run_smoke(
-    tmp_path: Path, only: str, words: int = 2, extra: tuple[str, ...] = (), limit: float = 120
+    tmp_path: Path, only: str, words: int = 2, extra: tuple[str, ...] = (), limit: float = 300
 ) -> tuple[list[dict[str, object]], str, int]:
     out = tmp_path / "bench.md"
     figures = tmp_path / "bench.json"
