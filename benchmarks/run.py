@@ -1,7 +1,8 @@
 """Run the benchmark suite: print a table and write docs/benchmarks.md.
 
-    python benchmarks/run.py                 # full run (< 10 min)
-    python benchmarks/run.py --quick         # fewer repeats (< 2 min)
+    python benchmarks/run.py                 # full run, scale table at 1k and 10k (~25 min)
+    python benchmarks/run.py --quick         # fewer repeats, scale table at 1k (~4 min)
+    python benchmarks/run.py --huge          # the commands at 100,000 briefings too
     python benchmarks/run.py --only search --briefings 1000
 
 Benchmarks report figures; they are not tests. Each is measured beside its reference in the same
@@ -45,7 +46,24 @@ def parser() -> argparse.ArgumentParser:
         description="Run the briefing-tui benchmark suite; print a table and write "
         "docs/benchmarks.md.",
     )
-    p.add_argument("--quick", action="store_true", help="fewer repeats: the run takes < 2 min")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repeats, and the scale table at 1,000 briefings only (unless --scale-sizes)",
+    )
+    p.add_argument(
+        "--scale-sizes",
+        type=_sizes,
+        default=None,
+        metavar="N,N",
+        help="library sizes of the scale table and the commands (default 1000,10000)",
+    )
+    p.add_argument(
+        "--huge",
+        "--full",
+        action="store_true",
+        help="also time the commands at 100,000 briefings (a cold index there takes long)",
+    )
     p.add_argument(
         "--briefings",
         type=int,
@@ -114,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         keys=args.keys,
         idle=args.idle,
         quiet=args.quiet,
+        scale_sizes=args.scale_sizes or ((1000,) if args.quick else (1000, 10000)),
+        huge=args.huge,
     )
     args.workdir.mkdir(parents=True, exist_ok=True)
     rundir = Path(tempfile.mkdtemp(prefix="run-", dir=args.workdir))

@@ -69,3 +69,16 @@ def fmt_mb(n: float) -> str:
 
 def fmt_ratio(r: float) -> str:
     return "n/a" if math.isnan(r) else f"{r:.2f}x"
+
+
+def growth_exponent(n1: float, v1: float, n2: float, v2: float) -> float:
+    """The log-log slope between two sizes: ``v`` grows as ``n ** slope`` between them
+    (1 is linear, 0 flat, 2 quadratic). NaN when a figure is missing or not positive."""
+    values = (n1, v1, n2, v2)
+    if any(math.isnan(x) or x <= 0 for x in values) or n1 == n2:
+        return math.nan
+    return math.log(v2 / v1) / math.log(n2 / n1)
+
+
+def fmt_exponent(k: float) -> str:
+    return "n/a" if math.isnan(k) else f"{k:.2f}"

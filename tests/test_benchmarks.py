@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import corpus, run
+from benchmarks import corpus, run, searching
+from benchmarks.commands import run_measured
 from benchmarks.figures import Row
 from benchmarks.fts5_reference import Fts5Index, fts5_available
-from benchmarks.stats import median, p95, percentile
+from benchmarks.scale import index_built, nav_cursor_row
+from benchmarks.stats import growth_exponent, median, p95, percentile
 from benchmarks.terminal import PtyTerminal, TmuxTerminal, child_env
 from briefing_tui.briefing.library import Library, load_library
 
@@ -149,7 +151,7 @@ def test_tmux_terminal_times_text_appearing_on_the_screen(tmp_path: Path) -> Non
 
 
 def _run_smoke(
-    tmp_path: Path, only: str, words: int = 2
+    tmp_path: Path, only: str, words: int = 2, extra: tuple[str, ...] = (), limit: float = 300
 ) -> tuple[list[dict[str, object]], str, int]:
     out = tmp_path / "bench.md"
     figures = tmp_path / "bench.json"
@@ -178,9 +180,10 @@ def _run_smoke(
             str(out),
             "--json",
             str(figures),
+            *extra,
         ]
     )
-    assert time.perf_counter() - started < 120
+    assert time.perf_counter() - started < limit
     return json.loads(figures.read_text()), out.read_text(), status
 
 
@@ -204,8 +207,16 @@ def test_run_in_process_benchmarks_write_a_report(tmp_path: Path) -> None:
     whats = {(r["what"], r["stat"]) for r in rows}
     assert ("library load (YAML parse + validate), 6 briefings", "median") in whats
     search = [r for r in rows if r["bench"] == "search"]
-    assert {r["stat"] for r in search} == {"p50", "p95", "p95 ratio"}
+    assert {r["stat"] for r in search} == {
+        "p50",
+        "p95",
+        "p95 ratio",
+        "p50 (all keys)",
+        "p95 (all keys)",
+    }
     assert all(r["value"] and r["reference"] for r in search)  # both engines were timed
+    # every measured keystroke followed an emptied result cache
+    assert "result cache emptied before each of our" in str(search[0]["note"])
     for heading in ("## Machine", "## Versions", "## Reproduce", "## Results", "## Profiles"):
         assert heading in md
     assert (
@@ -213,6 +224,7 @@ def test_run_in_process_benchmarks_write_a_report(tmp_path: Path) -> None:
         in md
     )
     assert "library load, 6 briefings (cProfile" in md
+    assert "result cache emptied before each keystroke (cProfile" in md
 
 
 @needs_tmux
@@ -258,3 +270,116 @@ def test_run_watch_idle_and_whoosh_own_write_a_report(tmp_path: Path) -> None:
     assert {r["stat"] for r in own} == {"median", "p95"}
     assert all(r["value"] and r["reference"] for r in own)  # both writers and scorers timed
     assert "### watch_idle" in md and "### whoosh_own" in md
+
+
+def test_growth_exponent_is_the_log_log_slope() -> None:
+    assert growth_exponent(1000, 2.0, 10000, 20.0) == pytest.approx(1.0)  # linear
+    assert growth_exponent(1000, 2.0, 10000, 200.0) == pytest.approx(2.0)  # quadratic
+    assert growth_exponent(1, 0.5, 1000, 0.5) == pytest.approx(0.0)  # flat
+    assert growth_exponent(10, 4.0, 1000, 40.0) == pytest.approx(0.5)
+    assert math.isnan(growth_exponent(1000, math.nan, 10000, 1.0))
+    assert math.isnan(growth_exponent(1000, 0.0, 10000, 1.0))
+    assert math.isnan(growth_exponent(1000, 1.0, 1000, 2.0))
+
+
+def test_both_engines_answer_only_words_of_two_letters_or_more() -> None:
+    assert not searching.both_answer("a")  # one letter alone: the app waits
+    assert not searching.both_answer("drug t")  # a one-letter word being typed
+    assert not searching.both_answer("  ")
+    assert searching.both_answer("dr")
+    assert searching.both_answer("drug t ")  # the word is finished: both search it whole
+    assert searching.both_answer("drug tr")
+
+
+def test_distinct_keystrokes_never_repeat_a_text() -> None:
+    seen: set[str] = set()
+    warm = searching.distinct_keystrokes(["ab"], seen)
+    assert [p for _, p in warm] == ["a", "ab"]
+    measured = searching.distinct_keystrokes(["abc", "abd", "x"], seen)
+    assert [p for _, p in measured] == ["abc", "abd", "x"]  # "a", "ab" were the warm-up's
+    assert [qi for qi, _ in measured] == [0, 1, 2]
+
+
+def test_no_measured_search_is_a_cache_hit(tiny: tuple[Path, Library], tmp_path: Path) -> None:
+    from briefing_tui.search import SearchIndex
+
+    _, library = tiny
+    index = SearchIndex.open(library, cache_dir=tmp_path / "cache")
+    try:
+        index.search("minister", limit=20)
+        index.search("minister", limit=20)  # typed again: answered from the cache
+        assert searching.result_cache_size(index) == 1
+        assert searching.clear_result_cache(index)
+        assert searching.result_cache_size(index) == 0
+        queries = corpus.typed_queries(library, 3, words=2)
+        warmup = corpus.typed_queries(library, 1, seed=99, words=2)
+        fts = Fts5Index.build(corpus.documents(library))
+        times = searching.time_keystrokes(index, fts, queries, warmup)
+        fts.close()
+    finally:
+        index.close()
+    assert times.ours and len(times.ours) == len(times.fts) == len(times.both)
+    assert times.cleared == len(times.ours)
+    assert times.cache_sizes == [0] * len(times.ours)  # empty before every measured search
+    measured = [p for _, p in searching.distinct_keystrokes(queries, set())]
+    assert len(times.ours) <= len(set(measured))
+
+
+ALLOCATE = "import time; b = bytearray({mb} * 2**20); b[::4096] = b'x' * len(b[::4096]); "
+ALLOCATE += "time.sleep({sleep})"
+
+
+def test_a_command_is_timed_with_its_own_peak_memory() -> None:
+    big = run_measured([sys.executable, "-c", ALLOCATE.format(mb=150, sleep=0.3)], child_env())
+    ballast = bytearray(300 * 2**20)  # this process's own peak must not count either
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    small = run_measured([sys.executable, "-c", ALLOCATE.format(mb=1, sleep=0)], child_env())
+    del ballast
+    assert big.returncode == 0 and small.returncode == 0
+    assert big.wall >= 0.3
+    assert big.rss >= 150 * 2**20
+    assert small.rss < 60 * 2**20  # its own peak: not the bigger child's, not ours
+    failed = run_measured([sys.executable, "-c", "raise SystemExit(3)"], child_env())
+    assert failed.returncode == 3
+
+
+def test_navigator_cursor_row_is_found_on_the_screen() -> None:
+    screen = "title\n┏━ Actors ━┓\n┃ Pakistan ┃│▶ACTOR\n┃▶India    ┃│\n"
+    assert nav_cursor_row(screen) == 3
+    assert nav_cursor_row("no cursor\n┃ India ┃│▶ACTOR") is None  # the detail's mark
+
+
+def test_an_index_counts_as_built_only_once_published(tmp_path: Path) -> None:
+    work = tmp_path / "briefing-tui" / "index" / "tmp-123-abc"
+    work.mkdir(parents=True)
+    (work / "_MAIN_0.toc").write_bytes(b"")  # being written: not yet
+    assert not index_built(tmp_path)
+    (tmp_path / "briefing-tui" / "index" / "current").write_text("g-1", encoding="utf-8")
+    assert index_built(tmp_path)
+
+
+@needs_tmux
+def test_run_commands_and_scale_write_their_tables(tmp_path: Path) -> None:
+    rows, md, status = _run_smoke(
+        tmp_path, "commands,scale", extra=("--scale-sizes", "6"), limit=300
+    )
+    assert status == 0, md
+    _check_rows(rows, {"commands", "scale"})
+    commands = [r for r in rows if r["bench"] == "commands"]
+    assert len(commands) == 10  # 5 commands at the bundled library and at 6 briefings
+    for r in commands:
+        assert r["value"] and "peak RSS" in str(r["note"]) and "FAILED" not in str(r["note"])
+    scale = {str(r["what"]) for r in rows if r["bench"] == "scale"}
+    for figure in (
+        "`briefing-tui search --json`, warm cache, 6 briefings",
+        "cold `index`: peak memory, 6 briefings",
+        "search per keystroke in process p95 (cache emptied), 6 briefings",
+        "navigation while the index builds, cold start: p95, 6 briefings",
+        "TUI peak memory after a search, cold start, 6 briefings",
+    ):
+        assert figure in scale
+    assert "## Commands by size" in md and "growth 1→6" in md
+    assert "## Scale: issue 15's table" in md
+    # the scale and command rows have their own tables, not the Results table
+    results = md.split("## Results", 1)[1].split("\n## ", 1)[0]
+    assert "cold `index`" not in results
