@@ -75,7 +75,7 @@ BUNDLED_PAINT = Figure(
     True,
 )
 
-_COUNT = re.compile(r"\d[\d,]* of [\d,]+\+?|\d[\d,]* results?\b")
+_COUNT = re.compile(r"\d[\d,]* of (?:[\d,]+\+?|…)|\d[\d,]* results?\b")
 
 
 def _results_shown(screen: str) -> bool:

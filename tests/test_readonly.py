@@ -218,9 +218,9 @@ def test_the_real_app_in_a_terminal_changes_nothing(library_dir: Path, tmp_path:
         t.send("Enter")
         t.wait_for(lambda screen: focused_pane(screen) not in ("Search", None))  # hit open
         t.send("p")
-        t.wait_for("Enter shows in full")
+        t.wait_for("f shows in full")
         t.send("p")  # closes it (a lone Escape can be taken for the start of a sequence)
-        t.wait_for(lambda screen: "Enter shows in full" not in screen)
+        t.wait_for(lambda screen: "f shows in full" not in screen)
         t.send("q")
         t.wait_dead(timeout=10)
     assert_unchanged(before, tree_state(library_dir, seeds))

@@ -553,15 +553,19 @@ def test_count_label_wording() -> None:
 
 
 @pytest.mark.parametrize("query", ["naqvi", "kind:actor", "pakistan"])
-def test_the_count_can_follow_the_hits(index: SearchIndex, query: str) -> None:
-    everything = len(index.search(query, 10_000).hits)
-    first = index.search(query + " ", 3, count=False)  # another text: nothing cached yet
-    assert len(first.hits) == 3 and first.total is None and not first.total_exact
-    assert first.more  # more hits can be asked for before the count is known
-    assert index.count(query + " ") == (everything, True)
-    again = index.search(query + " ", 3, count=False)  # the count is known now
-    assert again.total == everything and again.total_exact
-    assert again.hits == first.hits
+def test_the_count_can_follow_the_hits(seed_library: Library, query: str) -> None:
+    index = SearchIndex(seed_library, memory=True)  # its own: no other test's search cached
+    try:
+        everything = len(index.search(query, 10_000).hits)
+        first = index.search(query + " ", 3, count=False)  # another text: nothing cached yet
+        assert len(first.hits) == 3 and first.total is None and not first.total_exact
+        assert first.more  # more hits can be asked for before the count is known
+        assert index.count(query + " ") == (everything, True)
+        again = index.search(query + " ", 3, count=False)  # the count is known now
+        assert again.total == everything and again.total_exact
+        assert again.hits == first.hits
+    finally:
+        index.close()
 
 
 def test_a_count_is_none_for_a_query_not_searched(index: SearchIndex) -> None:

@@ -133,9 +133,12 @@ def generated_library(out: Path, briefings: int) -> Library:
 
 
 @contextlib.asynccontextmanager
-async def started(app: BriefingApp, size: tuple[int, int]) -> AsyncIterator[Pilot[None]]:
-    """``app`` running headless at ``size``, its first screen settled."""
-    async with app.run_test(size=size) as pilot:
+async def started(
+    app: BriefingApp, size: tuple[int, int], **run_test: Any
+) -> AsyncIterator[Pilot[None]]:
+    """``app`` running headless at ``size`` (``run_test``: more of its options), its first
+    screen settled."""
+    async with app.run_test(size=size, **run_test) as pilot:
         await settle(pilot)
         yield pilot
 

@@ -463,14 +463,14 @@ class BrowserScreen(Screen[None]):
         return gen, self.briefing_app.search_sync(query, limit, lambda: worker.is_cancelled)
 
     @work(thread=True, exclusive=True, group="search", name="count", exit_on_error=False)
-    def _count(self, gen: int, query: str) -> tuple[int, str, tuple[int, bool] | None]:
+    def _count_matches(self, gen: int, query: str) -> tuple[int, str, tuple[int, bool] | None]:
         worker = get_current_worker()
         return gen, query, self.briefing_app.count_sync(query, lambda: worker.is_cancelled)
 
     def _count_after_paint(self, gen: int, query: str) -> None:
         """Count every match once the hits are on screen (unless a newer key came)."""
         if gen == self._search_gen:
-            self._count(gen, query)
+            self._count_matches(gen, query)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
