@@ -381,9 +381,12 @@ class SearchPane(Vertical):
         if self.recent:
             options.append(Option(Text("Recent queries", style="bold underline"), disabled=True))
             options += [Option(Text(one_line(q))) for q in self.recent]
-        results.highlighted = None
-        results.set_options(options)
-        results.highlight_first_enabled()
+        if options or results.option_count:
+            # Nothing to show and nothing shown: left alone, since a new option list lays the
+            # screen out, a whole repaint (over SSH too) when the index opens while idle.
+            results.highlighted = None
+            results.set_options(options)
+            results.highlight_first_enabled()
         if self.ready:
             self.set_status(
                 "Type to search. Enter opens a result."
