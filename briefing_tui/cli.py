@@ -350,14 +350,19 @@ def command(
     return deco
 
 
-@command("validate", "check briefings; one problem a line as path:line:col: message")
-def _validate_args(p: argparse.ArgumentParser) -> None:
+def _paths_arg(p: argparse.ArgumentParser) -> None:
+    """The briefing files or directories a subcommand reads (none: the bundled library)."""
     p.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
         help="briefing files or directories (default: the bundled library)",
     )
+
+
+@command("validate", "check briefings; one problem a line as path:line:col: message")
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    _paths_arg(p)
     p.add_argument("--strict", action="store_true", help="warnings count as problems too")
     p.epilog = "Exit status: 0 clean, 1 problems found, 2 usage error."
 
@@ -370,12 +375,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
         default="json",
         help="output format (default: json)",
     )
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="briefing files or directories (default: the bundled library)",
-    )
+    _paths_arg(p)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -465,12 +465,7 @@ def _search_args(p: argparse.ArgumentParser) -> None:
 
 @command("index", "build or refresh the search index (with a progress bar)")
 def _index_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="briefing files or directories (default: the bundled library)",
-    )
+    _paths_arg(p)
     p.add_argument("--rebuild", action="store_true", help="write the index again from scratch")
     p.epilog = "Exit status: 0 done, 1 a briefing had errors (the others are indexed), 2 usage."
 

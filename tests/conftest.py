@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,6 +20,18 @@ SEEDS = ROOT / "seeds"
 SEED_BRIEFING = DATA / "pakistan-us-security-talks.yaml"
 SEED_ARTICLE = SEEDS / "pakistan-us-security-narcotics-immigration-talks.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_721318118e9d10fc.txt"
+
+
+def make_library_module() -> ModuleType:
+    """The benchmark corpus generator, benchmarks/make_library.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "make_library", ROOT / "benchmarks" / "make_library.py"
+    )
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["make_library"] = mod
+    spec.loader.exec_module(mod)
+    return mod
 
 
 @pytest.fixture(autouse=True)

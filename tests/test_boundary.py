@@ -23,6 +23,17 @@ def core_modules() -> list[str]:
     return out
 
 
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter from the project root (nothing imported yet)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(briefing_tui.__file__).parent.parent,
+        timeout=60,
+    )
+
+
 def test_there_are_core_modules() -> None:
     mods = core_modules()
     for expected in (
@@ -44,13 +55,7 @@ def test_core_imports_no_textual() -> None:
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "print(','.join(bad))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=Path(briefing_tui.__file__).parent.parent,
-        timeout=60,
-    )
+    proc = run_python(code)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"core modules import Textual: {proc.stdout}"
 
@@ -62,11 +67,5 @@ def test_the_cli_validates_without_importing_textual() -> None:
         "main(['validate'])\n"
         "print('textual' in sys.modules)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=Path(briefing_tui.__file__).parent.parent,
-        timeout=60,
-    )
+    proc = run_python(code)
     assert proc.stdout.strip().splitlines()[-1] == "False"

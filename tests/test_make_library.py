@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 from briefing_tui.briefing.library import load_library
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "make_library", ROOT / "benchmarks" / "make_library.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_library"] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from tests.conftest import ROOT, make_library_module
 
 
 def test_generated_library_validates_and_is_realistic(tmp_path: Path) -> None:
-    _module().main(["--briefings", "60", str(tmp_path / "lib")])
+    make_library_module().main(["--briefings", "60", str(tmp_path / "lib")])
     library = load_library([tmp_path / "lib"])
     assert [str(p) for p in library.problems] == []
     assert len(library.briefings) == 60
@@ -37,7 +24,7 @@ def test_generated_library_validates_and_is_realistic(tmp_path: Path) -> None:
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:
-    mod = _module()
+    mod = make_library_module()
     mod.main(["--briefings", "5", str(tmp_path / "a")])
     mod.main(["--briefings", "5", str(tmp_path / "b")])
     mod.main(["--briefings", "5", "--seed", "2", str(tmp_path / "c")])

@@ -227,6 +227,11 @@ def _md_quotes(ev: tuple[Evidence, ...], b: Briefing | None = None) -> list[str]
     ]
 
 
+def _md_item(title: str, rest: str, ev: tuple[Evidence, ...], b: Briefing) -> list[str]:
+    """A list item: the title in bold, then ``rest`` (already escaped), then its quotes."""
+    return [f"- **{_md_escape(title)}**{rest}", *_md_quotes(ev, b)]
+
+
 def briefing_markdown(b: Briefing) -> str:
     names = {a.id: a.name for a in b.actors}
 
@@ -258,23 +263,23 @@ def briefing_markdown(b: Briefing) -> str:
         lines.append(f"- **{_md_escape(a.name)}**{role}{aff}: {a.kind.value}")
     lines += ["", "## Commitments", ""]
     for c in b.commitments:
-        lines.append(
-            f"- **{_md_escape(c.title)}** [{c.kind.value}, {c.status.value}, "
-            f"{_md_escape(c.when.label())}]: by {who(c.by)}" + (f" to {who(c.to)}" if c.to else "")
+        to = f" to {who(c.to)}" if c.to else ""
+        lines += _md_item(
+            c.title,
+            f" [{c.kind.value}, {c.status.value}, {_md_escape(c.when.label())}]: by {who(c.by)}{to}",
+            c.evidence,
+            b,
         )
-        lines += _md_quotes(c.evidence, b)
     lines += ["", "## Context by month", ""]
     for g in b.context_by_month():
         lines += [f"### {g.label}", ""]
         for e in g.events:
-            lines.append(f"- **{_md_escape(e.title)}** ({_md_escape(e.when.label())})")
-            lines += _md_quotes(e.evidence, b)
+            lines += _md_item(e.title, f" ({_md_escape(e.when.label())})", e.evidence, b)
         lines.append("")
     if b.assessments:
         lines += ["## The writer's assessments", ""]
         for asm in b.assessments:
-            lines.append(f"- **{_md_escape(asm.title)}**")
-            lines += _md_quotes(asm.evidence, b)
+            lines += _md_item(asm.title, "", asm.evidence, b)
         lines.append("")
     if b.notes:
         lines += ["## Notes", ""]

@@ -189,15 +189,10 @@ class SearchIndex:
         """
         text = query if isinstance(query, str) else str(query)
         engine = self._engine
-        if engine is None:
-            return SearchResult(text, (), note=self.error or "search is unavailable")
         limit_s = self.time_limit if time_limit is None else time_limit
+        options = dict(kinds=kinds, time_limit=limit_s, cancelled=cancelled, count=count)
         try:
-            return engine.search(  # type: ignore[no-any-return]
-                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled, count=count
-            )
-        except Cancelled:
-            return SearchResult(text, ())
+            return self._search_on(engine, text, limit, options)
         except Exception as exc:
             if self._engine is not engine:
                 # Closed or replaced (by close() or update()) while this search ran.
@@ -208,18 +203,23 @@ class SearchIndex:
         # The index may be damaged on disk: rebuild it once, then try again.
         self._recovered = True
         self._open(self.library, None, rebuild=True)
-        engine = self._engine
-        if engine is None:
-            return SearchResult(text, (), note=self.error or "search is unavailable")
         try:
-            return engine.search(  # type: ignore[no-any-return]
-                text, limit, kinds=kinds, time_limit=limit_s, cancelled=cancelled, count=count
-            )
-        except Cancelled:
-            return SearchResult(text, ())
+            return self._search_on(self._engine, text, limit, options)
         except Exception as exc:
             log.warning("search for %r failed again: %s", text, exc, exc_info=True)
             return SearchResult(text, (), note=f"search failed: {exc}")
+
+    def _search_on(
+        self, engine: Any, text: str, limit: int, options: dict[str, Any]
+    ) -> SearchResult:
+        """One search on ``engine`` (``options``: its keyword arguments): the hits; none when
+        cancelled; the reason when there is no engine. Other failures are raised."""
+        if engine is None:
+            return SearchResult(text, (), note=self.error or "search is unavailable")
+        try:
+            return engine.search(text, limit, **options)  # type: ignore[no-any-return]
+        except Cancelled:
+            return SearchResult(text, ())
 
     def count(
         self,

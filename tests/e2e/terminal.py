@@ -334,6 +334,21 @@ def wait_gone(pid: int, timeout: float) -> float:
     return time.monotonic() - start
 
 
+def wait_quiet(log: Path, timeout: float = 10.0, still: float = 0.3) -> bool:
+    """Wait until the app has stopped writing to ``log`` for ``still`` seconds; False when it
+    was still writing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    size, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now = log.stat().st_size if log.exists() else 0
+        if now != size:
+            size, since = now, time.monotonic()
+        elif time.monotonic() - since >= still:
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def find_app_pid(cache_dir: Path, timeout: float = 20.0) -> int:
     """The pid of the briefing-tui process whose environment names ``cache_dir`` (the
     app started under SSH has no other handle here)."""

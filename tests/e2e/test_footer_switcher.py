@@ -3,14 +3,12 @@ briefing switcher filters a generated library as you type."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
+
+from tests.conftest import make_library_module
 
 from . import session
 from .terminal import app_command, focused_pane, tmux_session
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def last_line(screen: str) -> str:
@@ -39,13 +37,7 @@ def test_footer_keeps_help_and_quit_at_80x24(private_env: dict[str, str]) -> Non
 
 
 def make_library(out: Path, n: int) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "make_library", ROOT / "benchmarks" / "make_library.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["make_library"] = mod
-    spec.loader.exec_module(mod)
+    mod = make_library_module()
     mod.main(["--briefings", str(n), str(out)])
 
 

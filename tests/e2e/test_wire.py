@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from . import session
-from .terminal import SshServer, Tmux, app_command, tmux_session
+from .terminal import SshServer, Tmux, app_command, tmux_session, wait_quiet
 
 QUIET_FOR = 0.3  # seconds without output: the app has finished drawing
 WINDOW = 0.7  # seconds measured: a blinking cursor toggles every 0.5 s
@@ -23,16 +23,8 @@ WINDOW = 0.7  # seconds measured: a blinking cursor toggles every 0.5 s
 
 def settle(log: Path, timeout: float = 10.0) -> None:
     """Wait until the app has stopped writing (QUIET_FOR seconds without a byte)."""
-    deadline = time.monotonic() + timeout
-    size, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        now = log.stat().st_size if log.exists() else 0
-        if now != size:
-            size, since = now, time.monotonic()
-        elif time.monotonic() - since >= QUIET_FOR:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"the app kept writing for {timeout} s")
+    if not wait_quiet(log, timeout, QUIET_FOR):
+        raise AssertionError(f"the app kept writing for {timeout} s")
 
 
 def idle_bytes(log: Path) -> int:

@@ -524,21 +524,18 @@ _CHILD = textwrap.dedent(
 )
 
 
-def kill_while_indexing(folder: Path, where: str, tmp_path: Path) -> None:
-    """Index ``folder`` in a new process, SIGKILL it at ``where``."""
-    marker = tmp_path / f"stopped-{where.replace(':', '-')}"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(folder), str(marker), where],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=os.environ.copy(),
+def spawn(args: list[str]) -> subprocess.Popen[bytes]:
+    """Start ``args`` with its output piped and this process's environment."""
+    return subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy()
     )
+
+
+def sigkill_when(proc: subprocess.Popen[bytes], reached: Callable[[], None]) -> None:
+    """Wait with ``reached()`` until ``proc`` is at the point to stop, then SIGKILL it (it is
+    killed and reaped whatever happens) and check that the signal is what ended it."""
     try:
-        deadline = time.monotonic() + 120
-        while not marker.exists():
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the indexer never reached the point"
-            time.sleep(0.01)
+        reached()
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -546,6 +543,21 @@ def kill_while_indexing(folder: Path, where: str, tmp_path: Path) -> None:
             proc.kill()
             proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+
+
+def kill_while_indexing(folder: Path, where: str, tmp_path: Path) -> None:
+    """Index ``folder`` in a new process, SIGKILL it at ``where``."""
+    marker = tmp_path / f"stopped-{where.replace(':', '-')}"
+    proc = spawn([sys.executable, "-c", _CHILD, str(folder), str(marker), where])
+
+    def reached() -> None:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the indexer never reached the point"
+            time.sleep(0.01)
+
+    sigkill_when(proc, reached)
 
 
 @pytest.mark.parametrize(
@@ -608,23 +620,14 @@ def test_the_index_command_killed_at_once_then_run_again(
     command = [str(Path(sys.executable).parent / "briefing-tui"), "index"]
     if not Path(command[0]).exists():
         command = [sys.executable, "-m", "briefing_tui", "index"]
-    proc = subprocess.Popen(
-        [*command, str(big_dir / "briefings")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=os.environ.copy(),
-    )
-    try:
+    proc = spawn([*command, str(big_dir / "briefings")])
+
+    def reached() -> None:
         assert proc.stderr is not None
         line = proc.stderr.readline()  # the progress bar's first line: indexing has begun
         assert b"indexing briefings" in line, line
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+
+    sigkill_when(proc, reached)
     done = subprocess.run(
         [*command, str(big_dir / "briefings")], capture_output=True, text=True, timeout=120
     )
@@ -760,27 +763,36 @@ def test_three_search_commands_at_once_on_a_cold_cache(two_briefings: Path, tmp_
 Fault = Callable[[Library, pytest.MonkeyPatch, Path], contextlib.AbstractContextManager[Any]]
 
 
+def _damage_index(
+    library: Library, damage: Callable[[Path], None]
+) -> contextlib.AbstractContextManager[Any]:
+    """Build the index of ``library``, then ``damage`` its files (given their folder)."""
+    ix = SearchIndex.open(library)
+    assert ix.location is not None
+    damage(ix.location)
+    ix.close()
+    return contextlib.nullcontext()
+
+
 def _damage_segments(
     library: Library, monkeypatch: pytest.MonkeyPatch, tmp: Path
 ) -> contextlib.AbstractContextManager[Any]:
-    ix = SearchIndex.open(library)
-    assert ix.location is not None
-    for p in ix.location.glob("*.seg"):
-        with p.open("r+b") as f:
-            f.truncate(p.stat().st_size // 2)
-    ix.close()
-    return contextlib.nullcontext()
+    def truncate(location: Path) -> None:
+        for p in location.glob("*.seg"):
+            with p.open("r+b") as f:
+                f.truncate(p.stat().st_size // 2)
+
+    return _damage_index(library, truncate)
 
 
 def _garbage_toc(
     library: Library, monkeypatch: pytest.MonkeyPatch, tmp: Path
 ) -> contextlib.AbstractContextManager[Any]:
-    ix = SearchIndex.open(library)
-    assert ix.location is not None
-    for p in ix.location.glob("_MAIN_*.toc"):
-        p.write_bytes(os.urandom(200))
-    ix.close()
-    return contextlib.nullcontext()
+    def garble(location: Path) -> None:
+        for p in location.glob("_MAIN_*.toc"):
+            p.write_bytes(os.urandom(200))
+
+    return _damage_index(library, garble)
 
 
 def _cache_is_a_file(

@@ -8,10 +8,9 @@ from __future__ import annotations
 import base64
 import re
 import shutil
-import time
 from pathlib import Path
 
-from tests.e2e.terminal import app_command, tmux_session
+from tests.e2e.terminal import app_command, tmux_session, wait_quiet
 from tests.security.hostile import UNSAFE, hostile_briefing
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -23,15 +22,7 @@ OSC52 = re.compile(rb"\x1b\]52;[a-z]*;([A-Za-z0-9+/=]*)(?:\x07|\x1b\\)")
 
 def quiet(log: Path, timeout: float = 10.0, still: float = 0.3) -> None:
     """Wait until the app has stopped writing for ``still`` seconds."""
-    deadline = time.monotonic() + timeout
-    size, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        now = log.stat().st_size if log.exists() else 0
-        if now != size:
-            size, since = now, time.monotonic()
-        elif time.monotonic() - since >= still:
-            return
-        time.sleep(0.02)
+    wait_quiet(log, timeout, still)
 
 
 def test_no_planted_sequence_reaches_the_terminal(tmp_path: Path) -> None:

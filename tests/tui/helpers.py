@@ -143,6 +143,18 @@ async def started(
         yield pilot
 
 
+@contextlib.asynccontextmanager
+async def after_keys(
+    library: Library, size: tuple[int, int], *keys: str
+) -> AsyncIterator[tuple[Pilot[None], BriefingApp]]:
+    """An app on ``library`` started at ``size``, once ``keys`` are pressed and handled."""
+    app = make_app(library)
+    async with started(app, size) as pilot:
+        await pilot.press(*keys)
+        await pilot.pause()
+        yield pilot, app
+
+
 async def search_for(pilot: Pilot[None], app: BriefingApp, query: str) -> Any:
     """Open search (``/``), type ``query`` and wait for its result: the search pane."""
     pane = browser(app).search

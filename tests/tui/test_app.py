@@ -25,6 +25,7 @@ from briefing_tui.tui.widgets.navigator import Navigator
 from briefing_tui.tui.widgets.search_pane import SearchInput
 from tests.tui.helpers import (
     SEED_ID,
+    after_keys,
     aio,
     browser,
     index_when,
@@ -205,10 +206,7 @@ async def test_context_is_grouped_by_month_in_date_order_with_undated_last(
 
 @aio
 async def test_enter_in_navigator_opens_the_detail(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with started(app, NARROW) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
+    async with after_keys(seed_library, NARROW, "enter") as (_, app):
         assert browser(app).current_pane() == "detail"
         assert browser(app).detail.region.area > 0
 
@@ -446,11 +444,8 @@ async def test_escape_backs_out_one_level(seed_library: Library) -> None:
 
 @aio
 async def test_help_is_generated_from_the_bindings(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with app.run_test(size=(160, 120)) as pilot:  # tall enough to show all of it
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+    tall = (160, 120)  # tall enough to show all of it
+    async with after_keys(seed_library, tall, "question_mark") as (pilot, app):
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         for binding in BrowserScreen.BINDINGS:
@@ -464,10 +459,7 @@ async def test_help_is_generated_from_the_bindings(seed_library: Library) -> Non
 
 @aio
 async def test_help_scrolls_at_80x24(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with started(app, NARROW) as pilot:
-        await pilot.press("question_mark")
-        await pilot.pause()
+    async with after_keys(seed_library, NARROW, "question_mark") as (pilot, app):
         body = app.screen.query_one("#help-body")
         assert body.max_scroll_y > 0
         await pilot.press("G")
@@ -481,20 +473,14 @@ async def test_help_scrolls_at_80x24(seed_library: Library) -> None:
 
 @aio
 async def test_q_quits(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with started(app, NARROW) as pilot:
-        await pilot.press("q")
-        await pilot.pause()
+    async with after_keys(seed_library, NARROW, "q") as (_, app):
         assert app._exit
     assert app.return_code == 0
 
 
 @aio
 async def test_q_in_the_search_box_types_q(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with started(app, NARROW) as pilot:
-        await pilot.press("slash", "q", "n", "j")
-        await pilot.pause()
+    async with after_keys(seed_library, NARROW, "slash", "q", "n", "j") as (_, app):
         assert browser(app).search.query_text == "qnj"
         assert not app._exit
 

@@ -11,7 +11,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.tui.screens.overview import OverviewScreen, overview_rows
 from briefing_tui.tui.widgets.navigator import speaker_groups
-from tests.tui.helpers import SEED_ID, aio, browser, make_app, screen_text, settle
+from tests.tui.helpers import SEED_ID, after_keys, aio, browser, make_app, screen_text, settle
 
 WIDE = (160, 48)
 
@@ -81,11 +81,7 @@ async def test_the_speakers_section(seed_library: Library) -> None:
     assert [n for n, _, _ in naqvi.sentences] == [5, 6, 7, 8]
     assert (5, "paraphrased", True) in naqvi.sentences  # "He said": uncertain
     assert "zero-tolerance-narcotics-policy" in [it.id for it in naqvi.items]
-    app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press("6")
-        await pilot.pause()
+    async with after_keys(seed_library, WIDE, "6") as (pilot, app):
         screen = browser(app)
         nav = screen.navigator
         assert nav.section == "speakers"
@@ -111,11 +107,7 @@ async def test_the_speakers_section(seed_library: Library) -> None:
 
 @aio
 async def test_the_source_shows_each_sentences_speaker(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await pilot.pause()
+    async with after_keys(seed_library, WIDE, "s") as (_, app):
         assert "(* year inferred)" in screen_text(app)
         pane = browser(app).source
 
@@ -142,11 +134,7 @@ async def test_the_overview_is_one_key_away(seed_library: Library) -> None:
         "Source assessment",
     ]
     assert any(t == "direct quotes: 1" for _, t, _ in rows)
-    app = make_app(seed_library)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("i")
-        await pilot.pause()
+    async with after_keys(seed_library, (80, 24), "i") as (pilot, app):
         assert isinstance(app.screen, OverviewScreen)
         assert "Key judgements" in screen_text(app)
         # the cursor starts on the first cited item; Enter goes to it
@@ -163,11 +151,7 @@ async def test_the_overview_is_one_key_away(seed_library: Library) -> None:
 
 @aio
 async def test_assessments_have_their_section(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press("5")
-        await pilot.pause()
+    async with after_keys(seed_library, WIDE, "5") as (_, app):
         nav = browser(app).navigator
         b = seed_library.briefings[0]
         assert nav.section == "assessments"

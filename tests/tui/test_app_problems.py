@@ -29,6 +29,7 @@ from briefing_tui.tui.screens.problems import (
 from briefing_tui.tui.screens.switcher import SwitcherScreen
 from briefing_tui.tui.widgets.navigator import Navigator
 from tests.tui.helpers import (
+    after_keys,
     aio,
     browser,
     make_app,
@@ -265,11 +266,7 @@ async def test_p_lists_every_problem_that_validate_prints_errors_first(
 
 @aio
 async def test_the_problems_key_is_in_the_help(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+    async with after_keys(seed_library, NARROW, "question_mark") as (_, app):
         assert isinstance(app.screen, HelpScreen)
         lines = [line for line in screen_text(app).splitlines() if "Problems" in line]
         assert lines and " p " in lines[0]
@@ -277,11 +274,7 @@ async def test_the_problems_key_is_in_the_help(seed_library: Library) -> None:
 
 @aio
 async def test_p_in_the_search_box_types_p(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", "p")
-        await pilot.pause()
+    async with after_keys(seed_library, NARROW, "slash", "p") as (_, app):
         assert browser(app).search.query_text == "p"
         assert app.screen is browser(app)
 

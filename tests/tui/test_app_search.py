@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.search import Hit, SearchIndex, SearchResult
-from briefing_tui.tui.widgets.search_pane import NEAR_END, PAGE, hit_prompt
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.screens.browser import BrowserScreen
+from briefing_tui.tui.widgets.search_pane import NEAR_END, PAGE, SearchPane, hit_prompt
 from tests.tui.helpers import (
     SEED_ID,
     aio,
@@ -29,6 +34,27 @@ from tests.tui.helpers import (
 
 WIDE = (160, 48)
 NARROW = (80, 24)
+
+
+@asynccontextmanager
+async def searched(
+    library: Library, query: str
+) -> AsyncIterator[tuple[Pilot[None], BriefingApp, BrowserScreen, SearchPane]]:
+    """The app on ``library`` at WIDE with ``query`` searched for: its pilot, the app, the
+    browser and the search pane."""
+    app = make_app(library)
+    async with started(app, WIDE) as pilot:
+        pane = await search_for(pilot, app, query)
+        yield pilot, app, browser(app), pane
+
+
+async def first_page(pilot: Pilot[None], app: BriefingApp, query: str) -> SearchPane:
+    """Type ``query`` in the search box (``/``); wait for its first page of hits (PAGE)."""
+    pane = browser(app).search
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await until(pilot, lambda: len(pane.hits) == PAGE)
+    return pane
 
 
 def hit(kind: str = "actor", id: str = "x", title: str = "T", **kw: object) -> Hit:
@@ -137,11 +163,7 @@ async def test_typing_searches_and_enter_opens_the_hit_and_back_returns_to_resul
 
 @aio
 async def test_a_sentence_hit_opens_the_source_at_that_sentence(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with started(app, WIDE) as pilot:
-        screen = browser(app)
-        pane = screen.search
-        await search_for(pilot, app, "Oval Office")
+    async with searched(seed_library, "Oval Office") as (pilot, _, screen, pane):
         index = next(i for i, h in enumerate(pane.hits) if h.kind == "sentence")
         pane.results.highlighted = index
         target = pane.hits[index]
@@ -193,11 +215,7 @@ async def test_n_and_N_step_through_results_from_the_browser(seed_library: Libra
 
 @aio
 async def test_recent_queries_show_when_empty_and_can_be_rerun(seed_library: Library) -> None:
-    app = make_app(seed_library)
-    async with started(app, WIDE) as pilot:
-        screen = browser(app)
-        pane = screen.search
-        await search_for(pilot, app, "Rubio")
+    async with searched(seed_library, "Rubio") as (pilot, app, _, pane):
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("slash")
@@ -257,10 +275,7 @@ async def test_a_stale_search_never_overwrites_a_newer_one(seed_library: Library
 async def test_results_for_another_query_than_the_one_typed_are_dropped(
     seed_library: Library,
 ) -> None:
-    app = make_app(seed_library)
-    async with started(app, WIDE) as pilot:
-        pane = browser(app).search
-        await search_for(pilot, app, "Naqvi")
+    async with searched(seed_library, "Naqvi") as (pilot, app, _, pane):
         before = pane.hits
         # A late answer to an older query (the reader typed on since) is ignored.
         assert pane.show_result(SearchResult("Naq", (hit(title="LATE"),))) is False
@@ -341,10 +356,7 @@ async def test_the_count_is_true_and_more_results_load_near_the_end(
     assert total > PAGE
     app = make_app(seed_library)
     async with started(app, NARROW) as pilot:
-        pane = browser(app).search
-        await pilot.press("slash")
-        await type_text(pilot, "naqvi")
-        await until(pilot, lambda: len(pane.hits) == PAGE)
+        pane = await first_page(pilot, app, "naqvi")
         assert pane.status == f"{PAGE} of {total}"
         assert f"{PAGE} of {total}" in screen_text(app)
         # Moving down towards the end of those shown asks for more, the cursor stays put.
@@ -360,10 +372,7 @@ async def test_end_reaches_the_last_hit_and_home_the_first(seed_library: Library
     total = all_hits(seed_library, "naqvi")
     app = make_app(seed_library)
     async with started(app, NARROW) as pilot:
-        pane = browser(app).search
-        await pilot.press("slash")
-        await type_text(pilot, "naqvi")
-        await until(pilot, lambda: len(pane.hits) == PAGE)
+        pane = await first_page(pilot, app, "naqvi")
         assert pane.input.cursor_position == len("naqvi")
         await pilot.press("end")  # the text cursor is at the end already: the last hit
         await until(pilot, lambda: pane.index == total - 1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefing_tui.briefing.library import Library, assemble
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.collector import gc_after_start_up
+from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.widgets.titlebar import TitleBar
 from tests.tui.helpers import (
@@ -29,6 +30,18 @@ def first_alone(library: Library) -> Library:
     return assemble([library.results[0]])
 
 
+def held_back(whole: Library) -> tuple[BriefingApp, threading.Event]:
+    """An app that opens on the first briefing of ``whole`` alone; the whole library is its
+    rest, which arrives once the event is set."""
+    release = threading.Event()
+
+    def rest() -> Library:
+        assert release.wait(10)
+        return whole
+
+    return make_app(first_alone(whole), rest=rest), release
+
+
 def title_text(app: object) -> str:
     bar = browser(app).query_one(TitleBar)  # type: ignore[arg-type]
     return " ".join(str(w.render()) for w in bar.children)
@@ -40,13 +53,7 @@ async def test_the_first_briefing_shows_then_the_whole_library_keeps_the_place(
 ) -> None:
     whole = two_briefing_library(library_dir)
     assert whole.briefings[0].id == SEED_ID
-    release = threading.Event()
-
-    def rest() -> Library:
-        assert release.wait(10)
-        return whole
-
-    app = make_app(first_alone(whole), rest=rest)
+    app, release = held_back(whole)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         screen = browser(app)
@@ -78,13 +85,7 @@ async def test_the_first_briefing_shows_then_the_whole_library_keeps_the_place(
 async def test_problems_are_told_once_the_whole_library_is_loaded(library_dir: Path) -> None:
     (library_dir / "zz-broken.yaml").write_text("format: 1\nid: [unclosed\n", "utf-8")
     whole = two_briefing_library_with_problems(library_dir)
-    release = threading.Event()
-
-    def rest() -> Library:
-        assert release.wait(10)
-        return whole
-
-    app = make_app(first_alone(whole), rest=rest)
+    app, release = held_back(whole)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert not notifications(app)  # the first briefing's own view has no problems

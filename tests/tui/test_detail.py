@@ -3,8 +3,15 @@ article's order."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
+from textual.pilot import Pilot
+
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
+from briefing_tui.tui.app import BriefingApp
+from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD
 from tests.tui.helpers import SEED_ID, aio, browser, make_app, started
 
@@ -15,13 +22,23 @@ def plain(prompt: object) -> str:
     return str(getattr(prompt, "plain", ""))
 
 
-@aio
-async def test_l_and_L_jump_from_link_to_link(seed_library: Library) -> None:
-    app = make_app(seed_library)
+@contextlib.asynccontextmanager
+async def item_shown(
+    library: Library, item_id: str
+) -> AsyncIterator[tuple[Pilot[None], BriefingApp, BrowserScreen]]:
+    """The app at WIDE showing the seed briefing's ``item_id`` in the detail pane: the
+    pilot, the app and the browser."""
+    app = make_app(library)
     async with started(app, WIDE) as pilot:
         screen = browser(app)
-        screen.go_to_item(ItemRef(SEED_ID, "mohsin-naqvi"))
+        screen.go_to_item(ItemRef(SEED_ID, item_id))
         await pilot.pause()
+        yield pilot, app, screen
+
+
+@aio
+async def test_l_and_L_jump_from_link_to_link(seed_library: Library) -> None:
+    async with item_shown(seed_library, "mohsin-naqvi") as (pilot, _, screen):
         detail = screen.detail
         leads = [i for i, t in enumerate(detail.targets) if t is not None]
         assert len(leads) > 3
@@ -41,11 +58,7 @@ async def test_l_and_L_jump_from_link_to_link(seed_library: Library) -> None:
 async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
     seed_library: Library,
 ) -> None:
-    app = make_app(seed_library)
-    async with started(app, WIDE) as pilot:
-        screen = browser(app)
-        screen.go_to_item(ItemRef(SEED_ID, "pakistan"))
-        await pilot.pause()
+    async with item_shown(seed_library, "pakistan") as (pilot, app, screen):
         detail = screen.detail
         graph = app.graph
         backlinks = graph.backlinks(ItemRef(SEED_ID, "pakistan"))

@@ -7,7 +7,16 @@ import pytest
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.widgets.detail import LABEL_WIDTH
-from tests.tui.helpers import aio, browser, make_app, screen_text, settle, type_text, until
+from tests.tui.helpers import (
+    after_keys,
+    aio,
+    browser,
+    make_app,
+    screen_text,
+    settle,
+    type_text,
+    until,
+)
 
 NARROW = (80, 24)
 MEDIUM = (120, 36)
@@ -193,11 +202,7 @@ async def test_the_section_indicator_marks_the_current_section(seed_library: Lib
 async def test_help_explains_the_query_syntax_and_the_marks(seed_library: Library) -> None:
     from briefing_tui.tui.screens.help import MARKS, QUERY_SYNTAX
 
-    app = make_app(seed_library)
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+    async with after_keys(seed_library, WIDE, "question_mark") as (pilot, app):
         body = app.screen.query_one("#help-body")
         text = ""
         while True:  # read it all, scrolling

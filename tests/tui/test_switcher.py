@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from briefing_tui.briefing.library import Library
+from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.switcher import (
     SHOWN,
     SwitcherScreen,
@@ -21,6 +23,16 @@ from tests.tui.helpers import (
     type_text,
     until,
 )
+
+
+async def open_switcher(pilot: Pilot[None], app: BriefingApp) -> SwitcherScreen:
+    """Wait for the first frame, then open the briefing switcher (``b``)."""
+    await until(pilot, lambda: app.browser is not None and app.first_frame_shown)
+    await pilot.press("b")
+    await until(pilot, lambda: isinstance(app.screen, SwitcherScreen))
+    switcher = app.screen
+    assert isinstance(switcher, SwitcherScreen)
+    return switcher
 
 
 @pytest.fixture(scope="module")
@@ -61,12 +73,8 @@ def test_filter_by_title_sorts_by_title(generated: Library) -> None:
 async def test_switcher_filters_as_you_type_and_opens_the_match(generated: Library) -> None:
     app = make_app(generated)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.browser is not None and app.first_frame_shown)
+        switcher = await open_switcher(pilot, app)
         screen = browser(app)
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, SwitcherScreen))
-        switcher = app.screen
-        assert isinstance(switcher, SwitcherScreen)
         assert f"{len(generated.briefings)} briefings · by date, newest first" in screen_text(app)
         assert switcher.list.option_count == min(SHOWN, len(generated.briefings))
         target = entries(generated)[-1].briefing  # the oldest: not on the first screen
@@ -86,11 +94,7 @@ async def test_switcher_filters_as_you_type_and_opens_the_match(generated: Libra
 async def test_switcher_tab_sorts_by_title_and_keeps_the_cursor(generated: Library) -> None:
     app = make_app(generated)
     async with app.run_test(size=(120, 36)) as pilot:
-        await until(pilot, lambda: app.browser is not None and app.first_frame_shown)
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, SwitcherScreen))
-        switcher = app.screen
-        assert isinstance(switcher, SwitcherScreen)
+        switcher = await open_switcher(pilot, app)
         await pilot.press("down", "down")
         chosen = switcher.list.highlighted_option
         assert chosen is not None
@@ -113,11 +117,7 @@ async def test_resizing_the_switcher_with_the_open_briefing_filtered_out(
 ) -> None:
     app = make_app(generated)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.browser is not None and app.first_frame_shown)
-        await pilot.press("b")
-        await until(pilot, lambda: isinstance(app.screen, SwitcherScreen))
-        switcher = app.screen
-        assert isinstance(switcher, SwitcherScreen)
+        switcher = await open_switcher(pilot, app)
         await type_text(pilot, "zzzzqqq")  # matches nothing: the open briefing is not listed
         await pilot.pause()
         await pilot.resize_terminal(100, 30)

@@ -10,19 +10,21 @@ import pty
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from textual.notifications import Notification
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui import shutdown
-from briefing_tui.tui.app import NOTIFICATION_HOLD
+from briefing_tui.tui.app import NOTIFICATION_HOLD, BriefingApp
 from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import forget_stale_size, ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
-from tests.tui.helpers import aio, make_app, settle, until
+from tests.tui.helpers import aio, make_app, settle, started, until
 
 NARROW = (80, 24)
 
@@ -49,14 +51,23 @@ def test_ssh_mode_setting(env: dict[str, str], expected: bool) -> None:
 # -- nothing timed while idle ---------------------------------------------------------------
 
 
-@aio
-async def test_ssh_mode_notifications_wait_for_a_key(seed_library: Library) -> None:
-    app = make_app(seed_library, ssh_mode=True)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+@contextlib.asynccontextmanager
+async def copied(
+    library: Library, ssh_mode: bool
+) -> AsyncIterator[tuple[Pilot[None], BriefingApp, Notification]]:
+    """The app at NARROW once ``y`` (copy) has shown its one notification: the pilot, the
+    app and that notification."""
+    app = make_app(library, ssh_mode=ssh_mode)
+    async with started(app, NARROW) as pilot:
         await pilot.press("y")
         await until(pilot, lambda: len(notifications(app)) == 1)
         (note,) = notifications(app)
+        yield pilot, app, note
+
+
+@aio
+async def test_ssh_mode_notifications_wait_for_a_key(seed_library: Library) -> None:
+    async with copied(seed_library, ssh_mode=True) as (pilot, app, note):
         assert note.timeout >= NOTIFICATION_HOLD  # no timer redraws the screen later
         await pilot.press("j")  # the next key clears it
         await until(pilot, lambda: len(notifications(app)) == 0)
@@ -66,12 +77,7 @@ async def test_ssh_mode_notifications_wait_for_a_key(seed_library: Library) -> N
 
 @aio
 async def test_notifications_time_out_outside_ssh_mode(seed_library: Library) -> None:
-    app = make_app(seed_library, ssh_mode=False)
-    async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
-        await pilot.press("y")
-        await until(pilot, lambda: len(notifications(app)) == 1)
-        (note,) = notifications(app)
+    async with copied(seed_library, ssh_mode=False) as (pilot, app, note):
         assert note.timeout == app.NOTIFICATION_TIMEOUT
         await pilot.press("j")
         await pilot.pause()
