@@ -319,7 +319,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     status = index.status
     index.close()
     if status == "unavailable":
-        print(f"briefing-tui index: {index.error}", file=sys.stderr)
+        print(f"briefing-tui index: {neutralise(str(index.error))}", file=sys.stderr)
         return EXIT_PROBLEMS
     re_n = len(index.reindexed)
     print(

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.text import visible
 from briefing_tui.search.results import BuildCancelled, ProgressCallback
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def _failure(code: int, tail: list[str]) -> str:
     """What to say about a failed child: its last line of output and how it ended."""
     how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
     said = next((line for line in reversed(tail) if line.strip()), "")
-    said = "".join(ch if ch.isprintable() else "?" for ch in said)[:200]
+    said = visible(said)[:200]  # the one neutralising rule for a line of text
     return f"the index build stopped ({how})" + (f": {said}" if said else "")
 
 

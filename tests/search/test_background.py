@@ -149,7 +149,7 @@ def test_a_crashing_child_is_an_error_message_naming_what_it_said(tmp_path: Path
         build_in_child([DATA], tmp_path / "cache", None, command=command)
     message = str(caught.value)
     assert "exit status 1" in message
-    assert "ValueError: segment ?[2Jboom" in message  # its last line, control characters out
+    assert "ValueError: segment ␛[2Jboom" in message  # its last line, controls made visible
     assert "\x1b" not in message
     assert gone(child_pid(tmp_path))
 
