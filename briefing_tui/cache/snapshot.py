@@ -3,10 +3,12 @@
 Loading a briefing (YAML parse, validation, sentence splitting, evidence mapping) costs a few
 milliseconds; a library of thousands of briefings takes seconds. What a load produces
 (:class:`briefing_tui.briefing.loader.LoadResult`, frozen dataclasses) depends only on the briefing
-file, the article it reads, the working directory (problems name files relative to it) and
-the code that loads. So the app keeps the results of its last load in the user's cache
-directory (:func:`briefing_tui.paths.cache_dir`), one snapshot per library (the paths as given
-and the working directory), and reuses a file's result while:
+file, the article it reads and the code that loads (problems name files relative to the
+working directory: each entry keeps where it was loaded from, and a result read from another
+working directory names its file as seen from there). So the app keeps the results of its last
+load in the user's cache directory (:func:`briefing_tui.paths.cache_dir`), one snapshot per
+library (the paths given, made absolute: any working directory reuses it), and reuses a
+file's result while:
 
 - the briefing file has the same path, size, modification and change times (ns) and inode;
 - its article has too (through the path the briefing names, and the path it resolved to);
@@ -56,16 +58,16 @@ from briefing_tui.briefing import model as model_module
 from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
 from briefing_tui.briefing.library import Library, assemble, briefing_names, load_one
-from briefing_tui.briefing.loader import LoadResult
-from briefing_tui.briefing.model import Briefing
+from briefing_tui.briefing.loader import LoadResult, display_path
+from briefing_tui.briefing.model import Briefing, Pos
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.collector import gc_paused
 
-FORMAT = 3  # bump when the snapshot's layout changes
+FORMAT = 4  # bump when the snapshot's layout changes
 # The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
 # header and, per briefing file, its signatures, its summary and where its pickled result
 # lies after the index), then the pickled results one after the other.
-MAGIC = b"BTLIBv3\n"
+MAGIC = b"BTLIBv4\n"
 SUBDIR = "libraries"
 MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
 MAX_INDEX_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
@@ -155,6 +157,9 @@ class _Entry:
     # (_SPOOL, offset, length) in the spool of results loaded since
     blob: tuple[int, int, int]
     summary: _Summary | None = None
+    # the working directory it was loaded from and the file's name as shown from there
+    # (its problems name it so): read from elsewhere, that name is replaced
+    origin: tuple[str, str] = ("", "")
 
 
 _OLD, _SPOOL = 0, 1
@@ -169,11 +174,27 @@ def _code_fingerprint() -> tuple[object, ...]:
 
 
 class _Unpickler(pickle.Unpickler):
-    """Accepts only the classes a load result is made of."""
+    """Accepts only the classes a load result is made of.
+
+    ``renamed`` (old, new): every position naming the file ``old`` names ``new`` instead
+    (a result loaded from another working directory, read from this one).
+    """
+
+    def __init__(self, file: io.BytesIO, renamed: tuple[str, str] | None = None) -> None:
+        super().__init__(file)
+        self._renamed = renamed
 
     def find_class(self, module: str, name: str) -> Any:
         if "." not in name and (module, name) in _ALLOWED_CLASSES:
-            return super().find_class(module, name)
+            cls = super().find_class(module, name)
+            if cls is Pos and self._renamed is not None:
+                old, new = self._renamed
+
+                def pos(path: str, line: int = 1, col: int = 1) -> Pos:
+                    return Pos(new if path == old else path, line, col)
+
+                return pos
+            return cls
         raise pickle.UnpicklingError(f"unexpected class in a library snapshot: {module}.{name}")
 
 
@@ -206,8 +227,8 @@ def _pickle(obj: object) -> bytes:
     return out.getvalue()
 
 
-def _unpickle(data: bytes) -> Any:
-    return _Unpickler(io.BytesIO(data)).load()
+def _unpickle(data: bytes, renamed: tuple[str, str] | None = None) -> Any:
+    return _Unpickler(io.BytesIO(data), renamed).load()
 
 
 def _safe_to_read(fd: int) -> bool:
@@ -254,10 +275,11 @@ class LibraryCache:
             directory = cache_dir() / SUBDIR
         self.directory = directory
         try:
-            cwd = str(Path.cwd())
+            self._cwd = str(Path.cwd())
         except OSError:
-            cwd = ""
-        self._key = (cwd, tuple(str(p) for p in self.paths))
+            self._cwd = ""
+        # the paths made absolute (not resolved): the same snapshot from any directory
+        self._key = tuple(os.path.normpath(self._abs(str(p))) for p in self.paths)
         name = hashlib.sha256(repr(self._key).encode("utf-8", "surrogatepass")).hexdigest()
         self.file = directory / f"library-{name[:24]}.pickle"
         self.hits = 0  # results taken from the snapshot
@@ -315,11 +337,11 @@ class LibraryCache:
                 return self._old
             old: dict[str, _Entry] = {}
             end = os.fstat(fd).st_size
-            for k, (file, source, summary, offset, length) in entries.items():
+            for k, (file, source, summary, origin, offset, length) in entries.items():
                 if not (isinstance(k, str) and offset >= 0 and 0 <= length <= MAX_INDEX_BYTES):
                     raise ValueError("malformed index")
                 if base + offset + length <= end:  # else cut short: that file is loaded
-                    old[k] = _Entry(file, source, (_OLD, base + offset, length), summary)
+                    old[k] = _Entry(file, source, (_OLD, base + offset, length), summary, origin)
             self._old = old
         except Exception as exc:  # corrupt, truncated, foreign: load everything
             self.snapshot_error = f"unreadable snapshot ({type(exc).__name__})"
@@ -381,7 +403,7 @@ class LibraryCache:
             offset = 0
             for k, e in self._new.items():
                 length = e.blob[2]
-                index[k] = (e.file, e.source, e.summary, offset, length)
+                index[k] = (e.file, e.source, e.summary, e.origin, offset, length)
                 offset += length
             head = pickle.dumps((self._header(), index), protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
@@ -436,16 +458,30 @@ class LibraryCache:
             self._names = briefing_names(self.paths)
         return self._names
 
+    def _abs(self, name: str) -> str:
+        """A listed name as the snapshot keys it: absolute (the working directory joined
+        to a relative one; not resolved, which would cost a system call per component)."""
+        return os.path.join(self._cwd, name)
+
+    def _renamed(self, entry: _Entry, path: Path | str) -> tuple[str, str] | None:
+        """(the name the entry's problems give the file, the name to give it now), when
+        they differ: loaded from another working directory."""
+        cwd, shown = entry.origin
+        if cwd == self._cwd:
+            return None
+        now = display_path(Path(path))
+        return (shown, now) if now != shown else None
+
     def _valid(self, path: Path | str, sig: Signature | None) -> _Entry | None:
         """The file's snapshot entry, when it still describes the file (and its article)."""
-        entry = self._read_snapshot().get(str(path))
+        entry = self._read_snapshot().get(self._abs(str(path)))
         if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
             return entry
         return None
 
     def _unpickled(self, entry: _Entry, path: Path) -> LoadResult | None:
         try:
-            loaded = _unpickle(self._blob(entry))
+            loaded = _unpickle(self._blob(entry), self._renamed(entry, path))
         except Exception:
             return None
         return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
@@ -461,7 +497,7 @@ class LibraryCache:
         if self._finished:  # a file reloaded later (live reload): nothing to remember
             self.misses += 1
             return load_one(path)
-        key = str(path)
+        key = self._abs(str(path))
         now = time.time_ns()
         sig = signature(path)
         entry = self._valid(path, sig)
@@ -534,13 +570,18 @@ class LibraryCache:
                 self._dirty = True
             if summary is not None:
                 self.hits += 1
-                self._new[key] = entry
-                return Scanned(key, *summary, loaded=False)
+                self._new[self._abs(key)] = entry
+                bid, digest, errors, warnings = summary
+                renamed = self._renamed(entry, key) if errors else None
+                if renamed is not None:  # loaded from another directory: name it as seen here
+                    old, new = (f"{name}:" for name in renamed)
+                    errors = tuple(new + e[len(old) :] if e.startswith(old) else e for e in errors)
+                return Scanned(key, bid, digest, errors, warnings, loaded=False)
         path = Path(key)
         result = load_one(path)
         self.misses += 1
         summary = self._summary(result)
-        self._remember(key, path, sig, now, result, summary)
+        self._remember(self._abs(key), path, sig, now, result, summary)
         return Scanned(key, *summary, loaded=True)
 
     def _remember(
@@ -552,7 +593,8 @@ class LibraryCache:
         result: LoadResult,
         summary: _Summary | None = None,
     ) -> None:
-        """Keep ``result`` for the next snapshot when it may be trusted next time."""
+        """Keep ``result`` (of the file ``path``, ``key`` in the snapshot) for the next
+        snapshot when it may be trusted next time."""
         self._dirty = True
         self._new.pop(key, None)
         if sig is None or result.briefing is None:
@@ -560,7 +602,7 @@ class LibraryCache:
         if sig[1] + RACY_NS >= now:
             return  # modified just before it was read: it could change again unseen
         source = result.briefing.source
-        named = path.parent / source.file
+        named = self._abs(str(path.parent / source.file))
         source_sig = signature(named)
         if source_sig is None or source_sig != signature(source.path):
             return
@@ -573,7 +615,10 @@ class LibraryCache:
         where = self._spooled(blob)
         if where is not None:
             summary = summary if summary is not None else self._summary(result)
-            self._new[key] = _Entry(sig, (str(named), str(source.path), source_sig), where, summary)
+            origin = (self._cwd, display_path(path))
+            self._new[key] = _Entry(
+                sig, (named, str(source.path), source_sig), where, summary, origin
+            )
 
     def first(self) -> Library | None:
         """A library of the first file (in library order) that loads a briefing, alone.
@@ -604,7 +649,7 @@ class LibraryCache:
 
     def finish(self, files: Sequence[Path | str]) -> None:
         """The library is loaded (these are its files): save the snapshot, let go of it."""
-        current = {str(f) for f in files}
+        current = {self._abs(str(f)) for f in files}
         if self._old is not None and set(self._old) - current:
             self._dirty = True  # files went away: drop them from the snapshot
         for k in list(self._new):

@@ -289,7 +289,8 @@ def test_results_name_files_from_the_working_directory_of_each_run(
         library, cache = load(lib, snapdir)
         same_as_fresh(library, [lib])
         assert str(warned.relative_to(cwd)) in {p.pos.path for p in library.problems}
-    assert cache.hits == 4  # each working directory keeps its own snapshot
+    assert cache.hits == 4  # one snapshot for every working directory: all reused
+    assert len(list(snapdir.glob("*.pickle"))) == 1
 
 
 def test_an_unwritable_cache_directory_still_loads(lib: Path, tmp_path: Path) -> None:

@@ -193,3 +193,22 @@ def test_a_damaged_snapshot_still_answers_right(
     assert {h["briefing"] for h in search(lib, capsys, "kittiwake")} == {"b0"}
     assert search(lib, capsys, "albatross") == []
     assert {h["briefing"] for h in search(lib, capsys, "dunlin")} == {"b3"}
+
+
+def test_a_scan_from_another_directory_reuses_the_snapshot_and_names_files_from_there(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[Path]
+) -> None:
+    # an error in a file the snapshot keeps (it loads a briefing): its line names the file
+    bad = lib / "b1.yaml"
+    bad.write_text(briefing("b1", "bittern").replace("kind: country", "kind: planet"), "utf-8")
+    age(bad)
+    seen = []
+    for cwd in (lib.parent, lib, lib.parent):  # "data/b1.yaml", "b1.yaml", "data/b1.yaml"
+        monkeypatch.chdir(cwd)
+        scanned = scan_library([lib], tmp_path / "snap")
+        (line,) = (e for f in scanned.files for e in f.errors if "b1.yaml" in e)
+        assert line.startswith(os.path.relpath(bad, cwd) + ":"), line
+        seen.append((scanned.loaded, sorted(scanned.plan.wanted.items())))
+    assert [n for n, _ in seen] == [5, 0, 0]  # parsed once, then reused from any directory
+    assert seen[0][1] == seen[1][1] == seen[2][1]
+    assert len(parsed) == 5
