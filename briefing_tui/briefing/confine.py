@@ -29,6 +29,11 @@ def add_library_root(folder: Path) -> None:
         _LIBRARY_ROOTS.add(folder.resolve())
 
 
+def library_roots() -> tuple[Path, ...]:
+    """The library folders given so far (for a worker process to be given them too)."""
+    return tuple(sorted(_LIBRARY_ROOTS))
+
+
 def article_roots(briefing: Path) -> tuple[Path, ...]:
     """The folders a briefing at ``briefing`` may read its article from: its own folder (or
     the library folder it is in), resolved, and the article folders beside that folder as

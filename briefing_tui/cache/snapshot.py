@@ -39,28 +39,24 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import enum
 import hashlib
-import io
 import os
 import pickle
 import stat as st
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from briefing_tui import __version__
-from briefing_tui.briefing import loader as loader_module
-from briefing_tui.briefing import model as model_module
-from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
 from briefing_tui.briefing.library import Library, assemble, briefing_names, load_one
 from briefing_tui.briefing.loader import LoadResult, display_path
-from briefing_tui.briefing.model import Briefing, Pos
+from briefing_tui.briefing.model import Briefing
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.cache.pickles import _pickle, _unpickle
 from briefing_tui.collector import gc_paused
 
 FORMAT = 4  # bump when the snapshot's layout changes
@@ -92,43 +88,9 @@ _CODE = (
     "briefing/yamltree.py",
     "briefing/yaml_errors.py",
     "cache/snapshot.py",
+    "cache/pickles.py",
     "search/schema.py",  # what the search index's digest (a scan's summary) is made of
 )
-_ALLOWED_MODULES = frozenset(
-    {
-        "briefing_tui.briefing.loader",
-        "briefing_tui.briefing.model",
-        "briefing_tui.briefing.problems",
-        "pathlib",
-    }
-)
-_ALLOWED_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "str", "int"})
-
-
-def _own_classes(module: Any) -> set[tuple[str, str]]:
-    """The public dataclasses and enums defined in ``module`` (not those it imports)."""
-    return {
-        (module.__name__, name)
-        for name, value in vars(module).items()
-        if isinstance(value, type)
-        and value.__module__ == module.__name__
-        and not name.startswith("_")
-        and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
-    }
-
-
-# Exactly the (module, name) pairs a pickled load result is made of: nothing else in those
-# modules (``pathlib.os`` is the os module), and never a dotted name (protocol 4 resolves
-# ``os.system`` as an attribute path from the module).
-_ALLOWED_CLASSES = frozenset(
-    {("builtins", name) for name in _ALLOWED_BUILTINS}
-    | _own_classes(loader_module)
-    | _own_classes(model_module)
-    | _own_classes(problems_module)
-    | {("pathlib", name) for name in ("Path", "PosixPath", "PurePath", "PurePosixPath")}
-)
-
-
 # A file's summary as the snapshot's index keeps it (plain values: read without unpickling
 # any result): the briefing's id, its digest (see LibraryCache), its error lines, and how
 # many warnings it has.
@@ -171,64 +133,6 @@ def _code_fingerprint() -> tuple[object, ...]:
     for name in _CODE:
         out.append(signature(here / name))
     return tuple(out)
-
-
-class _Unpickler(pickle.Unpickler):
-    """Accepts only the classes a load result is made of.
-
-    ``renamed`` (old, new): every position naming the file ``old`` names ``new`` instead
-    (a result loaded from another working directory, read from this one).
-    """
-
-    def __init__(self, file: io.BytesIO, renamed: tuple[str, str] | None = None) -> None:
-        super().__init__(file)
-        self._renamed = renamed
-
-    def find_class(self, module: str, name: str) -> Any:
-        if "." not in name and (module, name) in _ALLOWED_CLASSES:
-            cls = super().find_class(module, name)
-            if cls is Pos and self._renamed is not None:
-                old, new = self._renamed
-
-                def pos(path: str, line: int = 1, col: int = 1) -> Pos:
-                    return Pos(new if path == old else path, line, col)
-
-                return pos
-            return cls
-        raise pickle.UnpicklingError(f"unexpected class in a library snapshot: {module}.{name}")
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles the model's frozen dataclasses as calls of their class with every field.
-
-    Unpickling then runs the dataclass's ``__init__`` (all fields are ``init`` fields, and
-    none has ``__post_init__``), several times faster than the generic ``__setstate__`` of
-    a frozen slotted dataclass, which looks up its fields for every object.
-    """
-
-    _fields: ClassVar[dict[type, tuple[str, ...]]] = {}
-
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        names = self._fields.get(cls)
-        if names is None:
-            if not (dataclasses.is_dataclass(cls) and cls.__module__ in _ALLOWED_MODULES):
-                return NotImplemented
-            fields = dataclasses.fields(cls)
-            if any(not f.init for f in fields) or hasattr(cls, "__post_init__"):
-                return NotImplemented
-            names = self._fields[cls] = tuple(f.name for f in fields)
-        return cls, tuple(getattr(obj, n) for n in names)
-
-
-def _pickle(obj: object) -> bytes:
-    out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
-    return out.getvalue()
-
-
-def _unpickle(data: bytes, renamed: tuple[str, str] | None = None) -> Any:
-    return _Unpickler(io.BytesIO(data), renamed).load()
 
 
 def _safe_to_read(fd: int) -> bool:
@@ -524,6 +428,15 @@ class LibraryCache:
         self.hits += 1
         return result
 
+    def located(self, path: Path | str) -> Located | None:
+        """Where the file's pickled result lies in the snapshot as it was read, when its
+        entry still describes the file: for :func:`read_located` (in this process or in a
+        worker forked from it, which shares the open file)."""
+        entry = self._valid(path, signature(path))
+        if entry is None or entry.blob[0] != _OLD or self._fd is None:
+            return None
+        return (self._fd, entry.blob[1], entry.blob[2], self._renamed(entry, path))
+
     def on_demand(self, paths: dict[str, str]) -> Library:
         """A library whose :meth:`~Library.briefing` reads a briefing (by id, from ``paths``:
         id -> file) when first asked for, through :meth:`stored`. Its ``briefings`` and
@@ -531,13 +444,7 @@ class LibraryCache:
         return Library((), _by_id=_OnDemand(self.stored, paths))
 
     def _summary(self, result: LoadResult) -> _Summary:
-        b = result.briefing
-        errors = tuple(str(p) for p in result.problems if p.is_error)
-        digest = None
-        if b is not None and self.digest is not None:
-            with contextlib.suppress(Exception):  # never a reason for the load to fail
-                digest = self.digest(result)
-        return (b.id if b is not None else None, digest, errors, len(result.problems) - len(errors))
+        return _summarise(result, self.digest)
 
     def scan(self, progress: Callable[[int, int], None] | None = None) -> list[Scanned]:
         """Every briefing file of the library, summarised (its briefing's id, digest and
@@ -545,44 +452,78 @@ class LibraryCache:
         and no result is unpickled but those of entries written without a summary (or a
         digest). Saves the snapshot, then lets go of it, as :meth:`load` does.
 
-        ``progress(done, total)`` is called after each file.
+        From :data:`PARALLEL_FROM` files to load on, they are loaded in worker processes
+        (:mod:`briefing_tui.cache.workers`; ``digest`` must then be a module-level
+        function), with the same results. ``progress(done, total)`` is called as files are
+        done: those the snapshot describes first, then each file loaded.
         """
         files, _ = self.names()
-        out: list[Scanned] = []
+        total = len(files)
+        out: list[Scanned | None] = []
         with gc_paused(self.freeze):
-            for done, name in enumerate(files, 1):
-                out.append(self._scan_one(name))
+            for name in files:
+                out.append(self._scan_hit(name))
+            misses = [i for i, s in enumerate(out) if s is None]
+            done = total - len(misses)
+            if progress is not None and (done or not total):
+                progress(done, total)
+            for i, loaded in zip(misses, self._load_all([files[i] for i in misses]), strict=True):
+                out[i] = self._take(files[i], loaded)
+                done += 1
                 if progress is not None:
-                    progress(done, len(files))
+                    progress(done, total)
         self.finish(files)
-        return out
+        return [s for s in out if s is not None]
 
-    def _scan_one(self, key: str) -> Scanned:
-        now = time.time_ns()
-        sig = signature(key)
-        entry = self._valid(key, sig)
-        if entry is not None:
-            summary = entry.summary
-            if summary is None or (summary[0] and summary[1] is None and self.digest):
-                result = self._unpickled(entry, Path(key))  # written without: made now, once
-                summary = self._summary(result) if result is not None else None
-                entry = dataclasses.replace(entry, summary=summary)
-                self._dirty = True
-            if summary is not None:
-                self.hits += 1
-                self._new[self._abs(key)] = entry
-                bid, digest, errors, warnings = summary
-                renamed = self._renamed(entry, key) if errors else None
-                if renamed is not None:  # loaded from another directory: name it as seen here
-                    old, new = (f"{name}:" for name in renamed)
-                    errors = tuple(new + e[len(old) :] if e.startswith(old) else e for e in errors)
-                return Scanned(key, bid, digest, errors, warnings, loaded=False)
-        path = Path(key)
-        result = load_one(path)
+    def _load_all(self, names: list[str]) -> Iterator[_Loaded]:
+        """Each file loaded for the snapshot, in order: in worker processes when many."""
+        if len(names) < PARALLEL_FROM or self.digest is None:
+            return (_load(name, self._cwd, self.digest) for name in names)
+        from briefing_tui.briefing.confine import library_roots
+        from briefing_tui.cache.workers import ordered_map
+
+        return ordered_map(
+            _load_in_worker,
+            names,
+            initializer=_start_worker,
+            initargs=(library_roots(), self.digest),
+        )
+
+    def _scan_hit(self, key: str) -> Scanned | None:
+        """The file's summary from the snapshot; None when the file must be loaded."""
+        entry = self._valid(key, signature(key))
+        if entry is None:
+            return None
+        summary = entry.summary
+        if summary is None or (summary[0] and summary[1] is None and self.digest):
+            result = self._unpickled(entry, Path(key))  # written without: made now, once
+            summary = self._summary(result) if result is not None else None
+            entry = dataclasses.replace(entry, summary=summary)
+            self._dirty = True
+        if summary is None:
+            return None
+        self.hits += 1
+        self._new[self._abs(key)] = entry
+        bid, digest, errors, warnings = summary
+        renamed = self._renamed(entry, key) if errors else None
+        if renamed is not None:  # loaded from another directory: name it as seen here
+            old, new = (f"{name}:" for name in renamed)
+            errors = tuple(new + e[len(old) :] if e.startswith(old) else e for e in errors)
+        return Scanned(key, bid, digest, errors, warnings, loaded=False)
+
+    def _take(self, name: str, loaded: _Loaded) -> Scanned:
+        """A file loaded by the scan: its result kept for the snapshot when it may be."""
         self.misses += 1
-        summary = self._summary(result)
-        self._remember(self._abs(key), path, sig, now, result, summary)
-        return Scanned(key, *summary, loaded=True)
+        key = self._abs(name)
+        self._dirty = True
+        self._new.pop(key, None)
+        if loaded.kept is not None:
+            sig, source, blob = loaded.kept
+            where = self._spooled(blob)
+            if where is not None:
+                origin = (self._cwd, loaded.shown)
+                self._new[key] = _Entry(sig, source, where, loaded.summary, origin)
+        return Scanned(name, *loaded.summary, loaded=True)
 
     def _remember(
         self,
@@ -591,34 +532,16 @@ class LibraryCache:
         sig: Signature | None,
         now: int,
         result: LoadResult,
-        summary: _Summary | None = None,
     ) -> None:
         """Keep ``result`` (of the file ``path``, ``key`` in the snapshot) for the next
         snapshot when it may be trusted next time."""
         self._dirty = True
         self._new.pop(key, None)
-        if sig is None or result.briefing is None:
-            return  # unreadable, or no article read: load it again next time (it is rare)
-        if sig[1] + RACY_NS >= now:
-            return  # modified just before it was read: it could change again unseen
-        source = result.briefing.source
-        named = self._abs(str(path.parent / source.file))
-        source_sig = signature(named)
-        if source_sig is None or source_sig != signature(source.path):
-            return
-        if source_sig[1] + RACY_NS >= now:
-            return
-        try:
-            blob = _pickle(result)
-        except Exception:
-            return
-        where = self._spooled(blob)
-        if where is not None:
-            summary = summary if summary is not None else self._summary(result)
+        kept = _keepable(path, sig, now, result, self._cwd)
+        where = self._spooled(kept[2]) if kept is not None else None
+        if kept is not None and where is not None:
             origin = (self._cwd, display_path(path))
-            self._new[key] = _Entry(
-                sig, (named, str(source.path), source_sig), where, summary, origin
-            )
+            self._new[key] = _Entry(kept[0], kept[1], where, self._summary(result), origin)
 
     def first(self) -> Library | None:
         """A library of the first file (in library order) that loads a briefing, alone.
@@ -660,6 +583,101 @@ class LibraryCache:
         self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
         self._close()
         self._finished = True
+
+
+PARALLEL_FROM = 200  # files to load: from this many on, a scan loads them in workers
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Loaded:
+    """A file loaded for a scan (here or in a worker): its summary, and its signature,
+    article and pickled result when it may be trusted next time (else ``kept`` is None)."""
+
+    summary: _Summary
+    kept: _Kept | None
+    shown: str  # the file's name as its problems give it
+
+
+def _summarise(result: LoadResult, digest: Callable[[LoadResult], str | None] | None) -> _Summary:
+    b = result.briefing
+    errors = tuple(str(p) for p in result.problems if p.is_error)
+    value = None
+    if b is not None and digest is not None:
+        with contextlib.suppress(Exception):  # never a reason for the load to fail
+            value = digest(result)
+    return (b.id if b is not None else None, value, errors, len(result.problems) - len(errors))
+
+
+# a result to keep: the file's signature, its article's (named path, resolved path,
+# signature) and the pickled result
+_Kept = tuple[Signature, tuple[str, str, Signature], bytes]
+
+
+def _keepable(
+    path: Path, sig: Signature | None, now: int, result: LoadResult, cwd: str
+) -> _Kept | None:
+    """What to keep of ``result`` when it may be trusted next time: neither the file nor
+    its article racy (see :data:`RACY_NS`)."""
+    if sig is None or result.briefing is None:
+        return None  # unreadable, or no article read: load it again next time (it is rare)
+    if sig[1] + RACY_NS >= now:
+        return None  # modified just before it was read: it could change again unseen
+    source = result.briefing.source
+    named = os.path.join(cwd, str(path.parent / source.file))
+    source_sig = signature(named)
+    if source_sig is None or source_sig != signature(source.path):
+        return None
+    if source_sig[1] + RACY_NS >= now:
+        return None
+    try:
+        return sig, (named, str(source.path), source_sig), _pickle(result)
+    except Exception:
+        return None
+
+
+def _load(name: str, cwd: str, digest: Callable[[LoadResult], str | None] | None) -> _Loaded:
+    """Load one file for a scan: the same here and in a worker process."""
+    now = time.time_ns()
+    sig = signature(name)
+    path = Path(name)
+    result = load_one(path)
+    kept = _keepable(path, sig, now, result, cwd)
+    shown = display_path(path) if kept is not None else ""
+    return _Loaded(_summarise(result, digest), kept, shown)
+
+
+_WORKER: dict[str, Any] = {}  # a worker process's digest
+
+
+def _start_worker(roots: Sequence[Path], digest: Callable[[LoadResult], str | None] | None) -> None:
+    from briefing_tui.briefing.confine import add_library_root
+
+    for root in roots:
+        add_library_root(root)
+    _WORKER["digest"] = digest
+
+
+def _load_in_worker(name: str) -> _Loaded:
+    return _load(name, os.getcwd(), _WORKER.get("digest"))
+
+
+# (the snapshot's open file, offset, length, the file's name to replace or None)
+Located = tuple[int, int, int, tuple[str, str] | None]
+
+
+def read_located(path: Path, where: Located | None) -> LoadResult:
+    """The file's load result from where :meth:`LibraryCache.located` said it lies (loaded
+    now when that is None or does not hold it)."""
+    if where is not None:
+        fd, offset, length, renamed = where
+        try:
+            blob = os.pread(fd, length, offset)
+            loaded = _unpickle(blob, renamed) if len(blob) == length else None
+        except Exception:
+            loaded = None
+        if isinstance(loaded, LoadResult) and loaded.path == path:
+            return loaded
+    return load_one(path)
 
 
 class _OnDemand(dict[str, Briefing]):

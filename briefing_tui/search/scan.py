@@ -17,16 +17,18 @@ id used twice is (the first file keeps it, as in the app).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.cache.snapshot import LibraryCache, Scanned
+from briefing_tui.cache import snapshot
+from briefing_tui.cache.snapshot import LibraryCache, Located, Scanned, read_located
 from briefing_tui.search.results import ProgressCallback
-from briefing_tui.search.schema import RawDoc, briefing_hash, raw_documents
+from briefing_tui.search.schema import RawDoc, analysed, briefing_hash, raw_documents
 from briefing_tui.search.store import IndexPlan, files_key
 
 
@@ -96,6 +98,21 @@ def scan_library(
         b = reader.stored(where[bid]).briefing
         return raw_documents(b) if b is not None and b.id == bid else []
 
-    plan = IndexPlan(files_key(f.path for f in files), wanted, documents)
+    def analysed_documents(bids: Sequence[str]) -> Iterable[list[dict[str, Any]]]:
+        tasks = [(bid, where[bid], reader.located(where[bid])) for bid in bids]
+        if len(tasks) < snapshot.PARALLEL_FROM:
+            return map(_analysed_of, tasks)
+        from briefing_tui.cache.workers import ordered_map
+
+        return ordered_map(_analysed_of, tasks)  # workers forked: they share the snapshot
+
+    plan = IndexPlan(files_key(f.path for f in files), wanted, documents, analysed_documents)
     loaded = sum(1 for f in files if f.loaded)
     return ScannedLibrary(tuple(files), tuple(problems), tuple(duplicates), plan, library, loaded)
+
+
+def _analysed_of(task: tuple[str, str, Located | None]) -> list[dict[str, Any]]:
+    """The analysed documents of one briefing (its id, file, where its result lies)."""
+    bid, name, where = task
+    b = read_located(Path(name), where).briefing
+    return [analysed(raw) for raw in raw_documents(b)] if b is not None and b.id == bid else []

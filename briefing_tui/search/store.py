@@ -110,6 +110,14 @@ class IndexPlan:
     key: str
     wanted: dict[str, str]
     documents: Callable[[str], Iterable[RawDoc]]
+    # the analysed documents (:func:`analysed`) of these briefings, one list per briefing
+    # in order: faster for many (worker processes); by default ``documents`` analysed here
+    analysed: Callable[[Sequence[str]], Iterable[list[dict[str, Any]]]] | None = None
+
+    def analysed_documents(self, bids: Sequence[str]) -> Iterable[list[dict[str, Any]]]:
+        if self.analysed is not None:
+            return self.analysed(bids)
+        return ([analysed(raw) for raw in self.documents(bid)] for bid in bids)
 
 
 def plan_of(library: Library) -> IndexPlan:
@@ -411,17 +419,23 @@ def _merge_policy(writer: Any, segments: Sequence[Any]) -> Any:
 def write_index(
     storage: Any,
     base: OpenIndex | None,
-    documents: Callable[[str], Iterable[RawDoc]],
+    plan: IndexPlan,
     changed: Sequence[str],
     removed: Iterable[str],
     progress: ProgressCallback | None,
+    *,
+    parallel: bool = False,
 ) -> tuple[Any, set[str]]:
     """Bring the index in ``storage`` (a copy of ``base``, or empty) up to date.
 
     Deletes the documents of ``changed`` and ``removed`` briefings, adds those of
-    ``changed`` (``documents(id)``, asked for one briefing at a time); returns the Whoosh
-    index and the vocabulary of the added documents.
+    ``changed`` (:meth:`IndexPlan.analysed_documents`, one briefing at a time); returns the
+    Whoosh index and the vocabulary of the added documents.
+
+    ``parallel`` (``storage`` on disk): a new index of many briefings is written by worker
+    processes, each a segment of a share of them (see :func:`_write_in_workers`).
     """
+    from briefing_tui.cache.workers import can_fork
     from briefing_tui.search.writer import FastSegmentWriter
 
     ix = storage.open_index() if base is not None else storage.create_index(make_schema())
@@ -429,15 +443,17 @@ def write_index(
     total = len(changed)
     if progress is not None:
         progress(0, total)
+    if parallel and base is None and total >= PARALLEL_FROM and can_fork():
+        return _write_in_workers(ix, plan, changed, progress)
     stale = [*changed, *removed] if base is not None else []
     writer = FastSegmentWriter(ix)
+    stream = iter(plan.analysed_documents(changed))
     try:
         for bid in stale:
             writer.delete_by_term("briefing", bid)
         postings = 0
-        for done, bid in enumerate(changed, 1):
-            for raw in documents(bid):
-                doc = analysed(raw)
+        for done, docs in enumerate(stream, 1):
+            for doc in docs:
                 vocabulary.update(doc.pop("_words"))
                 writer.add_document(**doc)
                 postings += len(doc["pre"]) + len(doc["text"])
@@ -453,9 +469,102 @@ def write_index(
         with contextlib.suppress(Exception):
             writer.cancel()
         raise
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # a generator: its workers are stopped
     if progress is not None:
         progress(total, total)
     return ix, vocabulary
+
+
+PARALLEL_FROM = 200  # briefings of a new index: from this many on, written by workers
+_JOB: dict[str, Any] = {}  # what _write_share's workers find (set before they are forked)
+
+
+def _write_in_workers(
+    ix: Any, plan: IndexPlan, changed: Sequence[str], progress: ProgressCallback | None
+) -> tuple[Any, set[str]]:
+    """A new index written by worker processes (:func:`briefing_tui.cache.workers.run_all`):
+    each writes one share of ``changed`` (in order) as segments of its own, and this
+    process commits the TOC listing them all in that order: the same documents under the
+    same numbers as one writer would give them, so the same search results. Memory: each
+    worker flushes a segment every ``FLUSH_POSTINGS / workers`` postings."""
+    import multiprocessing
+
+    from briefing_tui.cache.workers import run_all, worker_count
+    from briefing_tui.search.writer import FastSegmentWriter
+
+    total = len(changed)
+    n = max(1, min(worker_count(), total // 100))
+    bounds = [total * k // n for k in range(n + 1)]
+    counts = multiprocessing.get_context("fork").RawArray("q", n)  # briefings done, per worker
+
+    def poll() -> None:
+        if progress is not None:
+            progress(min(sum(counts), total - 1), total)  # the last once committed
+
+    _JOB.update(
+        ix=ix,
+        plan=plan,
+        shares=[changed[bounds[k] : bounds[k + 1]] for k in range(n)],
+        counts=counts,
+        flush=max(1, FLUSH_POSTINGS // n),
+    )
+    try:
+        results = run_all(_write_share, n, poll=poll)
+    finally:
+        _JOB.clear()
+    segments = [seg for segs, _ in results for seg in segs]
+    vocabulary: set[str] = set()
+    for _, words in results:
+        vocabulary |= words
+    writer = FastSegmentWriter(ix)
+    try:
+        writer.commit(mergetype=lambda _writer, old: [*old, *segments])
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    if progress is not None:
+        progress(total, total)
+    return ix, vocabulary
+
+
+def _write_share(k: int) -> tuple[list[Any], set[str]]:
+    """In a worker: the segments of share ``k`` of a new index, and their vocabulary."""
+    from briefing_tui.cache.workers import stopped
+    from briefing_tui.search.whoosh_compat import finish_segment
+    from briefing_tui.search.writer import FastSegmentWriter
+
+    ix, plan, counts, flush = _JOB["ix"], _JOB["plan"], _JOB["counts"], _JOB["flush"]
+    segments: list[Any] = []
+    vocabulary: set[str] = set()
+    writer = FastSegmentWriter(ix, _lk=False)  # no lock: the parent commits
+    postings = added = 0
+    try:
+        for docs in plan.analysed_documents(_JOB["shares"][k]):
+            if stopped():
+                raise BuildCancelled("stopped")
+            for doc in docs:
+                vocabulary.update(doc.pop("_words"))
+                writer.add_document(**doc)
+                postings += len(doc["pre"]) + len(doc["text"])
+                added += 1
+            counts[k] += 1
+            if postings >= flush:
+                segments.append(finish_segment(writer))
+                writer = FastSegmentWriter(ix, _lk=False)
+                postings = added = 0
+        if added:
+            segments.append(finish_segment(writer))
+        else:
+            writer.cancel()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return segments, vocabulary
 
 
 def _write_meta(folder: Path, briefings: dict[str, str], docs: int, words: Iterable[str]) -> None:
@@ -599,8 +708,8 @@ def _bring_up_to_date(
         if work is not None:
             try:
                 return _build_on_disk(base, work, current, plan, changed, removed, status, progress)
-            except BuildCancelled:
-                shutil.rmtree(work, ignore_errors=True)
+            except (BuildCancelled, KeyboardInterrupt, SystemExit):
+                shutil.rmtree(work, ignore_errors=True)  # nothing half-written is left
                 raise
             except Exception as exc:
                 log.warning("could not write the search index under %s: %s", base, exc)
@@ -617,7 +726,7 @@ def _bring_up_to_date(
             storage = _ram_storage()
             current = None
             changed, removed = list(wanted), []
-    ix, vocabulary = write_index(storage, current, plan.documents, changed, removed, progress)
+    ix, vocabulary = write_index(storage, current, plan, changed, removed, progress)
     vocabulary.update(base_words)
     s = _searcher(ix)
     return OpenIndex(
@@ -647,7 +756,7 @@ def _build_on_disk(
     storage = FileStorage(str(work))
     if current is not None and current.location is not None:
         _copy_generation(current.location, storage)
-    ix, vocabulary = write_index(storage, current, plan.documents, changed, removed, progress)
+    ix, vocabulary = write_index(storage, current, plan, changed, removed, progress, parallel=True)
     if current is not None:
         vocabulary.update(current.words())
     with ix.searcher() as s:

@@ -28,6 +28,8 @@ PRIVATE_NAMES: tuple[tuple[Any, str, str], ...] = (
     (SegmentWriter, "_flush_segment", "method"),
     (SegmentWriter, "_check_state", "method"),
     (SegmentWriter, "_added", "attribute"),
+    (SegmentWriter, "_finalize_segment", "method"),
+    (SegmentWriter, "_finish", "method"),
     (whoosh3.W3FieldWriter, "_postwriter", "attribute"),
     (whoosh3.W3PostingsWriter, "_blocklimit", "attribute"),
     (whoosh3.W3PostingsWriter, "_ids", "attribute"),
@@ -51,6 +53,15 @@ class HookedSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
     def flush_segment(self) -> None:
         super()._flush_segment()
+
+
+def finish_segment(writer: Any) -> Any:
+    """Write the writer's segment out and let go of the writer, without writing a TOC (as
+    Whoosh's multi-process writer does in each sub-process): the segment, for the parent
+    process to list in the TOC it commits."""
+    segment = writer._finalize_segment()
+    writer._finish()
+    return segment
 
 
 def check_state(writer: Any) -> None:

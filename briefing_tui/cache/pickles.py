@@ -1,0 +1,111 @@
+"""Pickling load results for the library snapshot (see :mod:`briefing_tui.cache.snapshot`).
+
+Unpickling runs code: only the classes a load result is made of are accepted (exactly those
+(module, name) pairs), and the model's frozen dataclasses are pickled as calls of their class
+with every field (fast to unpickle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import io
+import pickle
+from typing import Any, ClassVar
+
+from briefing_tui.briefing import loader as loader_module
+from briefing_tui.briefing import model as model_module
+from briefing_tui.briefing import problems as problems_module
+from briefing_tui.briefing.model import Pos
+
+_ALLOWED_MODULES = frozenset(
+    {
+        "briefing_tui.briefing.loader",
+        "briefing_tui.briefing.model",
+        "briefing_tui.briefing.problems",
+        "pathlib",
+    }
+)
+_ALLOWED_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict", "str", "int"})
+
+
+def _own_classes(module: Any) -> set[tuple[str, str]]:
+    """The public dataclasses and enums defined in ``module`` (not those it imports)."""
+    return {
+        (module.__name__, name)
+        for name, value in vars(module).items()
+        if isinstance(value, type)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+        and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
+    }
+
+
+# Exactly the (module, name) pairs a pickled load result is made of: nothing else in those
+# modules (``pathlib.os`` is the os module), and never a dotted name (protocol 4 resolves
+# ``os.system`` as an attribute path from the module).
+_ALLOWED_CLASSES = frozenset(
+    {("builtins", name) for name in _ALLOWED_BUILTINS}
+    | _own_classes(loader_module)
+    | _own_classes(model_module)
+    | _own_classes(problems_module)
+    | {("pathlib", name) for name in ("Path", "PosixPath", "PurePath", "PurePosixPath")}
+)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Accepts only the classes a load result is made of.
+
+    ``renamed`` (old, new): every position naming the file ``old`` names ``new`` instead
+    (a result loaded from another working directory, read from this one).
+    """
+
+    def __init__(self, file: io.BytesIO, renamed: tuple[str, str] | None = None) -> None:
+        super().__init__(file)
+        self._renamed = renamed
+
+    def find_class(self, module: str, name: str) -> Any:
+        if "." not in name and (module, name) in _ALLOWED_CLASSES:
+            cls = super().find_class(module, name)
+            if cls is Pos and self._renamed is not None:
+                old, new = self._renamed
+
+                def pos(path: str, line: int = 1, col: int = 1) -> Pos:
+                    return Pos(new if path == old else path, line, col)
+
+                return pos
+            return cls
+        raise pickle.UnpicklingError(f"unexpected class in a library snapshot: {module}.{name}")
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the model's frozen dataclasses as calls of their class with every field.
+
+    Unpickling then runs the dataclass's ``__init__`` (all fields are ``init`` fields, and
+    none has ``__post_init__``), several times faster than the generic ``__setstate__`` of
+    a frozen slotted dataclass, which looks up its fields for every object.
+    """
+
+    _fields: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        names = self._fields.get(cls)
+        if names is None:
+            if not (dataclasses.is_dataclass(cls) and cls.__module__ in _ALLOWED_MODULES):
+                return NotImplemented
+            fields = dataclasses.fields(cls)
+            if any(not f.init for f in fields) or hasattr(cls, "__post_init__"):
+                return NotImplemented
+            names = self._fields[cls] = tuple(f.name for f in fields)
+        return cls, tuple(getattr(obj, n) for n in names)
+
+
+def _pickle(obj: object) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
+    return out.getvalue()
+
+
+def _unpickle(data: bytes, renamed: tuple[str, str] | None = None) -> Any:
+    return _Unpickler(io.BytesIO(data), renamed).load()
