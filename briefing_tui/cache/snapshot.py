@@ -460,18 +460,25 @@ class LibraryCache:
         files, _ = self.names()
         total = len(files)
         out: list[Scanned | None] = []
-        with gc_paused(self.freeze):
-            for name in files:
-                out.append(self._scan_hit(name))
-            misses = [i for i, s in enumerate(out) if s is None]
-            done = total - len(misses)
-            if progress is not None and (done or not total):
-                progress(done, total)
-            for i, loaded in zip(misses, self._load_all([files[i] for i in misses]), strict=True):
-                out[i] = self._take(files[i], loaded)
-                done += 1
-                if progress is not None:
+        loading: Iterator[_Loaded] = iter(())
+        try:
+            with gc_paused(self.freeze):
+                for name in files:
+                    out.append(self._scan_hit(name))
+                misses = [i for i, s in enumerate(out) if s is None]
+                done = total - len(misses)
+                if progress is not None and (done or not total):
                     progress(done, total)
+                loading = self._load_all([files[i] for i in misses])
+                for i, loaded in zip(misses, loading, strict=True):
+                    out[i] = self._take(files[i], loaded)
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+        except BaseException:  # Ctrl+C: nothing saved, the spool removed, workers stopped
+            getattr(loading, "close", lambda: None)()
+            self._close()
+            raise
         self.finish(files)
         return [s for s in out if s is not None]
 

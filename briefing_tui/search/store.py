@@ -479,6 +479,7 @@ def write_index(
 
 
 PARALLEL_FROM = 200  # briefings of a new index: from this many on, written by workers
+SHARE = 100  # briefings: a worker is started for every this many (up to worker_count())
 _JOB: dict[str, Any] = {}  # what _write_share's workers find (set before they are forked)
 
 
@@ -496,7 +497,7 @@ def _write_in_workers(
     from briefing_tui.search.writer import FastSegmentWriter
 
     total = len(changed)
-    n = max(1, min(worker_count(), total // 100))
+    n = max(1, min(worker_count(), total // SHARE))
     bounds = [total * k // n for k in range(n + 1)]
     counts = multiprocessing.get_context("fork").RawArray("q", n)  # briefings done, per worker
 

@@ -1,0 +1,155 @@
+"""A cold index built by worker processes: the same answers as one process gives, progress
+reported, broken files still reported by file, line and column, and Ctrl+C leaving no
+half-written index or snapshot."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing_tui import cli
+from briefing_tui.cache import snapshot, workers
+from briefing_tui.search import SearchIndex, store
+from briefing_tui.search.scan import scan_library
+from tests.conftest import ROOT
+
+QUERIES = (
+    ["aviation"],
+    ["security", "cooperation"],
+    ["narc"],
+    ["kind:commitment", "health"],
+    ["minister", "-energy"],
+    ["talks"],
+)
+BROKEN = "format: 1\nid: [unclosed\n"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """60 generated briefings (one of them with a checking error) and a broken file, every
+    file an hour old."""
+    out = tmp_path_factory.mktemp("parallel")
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "make_library.py"), "--briefings", "60", out],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    lib = out / "briefings"
+    (lib / "00000-broken.yaml").write_text(BROKEN, "utf-8")
+    text = (lib / "00002.yaml").read_text("utf-8")
+    assert "kind: country" in text
+    (lib / "00002.yaml").write_text(text.replace("kind: country", "kind: planet", 1), "utf-8")
+    old = time.time() - 3600
+    for p in out.rglob("*"):
+        os.utime(p, (old, old))
+    return lib
+
+
+def mode(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, parallel: bool) -> None:
+    """Workers from the first file and briefing (and one per 10 briefings), or none."""
+    monkeypatch.setenv("BRIEFING_TUI_CACHE", str(tmp_path / ("par" if parallel else "ser")))
+    monkeypatch.setattr(snapshot, "PARALLEL_FROM", 1 if parallel else 10**9)
+    monkeypatch.setattr(store, "PARALLEL_FROM", 1 if parallel else 10**9)
+    monkeypatch.setattr(store, "SHARE", 10)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_parallel_cold_index_answers_byte_for_byte_as_a_serial_one(
+    generated: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    answers: dict[bool, list[str]] = {}
+    segments: dict[bool, int] = {}
+    for parallel in (False, True):
+        mode(monkeypatch, tmp_path, parallel)
+        code, out, err = run(capsys, "index", str(generated))
+        assert code == 1  # the broken files
+        assert "built: 60 indexed" in out
+        where = Path(out.rsplit("index at ", 1)[1].strip())
+        segments[parallel] = len(list(where.glob("*.seg")))
+        # the errors, by file, line and column, whoever parsed the file
+        assert "00000-broken.yaml:2:" in err and "00002.yaml:" in err
+        answers[parallel] = [err]
+        for words in QUERIES:
+            code, out, _ = run(
+                capsys, "search", "--json", "--limit", "100", *words, "--data", str(generated)
+            )
+            assert json.loads(out) or words == ["talks"], words
+            answers[parallel].append(out)
+    assert answers[True] == answers[False]
+    assert segments[False] == 1
+    if workers.can_fork() and workers.worker_count() > 1:
+        assert segments[True] > 1  # written by several workers, one segment each
+
+
+def test_a_parallel_scan_reports_progress_and_summarises_as_a_serial_one(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[bool, list[tuple[int, int]]] = {}
+    summaries = {}
+    for parallel in (False, True):
+        mode(monkeypatch, tmp_path, parallel)
+        calls: list[tuple[int, int]] = []
+        snapdir = tmp_path / f"snap-{parallel}"
+        scanned = scan_library([generated], snapdir, lambda d, t, c=calls: c.append((d, t)))
+        seen[parallel] = calls
+        summaries[parallel] = [
+            (f.path, f.id, f.digest, f.errors, f.warnings) for f in scanned.files
+        ]
+        assert scanned.loaded == 61
+    assert summaries[True] == summaries[False]
+    for calls in seen.values():
+        assert calls[-1] == (61, 61)
+        assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_ctrl_c_while_scanning_in_parallel_leaves_no_snapshot_nor_spool(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mode(monkeypatch, tmp_path, True)
+    snapdir = tmp_path / "snap"
+
+    def interrupt(done: int, total: int) -> None:
+        if done >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scan_library([generated], snapdir, interrupt)
+    assert not snapdir.exists() or list(snapdir.iterdir()) == []
+    assert scan_library([generated], snapdir).loaded == 61  # nothing half-kept
+
+
+def test_ctrl_c_while_workers_write_the_index_leaves_nothing_half_written(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mode(monkeypatch, tmp_path, True)
+    scanned = scan_library([generated], tmp_path / "snap")
+    calls: list[int] = []
+
+    def interrupt(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) > 1:  # once the workers run
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        SearchIndex(scanned.library, tmp_path / "ix", interrupt, plan=scanned.plan)
+    base = store.library_dir(tmp_path / "ix", scanned.plan.key)
+    assert not (base / store.CURRENT).exists()
+    assert list(base.glob("tmp-*")) == []  # the work directory removed
+    index = SearchIndex(scanned.library, tmp_path / "ix", plan=scanned.plan)
+    assert index.status == "built" and len(index.reindexed) == 60
+    index.close()
