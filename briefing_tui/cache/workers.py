@@ -62,9 +62,23 @@ def _start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _IN_WORKER.append(True)
     _PARENT[:] = [os.getppid()]
+    _die_with_parent()
     random.seed()  # forked: else every worker draws the same "random" names
     if initializer is not None:
         initializer(*initargs)
+
+
+def _die_with_parent() -> None:
+    """On Linux, the kernel kills this worker when its parent dies (SIGKILLed, say): else a
+    worker blocked writing its result to a pipe its siblings still hold open stays forever."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL) == 0 and os.getppid() != _PARENT[0]:  # 1: SET_PDEATHSIG
+            os._exit(1)  # the parent died before the request took effect
 
 
 def _run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:

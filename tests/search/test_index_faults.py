@@ -558,6 +558,21 @@ def kill_while_indexing(folder: Path, where: str, tmp_path: Path) -> None:
             time.sleep(0.01)
 
     sigkill_when(proc, reached)
+    # its worker processes (a large build has them) die with it: none is left running
+    deadline = time.monotonic() + 10
+    while left := processes_naming(str(marker)):
+        assert time.monotonic() < deadline, f"workers outlived the killed indexer: {left}"
+        time.sleep(0.05)
+
+
+def processes_naming(text: str) -> list[int]:
+    """The processes whose command line holds ``text`` (Linux: none known elsewhere)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+    return found
 
 
 @pytest.mark.parametrize(
