@@ -541,29 +541,28 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
     ix, plan, counts, flush = _JOB["ix"], _JOB["plan"], _JOB["counts"], _JOB["flush"]
     segments: list[Any] = []
     vocabulary: set[str] = set()
-    writer = FastSegmentWriter(ix, _lk=False)  # no lock: the parent commits
-    postings = added = 0
+    writer = None  # made for the first document of each segment
+    postings = 0
     try:
         for docs in plan.analysed_documents(_JOB["shares"][k]):
             if stopped():
                 raise BuildCancelled("stopped")
             for doc in docs:
+                if writer is None:
+                    writer = FastSegmentWriter(ix, _lk=False)  # no lock: the parent commits
                 vocabulary.update(doc.pop("_words"))
                 writer.add_document(**doc)
                 postings += len(doc["pre"]) + len(doc["text"])
-                added += 1
             counts[k] += 1
-            if postings >= flush:
+            if writer is not None and postings >= flush:
                 segments.append(finish_segment(writer))
-                writer = FastSegmentWriter(ix, _lk=False)
-                postings = added = 0
-        if added:
+                writer, postings = None, 0
+        if writer is not None:
             segments.append(finish_segment(writer))
-        else:
-            writer.cancel()
     except BaseException:
-        with contextlib.suppress(Exception):
-            writer.cancel()
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.cancel()
         raise
     return segments, vocabulary
 

@@ -29,7 +29,6 @@ PRIVATE_NAMES: tuple[tuple[Any, str, str], ...] = (
     (SegmentWriter, "_check_state", "method"),
     (SegmentWriter, "_added", "attribute"),
     (SegmentWriter, "_finalize_segment", "method"),
-    (SegmentWriter, "_finish", "method"),
     (whoosh3.W3FieldWriter, "_postwriter", "attribute"),
     (whoosh3.W3PostingsWriter, "_blocklimit", "attribute"),
     (whoosh3.W3PostingsWriter, "_ids", "attribute"),
@@ -56,11 +55,13 @@ class HookedSegmentWriter(SegmentWriter):  # type: ignore[misc]
 
 
 def finish_segment(writer: Any) -> Any:
-    """Write the writer's segment out and let go of the writer, without writing a TOC (as
+    """Write the writer's segment out and close the writer, without writing a TOC (as
     Whoosh's multi-process writer does in each sub-process): the segment, for the parent
-    process to list in the TOC it commits."""
+    process to list in the TOC it commits. The writers of one index share a temporary
+    folder (``<index>.tmp``): it is left for the parent's writer to remove when it commits
+    (Whoosh's ``_finish`` would remove it under the other writers)."""
     segment = writer._finalize_segment()
-    writer._finish()
+    writer.is_closed = True
     return segment
 
 
