@@ -315,13 +315,23 @@ class LibraryCache:
                 with os.fdopen(fd, "wb") as fh:  # mkstemp: mode 0600, owned by this user
                     fh.write(MAGIC + len(head).to_bytes(8, "little") + head)
                     fh.flush()
-                    # the results are copied file to file, never all held in memory
+                    # the results are copied file to file, never all held in memory, each
+                    # run of results lying one after the other in one call (one file
+                    # edited in 10,000: two or three calls instead of 10,000)
+                    run: list[int] = []  # [source, offset, length] of the run so far
                     for e in self._new.values():
                         where, at, length = e.blob
                         src = self._fd if where == _OLD else self._spool and self._spool[0]
                         if src is None:
                             raise ValueError("the snapshot is closed")
-                        _copy_range(src, fh.fileno(), at, length)
+                        if run and run[0] == src and run[1] + run[2] == at:
+                            run[2] += length
+                            continue
+                        if run:
+                            _copy_range(run[0], fh.fileno(), run[1], run[2])
+                        run = [src, at, length]
+                    if run:
+                        _copy_range(run[0], fh.fileno(), run[1], run[2])
                 os.replace(tmp, self.file)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -365,7 +375,7 @@ class LibraryCache:
     def _abs(self, name: str) -> str:
         """A listed name as the snapshot keys it: absolute (the working directory joined
         to a relative one; not resolved, which would cost a system call per component)."""
-        return os.path.join(self._cwd, name)
+        return name if os.path.isabs(name) else os.path.join(self._cwd, name)
 
     def _renamed(self, entry: _Entry, path: Path | str) -> tuple[str, str] | None:
         """(the name the entry's problems give the file, the name to give it now), when

@@ -17,6 +17,7 @@ The benchmark rows of issue 15 (``index`` cold at 10,000 briefings) justify it.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -60,6 +61,7 @@ def _start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -
     import random
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()  # a worker's objects are freed by reference counting as it goes
     _IN_WORKER.append(True)
     _PARENT[:] = [os.getppid()]
     _die_with_parent()

@@ -26,7 +26,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.cache import snapshot
-from briefing_tui.cache.snapshot import LibraryCache, Located, Scanned, read_located
+from briefing_tui.cache.snapshot import LibraryCache, Located, Scanned
 from briefing_tui.search.results import ProgressCallback
 from briefing_tui.search.schema import RawDoc, analysed, briefing_hash, raw_documents
 from briefing_tui.search.store import IndexPlan, files_key
@@ -114,5 +114,5 @@ def scan_library(
 def _analysed_of(task: tuple[str, str, Located | None]) -> list[dict[str, Any]]:
     """The analysed documents of one briefing (its id, file, where its result lies)."""
     bid, name, where = task
-    b = read_located(Path(name), where).briefing
+    b = snapshot.read_located(Path(name), where).briefing
     return [analysed(raw) for raw in raw_documents(b)] if b is not None and b.id == bid else []

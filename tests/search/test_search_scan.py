@@ -57,7 +57,8 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 @pytest.fixture
 def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The files whose pickled results were read from the snapshot, in order."""
+    """The files whose pickled results were read from the snapshot, in order (for a hit, or
+    for the documents of a briefing to index)."""
     calls: list[Path] = []
     real = snapshot.LibraryCache._unpickled
 
@@ -66,6 +67,14 @@ def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         return real(self, entry, path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(snapshot.LibraryCache, "_unpickled", counting)
+    read = snapshot.read_located
+
+    def reading(path: Path, where: object) -> object:  # the documents of a briefing indexed
+        if where is not None:
+            calls.append(path)
+        return read(path, where)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "read_located", reading)
     return calls
 
 
