@@ -59,10 +59,14 @@ with open(sys.argv[1], "w", encoding="ascii") as f:
 
 
 def run_measured(
-    argv: Sequence[str], env: Mapping[str, str], timeout: float = 1800.0
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    timeout: float = 1800.0,
+    cwd: Path | None = None,
 ) -> CommandRun:
-    """Run ``argv`` to completion; its wall time from fork to exit and its own peak RSS
-    (``wait4``'s rusage of that one child, forked from a small Python of its own)."""
+    """Run ``argv`` to completion (in ``cwd``, by default this directory); its wall time
+    from fork to exit and its own peak RSS (``wait4``'s rusage of that one child, forked from
+    a small Python of its own: with worker processes of its own, the largest of them)."""
     with tempfile.TemporaryDirectory() as tmp:
         figures = Path(tmp) / "figures"
         err_path = Path(tmp) / "stderr"
@@ -74,6 +78,7 @@ def run_measured(
                 stdout=subprocess.DEVNULL,
                 stderr=err,
                 start_new_session=True,
+                cwd=cwd,
             )
             try:
                 proc.wait(timeout)
@@ -127,6 +132,8 @@ COMMANDS: dict[str, str] = {
     "index, warm": "`briefing-tui index PATH`, nothing changed",
     "index, one file touched": "`briefing-tui index PATH` after touching one briefing file",
     "search, warm": f"`briefing-tui search --json --data PATH {QUERY}`, snapshot and index there",
+    "search, warm, another directory": "the same, run from the library's parent folder "
+    "(the snapshot is keyed on absolute paths: reused)",
     "search, cold": f"`briefing-tui search --json --data PATH {QUERY}`, empty cache",
 }
 
@@ -150,7 +157,7 @@ def command_runs(ctx: Context, n: int) -> SizeRuns:
     if key in ctx.memo:
         return ctx.memo[key]  # type: ignore[no-any-return]
     s = ctx.settings
-    library = _library_copy(ctx, n)
+    library = _library_copy(ctx, n).resolve()  # absolute: one run is from another folder
     big = n >= 10_000
     cold_reps = 1 if big else s.reps(1, 2)
     warm_reps = s.reps(1, 2) if big else s.reps(2, 3)
@@ -160,8 +167,8 @@ def command_runs(ctx: Context, n: int) -> SizeRuns:
     result = SizeRuns(n, size_label(n), library, ctx.rundir / f"xdg-{n}-warm")
     runs = result.runs
 
-    def run(what: str, argv: list[str], xdg: Path) -> None:
-        done = run_measured(argv, cache_env(xdg))
+    def run(what: str, argv: list[str], xdg: Path, cwd: Path | None = None) -> None:
+        done = run_measured(argv, cache_env(xdg), cwd=cwd)
         runs.setdefault(what, []).append(done)
         if done.returncode not in (0, 1):
             ctx.log(f"  {what} at {n:,}: exit {done.returncode}: {done.stderr[-300:]}")
@@ -179,6 +186,8 @@ def command_runs(ctx: Context, n: int) -> SizeRuns:
         run("index, one file touched", index, result.warm)
     for _ in range(warm_reps):
         run("search, warm", search, result.warm)
+    for _ in range(warm_reps):
+        run("search, warm, another directory", search, result.warm, library.parent)
     if not big:  # from 10,000 on, a cold search is a cold index build plus a warm search
         for r in range(cold_reps):
             xdg = ctx.rundir / f"xdg-{n}-cold-search-{r}"

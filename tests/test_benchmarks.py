@@ -366,7 +366,7 @@ def test_run_commands_and_scale_write_their_tables(tmp_path: Path) -> None:
     assert status == 0, md
     _check_rows(rows, {"commands", "scale"})
     commands = [r for r in rows if r["bench"] == "commands"]
-    assert len(commands) == 10  # 5 commands at the bundled library and at 6 briefings
+    assert len(commands) == 12  # 6 commands at the bundled library and at 6 briefings
     for r in commands:
         assert r["value"] and "peak RSS" in str(r["note"]) and "FAILED" not in str(r["note"])
     scale = {str(r["what"]) for r in rows if r["bench"] == "scale"}

@@ -28,7 +28,8 @@ stale, unsafe, unwritable) means a full load: the cache can make loading faster,
 
 Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
 search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
-answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``. Results
+answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``; many
+files to load are loaded in worker processes (:mod:`briefing_tui.cache.workers`). Results
 loaded in a run are spooled to a temporary file beside the snapshot (never all held in memory)
 and copied file to file into the new snapshot when it is saved.
 
@@ -65,7 +66,7 @@ FORMAT = 4  # bump when the snapshot's layout changes
 # lies after the index), then the pickled results one after the other.
 MAGIC = b"BTLIBv4\n"
 SUBDIR = "libraries"
-MAX_SNAPSHOTS = 8  # libraries (and working directories) remembered; the oldest go first
+MAX_SNAPSHOTS = 8  # libraries remembered; the oldest go first
 MAX_INDEX_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
 MAX_SNAPSHOT_BYTES = 64 * MAX_INDEX_BYTES  # the results of 100,000 briefings take ~1 GB
 
