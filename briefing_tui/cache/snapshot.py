@@ -159,6 +159,7 @@ class LibraryCache:
     """
 
     _fd: int | None = None  # the snapshot file, open while its results may be read
+    kept = False  # finish(keep=True) kept the snapshot as read open
     _spool: tuple[int, str] | None = None  # results loaded since: (fd, temporary file)
 
     def __init__(
@@ -457,11 +458,14 @@ class LibraryCache:
     def _summary(self, result: LoadResult) -> _Summary:
         return _summarise(result, self.digest)
 
-    def scan(self, progress: Callable[[int, int], None] | None = None) -> list[Scanned]:
+    def scan(
+        self, progress: Callable[[int, int], None] | None = None, *, keep: bool = False
+    ) -> list[Scanned]:
         """Every briefing file of the library, summarised (its briefing's id, digest and
         problems), in library order; only files the snapshot does not describe are loaded,
         and no result is unpickled but those of entries written without a summary (or a
-        digest). Saves the snapshot, then lets go of it, as :meth:`load` does.
+        digest). Saves the snapshot, then lets go of it, as :meth:`load` does (``keep``: see
+        :meth:`finish`).
 
         From :data:`PARALLEL_FROM` files to load on, they are loaded in worker processes
         (:mod:`briefing_tui.cache.workers`; ``digest`` must then be a module-level
@@ -490,7 +494,7 @@ class LibraryCache:
             getattr(loading, "close", lambda: None)()
             self._close()
             raise
-        self.finish(files)
+        self.finish(files, keep=keep)
         return [s for s in out if s is not None]
 
     def _load_all(self, names: list[str]) -> Iterator[_Loaded]:
@@ -588,8 +592,12 @@ class LibraryCache:
         self.finish(files)
         return library
 
-    def finish(self, files: Sequence[Path | str]) -> None:
-        """The library is loaded (these are its files): save the snapshot, let go of it."""
+    def finish(self, files: Sequence[Path | str], *, keep: bool = False) -> None:
+        """The library is loaded (these are its files): save the snapshot, let go of it.
+
+        ``keep``: when nothing needed saving, the snapshot as read stays open (``kept`` is
+        True), for :meth:`stored` and :meth:`located` without reading its index again.
+        """
         current = {self._abs(str(f)) for f in files}
         if self._old is not None and set(self._old) - current:
             self._dirty = True  # files went away: drop them from the snapshot
@@ -597,10 +605,13 @@ class LibraryCache:
             if k not in current:
                 del self._new[k]
                 self._dirty = True
+        self.kept = keep and not self._dirty and self._fd is not None
         self.save()
-        self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
-        self._close()
+        self._new, self._early = {}, {}
         self._finished = True
+        if not self.kept:
+            self._old = {}  # the pickled copies are not needed
+            self._close()
 
 
 PARALLEL_FROM = 200  # files to load: from this many on, a scan loads them in workers

@@ -75,7 +75,7 @@ def scan_library(
     the user's cache), saving the snapshot; see the module's docstring."""
     cache = LibraryCache(paths, snapshot_dir, digest=index_digest)
     _, problems = cache.names()
-    files = cache.scan(progress)
+    files = cache.scan(progress, keep=True)
     wanted: dict[str, str] = {}
     where: dict[str, str] = {}
     duplicates: list[str] = []
@@ -91,7 +91,9 @@ def scan_library(
             continue
         where[f.id] = f.path
         wanted[f.id] = f.digest or ""  # none: never equal to the index's, so re-indexed
-    reader = LibraryCache(paths, snapshot_dir)  # the snapshot just saved, read on demand
+    # the results read on demand: from the snapshot as read when it needed no saving (its
+    # index is not read twice), else from the one just saved
+    reader = cache if cache.kept else LibraryCache(paths, snapshot_dir)
     library = reader.on_demand(where)
 
     def documents(bid: str) -> list[RawDoc]:  # read, used and let go (not kept)

@@ -221,3 +221,24 @@ def test_a_scan_from_another_directory_reuses_the_snapshot_and_names_files_from_
     assert [n for n, _ in seen] == [5, 0, 0]  # parsed once, then reused from any directory
     assert seen[0][1] == seen[1][1] == seen[2][1]
     assert len(parsed) == 5
+
+
+def test_a_warm_search_reads_the_snapshot_once(
+    lib: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index(lib, capsys)
+    reads: list[int] = []
+    real = snapshot._safe_to_read
+
+    def counting(fd: int) -> bool:  # once per opening of the snapshot
+        reads.append(fd)
+        return real(fd)
+
+    monkeypatch.setattr(snapshot, "_safe_to_read", counting)
+    assert {h["briefing"] for h in search(lib, capsys, "albatross")} == {"b0"}
+    assert len(reads) == 1  # scanned and then read for the hit from the same opening
+    reads.clear()
+    (lib / "b3.yaml").write_text(briefing("b3", "puffin"), "utf-8")
+    age(lib / "b3.yaml")
+    assert {h["briefing"] for h in search(lib, capsys, "puffin")} == {"b3"}
+    assert len(reads) == 2  # changed: the snapshot saved, then the new one read
