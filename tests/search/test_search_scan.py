@@ -12,7 +12,7 @@ import pytest
 
 from briefing_tui import cli
 from briefing_tui.briefing import library as library_module
-from briefing_tui.cache import snapshot
+from briefing_tui.cache import loading, snapshot
 from briefing_tui.search.scan import scan_library
 from tests.conftest import MINIMAL
 
@@ -52,6 +52,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         return real(path)
 
     monkeypatch.setattr(snapshot, "load_one", counting)
+    monkeypatch.setattr(loading, "load_one", counting)  # what a scan loads
     return calls
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing_tui.briefing.library import load_library
-from briefing_tui.cache import snapshot
+from briefing_tui.cache import pickles
 
 
 def _global4(module: str, name: str) -> bytes:
@@ -58,11 +58,11 @@ def test_a_crafted_payload_is_refused_and_never_runs(
     marker = tmp_path / "ran"
     payload = _call(module, name, f"touch {marker}")
     with pytest.raises(pickle.UnpicklingError, match="unexpected class"):
-        snapshot._unpickle(payload)
+        pickles._unpickle(payload)
     assert not marker.exists()
 
 
 def test_what_a_load_result_is_made_of_is_still_accepted(library_dir: Path) -> None:
     library = load_library([library_dir])
     for result in library.results:
-        assert snapshot._unpickle(snapshot._pickle(result)) == result
+        assert pickles._unpickle(pickles._pickle(result)) == result
