@@ -45,6 +45,7 @@ import pickle
 import stat as st
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,9 +56,15 @@ from briefing_tui.briefing import loader as loader_module
 from briefing_tui.briefing import model as model_module
 from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
-from briefing_tui.briefing.library import Library, assemble, briefing_names, load_one
+from briefing_tui.briefing.library import (
+    BriefingReader,
+    Library,
+    OnDemandLibrary,
+    assemble,
+    briefing_names,
+    load_one,
+)
 from briefing_tui.briefing.loader import LoadResult
-from briefing_tui.briefing.model import Briefing
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.collector import gc_paused
 
@@ -158,6 +165,7 @@ class _Entry:
 
 
 _OLD, _SPOOL = 0, 1
+_RECALL_LOCK = threading.Lock()
 
 
 def _code_fingerprint() -> tuple[object, ...]:
@@ -273,6 +281,7 @@ class LibraryCache:
         self._fd = None
         self._spool = None
         self._spool_size = 0
+        self._reader: LibraryCache | None = None  # the saved snapshot, for recall()
 
     # -- the snapshot ---------------------------------------------------------------------
 
@@ -468,6 +477,11 @@ class LibraryCache:
         result = self._unpickled(entry, path) if entry is not None else None
         if entry is not None and result is not None:
             self.hits += 1
+            if self.digest is not None and result.briefing is not None:
+                summary = entry.summary
+                if summary is None or summary[1] is None:  # written without: made now, once
+                    entry = dataclasses.replace(entry, summary=self._summary(result))
+                    self._dirty = True
             self._new[key] = entry
             return result
         result = load_one(path)
@@ -492,7 +506,36 @@ class LibraryCache:
         """A library whose :meth:`~Library.briefing` reads a briefing (by id, from ``paths``:
         id -> file) when first asked for, through :meth:`stored`. Its ``briefings`` and
         ``results`` are empty: for showing search hits without loading the library."""
-        return Library((), _by_id=_OnDemand(self.stored, paths))
+        reader = BriefingReader(lambda path: self.stored(path), paths, {})
+        return Library((), _by_id=reader)  # type: ignore[arg-type]
+
+    # -- the app's library, read on demand ------------------------------------------------
+
+    def remembered(self, path: Path | str) -> bool:
+        """Whether the file's result, as loaded in this run, goes into the snapshot saved by
+        :meth:`finish` (so :meth:`recall` can read it again)."""
+        return str(path) in self._new
+
+    def digest_of(self, path: Path | str) -> str | None:
+        """The ``digest`` of the file's result as loaded in this run (None if not known)."""
+        entry = self._new.get(str(path))
+        return entry.summary[1] if entry is not None and entry.summary is not None else None
+
+    def recall(self, path: Path | str) -> LoadResult | None:
+        """The file's result as loaded in this run (before :meth:`finish`), or as the saved
+        snapshot has it (after), whatever the file holds now; None when it is in neither.
+        The app's library reads its briefings so, matching the summaries it made of them."""
+        key = str(path)
+        if not self._finished:
+            entry = self._new.get(key)
+            return self._unpickled(entry, Path(key)) if entry is not None else None
+        with _RECALL_LOCK:
+            reader = self._reader
+            if reader is None:
+                reader = self._reader = LibraryCache(self.paths, self.directory)
+                reader._read_snapshot()
+        found = reader._read_snapshot().get(key)
+        return reader._unpickled(found, Path(key)) if found is not None else None
 
     def _summary(self, result: LoadResult) -> _Summary:
         b = result.briefing
@@ -617,23 +660,6 @@ class LibraryCache:
         self._finished = True
 
 
-class _OnDemand(dict[str, Briefing]):
-    """Briefings by id, each read when first asked for (see :meth:`LibraryCache.on_demand`)."""
-
-    def __init__(self, read: Callable[[str], LoadResult], paths: dict[str, str]) -> None:
-        super().__init__()
-        self._read = read
-        self._paths = dict(paths)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        path = self._paths.pop(key, None)
-        if path is not None:
-            b = self._read(path).briefing
-            if b is not None and b.id == key:  # else it changed since: not that briefing
-                self[key] = b
-        return super().get(key, default)
-
-
 def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
     """Append ``length`` bytes of ``src`` from ``offset`` to ``dst`` (at its position)."""
     copy = getattr(os, "copy_file_range", None)
@@ -678,22 +704,31 @@ def open_library(
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 
-    ``whole`` loads the whole library through ``cache`` (a watcher's ``load`` with
-    ``cache.result`` as its loader; by default ``cache.load``). A small library is loaded
-    whole. From :data:`PAINT_FIRST_FROM` files on, only the first file that loads a briefing
-    is, so the first screen (which shows one briefing) paints without waiting for the others;
-    the returned function loads the whole library (the same first briefing included), to be
-    called in a thread after the first paint.
+    ``whole`` loads the whole library through ``cache``: a
+    :class:`~briefing_tui.watch.LibraryWatcher`'s ``load`` with ``cache.result`` as its
+    loader and ``cache`` as its store, so that the library keeps a summary of each briefing
+    and reads the briefing itself from the saved snapshot when asked for (by default such a
+    watcher, never polled). A small library is loaded whole. From :data:`PAINT_FIRST_FROM`
+    files on, only the first file that loads a briefing is, so the first screen (which shows
+    one briefing) paints without waiting for the others; the returned function loads the
+    whole library (the same first briefing included), to be called in a thread after the
+    first paint.
     """
 
     def load() -> Library:
-        if whole is None:
-            return cache.load()
+        loader = whole
+        if loader is None:
+            from briefing_tui.watch import LibraryWatcher
+
+            loader = LibraryWatcher(cache.paths, loader=cache.result, store=cache).load
         with gc_paused(cache.freeze):
-            library = whole()
-        cache.finish([r.path for r in library.results])
+            library = loader()
+        cache.finish(library.paths)
+        if isinstance(library, OnDemandLibrary) and first is not None:
+            library.reader.seed(first.results)  # shown already: the same objects
         return library
 
+    first: Library | None = None
     files, _ = cache.listing()
     if len(files) >= PAINT_FIRST_FROM:
         first = cache.first()

@@ -494,8 +494,7 @@ class BriefingApp(FrameHookApp):
             return index.count(query, cancelled=cancelled)
 
     def briefing_title(self, briefing_id: str) -> str:
-        briefing = self.library.briefing(briefing_id)
-        return briefing.title if briefing else briefing_id
+        return self.library.title(briefing_id) or briefing_id
 
     def open_hit(self, hit: Hit) -> None:
         browser = self.browser
@@ -636,7 +635,7 @@ class BriefingApp(FrameHookApp):
                 with self._search_lock:
                     self.index = fresh
                 index.close()
-                reindexed = tuple(b.id for b in library.briefings)
+                reindexed = library.ids
             self._indexed = library
             return reindexed
 
