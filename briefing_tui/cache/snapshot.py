@@ -700,7 +700,9 @@ PAINT_FIRST_FROM = 32  # files: from this many on, the app paints the first brie
 
 
 def open_library(
-    cache: LibraryCache, whole: Callable[[], Library] | None = None
+    cache: LibraryCache,
+    whole: Callable[[], Library] | None = None,
+    digest: Callable[[LoadResult], str | None] | None = None,
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 
@@ -713,9 +715,15 @@ def open_library(
     one briefing) paints without waiting for the others; the returned function loads the
     whole library (the same first briefing included), to be called in a thread after the
     first paint.
+
+    ``digest``: the search index's content hash of a result, kept for each briefing (see
+    :attr:`LibraryCache.digest`) when the rest is loaded in that thread, so that opening
+    the index need not read every briefing.
     """
 
     def load() -> Library:
+        if digest is not None and first is not None:
+            cache.digest = digest  # (not before the first paint: it imports the search)
         loader = whole
         if loader is None:
             from briefing_tui.watch import LibraryWatcher
