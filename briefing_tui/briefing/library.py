@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, overload
 
@@ -167,25 +168,39 @@ class BriefingSummary:
     sort_key: tuple[int, str, int]
     year: int | None  # the inferred year (the briefing's dating), for marking dates
     counts: tuple[int, int, int, int]  # actors, commitments, context events, notes
-    actors: tuple[tuple[str, str], ...]  # (id, name)
-    named: tuple[Named, ...]  # links naming one of its actors, or another briefing's item
+    actor_ids: tuple[str, ...]
+    actor_names: tuple[str, ...]
+    flat: tuple[str, ...]  # the named links (Named), five strings each, one after the other
 
-    def count(self, what: str) -> int:
-        return self.counts[("actors", "commitments", "context", "notes").index(what)]
+    @property
+    def actors(self) -> tuple[tuple[str, str], ...]:
+        """(id, name) of each actor."""
+        return tuple(zip(self.actor_ids, self.actor_names, strict=True))
+
+    @property
+    def named(self) -> tuple[Named, ...]:
+        """Its links naming one of its actors, or another briefing's item."""
+        f = self.flat
+        return tuple((f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4]) for i in range(0, len(f), 5))
+
+    def link(self, k: int) -> Named:
+        """Its ``k``-th named link."""
+        f, i = self.flat, 5 * k
+        return (f[i], f[i + 1], f[i + 2], f[i + 3], f[i + 4])
 
 
 def summarise(b: Briefing) -> BriefingSummary:
     """The summary of a briefing (strings that repeat across briefings interned)."""
     intern = sys.intern
     actor_ids = {a.id for a in b.actors}
-    named: list[Named] = []
+    named: list[str] = []
     for it in b.items:
         for relation, target in it.references():
             other, sep, iid = target.partition(":")
             if sep:
-                named.append((intern(it.id), it.title, intern(relation), intern(other), iid))
+                named += (intern(it.id), it.title, intern(relation), intern(other), iid)
             elif target in actor_ids:
-                named.append((intern(it.id), it.title, intern(relation), "", intern(target)))
+                named += (intern(it.id), it.title, intern(relation), "", intern(target))
     when = b.source.when
     c = b.counts()
     return BriefingSummary(
@@ -198,7 +213,8 @@ def summarise(b: Briefing) -> BriefingSummary:
         when.sort_key(),
         b.dating.year if b.dating is not None else None,
         (c["actors"], c["commitments"], c["context"], c["notes"]),
-        tuple((intern(a.id), intern(a.name)) for a in b.actors),
+        tuple(intern(a.id) for a in b.actors),
+        tuple(intern(a.name) for a in b.actors),
         tuple(named),
     )
 
@@ -351,7 +367,9 @@ class BriefingReader:
         self._lock = threading.RLock()
         self.reads = 0
 
-    def result(self, path: str) -> LoadResult:
+    def result(self, path: str, keep: bool = True) -> LoadResult:
+        """The file's result; ``keep=False``: not kept if read now (a pass over every file
+        must not push out what the screen shows)."""
         pinned = self._pinned.get(path)
         if pinned is not None:
             return pinned
@@ -362,6 +380,8 @@ class BriefingReader:
                 return found
             found = self._read(path)
             self.reads += 1
+            if not keep:
+                return found
             self._kept[path] = found
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
@@ -387,9 +407,12 @@ class BriefingReader:
 class _Lazy(Sequence[Any]):
     """A sequence whose elements are made when asked for (briefings, load results)."""
 
-    def __init__(self, keys: Sequence[str], make: Callable[[str], Any]) -> None:
+    def __init__(
+        self, keys: Sequence[str], make: Callable[[str], Any], each: Callable[[str], Any]
+    ) -> None:
         self._keys = keys
         self._make = make
+        self._each = each  # for iterating: reads without keeping
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -404,7 +427,7 @@ class _Lazy(Sequence[Any]):
         return self._make(self._keys[i])
 
     def __iter__(self) -> Iterator[Any]:
-        return (self._make(k) for k in self._keys)
+        return (self._each(k) for k in self._keys)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or len(other) != len(self):
@@ -441,8 +464,10 @@ class OnDemandLibrary(Library):
         setattr_ = object.__setattr__
         setattr_(self, "reader", reader)
         setattr_(self, "files", tuple(files))
-        setattr_(self, "briefings", _Lazy(ids, self._shown))
-        setattr_(self, "results", _Lazy(self.files, reader.result))
+        setattr_(self, "briefings", _Lazy(ids, self._shown, partial(self._shown, keep=False)))
+        setattr_(
+            self, "results", _Lazy(self.files, reader.result, partial(reader.result, keep=False))
+        )
         setattr_(self, "library_problems", tuple(library_problems))
         setattr_(self, "_by_id", reader)
         setattr_(self, "_actors", {})
@@ -468,12 +493,10 @@ class OnDemandLibrary(Library):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _shown(self, briefing_id: str) -> Briefing:
-        b: Briefing | None = self.reader.get(briefing_id)
-        if b is None:  # its file changed since: what it holds now
-            s = self.summary(briefing_id)
-            assert s is not None
-            b = self.reader.result(s.path).briefing
+    def _shown(self, briefing_id: str, keep: bool = True) -> Briefing:
+        s = self.summary(briefing_id)
+        assert s is not None
+        b = self.reader.result(s.path, keep).briefing  # (if its file changed since: as now)
         assert b is not None
         return b
 
@@ -510,7 +533,7 @@ class OnDemandLibrary(Library):
     def actor(self, actor_id: str) -> LibraryActor | None:
         apps = []
         for s in self.summaries:
-            if any(aid == actor_id for aid, _ in s.actors):
+            if actor_id in s.actor_ids:
                 b = self.briefing(s.id)
                 a = b.item(actor_id) if b is not None else None
                 if isinstance(a, Actor):
@@ -519,7 +542,7 @@ class OnDemandLibrary(Library):
 
     @property
     def actors(self) -> tuple[LibraryActor, ...]:
-        seen = dict.fromkeys(aid for s in self.summaries for aid, _ in s.actors)
+        seen = dict.fromkeys(aid for s in self.summaries for aid in s.actor_ids)
         return tuple(a for aid in seen if (a := self.actor(aid)) is not None)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from briefing_tui.briefing.library import BriefingSummary, Library
@@ -88,7 +88,7 @@ class _Across:
         self.naming: dict[str, array[int]] = {}  # actor id -> (briefing << 20 | link)
         self.into: dict[ItemRef, list[tuple[Link, str]]] = defaultdict(list)
         for at, s in enumerate(summaries):
-            for aid, _ in s.actors:
+            for aid in s.actor_ids:
                 self.appears.setdefault(aid, array("l")).append(at)
             for k, (iid, title, relation, other, target) in enumerate(s.named):
                 if other:
@@ -97,15 +97,15 @@ class _Across:
                 elif k < 1 << 20:
                     self.naming.setdefault(target, array("q")).append(at << 20 | k)
 
-    def named_in(self, aid: str, at: int) -> list[tuple[Link, str]]:
-        """The links of the briefing at ``at`` naming its actor ``aid``, with their titles."""
-        s = self.summaries[at]
-        out = []
+    def naming_actor(self, aid: str, but: int | None) -> Iterator[tuple[Link, str]]:
+        """The links naming the actor id ``aid`` in each briefing that has it (but the one
+        at ``but``), with the titles of the items they come from."""
         for code in self.naming.get(aid, ()):
-            if code >> 20 == at:
-                iid, title, relation, _, target = s.named[code & 0xFFFFF]
-                out.append((Link(ItemRef(s.id, iid), relation, ItemRef(s.id, target)), title))
-        return out
+            at = code >> 20
+            if at != but:
+                s = self.summaries[at]
+                iid, title, relation, _, target = s.link(code & 0xFFFFF)
+                yield Link(ItemRef(s.id, iid), relation, ItemRef(s.id, target)), title
 
 
 class LinkGraph:
@@ -141,6 +141,11 @@ class LinkGraph:
                 self._local.popitem(last=False)
         return made
 
+    def prepare(self) -> LinkGraph:
+        """Work out the links across briefings now (off the UI thread), not when first asked."""
+        self._links_across()
+        return self
+
     def _links_across(self) -> _Across:
         if self._across is None:
             self._across = _Across(self.library.summaries)
@@ -172,14 +177,14 @@ class LinkGraph:
         out = self._back_of(ref, across)
         if item.item_kind == "actor":
             here = self.library.position(ref.briefing)
-            for at in across.appears.get(ref.item, ()):
-                if at == here:
-                    continue
-                other = across.summaries[at].id
-                for link, title in across.named_in(ref.item, at):
-                    self._titles[link.source] = title
-                    out.append(link)
-                out.extend(lk for lk, t in across.into.get(ItemRef(other, ref.item), ()))
+            for link, title in across.naming_actor(ref.item, here):
+                self._titles[link.source] = title
+                out.append(link)
+            if across.into:  # references to another briefing's actor (rare)
+                for at in across.appears.get(ref.item, ()):
+                    if at != here:
+                        other = ItemRef(across.summaries[at].id, ref.item)
+                        out.extend(lk for lk, _ in across.into.get(other, ()))
         return tuple(
             sorted(
                 set(out),

@@ -282,6 +282,7 @@ class LibraryCache:
         self._spool = None
         self._spool_size = 0
         self._reader: LibraryCache | None = None  # the saved snapshot, for recall()
+        self._spots: dict[str, tuple[int, int, int]] = {}  # where its results lie
 
     # -- the snapshot ---------------------------------------------------------------------
 
@@ -351,8 +352,8 @@ class LibraryCache:
     def __del__(self) -> None:
         self._close()
 
-    def _blob(self, entry: _Entry) -> bytes:
-        where, offset, length = entry.blob
+    def _blob_at(self, spot: tuple[int, int, int]) -> bytes:
+        where, offset, length = spot
         fd = self._fd if where == _OLD else self._spool[0] if self._spool is not None else None
         if fd is None:
             raise ValueError("the snapshot is closed")
@@ -453,8 +454,11 @@ class LibraryCache:
         return None
 
     def _unpickled(self, entry: _Entry, path: Path) -> LoadResult | None:
+        return self._unpickled_at(entry.blob, path)
+
+    def _unpickled_at(self, spot: tuple[int, int, int], path: Path) -> LoadResult | None:
         try:
-            loaded = _unpickle(self._blob(entry))
+            loaded = _unpickle(self._blob_at(spot))
         except Exception:
             return None
         return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
@@ -533,9 +537,11 @@ class LibraryCache:
             reader = self._reader
             if reader is None:
                 reader = self._reader = LibraryCache(self.paths, self.directory)
-                reader._read_snapshot()
-        found = reader._read_snapshot().get(key)
-        return reader._unpickled(found, Path(key)) if found is not None else None
+                # only where each result lies is kept (its entry is not needed)
+                self._spots = {k: e.blob for k, e in reader._read_snapshot().items()}
+                reader._old = {}
+        spot = self._spots.get(key)
+        return reader._unpickled_at(spot, Path(key)) if spot is not None else None
 
     def _summary(self, result: LoadResult) -> _Summary:
         b = result.briefing

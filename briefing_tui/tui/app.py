@@ -317,7 +317,7 @@ class BriefingApp(FrameHookApp):
         assert self.rest is not None
         with gc_paused(freeze=self._gc_frozen):
             library = self.rest()
-            graph = LinkGraph(library)
+            graph = LinkGraph(library).prepare()
         self.post_message(LibraryLoaded(library, graph))
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
@@ -552,7 +552,7 @@ class BriefingApp(FrameHookApp):
 
     def _deliver_reload(self, change: Reload) -> bool:
         """Hand a reload to the app (from the watch thread); False once the app is gone."""
-        graph = LinkGraph(change.library)
+        graph = LinkGraph(change.library).prepare()
         try:
             self.post_message(LibraryReloaded(change, graph))
         except RuntimeError:  # the app's loop is closed: it is gone

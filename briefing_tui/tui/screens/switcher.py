@@ -57,9 +57,7 @@ def entries(library: Library) -> tuple[Entry, ...]:
         named = ""
         if len(month) == 7 and month[5:].isdigit() and 1 <= int(month[5:]) <= 12:
             named = f"{MONTH_FULL_NAMES[int(month[5:]) - 1]} {month[:4]}"
-        words = " ".join(
-            [s.title, s.id, s.place, month, named, s.when_label] + [name for _, name in s.actors]
-        )
+        words = " ".join([s.title, s.id, s.place, month, named, s.when_label, *s.actor_names])
         out.append(Entry(s, words.casefold(), f"{s.title} {s.id}".casefold(), s.sort_key))
     dated = sorted((e for e in out if e.date_key[0] == 0), key=lambda e: e.date_key, reverse=True)
     undated = sorted((e for e in out if e.date_key[0] != 0), key=lambda e: e.short)
