@@ -69,7 +69,9 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     gc.disable()  # until the first paint: start-up allocates much and frees little
     cache = LibraryCache(paths, freeze=True)
     watcher = (
-        None if getattr(args, "no_watch", False) else LibraryWatcher(paths, loader=cache.result)
+        None
+        if getattr(args, "no_watch", False)
+        else LibraryWatcher(paths, loader=cache.result, store=cache)
     )
     library, rest = open_library(
         cache, watcher.load if watcher is not None else None, digest=index_digest
