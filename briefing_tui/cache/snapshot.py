@@ -470,6 +470,7 @@ class LibraryCache:
         """
         early = self._early.pop(path, None)
         if early is not None:  # loaded by first(): the same objects, shown already
+            self._with_digest(str(path), early)
             return early
         if self._finished:  # a file reloaded later (live reload): nothing to remember
             self.misses += 1
@@ -481,17 +482,22 @@ class LibraryCache:
         result = self._unpickled(entry, path) if entry is not None else None
         if entry is not None and result is not None:
             self.hits += 1
-            if self.digest is not None and result.briefing is not None:
-                summary = entry.summary
-                if summary is None or summary[1] is None:  # written without: made now, once
-                    entry = dataclasses.replace(entry, summary=self._summary(result))
-                    self._dirty = True
             self._new[key] = entry
+            self._with_digest(key, result)
             return result
         result = load_one(path)
         self.misses += 1
         self._remember(key, path, sig, now, result)
         return result
+
+    def _with_digest(self, key: str, result: LoadResult) -> None:
+        """Give the file's entry its digest if it was written without one (made now, once)."""
+        entry = self._new.get(key)
+        if self.digest is None or entry is None or result.briefing is None:
+            return
+        if entry.summary is None or entry.summary[1] is None:
+            self._new[key] = dataclasses.replace(entry, summary=self._summary(result))
+            self._dirty = True
 
     def stored(self, path: Path | str) -> LoadResult:
         """The file's load result from the snapshot as it was read (unpickled when its entry

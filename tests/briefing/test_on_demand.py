@@ -151,3 +151,76 @@ def test_live_reload_of_a_library_read_on_demand(generated: Path, tmp_path: Path
     assert change is not None and change.kept == (path,)
     assert change.library.briefing(before.id) == after
     assert change.library.errors and [r.path for r in change.failing] == [path]
+
+
+def test_the_app_on_a_library_read_on_demand(generated: Path, tmp_path: Path) -> None:
+    """Backlinks from other briefings, the switcher and the problems view, reading only a
+    few briefings."""
+    import asyncio
+
+    from briefing_tui.tui.screens.problems import ProblemsScreen
+    from briefing_tui.tui.screens.switcher import SwitcherScreen
+    from tests.tui.helpers import make_app, started
+
+    library, _ = on_demand(generated, tmp_path / "snap")
+    whole = load_library([generated])
+    b = whole.briefings[3]
+    actor = b.actors[0]
+    others = {
+        lk.source.briefing
+        for lk in LinkGraph(whole).backlinks(ItemRef(b.id, actor.id))
+        if lk.source.briefing != b.id
+    }
+    assert others
+
+    def no_index(lib: object, progress: object) -> object:
+        raise RuntimeError("no search index in this test (building one reads every briefing)")
+
+    reads: list[int] = []
+
+    async def run() -> None:
+        app = make_app(library, index_factory=no_index)
+        async with started(app, (160, 48)) as pilot:
+            screen = app.browser
+            assert screen is not None
+            screen.go_to_item(ItemRef(b.id, actor.id))
+            await pilot.pause()
+            texts = [str(getattr(o.prompt, "plain", "")) for o in screen.detail.options]
+            for other in others:  # each other briefing's group, by its title
+                assert any(f"in {whole.title(other)}" in t for t in texts)
+            await pilot.press("b")
+            await pilot.pause()
+            assert isinstance(app.screen, SwitcherScreen)
+            assert app.screen.list.option_count > 0
+            reads.append(library.reader.reads)
+            await pilot.press("escape", "p")  # (its curation check reads each, in turn)
+            await pilot.pause()
+            assert isinstance(app.screen, ProblemsScreen)
+
+    asyncio.run(run())
+    assert reads[0] <= 4  # the briefings shown, not the ones backlinks come from
+
+
+def test_opening_the_index_reads_no_briefing(generated: Path, tmp_path: Path) -> None:
+    """The snapshot keeps each briefing's index hash: an index that is current opens as it
+    is, without reading the briefings to hash them."""
+    from briefing_tui.search import SearchIndex
+    from briefing_tui.search.scan import index_digest
+
+    SearchIndex.open(load_library([generated]), cache_dir=tmp_path / "index").close()
+    cache = LibraryCache([generated], tmp_path / "snap")
+    watcher = LibraryWatcher([generated], loader=cache.result, store=cache)
+    with gc_paused():
+        _, rest = open_library(cache, watcher.load, digest=index_digest)
+        assert rest is not None
+        library = rest()
+    assert isinstance(library, OnDemandLibrary)
+    assert set(library.digests) == set(library.ids)
+    index = SearchIndex.open(library, cache_dir=tmp_path / "index")
+    try:
+        assert index.status == "cached"
+        assert library.reader.reads == 0
+        hit = index.search("talks").hits[0]  # a hit reads its briefing (to show it)
+        assert library.reader.reads >= 1 and library.briefing(hit.briefing) is not None
+    finally:
+        index.close()
