@@ -112,7 +112,7 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str
                 is_dir = False
             if is_dir:
                 walk(entry.path, (*names, name))
-            elif os.path.splitext(name)[1].lower() in BRIEFING_SUFFIXES:
+            elif _briefing_name(name):
                 try:
                     is_file = entry.is_file()
                     link = entry.is_symlink()
@@ -140,6 +140,38 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str
         (path, os.path.realpath(path) if link else os.path.join(real_root, *names))
         for names, path, link in found
     ]
+
+
+def first_files(paths: Iterable[Path]) -> Iterator[str]:
+    """The briefing files named by ``paths``, in the order :func:`briefing_names` lists them,
+    found as they are asked for: the first few of a large library without listing it all
+    (each folder on the way is listed and sorted, nothing is statted but the entries taken).
+    No problems are said, and a file reached twice may come twice: for the first screen."""
+    for path in paths:
+        if path.is_dir():
+            yield from _in_order(str(path))
+        elif path.is_file():
+            yield str(path)
+
+
+def _in_order(folder: str) -> Iterator[str]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _in_order(entry.path)
+            elif _briefing_name(entry.name) and entry.is_file():
+                yield entry.path
+        except OSError:
+            continue
+
+
+def _briefing_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in BRIEFING_SUFFIXES
 
 
 def _skipped(problems: list[Problem] | None, path: str, message: str) -> None:

@@ -48,6 +48,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -62,6 +63,7 @@ from briefing_tui.briefing.library import (
     OnDemandLibrary,
     assemble,
     briefing_names,
+    first_files,
     load_one,
 )
 from briefing_tui.briefing.loader import LoadResult
@@ -275,7 +277,6 @@ class LibraryCache:
         self._new: dict[str, _Entry] = {}
         self._listing: tuple[list[Path], list[Problem]] | None = None
         self._names: tuple[list[str], list[Problem]] | None = None
-        self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
         self._dirty = False
         self._finished = False
         self._fd = None
@@ -468,10 +469,6 @@ class LibraryCache:
 
         A loader for :class:`briefing_tui.watch.LibraryWatcher` too (then :meth:`finish`).
         """
-        early = self._early.pop(path, None)
-        if early is not None:  # loaded by first(): the same objects, shown already
-            self._with_digest(str(path), early)
-            return early
         if self._finished:  # a file reloaded later (live reload): nothing to remember
             self.misses += 1
             return load_one(path)
@@ -636,11 +633,14 @@ class LibraryCache:
         For showing something before the whole library is loaded; None when no file loads
         a briefing. Its problems are not the library's (references to other briefings are
         reported missing): take problems from :meth:`load` only.
+
+        Read from the file itself, found without listing the whole library
+        (:func:`~briefing_tui.briefing.library.first_files`): for a large library, listing
+        it and reading the snapshot's index take several times as long as parsing one file.
         """
-        files, _ = self.listing()
         with gc_paused():
-            for f in files:
-                r = self._early[f] = self.result(f)
+            for f in first_files(self.paths):
+                r = load_one(Path(f))
                 if r.briefing is not None:
                     return assemble([r])
         return None
@@ -667,7 +667,7 @@ class LibraryCache:
                 del self._new[k]
                 self._dirty = True
         self.save()
-        self._old, self._new, self._early = {}, {}, {}  # the pickled copies are not needed
+        self._old, self._new = {}, {}  # the pickled copies are not needed
         self._close()
         self._finished = True
 
@@ -749,8 +749,7 @@ def open_library(
         return library
 
     first: Library | None = None
-    files, _ = cache.listing()
-    if len(files) >= PAINT_FIRST_FROM:
+    if len(list(islice(first_files(cache.paths), PAINT_FIRST_FROM))) >= PAINT_FIRST_FROM:
         first = cache.first()
         if first is not None:
             return first, load
