@@ -354,19 +354,19 @@ class Library:
         return None if at is None else self.summaries[at]
 
     def title(self, briefing_id: str) -> str | None:
-        b = self._by_id.get(briefing_id)
-        return None if b is None else b.title
+        s = self.summary(briefing_id)
+        return None if s is None else s.title
 
     @property
     def ids(self) -> tuple[str, ...]:
-        return tuple(b.id for b in self.briefings)
+        return tuple(s.id for s in self.summaries)
 
     def titles(self) -> dict[str, str]:
-        return {b.id: b.title for b in self.briefings}
+        return {s.id: s.title for s in self.summaries}
 
     def inferred_years(self) -> dict[str, int]:
         """Each briefing's inferred year (its dating), for marking dates ``Nov 2025*``."""
-        return {b.id: b.dating.year for b in self.briefings if b.dating is not None}
+        return {s.id: s.year for s in self.summaries if s.year is not None}
 
     @property
     def digests(self) -> Mapping[str, str]:
@@ -535,20 +535,6 @@ class OnDemandLibrary(Library):
     @property
     def with_problems(self) -> tuple[LoadResult, ...]:
         return self._with_problems
-
-    def title(self, briefing_id: str) -> str | None:
-        s = self.summary(briefing_id)
-        return None if s is None else s.title
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(s.id for s in self.summaries)
-
-    def titles(self) -> dict[str, str]:
-        return {s.id: s.title for s in self.summaries}
-
-    def inferred_years(self) -> dict[str, int]:
-        return {s.id: s.year for s in self.summaries if s.year is not None}
 
     @property
     def broken(self) -> tuple[LoadResult, ...]:
