@@ -13,7 +13,8 @@ A poll only *stats*: the library's directories (to notice new, deleted and renam
 briefing files and the articles they read. Events only say *when* to look; what changed is
 always decided by the stats. Nothing is read unless a stat changed, and then only the files
 concerned are loaded again (with :func:`briefing_tui.briefing.library.load_one`) and the
-library is re-assembled (with :func:`briefing_tui.briefing.library.assemble`). An article that
+library is re-assembled (with :func:`briefing_tui.briefing.library.assemble_on_demand`: the
+briefings that did not change are not read again, their summaries are kept). An article that
 changed re-loads every briefing that reads it.
 
 A save that breaks a briefing does not replace what is shown: the last version that loaded

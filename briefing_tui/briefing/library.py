@@ -145,7 +145,7 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str
 def first_files(paths: Iterable[Path]) -> Iterator[str]:
     """The briefing files named by ``paths``, in the order :func:`briefing_names` lists them,
     found as they are asked for: the first few of a large library without listing it all
-    (each folder on the way is listed and sorted, nothing is statted but the entries taken).
+    (each folder on the way is listed and its names sorted; only the names taken are statted).
     No problems are said, and a file reached twice may come twice: for the first screen."""
     for path in paths:
         if path.is_dir():
@@ -156,18 +156,15 @@ def first_files(paths: Iterable[Path]) -> Iterator[str]:
 
 def _in_order(folder: str) -> Iterator[str]:
     try:
-        with os.scandir(folder) as it:
-            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+        names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
     except OSError:
         return
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _in_order(entry.path)
-            elif _briefing_name(entry.name) and entry.is_file():
-                yield entry.path
-        except OSError:
-            continue
+    for name in names:  # (a name is statted only when it is reached)
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            yield from _in_order(path)
+        elif _briefing_name(name) and os.path.isfile(path):
+            yield path
 
 
 def _briefing_name(name: str) -> bool:

@@ -24,6 +24,9 @@ may write (unpickling runs code: a snapshot anyone else could have written is ig
 briefing-tui's own classes are accepted). Any problem with a snapshot (missing, corrupt,
 stale, unsafe, unwritable) means a full load: the cache can make loading faster, never fail.
 
+The app's library (:func:`open_library`) keeps a summary of each briefing and reads a briefing
+again, when it is shown, from the snapshot saved after loading (:meth:`LibraryCache.recall`).
+
 Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
 search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
 answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``. Results
@@ -47,8 +50,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
-from itertools import islice
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -627,7 +630,7 @@ class LibraryCache:
             summary = summary if summary is not None else self._summary(result)
             self._new[key] = _Entry(sig, (str(named), str(source.path), source_sig), where, summary)
 
-    def first(self) -> Library | None:
+    def first(self, files: Iterable[str] | None = None) -> Library | None:
         """A library of the first file (in library order) that loads a briefing, alone.
 
         For showing something before the whole library is loaded; None when no file loads
@@ -639,7 +642,7 @@ class LibraryCache:
         it and reading the snapshot's index take several times as long as parsing one file.
         """
         with gc_paused():
-            for f in first_files(self.paths):
+            for f in first_files(self.paths) if files is None else files:
                 r = load_one(Path(f))
                 if r.briefing is not None:
                     return assemble([r])
@@ -749,8 +752,10 @@ def open_library(
         return library
 
     first: Library | None = None
-    if len(list(islice(first_files(cache.paths), PAINT_FIRST_FROM))) >= PAINT_FIRST_FROM:
-        first = cache.first()
+    found = first_files(cache.paths)  # walked once: counted, then the first read
+    head = list(islice(found, PAINT_FIRST_FROM))
+    if len(head) >= PAINT_FIRST_FROM:
+        first = cache.first(chain(head, found))
         if first is not None:
             return first, load
     return load(), None
