@@ -13,7 +13,8 @@ A poll only *stats*: the library's directories (to notice new, deleted and renam
 briefing files and the articles they read. Events only say *when* to look; what changed is
 always decided by the stats. Nothing is read unless a stat changed, and then only the files
 concerned are loaded again (with :func:`briefing_tui.briefing.library.load_one`) and the
-library is re-assembled (with :func:`briefing_tui.briefing.library.assemble`). An article that
+library is re-assembled (with :func:`briefing_tui.briefing.library.assemble_on_demand`: the
+briefings that did not change are not read again, their summaries are kept). An article that
 changed re-loads every briefing that reads it.
 
 A save that breaks a briefing does not replace what is shown: the last version that loaded
@@ -38,9 +39,17 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from briefing_tui.briefing.files import RACY_NS, FileStat, is_racy, stat_path
-from briefing_tui.briefing.library import Library, assemble, briefing_files, load_one
+from briefing_tui.briefing.library import (
+    Filed,
+    Library,
+    assemble_on_demand,
+    briefing_files,
+    filed,
+    load_one,
+)
 from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.briefing.problems import Problem
 
@@ -129,10 +138,24 @@ def _shown_after(old: LoadResult | None, new: LoadResult) -> LoadResult:
     return new if new.briefing is not None or old.briefing is None else old
 
 
+class Store(Protocol):
+    """Where a watcher's results can be read again instead of kept in memory (the library
+    snapshot: :class:`briefing_tui.cache.snapshot.LibraryCache`)."""
+
+    def remembered(self, path: Path | str) -> bool: ...
+    def recall(self, path: Path | str) -> LoadResult | None: ...
+    def digest_of(self, path: Path | str) -> str | None: ...
+
+
 class LibraryWatcher:
     """The library under ``paths``, kept up to date by :meth:`poll`.
 
     Use from one thread at a time: :meth:`load` once, then :meth:`poll` periodically.
+
+    The library is an :class:`~briefing_tui.briefing.library.OnDemandLibrary`. With a
+    ``store`` the results it can read again are not kept (a summary of each briefing is):
+    only those with problems, those the store does not remember (and every file read again
+    since) are. Without one, every result is kept.
     """
 
     def __init__(
@@ -142,12 +165,14 @@ class LibraryWatcher:
         margin_ns: int = RACY_NS,
         clock: Callable[[], int] = time.time_ns,
         loader: Callable[[Path], LoadResult] = load_one,
+        store: Store | None = None,
     ) -> None:
         self.paths = tuple(paths)
         self.margin_ns = margin_ns
         self.clock = clock
         self.loader = loader
-        self.library = Library(())
+        self.store = store
+        self.library: Library = Library(())
         self.reads = 0  # files read so far (briefings and, through them, articles)
         self.polls = 0
         self._dirs: dict[Path, FileStat | None] = {}
@@ -156,8 +181,10 @@ class LibraryWatcher:
         self._list_problems: tuple[Problem, ...] = ()
         self._stats: dict[Path, FileStat | None] = {}  # each briefing file, when last read
         self._racy: set[Path] = set()  # briefing files to read once more when no longer racy
-        self._latest: dict[Path, LoadResult] = {}  # each file as on disk
-        self._shown: dict[Path, LoadResult] = {}  # each file as the library shows it
+        self._filed: dict[Path, Filed] = {}  # each file as the library shows it, summarised
+        self._held: dict[Path, LoadResult] = {}  # results kept (the others: store.recall)
+        self._newer: dict[Path, LoadResult] = {}  # the file on disk, where it is not shown
+        self._digests: dict[Path, str] = {}  # the store's, for files not read again since
         self._sources: dict[Path, Path] = {}  # briefing file -> its article (last known)
         self._source_stats: dict[Path, FileStat | None] = {}
         self._racy_sources: set[Path] = set()
@@ -168,8 +195,16 @@ class LibraryWatcher:
         """Load the whole library (stat first, then read: no edit can slip between)."""
         now = self.clock()
         self._relist(now)
+        store = self.store
         for f in self._files:
             self._read(f, now)
+            if store is not None and f not in self._newer and store.remembered(f):
+                result = self._held[f]
+                if not result.problems:
+                    del self._held[f]  # read again from the store when asked for
+                digest = store.digest_of(f)
+                if digest is not None:
+                    self._digests[f] = digest
         self.library = self._assemble()
         return self.library
 
@@ -184,11 +219,32 @@ class LibraryWatcher:
         self._files = files
         self._list_problems = tuple(problems)
 
+    def _shown(self, path: Path) -> LoadResult | None:
+        """The file as the library shows it (None: not read yet)."""
+        held = self._held.get(path)
+        if held is not None or path not in self._filed:
+            return held
+        recalled = self.store.recall(path) if self.store is not None else None
+        if recalled is None:  # the store lost it: as on disk (a poll reads any change)
+            recalled = self._held[path] = self.loader(path)
+        return recalled
+
+    def _latest(self, path: Path) -> LoadResult | None:
+        """The file as last read from disk (None: not read yet)."""
+        newer = self._newer.get(path)
+        return newer if newer is not None else self._shown(path)
+
+    def _read_shown(self, name: str) -> LoadResult:
+        """A file's result for the library (by the name it has there)."""
+        path = Path(name)
+        found = self._shown(path)
+        return found if found is not None else self.loader(path)
+
     def _read(self, path: Path, now: int) -> LoadResult:
         stat = stat_path(path)
         result = self.loader(path)
         self.reads += 1
-        before = self._latest.get(path)
+        before = self._latest(path) if path in self._filed else None
         if before is not None and result == before:
             result = before  # the same content: keep the objects the app already shows
         self._stats[path] = stat
@@ -196,8 +252,16 @@ class LibraryWatcher:
             self._racy.add(path)
         else:
             self._racy.discard(path)
-        self._latest[path] = result
-        self._shown[path] = _shown_after(self._shown.get(path), result)
+        old_shown = self._shown(path) if path in self._filed else None
+        shown = _shown_after(old_shown, result)
+        if shown is not old_shown:
+            self._held[path] = shown
+            self._filed[path] = filed(shown)
+            self._digests.pop(path, None)
+        if shown is result:
+            self._newer.pop(path, None)
+        else:
+            self._newer[path] = result
         if result.briefing is not None:
             source = result.briefing.source.path
             self._sources[path] = source
@@ -213,10 +277,19 @@ class LibraryWatcher:
     def _assemble(self) -> Library:
         problems = list(self._list_problems)
         for f in self._files:
-            latest = self._latest[f]
-            if latest is not self._shown[f]:
-                problems.extend(latest.problems)  # the file on disk, not the version shown
-        return assemble([self._shown[f] for f in self._files], problems)
+            newer = self._newer.get(f)
+            if newer is not None:
+                problems.extend(newer.problems)  # the file on disk, not the version shown
+        digests = {
+            s.id: d for f, d in self._digests.items() if (s := self._filed[f].summary) is not None
+        }
+        return assemble_on_demand(
+            [self._filed[f] for f in self._files],
+            self._read_shown,
+            {str(f): r for f, r in self._held.items()},
+            problems,
+            digests,
+        )
 
     # -- polling ------------------------------------------------------------------------------
 
@@ -236,7 +309,7 @@ class LibraryWatcher:
         removed = [f for f in old_files if f not in current]
         to_read: list[Path] = []
         for f in self._files:
-            if f not in self._latest:
+            if f not in self._filed:
                 to_read.append(f)
                 continue
             stat = stat_path(f)
@@ -258,12 +331,11 @@ class LibraryWatcher:
                     wanted.add(f)
                     to_read.append(f)
 
-        old_shown = {f: self._shown.get(f) for f in [*to_read, *removed]}
-        old_latest = {f: self._latest.get(f) for f in to_read}
+        old_shown = {f: self._shown(f) for f in [*to_read, *removed]}
+        old_latest = {f: self._latest(f) for f in to_read}
         for f in removed:
-            self._stats.pop(f, None)
-            self._latest.pop(f, None)
-            self._shown.pop(f, None)
+            for state in (self._stats, self._filed, self._held, self._newer, self._digests):
+                state.pop(f, None)
             self._sources.pop(f, None)
             self._racy.discard(f)
         added = [f for f in to_read if old_latest[f] is None]
@@ -280,20 +352,24 @@ class LibraryWatcher:
         self.library = self._assemble()
         changed_ids: set[str] = set()
         for f, before_shown in old_shown.items():
-            after = self._shown.get(f)
+            after = self._shown(f) if f in self._filed else None
             if after == before_shown:
                 continue
             for r in (before_shown, after):
                 if r is not None and r.briefing is not None:
                     changed_ids.add(r.briefing.id)
-        broken = tuple(self._latest[f] for f in [*added, *reloaded] if not self._latest[f].ok)
+        latest = {f: r for f in [*added, *reloaded] if (r := self._latest(f)) is not None}
+        broken = tuple(r for r in latest.values() if not r.ok)
         fixed = tuple(
-            f
-            for f in reloaded
-            if self._latest[f].ok and (b := old_latest[f]) is not None and not b.ok
+            f for f in reloaded if latest[f].ok and (b := old_latest[f]) is not None and not b.ok
         )
-        failing = tuple(self._latest[f] for f in self._files if not self._latest[f].ok)
-        kept = tuple(f for f in self._files if self._latest[f] is not self._shown[f])
+        # a file with errors is always kept (it has problems): the others need not be read
+        failing = tuple(
+            r
+            for f in self._files
+            if (r := self._newer.get(f) or self._held.get(f)) is not None and not r.ok
+        )
+        kept = tuple(f for f in self._files if f in self._newer)
         return Reload(
             self.library,
             tuple(added),
@@ -337,7 +413,7 @@ class LibraryWatcher:
 
     def latest(self, path: Path) -> LoadResult | None:
         """The file as last read from disk (which the library may not show)."""
-        return self._latest.get(path)
+        return self._latest(path) if path in self._filed else None
 
     @property
     def racy_pending(self) -> bool:

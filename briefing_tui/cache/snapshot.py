@@ -26,6 +26,9 @@ may write (unpickling runs code: a snapshot anyone else could have written is ig
 briefing-tui's own classes are accepted). Any problem with a snapshot (missing, corrupt,
 stale, unsafe, unwritable) means a full load: the cache can make loading faster, never fail.
 
+The app's library (:func:`open_library`) keeps a summary of each briefing and reads a briefing
+again, when it is shown, from the snapshot saved after loading (:meth:`LibraryCache.recall`).
+
 Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
 search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
 answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``; many
@@ -46,16 +49,24 @@ import pickle
 import stat as st
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
 
 from briefing_tui import __version__
 from briefing_tui.briefing.files import Signature, signature
-from briefing_tui.briefing.library import Library, assemble, briefing_names, load_one
+from briefing_tui.briefing.library import (
+    BriefingReader,
+    Library,
+    OnDemandLibrary,
+    assemble,
+    briefing_names,
+    first_files,
+    load_one,
+)
 from briefing_tui.briefing.loader import LoadResult, display_path
-from briefing_tui.briefing.model import Briefing
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.cache.loading import (
     _keepable,
@@ -132,6 +143,7 @@ class _Entry:
 
 
 _OLD, _SPOOL = 0, 1
+_RECALL_LOCK = threading.Lock()
 
 
 def _code_fingerprint() -> tuple[object, ...]:
@@ -201,12 +213,14 @@ class LibraryCache:
         self._new: dict[str, _Entry] = {}
         self._listing: tuple[list[Path], list[Problem]] | None = None
         self._names: tuple[list[str], list[Problem]] | None = None
-        self._early: dict[Path, LoadResult] = {}  # loaded by first(), used by load()
         self._dirty = False
         self._finished = False
         self._fd = None
         self._spool = None
         self._spool_size = 0
+        self._reader: LibraryCache | None = None  # the saved snapshot, for recall()
+        # where its results lie (and the name to give the file in their problems, if another)
+        self._spots: dict[str, tuple[tuple[int, int, int], tuple[str, str] | None]] = {}
 
     # -- the snapshot ---------------------------------------------------------------------
 
@@ -276,8 +290,8 @@ class LibraryCache:
     def __del__(self) -> None:
         self._close()
 
-    def _blob(self, entry: _Entry) -> bytes:
-        where, offset, length = entry.blob
+    def _blob_at(self, spot: tuple[int, int, int]) -> bytes:
+        where, offset, length = spot
         fd = self._fd if where == _OLD else self._spool[0] if self._spool is not None else None
         if fd is None:
             raise ValueError("the snapshot is closed")
@@ -402,8 +416,13 @@ class LibraryCache:
         return None
 
     def _unpickled(self, entry: _Entry, path: Path) -> LoadResult | None:
+        return self._unpickled_at(entry.blob, path, self._renamed(entry, path))
+
+    def _unpickled_at(
+        self, spot: tuple[int, int, int], path: Path, renamed: tuple[str, str] | None = None
+    ) -> LoadResult | None:
         try:
-            loaded = _unpickle(self._blob(entry), self._renamed(entry, path))
+            loaded = _unpickle(self._blob_at(spot), renamed)
         except Exception:
             return None
         return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
@@ -413,9 +432,6 @@ class LibraryCache:
 
         A loader for :class:`briefing_tui.watch.LibraryWatcher` too (then :meth:`finish`).
         """
-        early = self._early.pop(path, None)
-        if early is not None:  # loaded by first(): the same objects, shown already
-            return early
         if self._finished:  # a file reloaded later (live reload): nothing to remember
             self.misses += 1
             return load_one(path)
@@ -427,11 +443,21 @@ class LibraryCache:
         if entry is not None and result is not None:
             self.hits += 1
             self._new[key] = entry
+            self._with_digest(key, result)
             return result
         result = load_one(path)
         self.misses += 1
         self._remember(key, path, sig, now, result)
         return result
+
+    def _with_digest(self, key: str, result: LoadResult) -> None:
+        """Give the file's entry its digest if it was written without one (made now, once)."""
+        entry = self._new.get(key)
+        if self.digest is None or entry is None or result.briefing is None:
+            return
+        if entry.summary is None or entry.summary[1] is None:
+            self._new[key] = dataclasses.replace(entry, summary=self._summary(result))
+            self._dirty = True
 
     def stored(self, path: Path | str) -> LoadResult:
         """The file's load result from the snapshot as it was read (unpickled when its entry
@@ -459,7 +485,41 @@ class LibraryCache:
         """A library whose :meth:`~Library.briefing` reads a briefing (by id, from ``paths``:
         id -> file) when first asked for, through :meth:`stored`. Its ``briefings`` and
         ``results`` are empty: for showing search hits without loading the library."""
-        return Library((), _by_id=_OnDemand(self.stored, paths))
+        reader = BriefingReader(lambda path: self.stored(path), paths, {})
+        return Library((), _by_id=reader)  # type: ignore[arg-type]
+
+    # -- the app's library, read on demand ------------------------------------------------
+
+    def remembered(self, path: Path | str) -> bool:
+        """Whether the file's result, as loaded in this run, goes into the snapshot saved by
+        :meth:`finish` (so :meth:`recall` can read it again)."""
+        return self._abs(str(path)) in self._new
+
+    def digest_of(self, path: Path | str) -> str | None:
+        """The ``digest`` of the file's result as loaded in this run (None if not known)."""
+        entry = self._new.get(self._abs(str(path)))
+        return entry.summary[1] if entry is not None and entry.summary is not None else None
+
+    def recall(self, path: Path | str) -> LoadResult | None:
+        """The file's result as loaded in this run (before :meth:`finish`), or as the saved
+        snapshot has it (after), whatever the file holds now; None when it is in neither.
+        The app's library reads its briefings so, matching the summaries it made of them."""
+        key = self._abs(str(path))
+        if not self._finished:
+            entry = self._new.get(key)
+            return self._unpickled(entry, Path(path)) if entry is not None else None
+        with _RECALL_LOCK:
+            reader = self._reader
+            if reader is None:
+                reader = self._reader = LibraryCache(self.paths, self.directory)
+                # only where each result lies (and the name its problems give the file,
+                # when saved from another working directory) is kept, not its entry
+                self._spots = {
+                    k: (e.blob, reader._renamed(e, k)) for k, e in reader._read_snapshot().items()
+                }
+                reader._old = {}
+        spot = self._spots.get(key)
+        return reader._unpickled_at(spot[0], Path(path), spot[1]) if spot is not None else None
 
     def _summary(self, result: LoadResult) -> _Summary:
         return _summarise(result, self.digest)
@@ -571,17 +631,20 @@ class LibraryCache:
             origin = (self._cwd, display_path(path))
             self._new[key] = _Entry(kept[0], kept[1], where, self._summary(result), origin)
 
-    def first(self) -> Library | None:
+    def first(self, files: Iterable[str] | None = None) -> Library | None:
         """A library of the first file (in library order) that loads a briefing, alone.
 
         For showing something before the whole library is loaded; None when no file loads
         a briefing. Its problems are not the library's (references to other briefings are
         reported missing): take problems from :meth:`load` only.
+
+        Read from the file itself, found without listing the whole library
+        (:func:`~briefing_tui.briefing.library.first_files`): for a large library, listing
+        it and reading the snapshot's index take several times as long as parsing one file.
         """
-        files, _ = self.listing()
         with gc_paused():
-            for f in files:
-                r = self._early[f] = self.result(f)
+            for f in first_files(self.paths) if files is None else files:
+                r = load_one(Path(f))
                 if r.briefing is not None:
                     return assemble([r])
         return None
@@ -613,7 +676,7 @@ class LibraryCache:
                 self._dirty = True
         self.kept = keep and not self._dirty and self._fd is not None
         self.save()
-        self._new, self._early = {}, {}
+        self._new = {}
         self._finished = True
         if not self.kept:
             self._old = {}  # the pickled copies are not needed
@@ -640,23 +703,6 @@ def read_located(path: Path, where: Located | None) -> LoadResult:
         if isinstance(loaded, LoadResult) and loaded.path == path:
             return loaded
     return load_one(path)
-
-
-class _OnDemand(dict[str, Briefing]):
-    """Briefings by id, each read when first asked for (see :meth:`LibraryCache.on_demand`)."""
-
-    def __init__(self, read: Callable[[str], LoadResult], paths: dict[str, str]) -> None:
-        super().__init__()
-        self._read = read
-        self._paths = dict(paths)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        path = self._paths.pop(key, None)
-        if path is not None:
-            b = self._read(path).briefing
-            if b is not None and b.id == key:  # else it changed since: not that briefing
-                self[key] = b
-        return super().get(key, default)
 
 
 def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
@@ -699,29 +745,47 @@ PAINT_FIRST_FROM = 32  # files: from this many on, the app paints the first brie
 
 
 def open_library(
-    cache: LibraryCache, whole: Callable[[], Library] | None = None
+    cache: LibraryCache,
+    whole: Callable[[], Library] | None = None,
+    digest: Callable[[LoadResult], str | None] | None = None,
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 
-    ``whole`` loads the whole library through ``cache`` (a watcher's ``load`` with
-    ``cache.result`` as its loader; by default ``cache.load``). A small library is loaded
-    whole. From :data:`PAINT_FIRST_FROM` files on, only the first file that loads a briefing
-    is, so the first screen (which shows one briefing) paints without waiting for the others;
-    the returned function loads the whole library (the same first briefing included), to be
-    called in a thread after the first paint.
+    ``whole`` loads the whole library through ``cache``: a
+    :class:`~briefing_tui.watch.LibraryWatcher`'s ``load`` with ``cache.result`` as its
+    loader and ``cache`` as its store, so that the library keeps a summary of each briefing
+    and reads the briefing itself from the saved snapshot when asked for (by default such a
+    watcher, never polled). A small library is loaded whole. From :data:`PAINT_FIRST_FROM`
+    files on, only the first file that loads a briefing is, so the first screen (which shows
+    one briefing) paints without waiting for the others; the returned function loads the
+    whole library (the same first briefing included), to be called in a thread after the
+    first paint.
+
+    ``digest``: the search index's content hash of a result, kept for each briefing (see
+    :attr:`LibraryCache.digest`) when the rest is loaded in that thread, so that opening
+    the index need not read every briefing.
     """
 
     def load() -> Library:
-        if whole is None:
-            return cache.load()
+        if digest is not None and first is not None:
+            cache.digest = digest  # (not before the first paint: it imports the search)
+        loader = whole
+        if loader is None:
+            from briefing_tui.watch import LibraryWatcher
+
+            loader = LibraryWatcher(cache.paths, loader=cache.result, store=cache).load
         with gc_paused(cache.freeze):
-            library = whole()
-        cache.finish([r.path for r in library.results])
+            library = loader()
+        cache.finish(library.paths)
+        if isinstance(library, OnDemandLibrary) and first is not None:
+            library.reader.seed(first.results)  # shown already: the same objects
         return library
 
-    files, _ = cache.listing()
-    if len(files) >= PAINT_FIRST_FROM:
-        first = cache.first()
+    first: Library | None = None
+    found = first_files(cache.paths)  # walked once: counted, then the first read
+    head = list(islice(found, PAINT_FIRST_FROM))
+    if len(head) >= PAINT_FIRST_FROM:
+        first = cache.first(chain(head, found))
         if first is not None:
             return first, load
     return load(), None

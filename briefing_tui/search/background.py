@@ -62,7 +62,7 @@ def missing_from_index(library: Library, cache_dir: Path) -> int:
     from briefing_tui.search import store
     from briefing_tui.search.schema import INDEX_VERSION
 
-    ids = {b.id for b in library.briefings}
+    ids = set(library.ids)
     try:
         base = store.library_dir(cache_dir, library)
         name = (base / store.CURRENT).read_text(encoding="utf-8").strip()

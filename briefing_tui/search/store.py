@@ -132,8 +132,7 @@ def plan_of(library: Library) -> IndexPlan:
 
 def library_key(library: Library) -> str:
     """Which index a library uses: a digest of the directory holding its files."""
-    paths = [r.path for r in library.results] or [b.path for b in library.briefings]
-    return files_key(paths)
+    return files_key(library.paths)
 
 
 def files_key(paths: Iterable[Path | str]) -> str:
@@ -167,7 +166,16 @@ def library_dir(cache_dir: Path, library: Library | str) -> Path:
 
 def wanted_hashes(library: Library) -> dict[str, str]:
     """Each briefing's content hash (what the index must hold for it)."""
-    return {b.id: briefing_hash(b, raw_documents(b)) for b in library.briefings}
+    known = library.digests  # kept by a library read on demand: its briefings are not read
+    if not known:
+        return {b.id: briefing_hash(b, raw_documents(b)) for b in library.briefings}
+    out = {}
+    for bid in library.ids:
+        h = known.get(bid)
+        if h is None and (b := library.briefing(bid)) is not None:
+            h = briefing_hash(b, raw_documents(b))
+        out[bid] = h or ""
+    return out
 
 
 # -- trust ---------------------------------------------------------------------------------

@@ -317,7 +317,7 @@ class BriefingApp(FrameHookApp):
         assert self.rest is not None
         with gc_paused(freeze=self._gc_frozen):
             library = self.rest()
-            graph = LinkGraph(library)
+            graph = LinkGraph(library).prepare()
         self.post_message(LibraryLoaded(library, graph))
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
@@ -494,8 +494,7 @@ class BriefingApp(FrameHookApp):
             return index.count(query, cancelled=cancelled)
 
     def briefing_title(self, briefing_id: str) -> str:
-        briefing = self.library.briefing(briefing_id)
-        return briefing.title if briefing else briefing_id
+        return self.library.title(briefing_id) or briefing_id
 
     def open_hit(self, hit: Hit) -> None:
         browser = self.browser
@@ -553,7 +552,7 @@ class BriefingApp(FrameHookApp):
 
     def _deliver_reload(self, change: Reload) -> bool:
         """Hand a reload to the app (from the watch thread); False once the app is gone."""
-        graph = LinkGraph(change.library)
+        graph = LinkGraph(change.library).prepare()
         try:
             self.post_message(LibraryReloaded(change, graph))
         except RuntimeError:  # the app's loop is closed: it is gone
@@ -636,7 +635,7 @@ class BriefingApp(FrameHookApp):
                 with self._search_lock:
                     self.index = fresh
                 index.close()
-                reindexed = tuple(b.id for b in library.briefings)
+                reindexed = library.ids
             self._indexed = library
             return reindexed
 

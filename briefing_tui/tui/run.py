@@ -12,10 +12,13 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.watch import LibraryWatcher
+
+if TYPE_CHECKING:
+    from briefing_tui.briefing.loader import LoadResult
 
 SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
 
@@ -50,6 +53,13 @@ def forget_stale_size(
     environ.pop("LINES", None)
 
 
+def index_digest(result: LoadResult) -> str | None:
+    """The search index's content hash of a briefing (kept in the library snapshot)."""
+    from briefing_tui.search.scan import index_digest as digest
+
+    return digest(result)
+
+
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     from briefing_tui.cache.snapshot import LibraryCache, open_library
     from briefing_tui.search.background import child_index_factory
@@ -59,9 +69,13 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     gc.disable()  # until the first paint: start-up allocates much and frees little
     cache = LibraryCache(paths, freeze=True)
     watcher = (
-        None if getattr(args, "no_watch", False) else LibraryWatcher(paths, loader=cache.result)
+        None
+        if getattr(args, "no_watch", False)
+        else LibraryWatcher(paths, loader=cache.result, store=cache)
     )
-    library, rest = open_library(cache, watcher.load if watcher is not None else None)
+    library, rest = open_library(
+        cache, watcher.load if watcher is not None else None, digest=index_digest
+    )
     # A large cold index is built in a child process: the UI keeps its interpreter.
     index_factory = child_index_factory(paths)
     app = BriefingApp(

@@ -88,6 +88,23 @@ def test_the_same_files_in_the_same_order(tree: Path) -> None:
     assert "pipe.yaml" not in names and "broken.yaml" not in names
 
 
+def test_the_first_files_come_in_the_same_order_without_listing_them_all(tree: Path) -> None:
+    """first_files (the first screen's) walks the folders in library order, lazily."""
+    from itertools import islice
+
+    from briefing_tui.briefing.library import briefing_names, first_files
+
+    seen: set[str] = set()
+    found = []
+    for f in first_files([tree, tree / "sub"]):  # deduplicated as briefing_names does
+        if os.path.realpath(f) not in seen:
+            seen.add(os.path.realpath(f))
+            found.append(f)
+    assert found == briefing_names([tree, tree / "sub"])[0]
+    assert list(islice(first_files([tree]), 2)) == found[:2]
+    assert list(first_files([tree / "b.yaml", tree / "missing"])) == [str(tree / "b.yaml")]
+
+
 @pytest.mark.parametrize(
     "arrange",
     [

@@ -48,10 +48,10 @@ def test_entries_are_newest_first(generated: Library) -> None:
 
 def test_filter_matches_title_id_place_month_and_actors(generated: Library) -> None:
     items = entries(generated)
-    b = items[len(items) // 2].briefing
-    actor = b.actors[0].name
-    for query in (b.title, b.id, actor, b.source.when.month or ""):
-        found = [e.briefing.id for e in filter_entries(items, query)]
+    b = items[len(items) // 2].summary
+    actor = b.actors[0][1]
+    for query in (b.title, b.id, actor, b.month):
+        found = [e.summary.id for e in filter_entries(items, query)]
         assert b.id in found, query
         assert all(
             all(w in e.words or in_order(w, e.short) for w in query.casefold().split())
@@ -61,7 +61,7 @@ def test_filter_matches_title_id_place_month_and_actors(generated: Library) -> N
     # Letters in order: a title's initials-ish skeleton finds it, after the exact matches.
     word = b.title.split()[0].casefold()
     skeleton = word[0] + word[-1]
-    assert b.id in [e.briefing.id for e in filter_entries(items, skeleton)]
+    assert b.id in [e.summary.id for e in filter_entries(items, skeleton)]
 
 
 def test_filter_by_title_sorts_by_title(generated: Library) -> None:
@@ -77,7 +77,7 @@ async def test_switcher_filters_as_you_type_and_opens_the_match(generated: Libra
         screen = browser(app)
         assert f"{len(generated.briefings)} briefings · by date, newest first" in screen_text(app)
         assert switcher.list.option_count == min(SHOWN, len(generated.briefings))
-        target = entries(generated)[-1].briefing  # the oldest: not on the first screen
+        target = entries(generated)[-1].summary  # the oldest: not on the first screen
         assert target.title not in screen_text(app)
         await type_text(pilot, target.id)
         await until(pilot, lambda: switcher.list.option_count >= 1)

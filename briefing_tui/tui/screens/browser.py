@@ -49,7 +49,7 @@ PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
 
 def inferred_years(library: Library) -> dict[str, int]:
     """Each briefing's inferred year (its dating), for marking dates ``Nov 2025*``."""
-    return {b.id: b.dating.year for b in library.briefings if b.dating is not None}
+    return library.inferred_years()
 
 
 def section_items(briefing: Briefing, section: str) -> list[str]:
@@ -119,7 +119,7 @@ class BrowserScreen(Screen[None]):
             yield Navigator(id="navigator", classes="pane -shown")  # as on_mount shows it
             yield DetailPane(self.library, self.graph, id="detail", classes="pane")
             yield SourcePane(self.graph, id="source", classes="pane")
-            titles = {b.id: b.title for b in self.library.briefings}
+            titles = self.library.titles()
             pane = SearchPane(titles, id="search", classes="pane")
             pane.inferred_years = inferred_years(self.library)
             yield pane
@@ -228,17 +228,17 @@ class BrowserScreen(Screen[None]):
         the title bar and the detail pane (whose backlinks may come from any briefing).
         """
         here = self._capture()
-        old_ids = [b.id for b in self.library.briefings]
+        old_ids = list(self.library.ids)
         old_items = section_items(self.briefing, here.section)
         self.library = library
         self.graph = graph
         self.detail.library, self.detail.graph = library, graph
         self.source.graph = graph
-        self.search.titles = {b.id: b.title for b in library.briefings}
+        self.search.titles = library.titles()
         self.search.inferred_years = inferred_years(library)
         path = self.briefing.path
         briefing = library.briefing(here.briefing) or next(
-            (b for b in library.briefings if b.path == path),
+            (library.briefing(s.id) for s in library.summaries if s.path == str(path)),
             None,  # its id was edited
         )
         if briefing is None:  # the open briefing went away: its neighbour, or the first
@@ -274,8 +274,8 @@ class BrowserScreen(Screen[None]):
         b = self.briefing
         n = len(self.library.briefings)
         pos = ""
-        if n > 1:
-            index = next(i for i, x in enumerate(self.library.briefings) if x.id == b.id)
+        index = self.library.position(b.id)
+        if n > 1 and index is not None:
             pos = f"[{index + 1}/{n}]"
         cov = self.source.coverage
         stale = b.path in getattr(self.app, "kept_paths", ())

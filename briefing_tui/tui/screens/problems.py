@@ -64,7 +64,7 @@ def broken_files(library: Library) -> list[BrokenFile]:
     """Every file (or path) with an error, in library order, with its first error."""
     shown_paths = {
         display_path(r.path)
-        for r in library.results
+        for r in library.with_problems  # (a file with an error has problems)
         if r.briefing is not None and library.briefing(r.briefing.id) is r.briefing
     }
     firsts: dict[str, Problem] = {}
@@ -183,7 +183,7 @@ class ProblemList(BriefList):
 
 def source_paths(library: Library) -> dict[str, Path]:
     """The files of the library by the name their problems give them."""
-    return {display_path(r.path): r.path for r in library.results}
+    return {display_path(path): path for path in library.paths}
 
 
 def context(path: Path | None, p: Problem, around: int = CONTEXT_LINES) -> Text | None:
@@ -273,11 +273,16 @@ def item_of(library: Library, p: Problem) -> ItemRef | None:
     problem's line (None when the file did not load, or the problem is outside any item)."""
     found: ItemRef | None = None
     best = 0
-    for b in library.briefings:
-        for item in b.items:
+    for s in library.summaries:
+        if os.path.basename(s.path) != os.path.basename(p.path):
+            continue
+        if display_path(Path(s.path)) != p.path:
+            continue  # (only its briefing is read)
+        b = library.briefing(s.id)
+        for item in b.items if b is not None else ():
             pos = item.pos
             if pos.path == p.path and best < pos.line <= p.line:
-                found, best = ItemRef(b.id, item.id), pos.line
+                found, best = ItemRef(s.id, item.id), pos.line
     return found
 
 

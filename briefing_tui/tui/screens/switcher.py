@@ -21,8 +21,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from briefing_tui.briefing.library import Library
-from briefing_tui.briefing.model import MONTH_FULL_NAMES, Briefing
+from briefing_tui.briefing.library import BriefingSummary, Library
+from briefing_tui.briefing.model import MONTH_FULL_NAMES
 from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.screens.dialog import DialogScreen
 from briefing_tui.tui.widgets.lists import BriefList, list_keys
@@ -34,9 +34,10 @@ COUNT_WIDTH = 4
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A briefing as the switcher lists and filters it."""
+    """A briefing as the switcher lists and filters it (from its summary: the briefing
+    itself is not read)."""
 
-    briefing: Briefing
+    summary: BriefingSummary
     words: str  # title, id, place, month (numeric and by name), actors: folded
     short: str  # title and id, folded: for letters-in-order matches
     date_key: tuple[int, str, int]
@@ -51,17 +52,13 @@ def entries(library: Library) -> tuple[Entry, ...]:
     if _made and _made[0][0] is library:
         return _made[0][1]
     out = []
-    for b in library.briefings:
-        when = b.source.when
-        month = when.month or ""
+    for s in library.summaries:
+        month = s.month
         named = ""
         if len(month) == 7 and month[5:].isdigit() and 1 <= int(month[5:]) <= 12:
             named = f"{MONTH_FULL_NAMES[int(month[5:]) - 1]} {month[:4]}"
-        words = " ".join(
-            [b.title, b.id, b.source.place, month, named, when.label()] + [a.name for a in b.actors]
-        )
-        key = when.sort_key()
-        out.append(Entry(b, words.casefold(), f"{b.title} {b.id}".casefold(), key))
+        words = " ".join([s.title, s.id, s.place, month, named, s.when_label, *s.actor_names])
+        out.append(Entry(s, words.casefold(), f"{s.title} {s.id}".casefold(), s.sort_key))
     dated = sorted((e for e in out if e.date_key[0] == 0), key=lambda e: e.date_key, reverse=True)
     undated = sorted((e for e in out if e.date_key[0] != 0), key=lambda e: e.short)
     result = tuple(dated + undated)
@@ -97,20 +94,18 @@ DATE_WIDTH = 11  # "12 Nov 2025"
 FIXED = 1 + DATE_WIDTH + 4 * (COUNT_WIDTH + 1)  # cells after the title
 
 
-def briefing_row(b: Briefing, current: bool, width: int) -> Text:
+def briefing_row(b: BriefingSummary, current: bool, width: int) -> Text:
     """One row of ``width`` cells: the title (cut with … to fit), its date, and the counts
     of actors, commitments, events and notes."""
-    c = b.counts()
     title = Text(one_line(b.title), style="bold")
     if current:
         title.append(" (open)", style="dim")
     title.truncate(max(8, width - FIXED), overflow="ellipsis", pad=True)
-    when = b.source.when
-    date = one_line(when.label().split(" (")[0] if when.month else "undated")
+    date = one_line(b.when_label.split(" (")[0] if b.month else "undated")
     row = title
     row.append(" " + date[:DATE_WIDTH].ljust(DATE_WIDTH), style="dim")
-    for k in ("actors", "commitments", "context", "notes"):
-        row.append(" " + str(c[k]).rjust(COUNT_WIDTH))
+    for n in b.counts:
+        row.append(" " + str(n).rjust(COUNT_WIDTH))
     return row
 
 
@@ -193,7 +188,7 @@ class SwitcherScreen(DialogScreen[str | None]):
         lst.clear_options()
         shown = SHOWN
         if keep is not None:
-            at = next((i for i, e in enumerate(self.matches) if e.briefing.id == keep), None)
+            at = next((i for i, e in enumerate(self.matches) if e.summary.id == keep), None)
             if at is not None:
                 shown = max(shown, at + NEAR_END + 1)
         self.query_one("#switcher-header", Static).update(header_row(self.row_width))
@@ -221,7 +216,7 @@ class SwitcherScreen(DialogScreen[str | None]):
         have = lst.option_count
         width = self.row_width
         lst.add_options(
-            Option(briefing_row(e.briefing, e.briefing.id == self.current, width), id=e.briefing.id)
+            Option(briefing_row(e.summary, e.summary.id == self.current, width), id=e.summary.id)
             for e in self.matches[have : have + n]
         )
 

@@ -129,8 +129,7 @@ def ref_title(library: Library, ref: ItemRef, here: str) -> str:
     item = library.item(ref)
     title = one_line(item.title) if item is not None else ref.item
     if ref.briefing != here:
-        b = library.briefing(ref.briefing)
-        title += f"  [in {one_line(b.title) if b else ref.briefing}]"
+        title += f"  [in {one_line(library.title(ref.briefing) or ref.briefing)}]"
     return title
 
 
@@ -244,16 +243,18 @@ class DetailPane(BriefList):
         for link in backlinks:
             groups.setdefault((link.back_label, link.source.briefing), []).append(link.source)
 
+        # (titles from the briefings' summaries: the other briefings are not read)
+        titles = self.library.title
+
         def order(key: tuple[str, str]) -> tuple[int, str, bool, str]:
-            b = self.library.briefing(key[1])
+            title = titles(key[1])
             rank = BACK_ORDER.index(key[0]) if key[0] in BACK_ORDER else len(BACK_ORDER)
-            return (rank, key[0], key[1] != briefing.id, b.title.casefold() if b else key[1])
+            return (rank, key[0], key[1] != briefing.id, title.casefold() if title else key[1])
 
         for key in sorted(groups, key=order):
             label, where = key
             refs = groups[key]
-            b = self.library.briefing(where)
-            place = "this briefing" if where == briefing.id else (b.title if b else where)
+            place = "this briefing" if where == briefing.id else (titles(where) or where)
             head = Text(f"{label} ← ", style="dim")
             head.append(f"in {one_line(place)}", style="italic")
             head.append(f" ({len(refs)})", style="dim")
@@ -261,8 +262,8 @@ class DetailPane(BriefList):
             name = f"{label}:{where}"
             shown = refs if name in self.unfolded or len(refs) <= FOLD + 1 else refs[:FOLD]
             for source in shown:
-                found = self.library.item(source)
-                text = Text(one_line(found.title) if found is not None else source.item)
+                found = self.graph.title(source)
+                text = Text(one_line(found) if found is not None else source.item)
                 add(hanging(Text("  "), text), Target(ref=source, label=label))
             if len(shown) < len(refs):
                 more = Text(f"  … {len(refs) - len(shown)} more (Enter shows them)", style="dim")
@@ -272,8 +273,8 @@ class DetailPane(BriefList):
             if others:
                 add(Text(f"Also in ({len(others)})", style="bold underline"))
                 for other in others:
-                    b = self.library.briefing(other.briefing)
-                    add(Text(one_line(b.title) if b else other.briefing), Target(ref=other))
+                    also = titles(other.briefing) or other.briefing
+                    add(Text(one_line(also)), Target(ref=other))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select":
