@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -25,6 +26,7 @@ from tests.tui.helpers import (
     make_app,
     screen_text,
     search_for,
+    settle,
     started,
     two_briefing_library,
     type_text,
@@ -430,7 +432,12 @@ class SlowCountIndex(GatedIndex):
 
 
 @aio
-async def test_the_hits_show_first_and_the_count_follows(seed_library: Library) -> None:
+async def test_the_hits_show_first_and_the_count_follows(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_tui.search import engine
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", None)  # a count that is never quick
     total = all_hits(seed_library, "naqvi")
     app, slow = with_stand_in_index(seed_library, SlowCountIndex)
     async with started(app, NARROW) as pilot:
@@ -445,4 +452,35 @@ async def test_the_hits_show_first_and_the_count_follows(seed_library: Library) 
         slow[0].gate.set()
         await until(pilot, lambda: pane.status == f"{PAGE} of {total}")
         assert slow[0].cancelled == ["naqv"] and slow[0].counts == ["naqv", "naqvi"]
+        assert f"{PAGE} of {total}" in screen_text(app)
+
+
+@aio
+async def test_a_quick_count_shows_with_the_hits_in_one_answer(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When counting is quick the hits come with their true count: no "(counting)" answer
+    and no count of its own afterwards (one frame per key, benchmark row `keystroke`)."""
+    from briefing_tui.search import engine
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", 60.0)
+    total = all_hits(seed_library, "naqv")
+    assert total > PAGE
+    app, _ = with_stand_in_index(seed_library, lambda lib: SearchIndex(lib, memory=True))
+    async with started(app, NARROW) as pilot:
+        pane = browser(app).search
+        shown: list[str] = []
+        show_result = pane.show_result
+
+        def recording(result: SearchResult) -> bool:
+            done = show_result(result)
+            shown.append(pane.status)
+            return done
+
+        monkeypatch.setattr(pane, "show_result", recording)
+        await pilot.press("slash")
+        pane.input.value = "naqv"
+        await until(pilot, lambda: bool(shown))
+        await settle(pilot)
+        assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
         assert f"{PAGE} of {total}" in screen_text(app)
