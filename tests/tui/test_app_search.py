@@ -15,10 +15,17 @@ from textual.pilot import Pilot
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
+from briefing_tui.briefing.text import one_line
 from briefing_tui.search import Hit, SearchIndex, SearchResult
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.browser import BrowserScreen
-from briefing_tui.tui.widgets.search_pane import NEAR_END, PAGE, SearchPane, hit_prompt
+from briefing_tui.tui.widgets.search_pane import (
+    NEAR_END,
+    PAGE,
+    SearchPane,
+    hit_prompt,
+    one_line_chars,
+)
 from tests.tui.helpers import (
     SEED_ID,
     aio,
@@ -118,6 +125,16 @@ def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() ->
     assert "\x1b" not in snip.plain  # type: ignore[union-attr]
     assert len(snip.plain) == len(h.snippet)  # type: ignore[union-attr]
     assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
+
+
+def test_printable_text_is_shown_as_it_is_and_the_rest_neutralised_in_place() -> None:
+    """one_line_chars returns printable text unchanged without looking at each character:
+    no printable character is one that neutralising changes."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable() and c != " ")
+    assert one_line(printable) == printable
+    assert one_line_chars(printable + " x") == printable + " x"
+    odd = "a\tb\u00a0c\u202ed\x1be\u2028f"
+    assert one_line_chars(odd) == "a b c\ufffdd\u241be f"
 
 
 @aio

@@ -138,6 +138,8 @@ def hit_prompt(hit: Hit, briefing_title: str | None, inferred_year: int | None =
 
 def one_line_chars(text: str) -> str:
     """Neutralise ``text`` character by character so that offsets are preserved."""
+    if text.isprintable():
+        return text  # no control, format or space character but " ": nothing to change
     out = []
     for ch in text:
         safe = one_line(ch) if ch not in " \t\n\r" else " "
