@@ -22,6 +22,7 @@ from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.widgets.search_pane import (
     NEAR_END,
     PAGE,
+    HitLines,
     SearchPane,
     hit_prompt,
     one_line_chars,
@@ -125,6 +126,29 @@ def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() ->
     assert "\x1b" not in snip.plain  # type: ignore[union-attr]
     assert len(snip.plain) == len(h.snippet)  # type: ignore[union-attr]
     assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
+
+
+def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width() -> None:
+    """HitLines: an OptionList asks every new result its height; answering must not draw
+    it (one page of new results per key). Drawn, it is what Rich draws, cut to the width."""
+    from rich.console import Console
+    from textual.style import Style as VisualStyle
+
+    h = hit(title="Naqvi meets Baker", snippet="Naqvi said so", highlights=((0, 5),))
+    lines = list(hit_prompt(h, None).renderables)
+    console = Console(width=80)
+    drawn: list[object] = []
+    render = console.render
+    console.render = lambda r, o=None: drawn.append(r) or render(r, o)  # type: ignore[method-assign]
+    visual = HitLines(lines, console)  # type: ignore[arg-type]
+    assert visual.get_height({}, 30) == 2 and not drawn  # type: ignore[arg-type]
+    strips = visual.render_strips(30, None, VisualStyle(), None)  # type: ignore[arg-type]
+    assert [s.text for s in strips] == ["ACTOR  Naqvi meets Baker", "Naqvi said so"]
+    assert len(drawn) == 2
+    assert visual.render_strips(30, None, VisualStyle(), None) is strips  # type: ignore[arg-type]
+    assert len(drawn) == 2  # the same width again: not drawn again
+    narrow = visual.render_strips(12, 1, VisualStyle(), None)  # type: ignore[arg-type]
+    assert [s.text for s in narrow] == ["ACTOR  Naqv…"]
 
 
 def test_printable_text_is_shown_as_it_is_and_the_rest_neutralised_in_place() -> None:
