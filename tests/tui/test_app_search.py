@@ -26,6 +26,7 @@ from briefing_tui.tui.widgets.search_pane import (
     SearchPane,
     hit_prompt,
     one_line_chars,
+    shown_as,
 )
 from tests.tui.helpers import (
     SEED_ID,
@@ -525,3 +526,28 @@ async def test_a_quick_count_shows_with_the_hits_in_one_answer(
         await settle(pilot)
         assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
         assert f"{PAGE} of {total}" in screen_text(app)
+
+
+@aio
+async def test_results_that_show_the_same_are_not_repainted(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "narcot" then "narcoti": the same hits, scored anew. The list is not set again (a
+    whole repaint over SSH): only the result behind it is the new one."""
+    app = make_app(seed_library)
+    async with started(app, NARROW) as pilot:
+        pane = await search_for(pilot, app, "narcot")
+        before = pane.result
+        sets: list[int] = []
+        set_options = pane.results.set_options
+        monkeypatch.setattr(pane.results, "set_options", lambda o: sets.append(1) or set_options(o))
+        await type_text(pilot, "i")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "narcoti")
+        await settle(pilot)
+        assert before is not None and pane.result.hits != before.hits  # scored anew
+        assert [shown_as(h) for h in pane.result.hits] == [shown_as(h) for h in before.hits]
+        assert not sets and pane.hits == pane.result.hits
+        await type_text(pilot, " naqvi")  # other hits: the list is set again
+        await until(pilot, lambda: pane.result is not None and pane.result.query.endswith("naqvi"))
+        await settle(pilot)
+        assert sets

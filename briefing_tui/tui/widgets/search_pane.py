@@ -142,6 +142,22 @@ def hit_prompt(hit: Hit, briefing_title: str | None, inferred_year: int | None =
     return Group(*lines)
 
 
+def shown_as(hit: Hit) -> tuple[object, ...]:
+    """What the pane shows of ``hit`` (and opens): all but its score. Two results that show
+    the same hits are not repainted (bytes per key: "narcot" to "narcotic" scores its hits
+    anew, the screen stays the same)."""
+    return (
+        hit.briefing,
+        hit.kind,
+        hit.id,
+        hit.sentence,
+        hit.title,
+        hit.month,
+        hit.snippet,
+        hit.highlights,
+    )
+
+
 def one_line_chars(text: str) -> str:
     """Neutralise ``text`` character by character so that offsets are preserved."""
     if text.isprintable():
@@ -451,10 +467,10 @@ class SearchPane(Vertical):
         if result.query != self.query_text:
             return False
         old = self.result
-        same = old is not None and old.hits == result.hits
+        same = old is not None and list(map(shown_as, old.hits)) == list(map(shown_as, result.hits))
         self.result = result
         self._loading = False
-        if same:  # e.g. a trailing space typed: nothing to repaint
+        if same:  # e.g. a trailing space, or "narcot" to "narcoti": nothing to repaint
             self.set_status(self._status(result))
             return True
         results = self.results
