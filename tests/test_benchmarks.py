@@ -153,12 +153,11 @@ def test_tmux_terminal_times_text_appearing_on_the_screen(tmp_path: Path) -> Non
 
 TWO_ANSWERS = """
 import sys, time
-sys.stdout.write("ready\\r\\n"); sys.stdout.flush()
-sys.stdin.readline()
-time.sleep(0.15)
-sys.stdout.write("20 of ... RESULTS\\r\\n"); sys.stdout.flush()
-time.sleep(0.3)
-sys.stdout.write("counted\\r\\n"); sys.stdout.flush()
+print("ready", end="\\r\\n", flush=True)
+sys.stdin.readline()  # the key: results 0.15 s later, their count 0.3 s after them
+for delay, text in ((0.15, "20 of ... RESULTS"), (0.3, "counted")):
+    time.sleep(delay)
+    print(text, end="\\r\\n", flush=True)
 sys.stdin.readline()
 """
 
