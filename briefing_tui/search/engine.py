@@ -159,7 +159,7 @@ class Plan:
 
 
 COUNT_BUDGET = 0.02  # seconds for counting every match (beyond it: "20 of 5,000+")
-QUICK_COUNT: float | None = 0.004  # count=False counts if this quick (row `keystroke`)
+QUICK_COUNT: float | None = 0.004  # count=False: counts this long after a search under 3x it
 
 
 class Engine:
@@ -550,10 +550,10 @@ class Engine:
                 while len(self._queries) > CACHE_SIZE:
                     self._queries.pop(next(iter(self._queries)))
                 total, exact = None, False  # not counted yet
-                # Interactive searches count briefly, a longer limit (the CLI's) counts all;
-                # count=False: only when quick, else the app counts after showing the hits.
+                # count=False (the app): counted if quick after a quick search, else later.
                 budget = time_limit if time_limit > DEFAULT_TIME_LIMIT else COUNT_BUDGET
-                wait = budget if count else QUICK_COUNT
+                slow = time.perf_counter() - deadline + time_limit > 3 * (QUICK_COUNT or 0)
+                wait = budget if count else None if slow else QUICK_COUNT
                 counted = wait and self._count_text((text, kinds_key), wait, cancelled)
                 if counted and (count or counted[1]):
                     total, exact = counted

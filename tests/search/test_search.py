@@ -590,6 +590,11 @@ def test_a_quick_count_comes_with_the_hits(
         monkeypatch.setattr(engine, "QUICK_COUNT", 0.0)  # no time to count: it follows
         later = index.search(query + "   ", 3, count=False)
         assert later.total is None and not later.total_exact and later.more
+        # A search slower than 3x the count's time is not counted either, however cheap its
+        # count ("kind:actor" is one term: its count is read, not counted).
+        monkeypatch.setattr(engine, "QUICK_COUNT", 1e-7)
+        slow = index.search(query + "    ", 3, count=False)
+        assert slow.total is None and slow.more
     finally:
         index.close()
 
