@@ -551,3 +551,19 @@ async def test_results_that_show_the_same_are_not_repainted(
         await until(pilot, lambda: pane.result is not None and pane.result.query.endswith("naqvi"))
         await settle(pilot)
         assert sets
+
+
+@aio
+async def test_going_back_to_results_that_show_the_same_keeps_the_cursor(
+    seed_library: Library,
+) -> None:
+    """restore() to a query whose results show as the ones on screen (not set again): the
+    cursor still goes to the result it was on."""
+    app = make_app(seed_library)
+    async with started(app, NARROW) as pilot:
+        pane = await search_for(pilot, app, "narcot")
+        assert pane.results.highlighted == 0 and len(pane.hits) > 3
+        pane.restore("narcoti", 3)
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "narcoti")
+        await settle(pilot)
+        assert pane.results.highlighted == 3

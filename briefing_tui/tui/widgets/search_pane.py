@@ -471,6 +471,9 @@ class SearchPane(Vertical):
         self.result = result
         self._loading = False
         if same:  # e.g. a trailing space, or "narcot" to "narcoti": nothing to repaint
+            pending, self._pending_index = self._pending_index, None
+            if pending is not None and pending < len(result.hits):  # back to these results
+                self.results.highlighted = pending
             self.set_status(self._status(result))
             return True
         results = self.results
