@@ -55,7 +55,10 @@ HOW = {
     "its time runs until the app's last write before 250 ms of silence: the screen has settled, "
     "search results included. The reference is the same app with an empty query: the same "
     "number of spaces typed into the search box (the query stays empty, so no search runs). "
-    "Queries and their reference alternate.",
+    "Queries and their reference alternate. Key to the first frame of results is reported "
+    "beside it: the time to the first write after the key that holds the search status line "
+    "(`20 of 1,012`, `(counting)`, `No results`), or the settled time when the key's answer "
+    "writes none (an echo alone: the results did not change).",
     "bytes": "A pseudo-terminal we own (`os.openpty`, 80x24 set with TIOCSWINSZ, "
     "TERM=xterm-256color): every byte the program writes is counted. After the first screen "
     "has painted and settled: idle, Down/Up on the first screen, `/`, then a typed query letter "

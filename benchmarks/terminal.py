@@ -67,6 +67,7 @@ def tmux_available() -> bool:
 class Output:
     t: float  # time.perf_counter() when the notification was read
     nbytes: int
+    data: bytes = b""  # the payload as tmux sent it (bytes < 32 and backslash as \\ooo)
 
 
 _OCTAL = re.compile(rb"\\[0-7]{3}")
@@ -189,7 +190,8 @@ class TmuxTerminal:
             self._last_output_before_block = self.outputs[-1].t if self.outputs else 0.0
         elif line.startswith(b"%output "):
             _, _pane, *rest = line.split(b" ", 2)
-            self.outputs.append(Output(now, _output_bytes(rest[0] if rest else b"")))
+            payload = rest[0] if rest else b""
+            self.outputs.append(Output(now, _output_bytes(payload), payload))
 
     def send_command(self, cmd: str) -> float:
         """Send one tmux command without waiting; the time it was sent."""
@@ -307,6 +309,20 @@ class TmuxTerminal:
         last = self.wait_quiet(quiet, cap, since=t0, first=first)
         nbytes = sum(o.nbytes for o in self.outputs[n0:])
         return (None if last is None else last - t0), nbytes
+
+    def key_answer(
+        self, key: str, answer: re.Pattern[bytes], *, literal: bool, quiet: float, cap: float = 5.0
+    ) -> tuple[float | None, float | None]:
+        """Send one key; the time until the first output that ``answer`` finds (a frame of
+        results: their status line), and until the screen settled (its last output). The
+        first is the settled time when no output matches (nothing but an echo changed)."""
+        n0 = len(self.outputs)
+        settled, _ = self.key_latency(key, literal=literal, quiet=quiet, cap=cap)
+        if settled is None:
+            return None, None
+        t0 = self.outputs[-1].t - settled  # when the key was sent
+        first = next((o.t - t0 for o in self.outputs[n0:] if answer.search(o.data)), settled)
+        return first, settled
 
     def send_keys(self, *keys: str, literal: bool = False) -> None:
         flag = "-l " if literal else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import sys
 import time
@@ -148,6 +149,40 @@ def test_tmux_terminal_times_text_appearing_on_the_screen(tmp_path: Path) -> Non
         assert latency is not None and nbytes >= 5  # the terminal echoes the typed text
         assert term.pane_pid() == pid
         assert term.wait_for_screen(lambda s: "hello" in s, since=0, timeout=10) is not None
+
+
+TWO_ANSWERS = """
+import sys, time
+print("ready", end="\\r\\n", flush=True)
+sys.stdin.readline()  # the key: results 0.15 s later, their count 0.3 s after them
+for delay, text in ((0.15, "20 of ... RESULTS"), (0.3, "counted")):
+    time.sleep(delay)
+    print(text, end="\\r\\n", flush=True)
+sys.stdin.readline()
+"""
+
+
+@needs_tmux
+def test_tmux_terminal_times_the_first_answer_and_the_settled_screen(tmp_path: Path) -> None:
+    with TmuxTerminal(100, 30, tmp_path / "tmux") as term:
+        t0 = term.launch([sys.executable, "-c", TWO_ANSWERS], child_env())
+        assert term.wait_for_screen(lambda s: "ready" in s, since=t0, timeout=30) is not None
+        answer = re.compile(rb"RESULTS")
+        first, settled = term.key_answer("Enter", answer, literal=False, quiet=0.5)
+        assert first is not None and settled is not None
+        assert 0.1 < first < settled and settled - first > 0.25  # counted came 0.3 s later
+        echo, settled2 = term.key_answer("y", answer, literal=True, quiet=0.3)
+        assert echo is not None and echo == settled2  # no answer, an echo: the settled time
+
+
+def test_the_results_frame_is_told_by_the_search_status_line() -> None:
+    from benchmarks.suite import RESULTS_FRAME
+
+    for status in ("20 of 1,012", "20 of … (counting)", "1 result", "3 results", "No results."):
+        assert RESULTS_FRAME.search(f"\x1b[2;3H{status}  ".encode()), status
+    assert RESULTS_FRAME.search(b"Keep typing (one letter finds nothing).")
+    for echo in ("fisheries of the", "ports of 20", "search…"):  # a query being typed
+        assert not RESULTS_FRAME.search(echo.encode()), echo
 
 
 def _run_smoke(

@@ -159,6 +159,7 @@ class Plan:
 
 
 COUNT_BUDGET = 0.02  # seconds for counting every match (beyond it: "20 of 5,000+")
+QUICK_COUNT: float | None = 0.004  # count=False: counts this long after a search under 3x it
 
 
 class Engine:
@@ -490,7 +491,7 @@ class Engine:
             for i, docnum in enumerate(matcher.all_ids(), 1):
                 if docnum not in skip:
                     n += 1
-                if not i & 255:
+                if not i & 31:  # as the collector: a sparse intersection is slow
                     if clock() > deadline:
                         return n, False
                     if cancelled is not None and cancelled():
@@ -507,8 +508,8 @@ class Engine:
         cancelled: Callable[[], bool] | None = None,
         count: bool = True,
     ) -> Any:
-        """The best ``limit`` hits. ``count=False``: matches beyond them are not counted
-        (``total`` None, unless known), the app counts after it shows the hits."""
+        """The best ``limit`` hits. ``count=False``: matches beyond them are counted only if
+        quick (QUICK_COUNT), else ``total`` is None and the app counts after showing them."""
         limit = max(0, int(limit))
         kinds_key = tuple(kinds) if kinds is not None else None
         key = (text, limit, kinds_key)
@@ -549,9 +550,12 @@ class Engine:
                 while len(self._queries) > CACHE_SIZE:
                     self._queries.pop(next(iter(self._queries)))
                 total, exact = None, False  # not counted yet
-                # Interactive searches count briefly; a longer limit (the CLI's) counts all.
+                # count=False (the app): counted if quick after a quick search, else later.
                 budget = time_limit if time_limit > DEFAULT_TIME_LIMIT else COUNT_BUDGET
-                if count and (counted := self._count_text((text, kinds_key), budget, cancelled)):
+                slow = time.perf_counter() - deadline + time_limit > 3 * (QUICK_COUNT or 0)
+                wait = budget if count else None if slow else QUICK_COUNT
+                counted = wait and self._count_text((text, kinds_key), wait, cancelled)
+                if counted and (count or counted[1]):
                     total, exact = counted
             if timed_out:
                 note = (note + " " if note else "") + "(search cut short: showing the best found)"
@@ -600,12 +604,8 @@ class Engine:
 
     def _with_count(self, result: SearchResult, kinds: tuple[str, ...] | None) -> SearchResult:
         """``result`` with its full count when it is known (counted since it was found)."""
-        if result.total_exact:
-            return result
-        known = self._counts.get((result.query, kinds))
-        if known is None:
-            return result
-        return replace(result, total=known, total_exact=True)
+        known = None if result.total_exact else self._counts.get((result.query, kinds))
+        return result if known is None else replace(result, total=known, total_exact=True)
 
     def goto(self, text: str, limit: int, time_limit: float = DEFAULT_TIME_LIMIT) -> Any:
         """Items matching ``text`` as a query, with items whose id starts with ``text``

@@ -553,7 +553,12 @@ def test_count_label_wording() -> None:
 
 
 @pytest.mark.parametrize("query", ["naqvi", "kind:actor", "pakistan"])
-def test_the_count_can_follow_the_hits(seed_library: Library, query: str) -> None:
+def test_the_count_can_follow_the_hits(
+    seed_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_tui.search import engine
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", None)  # never counted with the hits
     index = SearchIndex(seed_library, memory=True)  # its own: no other test's search cached
     try:
         everything = len(index.search(query, 10_000).hits)
@@ -564,6 +569,32 @@ def test_the_count_can_follow_the_hits(seed_library: Library, query: str) -> Non
         again = index.search(query + " ", 3, count=False)  # the count is known now
         assert again.total == everything and again.total_exact
         assert again.hits == first.hits
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("query", ["naqvi", "naqv", "kind:actor", "pakistan us"])
+def test_a_quick_count_comes_with_the_hits(
+    seed_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not asked to count (the app), a search still counts when that is quick: one frame."""
+    from briefing_tui.search import engine
+
+    index = SearchIndex(seed_library, memory=True)
+    try:
+        everything = len(index.search(query + "  ", 10_000).hits)
+        assert everything > 3
+        monkeypatch.setattr(engine, "QUICK_COUNT", 60.0)
+        first = index.search(query + " ", 3, count=False)
+        assert (first.total, first.total_exact) == (everything, True)
+        monkeypatch.setattr(engine, "QUICK_COUNT", 0.0)  # no time to count: it follows
+        later = index.search(query + "   ", 3, count=False)
+        assert later.total is None and not later.total_exact and later.more
+        # A search slower than 3x the count's time is not counted either, however cheap its
+        # count ("kind:actor" is one term: its count is read, not counted).
+        monkeypatch.setattr(engine, "QUICK_COUNT", 1e-7)
+        slow = index.search(query + "    ", 3, count=False)
+        assert slow.total is None and slow.more
     finally:
         index.close()
 

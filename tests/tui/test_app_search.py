@@ -8,16 +8,26 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.model import ItemRef
+from briefing_tui.briefing.text import one_line
 from briefing_tui.search import Hit, SearchIndex, SearchResult
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.browser import BrowserScreen
-from briefing_tui.tui.widgets.search_pane import NEAR_END, PAGE, SearchPane, hit_prompt
+from briefing_tui.tui.widgets.search_pane import (
+    NEAR_END,
+    PAGE,
+    HitLines,
+    SearchPane,
+    hit_prompt,
+    one_line_chars,
+    shown_as,
+)
 from tests.tui.helpers import (
     SEED_ID,
     aio,
@@ -25,6 +35,7 @@ from tests.tui.helpers import (
     make_app,
     screen_text,
     search_for,
+    settle,
     started,
     two_briefing_library,
     type_text,
@@ -116,6 +127,39 @@ def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() ->
     assert "\x1b" not in snip.plain  # type: ignore[union-attr]
     assert len(snip.plain) == len(h.snippet)  # type: ignore[union-attr]
     assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
+
+
+def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width() -> None:
+    """HitLines: an OptionList asks every new result its height; answering must not draw
+    it (one page of new results per key). Drawn, it is what Rich draws, cut to the width."""
+    from rich.console import Console
+    from textual.style import Style as VisualStyle
+
+    h = hit(title="Naqvi meets Baker", snippet="Naqvi said so", highlights=((0, 5),))
+    lines = list(hit_prompt(h, None).renderables)
+    console = Console(width=80)
+    drawn: list[object] = []
+    render = console.render
+    console.render = lambda r, o=None: drawn.append(r) or render(r, o)  # type: ignore[method-assign]
+    visual = HitLines(lines, console)  # type: ignore[arg-type]
+    assert visual.get_height({}, 30) == 2 and not drawn  # type: ignore[arg-type]
+    strips = visual.render_strips(30, None, VisualStyle(), None)  # type: ignore[arg-type]
+    assert [s.text for s in strips] == ["ACTOR  Naqvi meets Baker", "Naqvi said so"]
+    assert len(drawn) == 2
+    assert visual.render_strips(30, None, VisualStyle(), None) is strips  # type: ignore[arg-type]
+    assert len(drawn) == 2  # the same width again: not drawn again
+    narrow = visual.render_strips(12, 1, VisualStyle(), None)  # type: ignore[arg-type]
+    assert [s.text for s in narrow] == ["ACTOR  Naqv…"]
+
+
+def test_printable_text_is_shown_as_it_is_and_the_rest_neutralised_in_place() -> None:
+    """one_line_chars returns printable text unchanged without looking at each character:
+    no printable character is one that neutralising changes."""
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable() and c != " ")
+    assert one_line(printable) == printable
+    assert one_line_chars(printable + " x") == printable + " x"
+    odd = "a\tb\u00a0c\u202ed\x1be\u2028f"
+    assert one_line_chars(odd) == "a b c\ufffdd\u241be f"
 
 
 @aio
@@ -430,7 +474,12 @@ class SlowCountIndex(GatedIndex):
 
 
 @aio
-async def test_the_hits_show_first_and_the_count_follows(seed_library: Library) -> None:
+async def test_the_hits_show_first_and_the_count_follows(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_tui.search import engine
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", None)  # a count that is never quick
     total = all_hits(seed_library, "naqvi")
     app, slow = with_stand_in_index(seed_library, SlowCountIndex)
     async with started(app, NARROW) as pilot:
@@ -446,3 +495,75 @@ async def test_the_hits_show_first_and_the_count_follows(seed_library: Library) 
         await until(pilot, lambda: pane.status == f"{PAGE} of {total}")
         assert slow[0].cancelled == ["naqv"] and slow[0].counts == ["naqv", "naqvi"]
         assert f"{PAGE} of {total}" in screen_text(app)
+
+
+@aio
+async def test_a_quick_count_shows_with_the_hits_in_one_answer(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When counting is quick the hits come with their true count: no "(counting)" answer
+    and no count of its own afterwards (one frame per key, benchmark row `keystroke`)."""
+    from briefing_tui.search import engine
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", 60.0)
+    total = all_hits(seed_library, "naqv")
+    assert total > PAGE
+    app, _ = with_stand_in_index(seed_library, lambda lib: SearchIndex(lib, memory=True))
+    async with started(app, NARROW) as pilot:
+        pane = browser(app).search
+        shown: list[str] = []
+        show_result = pane.show_result
+
+        def recording(result: SearchResult) -> bool:
+            done = show_result(result)
+            shown.append(pane.status)
+            return done
+
+        monkeypatch.setattr(pane, "show_result", recording)
+        await pilot.press("slash")
+        pane.input.value = "naqv"
+        await until(pilot, lambda: bool(shown))
+        await settle(pilot)
+        assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
+        assert f"{PAGE} of {total}" in screen_text(app)
+
+
+@aio
+async def test_results_that_show_the_same_are_not_repainted(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "narcot" then "narcoti": the same hits, scored anew. The list is not set again (a
+    whole repaint over SSH): only the result behind it is the new one."""
+    app = make_app(seed_library)
+    async with started(app, NARROW) as pilot:
+        pane = await search_for(pilot, app, "narcot")
+        before = pane.result
+        sets: list[int] = []
+        set_options = pane.results.set_options
+        monkeypatch.setattr(pane.results, "set_options", lambda o: sets.append(1) or set_options(o))
+        await type_text(pilot, "i")
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "narcoti")
+        await settle(pilot)
+        assert before is not None and pane.result.hits != before.hits  # scored anew
+        assert [shown_as(h) for h in pane.result.hits] == [shown_as(h) for h in before.hits]
+        assert not sets and pane.hits == pane.result.hits
+        await type_text(pilot, " naqvi")  # other hits: the list is set again
+        await until(pilot, lambda: pane.result is not None and pane.result.query.endswith("naqvi"))
+        await settle(pilot)
+        assert sets
+
+
+@aio
+async def test_going_back_to_results_that_show_the_same_keeps_the_cursor(
+    seed_library: Library,
+) -> None:
+    """restore() to a query whose results show as the ones on screen (not set again): the
+    cursor still goes to the result it was on."""
+    app = make_app(seed_library)
+    async with started(app, NARROW) as pilot:
+        pane = await search_for(pilot, app, "narcot")
+        assert pane.results.highlighted == 0 and len(pane.hits) > 3
+        pane.restore("narcoti", 3)
+        await until(pilot, lambda: pane.result is not None and pane.result.query == "narcoti")
+        await settle(pilot)
+        assert pane.results.highlighted == 3

@@ -72,8 +72,23 @@ class BriefList(HookedOptionList):
     highlighted: reactive[int | None] = reactive(None, repaint=False)
 
     _sizing = False
+    _rendering = False
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Benchmark row `keystroke` (docs/benchmarks.md) justifies this.
+        # OptionList brings its line table up to date before rendering, and again for every
+        # line it renders (twice here, with the marker): measuring the region each time cost
+        # more than drawing a results frame. Once per render is enough.
+        self.rebuild_lines()
+        self._rendering = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._rendering = False
 
     def rebuild_lines(self) -> None:
+        if self._rendering:
+            return  # brought up to date when this render began
         # Benchmark rows `keystroke` and `bytes` (docs/benchmarks.md) justify this.
         # New options change the list's virtual size, which asks for a layout of the whole
         # screen. A list without a scrollbar whose size does not follow its content (search

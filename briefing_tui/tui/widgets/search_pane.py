@@ -7,18 +7,25 @@ Results for a query other than the one now typed are ignored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self, cast
 
 from rich.cells import cell_len
-from rich.console import Group
+from rich.console import Console, Group
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, Visual
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
@@ -27,7 +34,6 @@ from briefing_tui.briefing.text import one_line
 from briefing_tui.tui.compat import HookedInput
 from briefing_tui.tui.host import host
 from briefing_tui.tui.widgets.lists import BriefList, list_keys
-from briefing_tui.tui.widgets.memo import Memo
 
 if TYPE_CHECKING:  # the search module imports Whoosh: never at start-up
     from briefing_tui.search import Hit, SearchResult
@@ -136,13 +142,71 @@ def hit_prompt(hit: Hit, briefing_title: str | None, inferred_year: int | None =
     return Group(*lines)
 
 
+def shown_as(hit: Hit) -> tuple[object, ...]:
+    """What the pane shows of ``hit`` (and opens): all but its score. Two results that show
+    the same hits are not repainted (bytes per key: "narcot" to "narcotic" scores its hits
+    anew, the screen stays the same)."""
+    return (
+        hit.briefing,
+        hit.kind,
+        hit.id,
+        hit.sentence,
+        hit.title,
+        hit.month,
+        hit.snippet,
+        hit.highlights,
+    )
+
+
 def one_line_chars(text: str) -> str:
     """Neutralise ``text`` character by character so that offsets are preserved."""
+    if text.isprintable():
+        return text  # no control, format or space character but " ": nothing to change
     out = []
     for ch in text:
         safe = one_line(ch) if ch not in " \t\n\r" else " "
         out.append(safe[:1] if safe else " ")
     return "".join(out)
+
+
+class HitLines(Visual):
+    """A result's lines, never wrapped (``no_wrap`` Texts): as tall as it has lines, known
+    without drawing them, and drawn once per width and style.
+
+    Benchmark row `keystroke` (docs/benchmarks.md) justifies it: an OptionList draws every
+    new option once just to measure its height (a Rich renderable's height is known only by
+    rendering it), and each key brings a page of new results.
+    """
+
+    def __init__(self, lines: Sequence[Text], console: Console) -> None:
+        self.lines = lines
+        self.console = console
+        self._strips: dict[tuple[int, RichStyle], list[Strip]] = {}
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max((line.cell_len for line in self.lines), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self.lines)
+
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        base = style.rich_style
+        strips = self._strips.get((width, base))
+        if strips is None:
+            # As a Rich renderable is drawn in a widget: on the widget's style.
+            console = self.console
+            opts = console.options.update(width=width, highlight=False)
+            strips = []
+            for line in self.lines:
+                segments = Segment.apply_style(console.render(line, opts), base)
+                lines = Segment.split_and_crop_lines(
+                    segments, width, include_new_lines=False, pad=False
+                )
+                strips += [Strip(cut) for cut in lines]
+            self._strips[(width, base)] = strips
+        return strips if height is None else strips[:height]
 
 
 class SearchInput(HookedInput):
@@ -393,19 +457,23 @@ class SearchPane(Vertical):
                 + (" Recent queries below." if self.recent else "")
             )
 
-    def _prompt(self, hit: Hit) -> Memo:
+    def _prompt(self, hit: Hit) -> HitLines:
         title = self.titles.get(hit.briefing, hit.briefing) if self.several_briefings else None
-        return Memo(hit_prompt(hit, title, self.inferred_years.get(hit.briefing)))
+        prompt = hit_prompt(hit, title, self.inferred_years.get(hit.briefing))
+        return HitLines(cast("list[Text]", prompt.renderables), self.app.console)
 
     def show_result(self, result: SearchResult) -> bool:
         """Show ``result`` if it answers the query now typed; False when it is stale."""
         if result.query != self.query_text:
             return False
         old = self.result
-        same = old is not None and old.hits == result.hits
+        same = old is not None and list(map(shown_as, old.hits)) == list(map(shown_as, result.hits))
         self.result = result
         self._loading = False
-        if same:  # e.g. a trailing space typed: nothing to repaint
+        if same:  # e.g. a trailing space, or "narcot" to "narcoti": nothing to repaint
+            pending, self._pending_index = self._pending_index, None
+            if pending is not None and pending < len(result.hits):  # back to these results
+                self.results.highlighted = pending
             self.set_status(self._status(result))
             return True
         results = self.results
