@@ -317,12 +317,12 @@ class Engine:
                 prefixes.append(partial)
                 part = self.prefix_query(partial)
                 whole = analysis.stem(partial)
-                broad_alone = (
-                    not plan.required and isinstance(part, wq.Term) and part.fieldname == "pre"
-                )
+                pre = isinstance(part, wq.Term) and part.fieldname == "pre"
+                broad_alone = pre and not plan.required
                 if partial not in STOP_WORDS and not broad_alone and self.df("text", whole):
-                    # The word itself, as typed in full, counts as a match too (stemmed).
-                    part = wq.Or([part, self.word_query(whole)])
+                    # The whole word too (stemmed), unless the prefix's words hold it already
+                    if (w_q := self.word_query(whole)) not in getattr(part, "subqueries", [part]):
+                        part = wq.Or([part, w_q])
                     stems.add(whole)
                 plan.required.append(part)
         for f in pq.filters:

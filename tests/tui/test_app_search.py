@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -532,8 +533,8 @@ async def test_a_quick_count_shows_with_the_hits_in_one_answer(
 async def test_results_that_show_the_same_are_not_repainted(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ "narcot" then "narcoti": the same hits, scored anew. The list is not set again (a
-    whole repaint over SSH): only the result behind it is the new one."""
+    """ "narcot" then "narcoti": the same hits. The list is not set again (a whole repaint
+    over SSH), nor when the same hits come scored anew: only the result behind it is new."""
     app = make_app(seed_library)
     async with started(app, NARROW) as pilot:
         pane = await search_for(pilot, app, "narcot")
@@ -544,9 +545,15 @@ async def test_results_that_show_the_same_are_not_repainted(
         await type_text(pilot, "i")
         await until(pilot, lambda: pane.result is not None and pane.result.query == "narcoti")
         await settle(pilot)
-        assert before is not None and pane.result.hits != before.hits  # scored anew
+        assert before is not None and pane.result is not before
         assert [shown_as(h) for h in pane.result.hits] == [shown_as(h) for h in before.hits]
         assert not sets and pane.hits == pane.result.hits
+        rescored = replace(
+            pane.result, hits=tuple(replace(h, score=h.score + 1.0) for h in pane.result.hits)
+        )
+        assert pane.show_result(rescored)
+        await settle(pilot)
+        assert not sets and pane.result is rescored and pane.hits == rescored.hits
         await type_text(pilot, " naqvi")  # other hits: the list is set again
         await until(pilot, lambda: pane.result is not None and pane.result.query.endswith("naqvi"))
         await settle(pilot)
