@@ -125,3 +125,20 @@ async def test_resizing_the_switcher_with_the_open_briefing_filtered_out(
         await pilot.pause()
         assert app.screen is switcher and switcher.list.option_count == 0
         assert "No briefing matches" in screen_text(app)
+
+
+@aio
+async def test_the_open_briefing_is_in_view_when_the_switcher_opens(generated: Library) -> None:
+    """The cursor starts on the open briefing, and the screen shows it (the list was taller
+    than its box, which cut it off: the cursor scrolled into the list, not into view)."""
+    app = make_app(generated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        current = browser(app).briefing
+        switcher = await open_switcher(pilot, app)
+        await pilot.pause()
+        lst = switcher.list
+        at = lst.highlighted
+        assert at is not None and lst.get_option_at_index(at).id == current.id
+        assert at >= 16  # below the first screenful of the list
+        rows = [line for line in screen_text(app).splitlines() if "▶" + current.title[:20] in line]
+        assert rows, screen_text(app)

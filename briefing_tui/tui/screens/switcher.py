@@ -145,7 +145,7 @@ class SwitcherScreen(DialogScreen[str | None]):
     DEFAULT_CSS = """
     #switcher-filter { border: none; height: 1; padding: 0 1; background: $boost; }
     #switcher-status, #switcher-header { height: 1; padding: 0 0 0 1; color: $text-muted; }
-    #switcher-list { height: auto; max-height: 1fr; }
+    #switcher-list { height: auto; max-height: 70vh; }  /* 1fr in an auto box: clipped */
         """
 
     def __init__(self, library: Library, current: str | None) -> None:
