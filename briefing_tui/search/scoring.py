@@ -11,8 +11,10 @@ from typing import Any
 from whoosh import scoring
 
 from briefing_tui.search.schema import TITLE_MARK
-from briefing_tui.search.whoosh_compat import field_lengths
+from briefing_tui.search.whoosh_compat import field_length_codes
 
+# (each document's length code, the normalisation of each code): see _TextScorer
+Norms = tuple[Sequence[int], list[float]]
 TITLE_SCORE = 2.5  # what a query word in the title adds, in units of the word's idf
 
 
@@ -22,13 +24,13 @@ class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
     A posting's weight is ``body frequency + TITLE_MARK * title frequency``: the score is
     ``idf * (bm25 term factor of the body frequency + TITLE_SCORE if in the title)``, so
     an item named by the word comes before one that only mentions it. Each document's
-    length normalisation is precomputed (Whoosh's own scorer reads the length back per
-    match).
+    length normalisation is looked up: one of at most 256 values (lengths are stored in a
+    byte), by the document's length code (Whoosh's own scorer reads the length back per match).
     """
 
-    def __init__(self, idf: float, norms: Sequence[float], min_norm: float, ti: Any) -> None:
+    def __init__(self, idf: float, norms: Norms, min_norm: float, ti: Any) -> None:
         self.idf = idf
-        self.norms = norms
+        self.codes, self.table = norms
         self.min_norm = min_norm
         self._maxquality = self._bound(ti.max_weight(), min_norm)
 
@@ -49,7 +51,7 @@ class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
             bonus = TITLE_SCORE
         else:
             bonus = 0.0
-        norm: float = self.norms[matcher.id()]
+        norm: float = self.table[self.codes[matcher.id()]]
         idf: float = self.idf
         return idf * ((w * _K1_PLUS_1) / (w + norm) + bonus)
 
@@ -69,7 +71,7 @@ class FastBM25F(scoring.BM25F):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__(B=self.B, K1=self.K1)
-        self._norms: dict[Any, tuple[float, list[float]]] = {}
+        self._norms: dict[Any, tuple[float, Norms]] = {}
 
     @staticmethod
     def norm_of(length: int, scorer: _TextScorer) -> float:
@@ -79,15 +81,15 @@ class FastBM25F(scoring.BM25F):  # type: ignore[misc]
             else FastBM25F.K1 * ((1 - FastBM25F.B) + FastBM25F.B * length / scorer.avgfl)
         )
 
-    def norms(self, searcher: Any, avgfl: float) -> list[float]:
+    def norms(self, searcher: Any, avgfl: float) -> Norms:
         reader = searcher.reader()
         key = reader.segment().segment_id() if hasattr(reader, "segment") else id(reader)
         cached = self._norms.get(key)
         if cached is not None and cached[0] == avgfl:
             return cached[1]
-        lengths = field_lengths(reader, "text")
+        codes, lengths = field_length_codes(reader, "text")
         k1, b = self.K1, self.B
-        norms = [k1 * ((1 - b) + b * n / avgfl) for n in lengths]
+        norms = (codes, [k1 * ((1 - b) + b * n / avgfl) for n in lengths])
         self._norms[key] = (avgfl, norms)
         return norms
 

@@ -16,6 +16,7 @@ is needed for the title ranking. Remove them when Whoosh's own meet those budget
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from typing import Any
 
 from whoosh import collectors
@@ -135,19 +136,19 @@ def fill_blocks(
                     pw._maxlength = mx
 
 
-def field_lengths(reader: Any, fieldname: str) -> list[int]:
-    """Every document's length in ``fieldname`` (as Whoosh stores it: one byte, quantised)."""
+def field_length_codes(reader: Any, fieldname: str) -> tuple[Sequence[int], list[int]]:
+    """Every document's length in ``fieldname`` as ``(codes, lengths)``: document ``d`` is
+    ``lengths[codes[d]]`` long. Whoosh stores a length in one byte (quantised), so the codes
+    are that column as read (no list per document is built) and ``lengths`` has 256 entries."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
     from whoosh.util.numeric import byte_to_length
 
     n = reader.doc_count_all()
     try:
-        # The W3 codec keeps lengths in a column of one byte per document: read it at once.
         col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         raw = col._dbfile.get(col._basepos, min(col._count, n))
-        table = [byte_to_length(i) if i else 0 for i in range(256)]
-        out = [table[c] for c in raw]
-        out.extend([0] * (n - len(out)))
-        return out
+        codes = bytes(raw) + bytes(n - len(raw))
+        return codes, [byte_to_length(i) if i else 0 for i in range(256)]
     except Exception:
-        return [reader.doc_field_length(d, fieldname, 0) for d in range(n)]
+        lengths = [reader.doc_field_length(d, fieldname, 0) for d in range(n)]
+        return range(n), lengths
