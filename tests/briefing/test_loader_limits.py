@@ -23,6 +23,10 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "catalogue"
 BASELINE = (CATALOGUE / "good" / "baseline.yaml").read_text(encoding="utf-8")
 TITLE_LINE = "title: Northland and Southland agree to open a joint border office"
 QUOTE_LINE = '      - "Minister Ana Ruiz said"'
+# Seconds: a behaviour check (linear, no blow-up), not a benchmark. In-process checks count
+# this process's CPU time (time.process_time), which other work on a loaded machine (the
+# rest of the suite in parallel) does not inflate; checks that something never blocks (a
+# named pipe) or run a command count wall time.
 TIME_LIMIT = 10.0
 MB = 1024 * 1024
 
@@ -75,9 +79,9 @@ def test_a_5_mb_quote_is_answered_quickly(lib: Path) -> None:
     path = lib / "long-quote.yaml"
     quote = "Minister Ana Ruiz said " + "and then " * (5 * MB // 9)
     path.write_text(BASELINE.replace(QUOTE_LINE, f'      - "{quote}"'), encoding="utf-8")
-    start = time.monotonic()
+    start = time.process_time()
     result = load_briefing(path, "long-quote.yaml")
-    assert time.monotonic() - start < TIME_LIMIT
+    assert time.process_time() - start < TIME_LIMIT
     line = line_of(BASELINE, QUOTE_LINE)
     assert [(p.line, p.col) for p in result.problems] == [(line, 9)]
     assert "characters long" in result.problems[0].message
@@ -87,9 +91,9 @@ def test_a_5_mb_quote_is_answered_quickly(lib: Path) -> None:
 def test_a_5_mb_line_that_breaks_the_yaml_points_at_the_right_column(lib: Path) -> None:
     n = 5 * MB
     text = BASELINE.replace(TITLE_LINE, "title: " + "x" * n + ": y", 1)
-    start = time.monotonic()
+    start = time.process_time()
     result = load_text(lib / "x.yaml", text, "x.yaml")
-    assert time.monotonic() - start < TIME_LIMIT
+    assert time.process_time() - start < TIME_LIMIT
     [problem] = result.problems
     assert (problem.line, problem.col) == (line_of(BASELINE, TITLE_LINE), len("title: ") + n + 1)
     assert "': ' inside a value that is not quoted; put the whole value in quotes" in str(problem)
@@ -122,9 +126,9 @@ def test_just_under_the_size_limit_still_loads(lib: Path) -> None:
 
 def test_nesting_thousands_deep_in_block_style() -> None:
     text = "".join("  " * i + f"k{i}:\n" for i in range(2000))
-    start = time.monotonic()
+    start = time.process_time()
     problem = parse("deep.yaml", text)
-    assert time.monotonic() - start < TIME_LIMIT
+    assert time.process_time() - start < TIME_LIMIT
     # the root mapping is level 1; the mapping of k(i) starts on line i + 2, column 2i + 3
     level = MAX_DEPTH + 1
     assert str(problem).startswith(f"deep.yaml:{level}:{2 * (level - 2) + 3}: ")
@@ -134,9 +138,9 @@ def test_nesting_thousands_deep_in_block_style() -> None:
 def test_nesting_thousands_deep_at_the_end_of_a_large_file() -> None:
     filler = "".join(f"k{i}: some text {i}\n" for i in range(200_000))
     text = filler + "deep: [\"[[\", '[''[', # [[[\n  " + "[" * 3000 + "]" * 3000 + "]\n"
-    start = time.monotonic()
+    start = time.process_time()
     problem = parse("deep.yaml", text)
-    assert time.monotonic() - start < TIME_LIMIT
+    assert time.process_time() - start < TIME_LIMIT
     # the root mapping is level 1 and the first '[' level 2 (quotes and the comment hold
     # brackets that do not count); the next line's brackets are levels 3, 4, ...
     assert str(problem).startswith(f"deep.yaml:{200_002}:{3 + MAX_DEPTH - 2}: ")
@@ -149,9 +153,9 @@ def test_a_large_valid_briefing_loads_in_time(lib: Path) -> None:
         "    related: [customs-data]\n", f"    topics: [{topics}]\n    related: [customs-data]\n"
     )
     assert len(text) > 3_000_000
-    start = time.monotonic()
+    start = time.process_time()
     result = load_text(lib / "x.yaml", text, "x.yaml")
-    assert time.monotonic() - start < TIME_LIMIT
+    assert time.process_time() - start < TIME_LIMIT
     assert result.ok
     assert result.briefing is not None
     commitment = result.briefing.item("joint-border-office")
@@ -167,9 +171,9 @@ def test_a_large_source_article_verifies_in_time(lib: Path) -> None:
     text = BASELINE.replace("../articles/talks.txt", "../articles/big.txt").replace(
         QUOTE_LINE, '      - "Mr. Ruiz closed the office at last."'
     )
-    start = time.monotonic()
+    start = time.process_time()
     result = load_text(lib / "x.yaml", text, "x.yaml")
-    assert time.monotonic() - start < TIME_LIMIT
+    assert time.process_time() - start < TIME_LIMIT
     assert result.ok, [str(p) for p in result.problems]
     assert result.briefing is not None
     ruiz = result.briefing.item("ana-ruiz")

@@ -78,17 +78,17 @@ def test_locate_matches_a_plain_search(text: str, data: st.DataObject) -> None:
 
 def test_many_abbreviations_on_one_line_stay_linear() -> None:
     text = "Mr. A met Dr. B. " * 100_000  # 1.7 MB on one line
-    start = time.monotonic()
+    start = time.process_time()
     sentences = split_sentences(text)
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert len(sentences) == 100_000
     assert sentences[0].text == "Mr. A met Dr. B."
 
 
 def test_folding_megabytes_of_white_space_stays_linear() -> None:
     text = "word \n\t  " * 500_000
-    start = time.monotonic()
+    start = time.process_time()
     folded = FoldedText.of(text)
     assert folded.original(len(folded.folded) - 1) == len(text) - 5  # the last run's start
     assert locate("word word", folded, split_sentences(text)) == (1, 2)
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
