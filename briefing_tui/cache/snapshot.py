@@ -290,16 +290,6 @@ class LibraryCache:
     def __del__(self) -> None:
         self._close()
 
-    def _blob_at(self, spot: tuple[int, int, int]) -> bytes:
-        where, offset, length = spot
-        fd = self._fd if where == _OLD else self._spool[0] if self._spool is not None else None
-        if fd is None:
-            raise ValueError("the snapshot is closed")
-        blob = os.pread(fd, length, offset)
-        if len(blob) != length:
-            raise ValueError("the snapshot is shorter than its index says")
-        return blob
-
     def _spooled(self, blob: bytes) -> tuple[int, int, int] | None:
         """Where ``blob`` (a result loaded now) is kept until the snapshot is saved: in a
         temporary file beside it, not in memory (a cold load of a large library would hold
@@ -421,11 +411,9 @@ class LibraryCache:
     def _unpickled_at(
         self, spot: tuple[int, int, int], path: Path, renamed: tuple[str, str] | None = None
     ) -> LoadResult | None:
-        try:
-            loaded = _unpickle(self._blob_at(spot), renamed)
-        except Exception:
-            return None
-        return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
+        where, offset, length = spot
+        fd = self._fd if where == _OLD else self._spool[0] if self._spool is not None else None
+        return _result_at(fd, offset, length, path, renamed) if fd is not None else None
 
     def result(self, path: Path) -> LoadResult:
         """The file's load result: from the snapshot when still valid, else loaded now.
@@ -693,16 +681,22 @@ Located = tuple[int, int, int, tuple[str, str] | None]
 def read_located(path: Path, where: Located | None) -> LoadResult:
     """The file's load result from where :meth:`LibraryCache.located` said it lies (loaded
     now when that is None or does not hold it)."""
-    if where is not None:
-        fd, offset, length, renamed = where
-        try:
-            blob = os.pread(fd, length, offset)
-            loaded = _unpickle(blob, renamed) if len(blob) == length else None
-        except Exception:
-            loaded = None
-        if isinstance(loaded, LoadResult) and loaded.path == path:
-            return loaded
-    return load_one(path)
+    loaded = _result_at(*where[:3], path, where[3]) if where is not None else None
+    return loaded if loaded is not None else load_one(path)
+
+
+def _result_at(
+    fd: int, offset: int, length: int, path: Path, renamed: tuple[str, str] | None
+) -> LoadResult | None:
+    """The load result of ``path`` pickled at ``offset`` in the open file ``fd`` (its
+    problems naming the file anew when ``renamed``); None when it is not there: cut short,
+    unreadable, or another file's."""
+    try:
+        blob = os.pread(fd, length, offset)
+        loaded = _unpickle(blob, renamed) if len(blob) == length else None
+    except Exception:
+        return None
+    return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
 
 
 def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
