@@ -574,3 +574,17 @@ async def test_going_back_to_results_that_show_the_same_keeps_the_cursor(
         await until(pilot, lambda: pane.result is not None and pane.result.query == "narcoti")
         await settle(pilot)
         assert pane.results.highlighted == 3
+
+
+@aio
+async def test_an_index_update_after_the_panes_are_taken_down_is_ignored(
+    seed_library: Library,
+) -> None:
+    """Quitting takes the panes down while the screen object lives on; an index update
+    that lands then (a reload's) searches nothing instead of failing to find the pane."""
+    app = make_app(seed_library)
+    async with started(app, NARROW) as pilot:
+        await search_for(pilot, app, "narcot")
+        screen = browser(app)
+    assert not screen.query(SearchPane)  # the app has quit: its panes are gone
+    screen.index_updated()  # raised NoMatches on '#search'

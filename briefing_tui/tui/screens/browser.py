@@ -282,8 +282,10 @@ class BrowserScreen(Screen[None]):
         self.query_one(TitleBar).show(b, pos, cov.label() if cov else "", stale)
 
     def index_updated(self) -> None:
-        """Called by the app when the index took in a reload: search again."""
-        query = self.search.query_text
+        """Called by the app when the index took in a reload: search again (not when the
+        app is quitting: the screen is still mounted while its panes are taken down)."""
+        panes = self.query(SearchPane)
+        query = panes.first().query_text if panes else ""
         if query.strip():
             self.start_search(query)
 
