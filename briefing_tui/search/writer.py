@@ -23,7 +23,6 @@ supported: Positions, Frequency, Existence and stored-only fields.
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -47,53 +46,45 @@ _ONE_POSITION: dict[int, bytes] = {}
 _FREQ_BYTES = [pack_uint(i) for i in range(64)]
 
 
-def _ids() -> array[int]:
-    return array("I")
-
-
-def _weights() -> array[float]:
-    return array("f")
+# A term's postings in one field: [docnums, weights, values] (values: each posting's
+# encoded bytes, or None for a format that carries none); docnums in ascending order.
+_Postings = list[Any]
 
 
 class _DictPool:
-    """Postings grouped by field and term, each list in docnum order.
-
-    ``ids[field][term]`` are the docnums and ``weights[field][term]`` their weights; for
-    formats that carry values (Positions, Frequency) ``values[field][term]`` run alongside.
-    """
+    """Postings grouped by field and term, each list in docnum order:
+    ``posts[field][term]`` is a term's :data:`_Postings` (one dictionary look-up per
+    posting added)."""
 
     def __init__(self, kinds: dict[str, int]) -> None:
         self.kinds = kinds
-        self.ids: dict[str, defaultdict[str, array[int]]] = {}
-        self.weights: dict[str, defaultdict[str, array[float]]] = {}
-        self.values: dict[str, defaultdict[str, list[bytes]]] = {}
+        self.posts: dict[str, dict[str, _Postings]] = {}
 
-    def field(
-        self, fieldname: str
-    ) -> tuple[
-        defaultdict[str, array[int]], defaultdict[str, array[float]], defaultdict[str, list[bytes]]
-    ]:
-        ids = self.ids.get(fieldname)
-        if ids is None:
-            ids = self.ids[fieldname] = defaultdict(_ids)
-            self.weights[fieldname] = defaultdict(_weights)
-            self.values[fieldname] = defaultdict(list)
-        return ids, self.weights[fieldname], self.values[fieldname]
+    def field(self, fieldname: str) -> dict[str, _Postings]:
+        terms = self.posts.get(fieldname)
+        if terms is None:
+            terms = self.posts[fieldname] = {}
+        return terms
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         # The generic entry point, used when older segments are merged in.
         fieldname, btext, docnum, weight, vbytes = item
-        ids, weights, values = self.field(fieldname)
+        terms = self.field(fieldname)
         term = btext.decode("utf-8")
-        ids[term].append(docnum)
-        weights[term].append(weight)
-        if self.kinds.get(fieldname, _FREQUENCY) != _EXISTENCE:
-            values[term].append(vbytes or b"")
+        p = terms.get(term)
+        if p is None:
+            p = terms[term] = _new_postings(self.kinds.get(fieldname, _FREQUENCY) != _EXISTENCE)
+        p[0].append(docnum)
+        p[1].append(weight)
+        if p[2] is not None:
+            p[2].append(vbytes or b"")
 
     def cleanup(self) -> None:
-        self.ids.clear()
-        self.weights.clear()
-        self.values.clear()
+        self.posts.clear()
+
+
+def _new_postings(with_values: bool) -> _Postings:
+    return [array("I"), array("f"), [] if with_values else None]
 
 
 class FastSegmentWriter(HookedSegmentWriter):
@@ -119,10 +110,27 @@ class FastSegmentWriter(HookedSegmentWriter):
         # fieldname -> docnum -> length, for the documents added through add_document
         self._lengths: dict[str, dict[int, int]] = {}
         self.progress: Callable[[int, int], None] | None = None
+        # per field, what add_document needs of it (looked up once, not per document)
+        self._plans: dict[str, tuple[Any, int | None, float, bool]] = {}
+
+    def _plan(self, fieldname: str) -> tuple[Any, int | None, float, bool]:
+        """(the field, its kind, its boost, whether it records lengths) for add_document."""
+        plan = self._plans.get(fieldname)
+        if plan is None:
+            field = self.schema[fieldname]
+            kind, boost = None, 1.0
+            if field.indexed:
+                kind = self._kinds.get(fieldname)
+                if kind is None:
+                    raise TypeError(f"field {fieldname!r}: unsupported format")
+                if field.column_type is not None or field.vector:
+                    raise TypeError(f"field {fieldname!r}: columns and vectors unsupported")
+                boost = float(field.format.field_boost)
+            plan = self._plans[fieldname] = (field, kind, boost, bool(field.scorable))
+        return plan
 
     def add_document(self, **fields: Any) -> None:
         check_state(self)
-        schema = self.schema
         docnum = self.docnum
         pool = self.pool
         pdw = self.perdocwriter
@@ -131,9 +139,9 @@ class FastSegmentWriter(HookedSegmentWriter):
             value: Any = fields[fieldname]
             if value is None or fieldname.startswith("_"):
                 continue
-            field = schema[fieldname]
+            field, kind, boost, scorable = self._plan(fieldname)
             length = 0
-            if field.indexed:
+            if kind is not None:
                 lead, lead_weight = 0, 1.0
                 if isinstance(value, LeadWeighted):
                     value, lead, lead_weight = value.terms, value.lead, value.lead_weight
@@ -141,56 +149,67 @@ class FastSegmentWriter(HookedSegmentWriter):
                     value = [value]  # a single term, as an ID field would index it
                 elif not isinstance(value, (list, tuple, set, frozenset, dict)):
                     raise TypeError(f"field {fieldname!r}: give a list of analysed terms")
-                kind = self._kinds.get(fieldname)
-                if kind is None:
-                    raise TypeError(f"field {fieldname!r}: unsupported format")
-                if field.column_type is not None or field.vector:
-                    raise TypeError(f"field {fieldname!r}: columns and vectors unsupported")
-                boost = float(field.format.field_boost)
-                ids, weights, values = pool.field(fieldname)
+                terms = pool.field(fieldname)
+                get = terms.get
                 if kind == _EXISTENCE:
                     if isinstance(value, dict):
                         # {term: weight}: the weight is what an unscored field scores
                         for word, w in value.items():
-                            ids[word].append(docnum)
-                            weights[word].append(w * boost)
+                            p = get(word)
+                            if p is None:
+                                p = terms[word] = _new_postings(False)
+                            p[0].append(docnum)
+                            p[1].append(w * boost)
                         length = len(value)
                     else:
                         unique = value if isinstance(value, (set, frozenset)) else set(value)
                         for word in unique:
-                            ids[word].append(docnum)
-                            weights[word].append(boost)
+                            p = get(word)
+                            if p is None:
+                                p = terms[word] = _new_postings(False)
+                            p[0].append(docnum)
+                            p[1].append(boost)
                         length = len(unique)
                 elif kind == _POSITIONS:
-                    positions: defaultdict[str, list[int]] = defaultdict(list)
+                    positions: dict[str, list[int]] = {}
                     for pos, word in enumerate(value):
-                        positions[word].append(pos)
+                        plist = positions.get(word)
+                        if plist is None:
+                            positions[word] = [pos]
+                        else:
+                            plist.append(pos)
                     encode = field.format.encode
                     for word, plist in positions.items():
-                        ids[word].append(docnum)
+                        p = get(word)
+                        if p is None:
+                            p = terms[word] = _new_postings(True)
+                        p[0].append(docnum)
                         w = float(len(plist))
                         if lead and plist[0] < lead:
-                            w += sum(lead_weight - 1.0 for p in plist if p < lead)
-                        weights[word].append(w * boost)
+                            w += sum(lead_weight - 1.0 for at in plist if at < lead)
+                        p[1].append(w * boost)
                         if len(plist) == 1:
                             # Most words occur once: share one encoded value per position.
                             v = _ONE_POSITION.get(plist[0])
                             if v is None:
                                 v = _ONE_POSITION[plist[0]] = encode(plist)
-                            values[word].append(v)
+                            p[2].append(v)
                         else:
-                            values[word].append(encode(plist))
+                            p[2].append(encode(plist))
                     length = len(value)
                 else:
-                    freqs: defaultdict[str, int] = defaultdict(int)
+                    freqs: dict[str, int] = {}
                     for word in value:
-                        freqs[word] += 1
+                        freqs[word] = freqs.get(word, 0) + 1
                     for word, freq in freqs.items():
-                        ids[word].append(docnum)
-                        weights[word].append(freq * boost)
-                        values[word].append(_FREQ_BYTES[freq] if freq < 64 else pack_uint(freq))
+                        p = get(word)
+                        if p is None:
+                            p = terms[word] = _new_postings(True)
+                        p[0].append(docnum)
+                        p[1].append(freq * boost)
+                        p[2].append(_FREQ_BYTES[freq] if freq < 64 else pack_uint(freq))
                     length = len(value)
-                if field.scorable:
+                if scorable:
                     fl = self._lengths.get(fieldname)
                     if fl is None:
                         fl = self._lengths[fieldname] = {}
@@ -208,21 +227,19 @@ class FastSegmentWriter(HookedSegmentWriter):
         fw = self.fieldwriter
         schema = self.schema
         pool = self.pool
-        total = sum(len(t) for t in pool.ids.values())
+        total = sum(len(t) for t in pool.posts.values())
         done = 0
         progress = self.progress
-        for fieldname in sorted(pool.ids):
-            field_ids = pool.ids[fieldname]
-            field_weights = pool.weights[fieldname]
-            field_values = pool.values[fieldname]
+        for fieldname in sorted(pool.posts):
+            field_posts = pool.posts[fieldname]
             fieldobj = schema[fieldname]
             fw.start_field(fieldname, fieldobj)
             existence = self._kinds.get(fieldname) == _EXISTENCE
             own = self._lengths.get(fieldname, {}) if fieldobj.scorable else None
             # Terms in order (code point order is UTF-8 byte order, as Whoosh expects).
-            for term in sorted(field_ids):
+            for term in sorted(field_posts):
                 btext = term.encode("utf-8")
-                ids = field_ids[term]
+                ids, weights, values = field_posts[term]
                 if own is None:
                     lengths = None
                 else:
@@ -236,8 +253,8 @@ class FastSegmentWriter(HookedSegmentWriter):
                 fill_blocks(
                     postings_writer(fw),
                     ids,
-                    field_weights[term],
-                    None if existence else field_values[term],
+                    weights,
+                    None if existence else values,
                     lengths,
                 )
                 fw.finish_term()
