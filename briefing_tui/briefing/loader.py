@@ -275,7 +275,7 @@ class _Checker(ValueReader):
             self.attr_pos[(iid, name)] = e[name].pos
         model = ITEM_MODELS[section]
         # a field the model does not hold is checked only
-        values = dict(empties(fields, HELD[section]))
+        values = dict(empties(section, HELD[section]))
         for f in fields:
             if f.name in v and f.name in values:
                 values[f.name] = _plain(f, v[f.name])

@@ -44,17 +44,22 @@ def empty(f: Field) -> Any:
 
 
 @functools.cache
-def _readable(fields: tuple[Field, ...]) -> tuple[Field, ...]:
-    """The fields :meth:`ValueReader.fields` reads (not nested lists and sections)."""
+def _readable(section: str) -> tuple[Field, ...]:
+    """The fields of ``section`` that :meth:`ValueReader.fields` reads (not nested lists and
+    sections). Cached by the section's name: a tuple of fields as the key would hash every
+    field (a dataclass) on every call, 6% of a load."""
     return tuple(
-        f for f in fields if f.kind != "list" and (f.kind != "section" or f.section == "when")
+        f
+        for f in SECTIONS[section]
+        if f.kind != "list" and (f.kind != "section" or f.section == "when")
     )
 
 
 @functools.cache
-def empties(fields: tuple[Field, ...], keep: frozenset[str]) -> dict[str, Any]:
-    """The value of each field in ``keep`` that an entry leaves out (shared: all immutable)."""
-    return {f.name: empty(f) for f in fields if f.name in keep}
+def empties(section: str, keep: frozenset[str]) -> dict[str, Any]:
+    """The value of each field of ``section`` in ``keep`` that an entry leaves out (shared:
+    all immutable); cached by the section's name, as :func:`_readable`."""
+    return {f.name: empty(f) for f in SECTIONS[section] if f.name in keep}
 
 
 def within(number: int, f: Field) -> bool:
@@ -279,7 +284,7 @@ class ValueReader:
         are nested lists and sections other than a *when*, which their own builders read.
         """
         out: dict[str, Any] = {}
-        for f in _readable(SECTIONS[section]):
+        for f in _readable(section):
             node = entries.get(f.name)
             if node is not None and f.name != skip:
                 out[f.name] = self.value(f, node, label(section, f, what))
