@@ -31,7 +31,18 @@ def briefing_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return [Path(n) for n in names], problems
 
 
-def briefing_names(paths: Iterable[Path]) -> tuple[list[str], list[Problem]]:
+@dataclass
+class Walked:
+    """What :func:`briefing_names` walked: every folder it listed, and how many briefing
+    names were symlinks (for a listing kept while its folders are unchanged)."""
+
+    folders: list[str] = field(default_factory=list)
+    links: int = 0
+
+
+def briefing_names(
+    paths: Iterable[Path], walked: Walked | None = None
+) -> tuple[list[str], list[Problem]]:
     """The briefing files named by ``paths`` (files, or directories searched recursively).
 
     A directory is searched as ``Path.rglob`` would (symlinked directories are not entered,
@@ -47,7 +58,7 @@ def briefing_names(paths: Iterable[Path]) -> tuple[list[str], list[Problem]]:
     for path in paths:
         if path.is_dir():
             add_library_root(path)  # its briefings may read the articles beside it
-            found = _search(path, problems)
+            found = _search(path, problems, walked)
             if not found:
                 problems.append(
                     Problem(
@@ -80,7 +91,9 @@ def briefing_names(paths: Iterable[Path]) -> tuple[list[str], list[Problem]]:
     return unique, problems
 
 
-def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str, str | None]]:
+def _search(
+    root: Path, problems: list[Problem] | None = None, walked: Walked | None = None
+) -> list[tuple[str, str | None]]:
     """Briefing files under the directory ``root``, sorted, with their resolved paths.
 
     Only a symlink needs resolving: every other file's resolved path is the root's, resolved
@@ -102,6 +115,8 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str
                 "briefings are not loaded; let yourself read it, or leave it out",
             )
             return
+        if walked is not None:
+            walked.folders.append(folder)
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -118,6 +133,8 @@ def _search(root: Path, problems: list[Problem] | None = None) -> list[tuple[str
                     link = entry.is_symlink()
                 except OSError:
                     continue
+                if walked is not None and link:
+                    walked.links += 1
                 if is_file:
                     found.append(((*names, name), entry.path, link))
                 elif link and not os.path.exists(entry.path):

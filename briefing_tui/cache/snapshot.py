@@ -46,7 +46,6 @@ import dataclasses
 import hashlib
 import os
 import pickle
-import stat as st
 import sys
 import tempfile
 import threading
@@ -54,6 +53,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
+from typing import Any
 
 from briefing_tui import __version__
 from briefing_tui.briefing.files import Signature, signature
@@ -62,12 +62,12 @@ from briefing_tui.briefing.library import (
     Library,
     OnDemandLibrary,
     assemble,
-    briefing_names,
     first_files,
     load_one,
 )
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.cache.diskfile import copy_range, safe_to_read
 from briefing_tui.cache.loading import (
     _keepable,
     _load,
@@ -80,11 +80,12 @@ from briefing_tui.cache.loading import (
 from briefing_tui.cache.pickles import _unpickle
 from briefing_tui.collector import gc_paused
 
-FORMAT = 4  # bump when the snapshot's layout changes
+FORMAT = 5  # bump when the snapshot's layout changes
 # The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
-# header and, per briefing file, its signatures, its summary and where its pickled result
-# lies after the index), then the pickled results one after the other.
-MAGIC = b"BTLIBv4\n"
+# header, per briefing file its signatures, its summary and where its pickled result lies
+# after the index, and the library's listing (cache/listing.py) or None), then the pickled
+# results one after the other.
+MAGIC = b"BTLIBv5\n"
 SUBDIR = "libraries"
 MAX_SNAPSHOTS = 8  # libraries remembered; the oldest go first
 MAX_INDEX_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
@@ -154,16 +155,6 @@ def _code_fingerprint() -> tuple[object, ...]:
     return tuple(out)
 
 
-def _safe_to_read(fd: int) -> bool:
-    """A regular file, owned by this user, that no other user may write."""
-    s = os.fstat(fd)
-    if not st.S_ISREG(s.st_mode) or s.st_size > MAX_SNAPSHOT_BYTES:
-        return False
-    if hasattr(os, "getuid") and s.st_uid != os.getuid():
-        return False
-    return not s.st_mode & (st.S_IWGRP | st.S_IWOTH)
-
-
 class LibraryCache:
     """The library under ``paths``, loaded through its snapshot in ``directory``.
 
@@ -209,10 +200,13 @@ class LibraryCache:
         self.hits = 0  # results taken from the snapshot
         self.misses = 0  # files loaded (no snapshot entry, or a stale or racy one)
         self.snapshot_error: str | None = None  # why the snapshot was not used, if it was not
-        self._old: dict[str, _Entry] | None = None
+        self._old: dict[str, tuple[object, ...]] | None = None  # the index as read
+        self._base = self._end = 0  # where its results start in the file, and its end
         self._new: dict[str, _Entry] = {}
         self._listing: tuple[list[Path], list[Problem]] | None = None
         self._names: tuple[list[str], list[Problem]] | None = None
+        self._kept_listing: object = None  # the listing the snapshot read keeps
+        self._listing_kept: object = None  # the listing to keep in the snapshot saved
         self._dirty = False
         self._finished = False
         self._fd = None
@@ -227,9 +221,10 @@ class LibraryCache:
     def _header(self) -> tuple[object, ...]:
         return (FORMAT, self._key, _code_fingerprint())
 
-    def _read_snapshot(self) -> dict[str, _Entry]:
-        """The snapshot's index: every entry but its pickled result, which stays in the file
-        (read when used): the first screen of a large library needs one of them."""
+    def _read_snapshot(self) -> dict[str, tuple[object, ...]]:
+        """The snapshot's index: every entry (as saved: see :meth:`_entry`) but its pickled
+        result, which stays in the file (read when used): the first screen of a large
+        library needs one of them."""
         if self._old is not None:
             return self._old
         self._old = {}
@@ -242,7 +237,7 @@ class LibraryCache:
             self.snapshot_error = f"cannot open the snapshot: {exc}"
             return self._old
         try:
-            if not _safe_to_read(fd):
+            if not safe_to_read(fd, MAX_SNAPSHOT_BYTES):
                 os.close(fd)
                 self.snapshot_error = "the snapshot is not safe to read (owner or mode)"
                 return self._old
@@ -257,18 +252,16 @@ class LibraryCache:
                 raise ValueError("index too large")
             head = os.pread(fd, size, len(MAGIC) + 8)
             base = len(MAGIC) + 8 + size
-            header, entries = _unpickle(head)
+            header, entries, self._kept_listing = _unpickle(head)
             if header != self._header():
                 self.snapshot_error = "the snapshot is for another version or library"
                 return self._old
-            old: dict[str, _Entry] = {}
-            end = os.fstat(fd).st_size
-            for k, (file, source, summary, origin, offset, length) in entries.items():
-                if not (isinstance(k, str) and offset >= 0 and 0 <= length <= MAX_INDEX_BYTES):
-                    raise ValueError("malformed index")
-                if base + offset + length <= end:  # else cut short: that file is loaded
-                    old[k] = _Entry(file, source, (_OLD, base + offset, length), summary, origin)
-            self._old = old
+            if not isinstance(entries, dict):
+                raise ValueError("malformed index")
+            # each entry is made when first looked up (_entry): most runs look up every
+            # file, but making 10,000 of them here took half the time of reading the index
+            self._base, self._end = base, os.fstat(fd).st_size
+            self._old = entries
         except Exception as exc:  # corrupt, truncated, foreign: load everything
             self.snapshot_error = f"unreadable snapshot ({type(exc).__name__})"
             self._old = {}
@@ -321,7 +314,9 @@ class LibraryCache:
                 length = e.blob[2]
                 index[k] = (e.file, e.source, e.summary, e.origin, offset, length)
                 offset += length
-            head = pickle.dumps((self._header(), index), protocol=pickle.HIGHEST_PROTOCOL)
+            head = pickle.dumps(
+                (self._header(), index, self._listing_kept), protocol=pickle.HIGHEST_PROTOCOL
+            )
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as fh:  # mkstemp: mode 0600, owned by this user
@@ -340,10 +335,10 @@ class LibraryCache:
                             run[2] += length
                             continue
                         if run:
-                            _copy_range(run[0], fh.fileno(), run[1], run[2])
+                            copy_range(run[0], fh.fileno(), run[1], run[2])
                         run = [src, at, length]
                     if run:
-                        _copy_range(run[0], fh.fileno(), run[1], run[2])
+                        copy_range(run[0], fh.fileno(), run[1], run[2])
                 os.replace(tmp, self.file)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -381,7 +376,12 @@ class LibraryCache:
     def names(self) -> tuple[list[str], list[Problem]]:
         """:meth:`listing` as strings (:func:`briefing_names`)."""
         if self._names is None:
-            self._names = briefing_names(self.paths)
+            from briefing_tui.cache.listing import list_library
+
+            self._read_snapshot()
+            kept = self._kept_listing if self._old else None  # (an index read and trusted)
+            names, problems, self._listing_kept = list_library(self.paths, self._cwd, kept)
+            self._names = names, problems
         return self._names
 
     def _abs(self, name: str) -> str:
@@ -400,10 +400,25 @@ class LibraryCache:
 
     def _valid(self, path: Path | str, sig: Signature | None) -> _Entry | None:
         """The file's snapshot entry, when it still describes the file (and its article)."""
-        entry = self._read_snapshot().get(self._abs(str(path)))
+        entry = self._entry(self._abs(str(path)))
         if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
             return entry
         return None
+
+    def _entry(self, key: str) -> _Entry | None:
+        """The snapshot's entry for ``key`` (an absolute name), None when it has none or
+        its result was cut short (then that file is loaded); a malformed one is ignored."""
+        raw: Any = self._read_snapshot().get(key)
+        if raw is None:
+            return None
+        try:
+            file, source, summary, origin, offset, length = raw
+            ok = offset >= 0 and 0 <= length <= MAX_INDEX_BYTES
+        except (TypeError, ValueError):
+            return None
+        if not ok or self._base + offset + length > self._end:
+            return None
+        return _Entry(file, source, (_OLD, self._base + offset, length), summary, origin)
 
     def _unpickled(self, entry: _Entry, path: Path) -> LoadResult | None:
         return self._unpickled_at(entry.blob, path, self._renamed(entry, path))
@@ -502,9 +517,11 @@ class LibraryCache:
                 reader = self._reader = LibraryCache(self.paths, self.directory)
                 # only where each result lies (and the name its problems give the file,
                 # when saved from another working directory) is kept, not its entry
-                self._spots = {
-                    k: (e.blob, reader._renamed(e, k)) for k, e in reader._read_snapshot().items()
-                }
+                self._spots = {}
+                for k in reader._read_snapshot():
+                    e = reader._entry(k)
+                    if e is not None:
+                        self._spots[k] = (e.blob, reader._renamed(e, k))
                 reader._old = {}
         spot = self._spots.get(key)
         return reader._unpickled_at(spot[0], Path(path), spot[1]) if spot is not None else None
@@ -697,29 +714,6 @@ def _result_at(
     except Exception:
         return None
     return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
-
-
-def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
-    """Append ``length`` bytes of ``src`` from ``offset`` to ``dst`` (at its position)."""
-    copy = getattr(os, "copy_file_range", None)
-    while length > 0:
-        n = 0
-        if copy is not None:
-            try:
-                n = copy(src, dst, length, offset)
-            except OSError:  # not on this file system: read and write
-                copy = None
-                continue
-        else:
-            data = os.pread(src, min(length, 1 << 20), offset)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(dst, view) :]
-            n = len(data)
-        if n <= 0:
-            raise ValueError("the snapshot is shorter than its index says")
-        offset += n
-        length -= n
 
 
 def _source_ok(entry: _Entry) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing_tui.briefing.library import Library, load_library
+from briefing_tui.cache import listing
 from briefing_tui.cache import snapshot as libcache
 from briefing_tui.cache.snapshot import LibraryCache, open_library
 from briefing_tui.collector import gc_paused
@@ -162,7 +163,7 @@ def test_a_broken_file_is_never_cached_and_its_problems_stay(lib: Path, snapdir:
         lambda data: data[:20],
         lambda data: b"not a pickle at all" * 10,
         lambda data: pickle.dumps({"something": "else"}),
-        lambda data: pickle.dumps(((libcache.FORMAT, "wrong", ()), {})),
+        lambda data: pickle.dumps(((libcache.FORMAT, "wrong", ()), {}, None)),
     ],
     ids=["empty", "cut-in-its-index", "garbage", "other-object", "wrong-header"],
 )
@@ -214,7 +215,7 @@ def test_the_first_briefing_is_read_from_its_file_alone(
         return real(fd, n, offset)
 
     monkeypatch.setattr(libcache.os, "pread", counting)
-    monkeypatch.setattr(libcache, "briefing_names", lambda paths: pytest.fail("listed"))
+    monkeypatch.setattr(listing, "briefing_names", lambda *_: pytest.fail("listed"))
     cache = LibraryCache([lib], snapdir)
     first = cache.first()
     assert first is not None and reads == [] and cache.hits == 0

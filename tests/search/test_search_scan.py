@@ -229,13 +229,13 @@ def test_a_warm_search_reads_the_snapshot_once(
 ) -> None:
     index(lib, capsys)
     reads: list[int] = []
-    real = snapshot._safe_to_read
+    real = snapshot.safe_to_read
 
-    def counting(fd: int) -> bool:  # once per opening of the snapshot
+    def counting(fd: int, max_bytes: int) -> bool:  # once per opening of the snapshot
         reads.append(fd)
-        return real(fd)
+        return real(fd, max_bytes)
 
-    monkeypatch.setattr(snapshot, "_safe_to_read", counting)
+    monkeypatch.setattr(snapshot, "safe_to_read", counting)
     assert {h["briefing"] for h in search(lib, capsys, "albatross")} == {"b0"}
     assert len(reads) == 1  # scanned and then read for the hit from the same opening
     reads.clear()
