@@ -398,9 +398,12 @@ class LibraryCache:
         now = display_path(Path(path))
         return (shown, now) if now != shown else None
 
-    def _valid(self, path: Path | str, sig: Signature | None) -> _Entry | None:
-        """The file's snapshot entry, when it still describes the file (and its article)."""
-        entry = self._entry(self._abs(str(path)))
+    def _valid(
+        self, path: Path | str, sig: Signature | None, key: str | None = None
+    ) -> _Entry | None:
+        """The file's snapshot entry, when it still describes the file (and its article);
+        ``key``: the file's name as the snapshot keys it, when known."""
+        entry = self._entry(self._abs(str(path)) if key is None else key)
         if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
             return entry
         return None
@@ -547,10 +550,10 @@ class LibraryCache:
         total = len(files)
         out: list[Scanned | None] = []
         loading: Iterator[_Loaded] = iter(())
+        keys = [self._abs(name) for name in files]  # (made once per file)
         try:
             with gc_paused(self.freeze):
-                for name in files:
-                    out.append(self._scan_hit(name))
+                out.extend(map(self._scan_hit, files, keys))
                 misses = [i for i, s in enumerate(out) if s is None]
                 done = total - len(misses)
                 if progress is not None and (done or not total):
@@ -565,7 +568,7 @@ class LibraryCache:
             getattr(loading, "close", lambda: None)()
             self._close()
             raise
-        self.finish(files, keep=keep)
+        self.finish(files, keep=keep, keys=keys)
         return [s for s in out if s is not None]
 
     def _load_all(self, names: list[str]) -> Iterator[_Loaded]:
@@ -582,9 +585,9 @@ class LibraryCache:
             initargs=(library_roots(), self.digest),
         )
 
-    def _scan_hit(self, key: str) -> Scanned | None:
+    def _scan_hit(self, key: str, absolute: str) -> Scanned | None:
         """The file's summary from the snapshot; None when the file must be loaded."""
-        entry = self._valid(key, signature(key))
+        entry = self._valid(key, signature(key), absolute)
         if entry is None:
             return None
         summary = entry.summary
@@ -596,7 +599,7 @@ class LibraryCache:
         if summary is None:
             return None
         self.hits += 1
-        self._new[self._abs(key)] = entry
+        self._new[absolute] = entry
         bid, digest, errors, warnings = summary
         renamed = self._renamed(entry, key) if errors else None
         if renamed is not None:  # loaded from another directory: name it as seen here
@@ -666,14 +669,17 @@ class LibraryCache:
         self.finish(files)
         return library
 
-    def finish(self, files: Sequence[Path | str], *, keep: bool = False) -> None:
+    def finish(
+        self, files: Sequence[Path | str], *, keep: bool = False, keys: Iterable[str] = ()
+    ) -> None:
         """The library is loaded (these are its files): save the snapshot, let go of it.
 
         ``keep``: when nothing needed saving, the snapshot as read stays open (``kept`` is
         True), for :meth:`stored` and :meth:`located` without reading its index again.
+        ``keys``: the files' names as the snapshot keys them, when already made.
         """
-        current = {self._abs(str(f)) for f in files}
-        if self._old is not None and set(self._old) - current:
+        current = set(keys) or {self._abs(str(f)) for f in files}
+        if self._old is not None and not current.issuperset(self._old):
             self._dirty = True  # files went away: drop them from the snapshot
         for k in list(self._new):
             if k not in current:
