@@ -1,10 +1,13 @@
-"""The snapshot file on disk: whether it may be read, and copying results from one file to
-another without holding them in memory (see :mod:`briefing_tui.cache.snapshot`)."""
+"""Files on disk for the library snapshot (see :mod:`briefing_tui.cache.snapshot`): whether
+the snapshot may be read, copying results from one file to another without holding them in
+memory, and whether an entry's article is unchanged."""
 
 from __future__ import annotations
 
 import os
 import stat as st
+
+from briefing_tui.briefing.files import Signature, signature
 
 
 def safe_to_read(fd: int, max_bytes: int) -> bool:
@@ -38,3 +41,34 @@ def copy_range(src: int, dst: int, offset: int, length: int) -> None:
             raise ValueError("the snapshot is shorter than its index says")
         offset += n
         length -= n
+
+
+def article_unchanged(
+    source: tuple[str, str, Signature] | None, real_dirs: dict[str, str] | None = None
+) -> bool:
+    """Whether a snapshot entry's article (``source``: the path its briefing names, the path
+    that resolved to, the file's signature) is as it was: the named path is the same file
+    (signature) and still resolves to the same path (the result holds that path, and the
+    article was checked to lie inside the library there).
+
+    ``real_dirs`` (folder as named -> resolved, kept for one scan): when the named path is
+    not itself a symlink, it resolves to its folder's resolved path joined with its name, so
+    one ``lstat`` answers both (at 10,000 briefings, 10,000 stats fewer); a symlink is
+    statted as named and as resolved."""
+    if source is None:
+        return False
+    named, resolved, sig = source
+    if real_dirs is not None:
+        try:
+            s = os.lstat(named)
+        except (OSError, ValueError):
+            return False
+        if st.S_ISREG(s.st_mode):
+            if (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev) != sig:
+                return False
+            folder, name = os.path.split(named)
+            real = real_dirs.get(folder)
+            if real is None:
+                real = real_dirs[folder] = os.path.realpath(folder)
+            return os.path.join(real, name) == resolved
+    return signature(named) == sig and signature(resolved) == sig

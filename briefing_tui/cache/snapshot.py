@@ -67,7 +67,7 @@ from briefing_tui.briefing.library import (
 )
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.cache.diskfile import copy_range, safe_to_read
+from briefing_tui.cache.diskfile import article_unchanged, copy_range, safe_to_read
 from briefing_tui.cache.loading import (
     _keepable,
     _load,
@@ -206,6 +206,8 @@ class LibraryCache:
         self._listing: tuple[list[Path], list[Problem]] | None = None
         self._names: tuple[list[str], list[Problem]] | None = None
         self._kept_listing: object = None  # the listing the snapshot read keeps
+        # the articles' folders resolved, until finish() (see article_unchanged)
+        self._real_dirs: dict[str, str] | None = {}
         self._listing_kept: object = None  # the listing to keep in the snapshot saved
         self._dirty = False
         self._finished = False
@@ -387,7 +389,9 @@ class LibraryCache:
     def _abs(self, name: str) -> str:
         """A listed name as the snapshot keys it: absolute (the working directory joined
         to a relative one; not resolved, which would cost a system call per component)."""
-        return name if os.path.isabs(name) else os.path.join(self._cwd, name)
+        if name[:1] == os.sep or os.path.isabs(name):  # (the first test is the quick one)
+            return name
+        return os.path.join(self._cwd, name)
 
     def _renamed(self, entry: _Entry, path: Path | str) -> tuple[str, str] | None:
         """(the name the entry's problems give the file, the name to give it now), when
@@ -404,7 +408,12 @@ class LibraryCache:
         """The file's snapshot entry, when it still describes the file (and its article);
         ``key``: the file's name as the snapshot keys it, when known."""
         entry = self._entry(self._abs(str(path)) if key is None else key)
-        if entry is not None and sig is not None and entry.file == sig and _source_ok(entry):
+        if (
+            entry is not None
+            and sig is not None
+            and entry.file == sig
+            and article_unchanged(entry.source, self._real_dirs)
+        ):
             return entry
         return None
 
@@ -689,6 +698,7 @@ class LibraryCache:
         self.save()
         self._new = {}
         self._finished = True
+        self._real_dirs = None
         if not self.kept:
             self._old = {}  # the pickled copies are not needed
             self._close()
@@ -720,13 +730,6 @@ def _result_at(
     except Exception:
         return None
     return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
-
-
-def _source_ok(entry: _Entry) -> bool:
-    if entry.source is None:
-        return False
-    named, resolved, sig = entry.source
-    return signature(named) == sig and signature(resolved) == sig
 
 
 def load_library(paths: Sequence[Path], directory: Path | None = None) -> Library:

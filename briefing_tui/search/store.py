@@ -138,8 +138,14 @@ def library_key(library: Library) -> str:
 def files_key(paths: Iterable[Path | str]) -> str:
     """:func:`library_key` of the library of these files (each folder resolved once)."""
     dirs = []
-    # each folder made absolute once (not each file: 10,000 of them at a time)
-    for folder in {os.path.abspath(d) for d in {os.path.dirname(p) for p in paths}}:
+    # each folder made absolute once (not each file: 10,000 of them at a time), found by
+    # cutting each name at its last separator (os.path.dirname, a Python function, is
+    # called once per folder: 10% of a warm search's scan at 10,000 briefings)
+    if os.sep == "/" and not os.altsep:
+        heads = {p[: p.rfind("/") + 1] for p in map(str, paths)}
+    else:  # pragma: no cover - Windows
+        heads = {os.path.dirname(p) for p in map(str, paths)}
+    for folder in {os.path.abspath(os.path.dirname(h) if h else h) for h in heads}:
         try:
             dirs.append(str(Path(folder).resolve()))
         except (OSError, RuntimeError):

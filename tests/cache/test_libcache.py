@@ -409,3 +409,57 @@ def test_the_listing_sorts_names_as_paths_sort(tmp_path: Path) -> None:
     assert names == [str(p) for p in sorted(Path(n) for n in names)]
     assert names != sorted(names)  # a plain string sort would differ
     assert cache.listing()[0] == [Path(n) for n in names]
+
+
+def test_an_article_resolved_elsewhere_is_read_again(lib: Path, snapdir: Path) -> None:
+    """The article's folder moved and a symlink left in its place: the same file (same
+    inode and times) through the path the briefings name, but resolved elsewhere (outside
+    the library now). A scan loads those briefings again and reports what a fresh load
+    does, not the snapshot's result of before."""
+    LibraryCache([lib], snapdir).scan()
+    seeds = lib.parent / "seeds"
+    moved = lib.parent / "moved"
+    seeds.rename(moved)
+    seeds.symlink_to(moved)
+    cache = LibraryCache([lib], snapdir)
+    scanned = cache.scan()
+    assert (cache.hits, cache.misses) == (0, 4)  # all four read the article
+    errors = [e for f in scanned for e in f.errors]
+    fresh = load_library([lib])
+    assert len(errors) == 4 and errors == [str(p) for p in fresh.problems if p.is_error]
+    assert all("is outside the library" in e and str(moved) in e for e in errors)
+
+
+def test_an_article_resolved_elsewhere_loads_again(lib: Path, snapdir: Path) -> None:
+    """The same through the app's load (a file's result at a time)."""
+    load(lib, snapdir)
+    seeds = lib.parent / "seeds"
+    seeds.rename(lib.parent / "moved")
+    seeds.symlink_to(lib.parent / "moved")
+    library, cache = load(lib, snapdir)
+    assert (cache.hits, cache.misses) == (0, 4)
+    same_as_fresh(library, [lib])
+
+
+def test_an_article_symlink_pointed_elsewhere_is_read_again(lib: Path, snapdir: Path) -> None:
+    """An article that is a symlink is statted as named and as resolved: pointed at another
+    copy (same text, another file), the briefings reading it are loaded again."""
+    seeds = lib.parent / "seeds"
+    article = next(seeds.glob("*.txt"))
+    text = article.read_text("utf-8")
+    for copy in ("copy-a.txt", "copy-b.txt"):
+        (seeds / copy).write_text(text, "utf-8")
+        age(seeds / copy)
+    article.unlink()
+    article.symlink_to(seeds / "copy-a.txt")
+    LibraryCache([lib], snapdir).scan()
+    same = LibraryCache([lib], snapdir)
+    same.scan()
+    assert (same.hits, same.misses) == (4, 0)
+    article.unlink()
+    article.symlink_to(seeds / "copy-b.txt")
+    cache = LibraryCache([lib], snapdir)
+    cache.scan()
+    assert (cache.hits, cache.misses) == (0, 4)
+    library, _ = load(lib, snapdir)
+    same_as_fresh(library, [lib])

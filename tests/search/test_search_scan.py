@@ -243,3 +243,17 @@ def test_a_warm_search_reads_the_snapshot_once(
     age(lib / "b3.yaml")
     assert {h["briefing"] for h in search(lib, capsys, "puffin")} == {"b3"}
     assert len(reads) == 2  # changed: the snapshot saved, then the new one read
+
+
+def test_the_index_key_takes_each_files_folder(tmp_path: Path) -> None:
+    """files_key cuts each name at its last separator: the same folder however the names
+    spell it, another folder another key."""
+    from briefing_tui.search.store import files_key
+
+    (tmp_path / "d").mkdir()
+    (tmp_path / "e").mkdir()
+    d = str(tmp_path / "d")
+    assert files_key([f"{d}//a.yaml", f"{d}/b.yaml"]) == files_key([f"{d}/c.yaml"])
+    assert files_key([f"{d}/./a.yaml"]) == files_key([f"{d}/a.yaml"])
+    assert files_key([f"{d}/a.yaml"]) != files_key([str(tmp_path / "e" / "a.yaml")])
+    assert files_key([]) == "empty"
