@@ -488,7 +488,9 @@ async def test_the_hits_show_first_and_the_count_follows(
         await pilot.press("slash")
         pane.input.value = "naqv"  # one change: one search, one count
         await until(pilot, slow[0].started.is_set)  # counting "naqv" waits
-        assert len(pane.hits) == PAGE and pane.status == f"{PAGE} of … (counting)"
+        # the hits wait a moment (COUNT_WAIT) for their count, then show without it
+        await until(pilot, lambda: len(pane.hits) == PAGE)
+        assert not slow[0].gate.is_set() and pane.status == f"{PAGE} of … (counting)"
         assert f"{PAGE} of … (counting)" in screen_text(app)
         slow[0].started.clear()
         await type_text(pilot, "i")  # the next key cancels the count of "naqv"
@@ -525,6 +527,50 @@ async def test_a_quick_count_shows_with_the_hits_in_one_answer(
         pane.input.value = "naqv"
         await until(pilot, lambda: bool(shown))
         await settle(pilot)
+        assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
+        assert f"{PAGE} of {total}" in screen_text(app)
+
+
+class CountTakesAWhile(GatedIndex):
+    """Counting takes 0.3 s: longer than a frame, shorter than the wait set below."""
+
+    def count(self, query: str, **options: Any) -> tuple[int, bool] | None:
+        self.started.set()
+        threading.Event().wait(0.3)
+        return self.inner.count(query, **options)
+
+
+@aio
+async def test_a_count_not_quick_for_the_engine_comes_with_the_hits_when_it_is_in_time(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine leaves the count for later (never quick here) and the app counts at once:
+    the hits wait for it (COUNT_WAIT, made long here) and show with their true count in
+    one answer, never "(counting)"."""
+    from briefing_tui.search import engine
+    from briefing_tui.tui.screens import browser as browser_module
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", None)
+    monkeypatch.setattr(browser_module, "COUNT_WAIT", 30.0)
+    total = all_hits(seed_library, "naqv")
+    assert total > PAGE
+    app, made = with_stand_in_index(seed_library, CountTakesAWhile)
+    async with started(app, NARROW) as pilot:
+        pane = browser(app).search
+        shown: list[str] = []
+        show_result = pane.show_result
+
+        def recording(result: SearchResult) -> bool:
+            done = show_result(result)
+            shown.append(pane.status)
+            return done
+
+        monkeypatch.setattr(pane, "show_result", recording)
+        await pilot.press("slash")
+        pane.input.value = "naqv"
+        await until(pilot, lambda: bool(shown))
+        await settle(pilot)
+        assert made[0].started.is_set()  # it was counted apart from the search
         assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
         assert f"{PAGE} of {total}" in screen_text(app)
 
