@@ -130,9 +130,12 @@ def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() ->
     assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
 
 
-def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width() -> None:
+def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """HitLines: an OptionList asks every new result its height; answering must not draw
-    it (one page of new results per key). Drawn, it is what Rich draws, cut to the width."""
+    it (one page of new results per key). Drawn, it is what Rich draws, cut to the width
+    (tests/tui/test_search_render.py compares them)."""
     from rich.console import Console
     from textual.style import Style as VisualStyle
 
@@ -140,8 +143,8 @@ def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width() -> N
     lines = list(hit_prompt(h, None).renderables)
     console = Console(width=80)
     drawn: list[object] = []
-    render = console.render
-    console.render = lambda r, o=None: drawn.append(r) or render(r, o)  # type: ignore[method-assign]
+    render = Text.render
+    monkeypatch.setattr(Text, "render", lambda t, c, end="": drawn.append(t) or render(t, c, end))
     visual = HitLines(lines, console)  # type: ignore[arg-type]
     assert visual.get_height({}, 30) == 2 and not drawn  # type: ignore[arg-type]
     strips = visual.render_strips(30, None, VisualStyle(), None)  # type: ignore[arg-type]
