@@ -503,6 +503,27 @@ async def test_the_hits_show_first_and_the_count_follows(
         assert f"{PAGE} of {total}" in screen_text(app)
 
 
+async def statuses_answering(
+    pilot: Pilot[None], pane: Any, query: str, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    """Search for ``query`` (after `/`): the status line after each result shown, once
+    everything settled."""
+    shown: list[str] = []
+    show_result = pane.show_result
+
+    def recording(result: SearchResult) -> bool:
+        done = show_result(result)
+        shown.append(pane.status)
+        return bool(done)
+
+    monkeypatch.setattr(pane, "show_result", recording)
+    await pilot.press("slash")
+    pane.input.value = query
+    await until(pilot, lambda: bool(shown))
+    await settle(pilot)
+    return shown
+
+
 @aio
 async def test_a_quick_count_shows_with_the_hits_in_one_answer(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch
@@ -517,19 +538,7 @@ async def test_a_quick_count_shows_with_the_hits_in_one_answer(
     app, _ = with_stand_in_index(seed_library, lambda lib: SearchIndex(lib, memory=True))
     async with started(app, NARROW) as pilot:
         pane = browser(app).search
-        shown: list[str] = []
-        show_result = pane.show_result
-
-        def recording(result: SearchResult) -> bool:
-            done = show_result(result)
-            shown.append(pane.status)
-            return done
-
-        monkeypatch.setattr(pane, "show_result", recording)
-        await pilot.press("slash")
-        pane.input.value = "naqv"
-        await until(pilot, lambda: bool(shown))
-        await settle(pilot)
+        shown = await statuses_answering(pilot, pane, "naqv", monkeypatch)
         assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
         assert f"{PAGE} of {total}" in screen_text(app)
 
@@ -560,19 +569,7 @@ async def test_a_count_not_quick_for_the_engine_comes_with_the_hits_when_it_is_i
     app, made = with_stand_in_index(seed_library, CountTakesAWhile)
     async with started(app, NARROW) as pilot:
         pane = browser(app).search
-        shown: list[str] = []
-        show_result = pane.show_result
-
-        def recording(result: SearchResult) -> bool:
-            done = show_result(result)
-            shown.append(pane.status)
-            return done
-
-        monkeypatch.setattr(pane, "show_result", recording)
-        await pilot.press("slash")
-        pane.input.value = "naqv"
-        await until(pilot, lambda: bool(shown))
-        await settle(pilot)
+        shown = await statuses_answering(pilot, pane, "naqv", monkeypatch)
         assert made[0].started.is_set()  # it was counted apart from the search
         assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
         assert f"{PAGE} of {total}" in screen_text(app)
