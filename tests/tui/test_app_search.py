@@ -130,9 +130,12 @@ def test_result_prompt_ignores_bad_spans_and_neutralises_control_characters() ->
     assert [(s.start, s.end) for s in snip.spans] == [(1, 2)]  # type: ignore[union-attr]
 
 
-def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width() -> None:
+def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """HitLines: an OptionList asks every new result its height; answering must not draw
-    it (one page of new results per key). Drawn, it is what Rich draws, cut to the width."""
+    it (one page of new results per key). Drawn, it is what Rich draws, cut to the width
+    (tests/tui/test_search_render.py compares them)."""
     from rich.console import Console
     from textual.style import Style as VisualStyle
 
@@ -140,8 +143,8 @@ def test_a_result_is_measured_without_drawing_it_and_drawn_once_per_width() -> N
     lines = list(hit_prompt(h, None).renderables)
     console = Console(width=80)
     drawn: list[object] = []
-    render = console.render
-    console.render = lambda r, o=None: drawn.append(r) or render(r, o)  # type: ignore[method-assign]
+    render = Text.render
+    monkeypatch.setattr(Text, "render", lambda t, c, end="": drawn.append(t) or render(t, c, end))
     visual = HitLines(lines, console)  # type: ignore[arg-type]
     assert visual.get_height({}, 30) == 2 and not drawn  # type: ignore[arg-type]
     strips = visual.render_strips(30, None, VisualStyle(), None)  # type: ignore[arg-type]
@@ -488,7 +491,9 @@ async def test_the_hits_show_first_and_the_count_follows(
         await pilot.press("slash")
         pane.input.value = "naqv"  # one change: one search, one count
         await until(pilot, slow[0].started.is_set)  # counting "naqv" waits
-        assert len(pane.hits) == PAGE and pane.status == f"{PAGE} of … (counting)"
+        # the hits wait a moment (COUNT_WAIT) for their count, then show without it
+        await until(pilot, lambda: len(pane.hits) == PAGE)
+        assert not slow[0].gate.is_set() and pane.status == f"{PAGE} of … (counting)"
         assert f"{PAGE} of … (counting)" in screen_text(app)
         slow[0].started.clear()
         await type_text(pilot, "i")  # the next key cancels the count of "naqv"
@@ -496,6 +501,27 @@ async def test_the_hits_show_first_and_the_count_follows(
         await until(pilot, lambda: pane.status == f"{PAGE} of {total}")
         assert slow[0].cancelled == ["naqv"] and slow[0].counts == ["naqv", "naqvi"]
         assert f"{PAGE} of {total}" in screen_text(app)
+
+
+async def statuses_answering(
+    pilot: Pilot[None], pane: Any, query: str, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    """Search for ``query`` (after `/`): the status line after each result shown, once
+    everything settled."""
+    shown: list[str] = []
+    show_result = pane.show_result
+
+    def recording(result: SearchResult) -> bool:
+        done = show_result(result)
+        shown.append(pane.status)
+        return bool(done)
+
+    monkeypatch.setattr(pane, "show_result", recording)
+    await pilot.press("slash")
+    pane.input.value = query
+    await until(pilot, lambda: bool(shown))
+    await settle(pilot)
+    return shown
 
 
 @aio
@@ -512,19 +538,39 @@ async def test_a_quick_count_shows_with_the_hits_in_one_answer(
     app, _ = with_stand_in_index(seed_library, lambda lib: SearchIndex(lib, memory=True))
     async with started(app, NARROW) as pilot:
         pane = browser(app).search
-        shown: list[str] = []
-        show_result = pane.show_result
+        shown = await statuses_answering(pilot, pane, "naqv", monkeypatch)
+        assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
+        assert f"{PAGE} of {total}" in screen_text(app)
 
-        def recording(result: SearchResult) -> bool:
-            done = show_result(result)
-            shown.append(pane.status)
-            return done
 
-        monkeypatch.setattr(pane, "show_result", recording)
-        await pilot.press("slash")
-        pane.input.value = "naqv"
-        await until(pilot, lambda: bool(shown))
-        await settle(pilot)
+class CountTakesAWhile(GatedIndex):
+    """Counting takes 0.3 s: longer than a frame, shorter than the wait set below."""
+
+    def count(self, query: str, **options: Any) -> tuple[int, bool] | None:
+        self.started.set()
+        threading.Event().wait(0.3)
+        return self.inner.count(query, **options)
+
+
+@aio
+async def test_a_count_not_quick_for_the_engine_comes_with_the_hits_when_it_is_in_time(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine leaves the count for later (never quick here) and the app counts at once:
+    the hits wait for it (COUNT_WAIT, made long here) and show with their true count in
+    one answer, never "(counting)"."""
+    from briefing_tui.search import engine
+    from briefing_tui.tui.screens import browser as browser_module
+
+    monkeypatch.setattr(engine, "QUICK_COUNT", None)
+    monkeypatch.setattr(browser_module, "COUNT_WAIT", 30.0)
+    total = all_hits(seed_library, "naqv")
+    assert total > PAGE
+    app, made = with_stand_in_index(seed_library, CountTakesAWhile)
+    async with started(app, NARROW) as pilot:
+        pane = browser(app).search
+        shown = await statuses_answering(pilot, pane, "naqv", monkeypatch)
+        assert made[0].started.is_set()  # it was counted apart from the search
         assert shown == [f"{PAGE} of {total}"] and pane.status == shown[0]
         assert f"{PAGE} of {total}" in screen_text(app)
 

@@ -98,3 +98,38 @@ async def test_new_results_are_repainted_without_a_layout_of_the_screen(
         assert layouts[0] == 0
         shown = screen_text(app)
         assert pane.result.hits[0].title.split()[0] in shown
+
+
+@aio
+async def test_results_that_fill_the_list_or_stop_filling_it_ask_for_no_layout(
+    seed_library: Library,
+) -> None:
+    """More results than the list holds, then none, then more again: its (zero-width)
+    scrollbar stays, so no key lays the screen out (showing or hiding the scrollbar did:
+    a layout of the whole screen for such a key)."""
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pane = browser(app).search
+        results = pane.results
+        await pilot.press("slash")
+
+        async def shown(query: str) -> None:
+            await until(pilot, lambda: pane.result is not None and pane.result.query == query)
+            await pilot.pause()
+
+        await type_text(pilot, "pakistan")
+        await shown("pakistan")
+        assert results.virtual_size.height > results.size.height  # more than it holds
+        with layouts_counted() as layouts:
+            for _ in range(len("akistan")):
+                await pilot.press("backspace")
+            await until(pilot, lambda: "Keep typing" in pane.status)
+            await pilot.pause()
+            assert results.option_count == 0
+            await type_text(pilot, "akistan")
+            await shown("pakistan")
+        assert results.virtual_size.height > results.size.height
+        assert layouts[0] == 0
+        await pilot.press("pagedown")  # the results still scroll
+        await until(pilot, lambda: results.scroll_offset.y > 0)

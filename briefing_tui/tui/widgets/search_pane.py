@@ -195,16 +195,17 @@ class HitLines(Visual):
         base = style.rich_style
         strips = self._strips.get((width, base))
         if strips is None:
-            # As a Rich renderable is drawn in a widget: on the widget's style.
+            # As a Rich renderable is drawn in a widget, on the widget's style; but each line
+            # is one line (no_wrap), so it is cut to the width as Rich cuts it (an ellipsis)
+            # and its segments taken as they are: Rich's wrapping, joining and splitting
+            # of lines were more than half the cost of drawing a page of new results
+            # (benchmark row `keystroke`; tests/tui/test_search_render.py: the same strips).
             console = self.console
-            opts = console.options.update(width=width, highlight=False)
             strips = []
             for line in self.lines:
-                segments = Segment.apply_style(console.render(line, opts), base)
-                lines = Segment.split_and_crop_lines(
-                    segments, width, include_new_lines=False, pad=False
-                )
-                strips += [Strip(cut) for cut in lines]
+                cut = line.copy()
+                cut.truncate(width, overflow=line.overflow or "ellipsis")
+                strips.append(Strip(Segment.apply_style(cut.render(console), base)))
             self._strips[(width, base)] = strips
         return strips if height is None else strips[:height]
 
@@ -318,6 +319,7 @@ class SearchPane(Vertical):
         yield Static(id="search-status")
         results = BriefList(id="search-results")
         results.can_focus = False
+        results.auto_links = False  # results hold no links: not styled for them per line
         yield results
 
     def on_mount(self) -> None:
