@@ -48,6 +48,7 @@ from briefing_tui.search.results import ITEM_KINDS, Cancelled, Hit, SearchResult
 from briefing_tui.search.schema import SENTENCE_KIND, kinds_vocabulary, parse_ref
 from briefing_tui.search.snippets import Matching, item_month, make_snippet, snippet_parts
 from briefing_tui.search.store import OpenIndex
+from briefing_tui.search.termwise import Termwise
 from briefing_tui.search.whoosh_compat import hide_deletions
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ class Engine:
             if gone:
                 self.deleted[id(leaf)] = gone
                 hide_deletions(leaf)
+        # Scored queries term by term over the common terms' runs (search/termwise.py).
+        self.termwise = Termwise(self.searcher, self.deleted)
         self._items: dict[str, dict[str, Item]] = {}
         self._vocab: list[str] | None = None
         self._vocab_incomplete = False
@@ -130,8 +133,9 @@ class Engine:
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closed twice, or a reader gone
-            self.searcher.close()
             self._closed = True
+            self.termwise.close()
+            self.searcher.close()
 
     # -- vocabulary ------------------------------------------------------------------------
     def vocabulary(self) -> list[str]:
@@ -405,13 +409,19 @@ class Engine:
         deadline: float,
         cancelled: Callable[[], bool] | None,
         unscored: bool = False,
-    ) -> tuple[list[tuple[int, float]], bool]:
+    ) -> tuple[list[tuple[int, float]], bool, int | None]:
+        """The best ``limit`` (docnum, score), whether the deadline cut the search short, and
+        how many documents match when that is known (term by term it is counted)."""
+        if not unscored:  # unscored: the collector below stops once it has the best
+            fast = self.termwise.search(q, limit, deadline, cancelled)
+            if fast is not None:
+                return fast
         top = TopCollector(limit=limit) if unscored else collectors.TopCollector(limit=limit)
         col = DeadlineCollector(top, deadline, cancelled, self.deleted)
         with contextlib.suppress(collectors.TimeLimit):
             self.searcher.search_with_collector(q, col)
         results = top.results()
-        return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out
+        return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out, None
 
     def count(
         self, q: Any, deadline: float, cancelled: Callable[[], bool] | None = None
@@ -464,7 +474,7 @@ class Engine:
             if q is None or limit == 0 or not (plan.required or pq.filters):
                 # Nothing to look for (``kinds`` alone is not a query).
                 return SearchResult(text, ())
-            found, timed_out = self.run(q, limit, deadline, cancelled, plan.unscored)
+            found, timed_out, matched = self.run(q, limit, deadline, cancelled, plan.unscored)
             corrected = False
             note = ""
             if len(found) < TYPO_MIN_HITS and (plan.words or plan.partial):
@@ -472,16 +482,18 @@ class Engine:
                 fq = fixed.query()
                 if fixed.corrections and fq is not None:
                     # A typo search gets a deadline of its own.
-                    more, t2 = self.run(fq, limit, time.perf_counter() + time_limit, cancelled)
+                    more, t2, n2 = self.run(fq, limit, time.perf_counter() + time_limit, cancelled)
                     if len(more) > len(found):
-                        found, timed_out = more, t2
+                        found, timed_out, matched = more, t2, n2
                         plan = fixed
                         corrected = True
                         note = _correction_note(fixed.corrections)
             hits = self.hits(found, plan.matching)
             total: int | None = len(found)
             exact = not timed_out
-            if len(found) >= limit and not timed_out:  # there may be more than the top ones
+            if matched is not None and not timed_out:
+                total = matched  # counted while searching (term by term)
+            elif len(found) >= limit and not timed_out:  # there may be more than the top ones
                 self._queries[(text, kinds_key)] = plan.query() if corrected else q
                 while len(self._queries) > CACHE_SIZE:
                     self._queries.pop(next(iter(self._queries)))
@@ -559,7 +571,7 @@ class Engine:
                 return result
             ids.sort(key=lambda i: (i != key, len(i), i))  # the exact id first
             q = wq.And([wq.Or([wq.Term("id", i) for i in ids]), wq.Term("kind", "item")])
-            found, _ = self.run(q, limit, time.perf_counter() + time_limit, None)
+            found, _, _ = self.run(q, limit, time.perf_counter() + time_limit, None)
             by_id = {h.id: h for h in self.hits(found, Matching(prefixes=[key]))}
         first = [h for i in ids for h in by_id.values() if h.id == i]
         seen = {(h.briefing, h.id) for h in first}

@@ -44,14 +44,17 @@ class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
         return True
 
     def score(self, matcher: Any) -> float:
-        w = float(matcher.weight())
+        return self.weight_score(float(matcher.weight()), self.codes[matcher.id()])
+
+    def weight_score(self, w: float, code: int) -> float:
+        """The score of a posting of weight ``w`` in a document of length code ``code``."""
         if w >= TITLE_MARK:
             titled = w // TITLE_MARK
             w -= titled * TITLE_MARK
             bonus = TITLE_SCORE
         else:
             bonus = 0.0
-        norm: float = self.table[self.codes[matcher.id()]]
+        norm: float = self.table[code]
         idf: float = self.idf
         return idf * ((w * _K1_PLUS_1) / (w + norm) + bonus)
 

@@ -30,6 +30,8 @@ from typing import Any
 from whoosh import formats
 from whoosh.system import pack_uint
 
+from briefing_tui.search.impacts import EXT as IMPACTS_EXT
+from briefing_tui.search.impacts import ImpactWriter
 from briefing_tui.search.schema import LeadWeighted
 from briefing_tui.search.whoosh_compat import (
     HookedSegmentWriter,
@@ -211,6 +213,7 @@ class FastSegmentWriter(HookedSegmentWriter):
         total = sum(len(t) for t in pool.ids.values())
         done = 0
         progress = self.progress
+        impacts = ImpactWriter()  # common terms' postings by score (search/impacts.py)
         for fieldname in sorted(pool.ids):
             field_ids = pool.ids[fieldname]
             field_weights = pool.weights[fieldname]
@@ -241,11 +244,13 @@ class FastSegmentWriter(HookedSegmentWriter):
                     lengths,
                 )
                 fw.finish_term()
+                impacts.add(fieldname, term, ids, field_weights[term], lengths)
                 done += 1
                 if progress is not None and not done & 4095:
                     progress(done, total)
             fw.finish_field()
         fw.close()
+        impacts.write(self.newsegment.create_file(self.storage, IMPACTS_EXT))
         if pdr is not None:
             pdr.close()
         self.pool.cleanup()
