@@ -293,6 +293,10 @@ def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
     if limit <= 0 or not scores:
         return []
     values = scores.values()
+    high = max(values)
+    at_high = list(compress(scores, map(eq, values, repeat(high))))
+    if len(at_high) >= limit:  # common: many documents score as the best one
+        return [(high, -d) for d in heapq.nsmallest(limit, at_high)]
     bar = heapq.nlargest(limit, values)[-1]
     above = [(scores[d], -d) for d in compress(scores, map(gt, values, repeat(bar)))]
     at = heapq.nsmallest(limit - len(above), compress(scores, map(eq, values, repeat(bar))))
