@@ -32,7 +32,6 @@ from operator import add, eq, gt
 from typing import Any
 
 from whoosh import query as wq
-from whoosh import scoring
 
 from briefing_tui.search.impacts import EXT, SegmentImpacts
 from briefing_tui.search.results import Cancelled
@@ -84,6 +83,7 @@ class Termwise:
         self.context = searcher.context()
         self.leaves: list[_Leaf] = []
         self._sizes: dict[tuple[str, str], int] = {}  # document frequencies, per search
+        self._scorers: dict[tuple[int, str, str], Callable[[float, int], float]] = {}
         self.available = True
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
@@ -111,6 +111,7 @@ class Termwise:
         if not self.available or not _supported(q):
             return None
         self._sizes.clear()
+        self._scorers.clear()
         clock = time.perf_counter
 
         def check() -> None:
@@ -207,10 +208,11 @@ class Termwise:
                 if not out:
                     out = other
                     continue
-                get = out.get
-                for d, s in other.items():
-                    prev = get(d)
-                    out[d] = s if prev is None else prev + s
+                both = out.keys() & other.keys()  # all at C speed
+                sums = map(add, map(out.__getitem__, both), map(other.__getitem__, both))
+                summed = dict(zip(both, sums, strict=True))
+                out.update(other)
+                out.update(summed)
             return out
         if isinstance(q, wq.AndNot):
             out = self._eval(leaf, q.a, check, within)
@@ -260,13 +262,17 @@ class Termwise:
         return out
 
     def _run_scorer(self, leaf: _Leaf, q: Any) -> Callable[[float, int], float]:
-        scorer = self.context.weighting.scorer(leaf.searcher, q.fieldname, q.text)
-        weight_score: Callable[[float, int], float] | None = getattr(scorer, "weight_score", None)
-        if weight_score is not None:
-            return weight_score
-        if type(scorer) is scoring.WeightScorer:
-            return _weight
-        raise _Unsupported(type(scorer).__name__)
+        """What a posting of ``q`` scores, from its weight and its document's length code."""
+        key = (id(leaf), q.fieldname, q.text)
+        score = self._scorers.get(key)
+        if score is None:
+            weighting = self.context.weighting
+            fast = getattr(weighting, "weight_scorer", None)
+            score = fast(leaf.searcher, q.fieldname, q.text) if fast is not None else None
+            if score is None:
+                raise _Unsupported(type(weighting).__name__)
+            self._scorers[key] = score
+        return score
 
     def _size(self, q: Any) -> int:
         """About how many documents match ``q`` in the whole index (the same order of an
@@ -302,10 +308,6 @@ def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
     at = heapq.nsmallest(limit - len(above), compress(scores, map(eq, values, repeat(bar))))
     above.sort(reverse=True)
     return above + [(bar, -d) for d in at]
-
-
-def _weight(w: float, _code: int) -> float:
-    return w
 
 
 def _supported(q: Any) -> bool:
