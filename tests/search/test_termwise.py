@@ -4,8 +4,6 @@ index has several segments and deleted documents."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,20 +14,16 @@ from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.cache import snapshot
 from briefing_tui.search import SearchIndex, impacts, store
 from briefing_tui.search.query import parse
-from tests.conftest import ROOT
 
 BRIEFINGS = 120
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from benchmarks import make_library
+
     out = tmp_path_factory.mktemp("termwise")
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "make_library.py"), "--briefings", "120", out],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    make_library.main(["--briefings", str(BRIEFINGS), str(out)])
     return out / "briefings"
 
 
