@@ -38,16 +38,7 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from briefing_tui.briefing.library import Library
-from briefing_tui.briefing.model import (
-    Actor,
-    Assessment,
-    Briefing,
-    Commitment,
-    ContextEvent,
-    Item,
-    Note,
-    Precision,
-)
+from briefing_tui.briefing.model import Actor, Item
 from briefing_tui.briefing.text import fold, one_line
 from briefing_tui.search import analysis
 from briefing_tui.search.analysis import STOP_WORDS
@@ -55,14 +46,14 @@ from briefing_tui.search.collectors import DeadlineCollector, TopCollector
 from briefing_tui.search.query import Filter, ParsedQuery, parse
 from briefing_tui.search.results import ITEM_KINDS, Cancelled, Hit, SearchResult
 from briefing_tui.search.schema import SENTENCE_KIND, kinds_vocabulary, parse_ref
+from briefing_tui.search.snippets import Matching, item_month, make_snippet, snippet_parts
 from briefing_tui.search.store import OpenIndex
+from briefing_tui.search.termwise import Termwise
 from briefing_tui.search.whoosh_compat import hide_deletions
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIME_LIMIT = 0.25  # seconds a search may take before it returns what it has
-SNIPPET_CHARS = 160
-SNIPPET_LEAD = 40  # characters kept before the first match when a snippet is cut
 TYPO_MIN_HITS = 3  # fewer hits than this: try close matches for words that find little
 TYPO_MAX_DF = 2  # a word "finds little" when at most this many documents have it
 TYPO_MAX_ALTERNATIVES = 6
@@ -71,61 +62,7 @@ MAX_EXPANSION = 16  # a partial word standing for more indexed words uses the n-
 MAX_EXPANSION_POSTINGS = 1500  # and so does one whose words are in more documents than this
 CACHE_SIZE = 64
 
-_SNIPPET_WORD = re.compile(r"[\w\u0300-\u036f]+")
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-class Matching:
-    """What a result shows as matched: words with these stems, and words with these starts.
-
-    ``keys`` are strings every matching folded text contains (a stem's common start with
-    its word, or a prefix), so a text without any of them is skipped without tokenising.
-    """
-
-    def __init__(
-        self,
-        stems: Iterable[str] = (),
-        prefixes: Iterable[str] = (),
-        words: Iterable[str] = (),
-    ) -> None:
-        self.stems = frozenset(stems)
-        self.prefixes = tuple(dict.fromkeys(prefixes))
-        keys = set(self.prefixes)
-        for w in words:
-            s = analysis.stem(w)
-            n = 0
-            while n < min(len(w), len(s)) and w[n] == s[n]:
-                n += 1
-            keys.add(w[: max(n, 1)])
-        for s in self.stems:
-            keys.add(s[: max(1, len(s) - 1)])
-        self.keys = tuple(sorted(keys))
-        # How many distinct query words a text can show: a snippet with this many is best.
-        self.expect = len(self.stems) + len(self.prefixes)
-        self._memo: dict[str, str] = {}
-
-    def unit(self, word: str) -> str:
-        """What query word ``word`` (folded) matches: a stem, ``"^prefix"``, or ``""``."""
-        u = self._memo.get(word)
-        if u is None:
-            u = ""
-            if word:
-                s = analysis.stem(word)
-                if s in self.stems:
-                    u = s
-                else:
-                    for p in self.prefixes:
-                        if word.startswith(p):
-                            u = "^" + p
-                            break
-            self._memo[word] = u
-        return u
-
-    def matches(self, word: str) -> bool:
-        return bool(self.unit(word))
-
-    def may_match(self, folded: str) -> bool:
-        return any(k in folded for k in self.keys)
 
 
 @dataclass
@@ -179,6 +116,8 @@ class Engine:
             if gone:
                 self.deleted[id(leaf)] = gone
                 hide_deletions(leaf)
+        # Scored queries term by term over the common terms' runs (search/termwise.py).
+        self.termwise = Termwise(self.searcher, self.deleted)
         self._items: dict[str, dict[str, Item]] = {}
         self._vocab: list[str] | None = None
         self._vocab_incomplete = False
@@ -194,8 +133,9 @@ class Engine:
 
     def close(self) -> None:
         with self._lock, contextlib.suppress(Exception):  # closed twice, or a reader gone
-            self.searcher.close()
             self._closed = True
+            self.termwise.close()
+            self.searcher.close()
 
     # -- vocabulary ------------------------------------------------------------------------
     def vocabulary(self) -> list[str]:
@@ -469,13 +409,19 @@ class Engine:
         deadline: float,
         cancelled: Callable[[], bool] | None,
         unscored: bool = False,
-    ) -> tuple[list[tuple[int, float]], bool]:
+    ) -> tuple[list[tuple[int, float]], bool, int | None]:
+        """The best ``limit`` (docnum, score), whether the deadline cut the search short, and
+        how many documents match when that is known (term by term it is counted)."""
+        if not unscored:  # unscored: the collector below stops once it has the best
+            fast = self.termwise.search(q, limit, deadline, cancelled)
+            if fast is not None:
+                return fast
         top = TopCollector(limit=limit) if unscored else collectors.TopCollector(limit=limit)
         col = DeadlineCollector(top, deadline, cancelled, self.deleted)
         with contextlib.suppress(collectors.TimeLimit):
             self.searcher.search_with_collector(q, col)
         results = top.results()
-        return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out
+        return [(int(d), float(s or 0.0)) for s, d in _scored(results)], col.timed_out, None
 
     def count(
         self, q: Any, deadline: float, cancelled: Callable[[], bool] | None = None
@@ -528,7 +474,7 @@ class Engine:
             if q is None or limit == 0 or not (plan.required or pq.filters):
                 # Nothing to look for (``kinds`` alone is not a query).
                 return SearchResult(text, ())
-            found, timed_out = self.run(q, limit, deadline, cancelled, plan.unscored)
+            found, timed_out, matched = self.run(q, limit, deadline, cancelled, plan.unscored)
             corrected = False
             note = ""
             if len(found) < TYPO_MIN_HITS and (plan.words or plan.partial):
@@ -536,16 +482,18 @@ class Engine:
                 fq = fixed.query()
                 if fixed.corrections and fq is not None:
                     # A typo search gets a deadline of its own.
-                    more, t2 = self.run(fq, limit, time.perf_counter() + time_limit, cancelled)
+                    more, t2, n2 = self.run(fq, limit, time.perf_counter() + time_limit, cancelled)
                     if len(more) > len(found):
-                        found, timed_out = more, t2
+                        found, timed_out, matched = more, t2, n2
                         plan = fixed
                         corrected = True
                         note = _correction_note(fixed.corrections)
             hits = self.hits(found, plan.matching)
             total: int | None = len(found)
             exact = not timed_out
-            if len(found) >= limit and not timed_out:  # there may be more than the top ones
+            if matched is not None and not timed_out:
+                total = matched  # counted while searching (term by term)
+            elif len(found) >= limit and not timed_out:  # there may be more than the top ones
                 self._queries[(text, kinds_key)] = plan.query() if corrected else q
                 while len(self._queries) > CACHE_SIZE:
                     self._queries.pop(next(iter(self._queries)))
@@ -623,7 +571,7 @@ class Engine:
                 return result
             ids.sort(key=lambda i: (i != key, len(i), i))  # the exact id first
             q = wq.And([wq.Or([wq.Term("id", i) for i in ids]), wq.Term("kind", "item")])
-            found, _ = self.run(q, limit, time.perf_counter() + time_limit, None)
+            found, _, _ = self.run(q, limit, time.perf_counter() + time_limit, None)
             by_id = {h.id: h for h in self.hits(found, Matching(prefixes=[key]))}
         first = [h for i in ids for h in by_id.values() if h.id == i]
         seen = {(h.briefing, h.id) for h in first}
@@ -672,114 +620,6 @@ class Engine:
 def _scored(results: Any) -> list[tuple[float, int]]:
     # Whoosh's Results.top_n holds (score, docnum) pairs, best first.
     return list(results.top_n)
-
-
-def item_month(it: Item) -> str | None:
-    when = getattr(it, "when", None)
-    if when is None or when.month is None or when.precision is Precision.UNDATED:
-        return None
-    return str(when.month)
-
-
-def snippet_parts(it: Item, b: Briefing | None = None) -> list[str]:
-    """An item's texts, in the order a snippet prefers them; last, what else it was found
-    by (the actors involved, the topics), so that every hit can show why it matched."""
-    ev = [e.quote for e in it.evidence]
-
-    def names(ids: Iterable[str]) -> str:
-        out = []
-        for aid in ids:
-            a = b.item(aid) if b is not None else None
-            out.append(a.name if isinstance(a, Actor) else aid)
-        return ", ".join(out)
-
-    if isinstance(it, Actor):
-        return [it.description, *ev, it.role, it.note, ", ".join(it.aliases), it.name]
-    if isinstance(it, Commitment):
-        who = f"By {names(it.by)}" + (f"; to {names(it.to)}" if it.to else "")
-        topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
-        return [it.summary, *ev, it.note, it.title, who, topics]
-    if isinstance(it, ContextEvent):
-        who = f"Actors: {names(it.actors)}" if it.actors else ""
-        topics = f"Topics: {', '.join(it.topics)}" if it.topics else ""
-        return [it.summary, *ev, it.note, it.title, who, topics]
-    if isinstance(it, Note):
-        about = (
-            f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
-        )
-        return [it.text, *ev, it.title, about]
-    if isinstance(it, Assessment):  # the writer's judgement
-        about = (
-            f"About: {names(a for a in it.about if isinstance(b.item(a) if b else None, Actor))}"
-        )
-        return [it.summary, *ev, it.note, it.title, about]
-    return [getattr(it, "title", "")]
-
-
-def highlight_spans(text: str, matching: Matching) -> tuple[list[tuple[int, int]], set[str]]:
-    """The spans of the words of ``text`` that match, and which query words they match."""
-    spans = []
-    units = set()
-    unit = matching.unit
-    for m in _SNIPPET_WORD.finditer(text):
-        token = m.group()
-        u = unit(token.lower() if token.isascii() else fold(token))
-        if u:
-            spans.append((m.start(), m.end()))
-            units.add(u)
-    return spans, units
-
-
-def make_snippet(
-    parts: Sequence[str], matching: Matching
-) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The part that matches the most query words, cut around the first match, and the
-    spans of the matched words in it. Plain text: control characters neutralised."""
-    best: tuple[int, int, str, list[tuple[int, int]]] | None = None
-    first_text = ""
-    for i, part in enumerate(parts):
-        if not part:
-            continue
-        text = one_line(part)
-        if not text:
-            continue
-        if not first_text:
-            first_text = text
-        if not matching.may_match(fold(text)):
-            continue
-        spans, units = highlight_spans(text, matching)
-        if not spans:
-            continue
-        distinct = len(units)
-        key = (distinct, -i)
-        if best is None or key > (best[0], best[1]):
-            best = (distinct, -i, text, spans)
-            if distinct >= matching.expect:
-                break  # shows every query word: no later part can do better
-    if best is None:
-        text = first_text
-        spans = []
-    else:
-        text, spans = best[2], best[3]
-    if len(text) <= SNIPPET_CHARS:
-        return text, tuple(spans)
-    start = 0
-    if spans and spans[0][0] > SNIPPET_LEAD:
-        start = spans[0][0] - SNIPPET_LEAD
-        space = text.find(" ", start)
-        if space != -1 and space < spans[0][0]:
-            start = space + 1
-    end = start + SNIPPET_CHARS
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        if space > start + SNIPPET_CHARS // 2:
-            end = space
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    cut = prefix + text[start:end] + suffix
-    shift = len(prefix) - start
-    out = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
-    return cut, tuple(out)
 
 
 def _edits1(word: str) -> set[str]:

@@ -32,7 +32,8 @@ class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
         self.idf = idf
         self.codes, self.table = norms
         self.min_norm = min_norm
-        self._maxquality = self._bound(ti.max_weight(), min_norm)
+        # No term info: scoring runs of postings only (search/termwise.py), no matcher.
+        self._maxquality = self._bound(ti.max_weight(), min_norm) if ti is not None else 0.0
 
     def _bound(self, max_weight: float, norm: float) -> float:
         # An upper bound of the score of any posting with weight <= max_weight.
@@ -44,14 +45,17 @@ class _TextScorer(scoring.BaseScorer):  # type: ignore[misc]
         return True
 
     def score(self, matcher: Any) -> float:
-        w = float(matcher.weight())
+        return self.weight_score(float(matcher.weight()), self.codes[matcher.id()])
+
+    def weight_score(self, w: float, code: int) -> float:
+        """The score of a posting of weight ``w`` in a document of length code ``code``."""
         if w >= TITLE_MARK:
             titled = w // TITLE_MARK
             w -= titled * TITLE_MARK
             bonus = TITLE_SCORE
         else:
             bonus = 0.0
-        norm: float = self.table[self.codes[matcher.id()]]
+        norm: float = self.table[code]
         idf: float = self.idf
         return idf * ((w * _K1_PLUS_1) / (w + norm) + bonus)
 
@@ -105,8 +109,27 @@ class FastBM25F(scoring.BM25F):  # type: ignore[misc]
         scorer.avgfl = avgfl
         return scorer
 
+    def weight_scorer(self, searcher: Any, fieldname: str, text: str) -> Any:
+        """What a posting of ``text`` scores in ``searcher`` (a segment's) given its weight and
+        its document's length code, as :meth:`scorer`'s matchers score it: for a term scored
+        a run of postings at a time (search/termwise.py), without reading its term info."""
+        if not searcher.schema[fieldname].scorable:
+            return _posting_weight
+        if fieldname != "text":
+            return None
+        parent = searcher.get_parent()
+        avgfl = parent.avg_field_length(fieldname) or 1.0
+        norms = self.norms(searcher, avgfl)
+        scorer = _TextScorer(parent.idf(fieldname, text), norms, 0.0, None)
+        return scorer.weight_score
+
     def _min_norm(self, avgfl: float, min_length: int) -> float:
         return self.K1 * ((1 - self.B) + self.B * max(min_length, 0) / avgfl)
 
 
 _K1_PLUS_1 = FastBM25F.K1 + 1.0
+
+
+def _posting_weight(w: float, _code: int) -> float:
+    """An unscored field's posting scores its weight (Whoosh's WeightScorer)."""
+    return w

@@ -29,6 +29,8 @@ from typing import Any
 from whoosh import formats
 from whoosh.system import pack_uint
 
+from briefing_tui.search.impacts import EXT as IMPACTS_EXT
+from briefing_tui.search.impacts import ImpactWriter
 from briefing_tui.search.schema import LeadWeighted
 from briefing_tui.search.whoosh_compat import (
     HookedSegmentWriter,
@@ -230,6 +232,7 @@ class FastSegmentWriter(HookedSegmentWriter):
         total = sum(len(t) for t in pool.posts.values())
         done = 0
         progress = self.progress
+        impacts = ImpactWriter()  # common terms' postings by score (search/impacts.py)
         for fieldname in sorted(pool.posts):
             field_posts = pool.posts[fieldname]
             fieldobj = schema[fieldname]
@@ -258,11 +261,13 @@ class FastSegmentWriter(HookedSegmentWriter):
                     lengths,
                 )
                 fw.finish_term()
+                impacts.add(fieldname, term, ids, weights, lengths)
                 done += 1
                 if progress is not None and not done & 4095:
                     progress(done, total)
             fw.finish_field()
         fw.close()
+        impacts.write(self.newsegment.create_file(self.storage, IMPACTS_EXT))
         if pdr is not None:
             pdr.close()
         self.pool.cleanup()

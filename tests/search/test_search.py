@@ -499,8 +499,8 @@ def test_early_bar_for_unscored_queries_changes_nothing(index: SearchIndex) -> N
         assert plan.unscored
         q = plan.query()
         for limit in (1, 3, 10, 1000):
-            fast, _ = engine.run(q, limit, far, None, unscored=True)
-            plain, _ = engine.run(q, limit, far, None, unscored=False)
+            fast, _, _ = engine.run(q, limit, far, None, unscored=True)
+            plain, _, _ = engine.run(q, limit, far, None, unscored=False)
             assert fast == plain, (query, limit)
 
 
@@ -552,7 +552,9 @@ def test_count_label_wording() -> None:
     assert SearchResult("q", ()).count_label() == "0 results"
 
 
-@pytest.mark.parametrize("query", ["naqvi", "kind:actor", "pakistan"])
+# Queries searched by Whoosh's collectors (filters or a word's start alone, phrases); a query of
+# words is counted as it is searched (test_a_query_of_words_comes_with_its_count).
+@pytest.mark.parametrize("query", ["kind:actor", '"interior minister"'])
 def test_the_count_can_follow_the_hits(
     seed_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -573,7 +575,7 @@ def test_the_count_can_follow_the_hits(
         index.close()
 
 
-@pytest.mark.parametrize("query", ["naqvi", "naqv", "kind:actor", "pakistan us"])
+@pytest.mark.parametrize("query", ["kind:actor", '"drug trafficking"', 'naqvi "interior minister"'])
 def test_a_quick_count_comes_with_the_hits(
     seed_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -595,6 +597,26 @@ def test_a_quick_count_comes_with_the_hits(
         monkeypatch.setattr(engine, "QUICK_COUNT", 1e-7)
         slow = index.search(query + "    ", 3, count=False)
         assert slow.total is None and slow.more
+    finally:
+        index.close()
+
+
+@pytest.mark.parametrize("query", ["naqvi", "naqv", "pakistan us", "pakistan -naqvi kind:item"])
+def test_a_query_of_words_comes_with_its_count(
+    seed_library: Library, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scored term by term (search/termwise.py), every match is seen: the true count comes
+    with the hits, with no time to count afterwards."""
+    from briefing_tui.search import engine
+
+    index = SearchIndex(seed_library, memory=True)
+    try:
+        everything = len(index.search(query + "  ", 10_000).hits)
+        assert everything > 3
+        monkeypatch.setattr(engine, "QUICK_COUNT", None)
+        first = index.search(query + " ", 3, count=False)
+        assert (len(first.hits), first.total, first.total_exact) == (3, everything, True)
+        assert first.count_label() == f"3 of {everything}"
     finally:
         index.close()
 

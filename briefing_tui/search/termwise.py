@@ -1,0 +1,328 @@
+"""Scored searches a term at a time, over the runs of common terms (the core; imports
+Whoosh, not Textual).
+
+Whoosh scores a query document at a time: for each match it steps every posting list and
+calls the scorer, about 3 µs a posting in Python, and it reads a common word's postings
+block by block (unpickling each posting's positions). At 10,000 briefings one common word
+has ~80,000 postings, so a keystroke could take the whole deadline and show "the best
+found". Here a query is evaluated term by term, each segment on its own:
+
+- a common term (:mod:`briefing_tui.search.impacts`) is read as runs of documents that score
+  the same: each run is scored once and added to a ``{docnum: score}`` table at C speed;
+- a rare term is read through Whoosh's matcher (a block or two);
+- ``And`` evaluates its parts the rarest first, each later part only over the documents
+  the earlier ones matched; ``Or`` adds its parts' tables up; ``AndNot`` removes the
+  excluded documents; deleted documents are dropped at the end.
+
+Scores are Whoosh's own (the same scorer, :class:`~briefing_tui.search.scoring.FastBM25F`)
+added up in the query's order, the best first, equal scores by docnum as Whoosh orders them;
+and since every match is seen, the count is exact. A query with any other part (a phrase)
+returns None and is searched by Whoosh. tests/search/test_termwise.py compares both on a
+generated library, hit for hit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import time
+from collections.abc import Callable
+from itertools import compress, repeat
+from operator import add, eq, gt
+from typing import Any
+
+from whoosh import query as wq
+
+from briefing_tui.search.impacts import EXT, SegmentImpacts
+from briefing_tui.search.results import Cancelled
+
+Scores = dict[int, float]
+
+
+class _Unsupported(Exception):
+    """A query part this module does not evaluate (Whoosh does)."""
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def open_impacts(reader: Any) -> SegmentImpacts | None:
+    """The ``.imp`` file of a segment reader, None when it has none (or it is damaged)."""
+    try:
+        f = reader.segment().open_file(reader.storage(), EXT)
+    except Exception:
+        return None
+    try:
+        return SegmentImpacts(f)
+    except Exception:
+        with contextlib.suppress(Exception):
+            f.close()
+        return None
+
+
+class _Leaf:
+    __slots__ = ("impacts", "offset", "searcher", "skip")
+
+    def __init__(self, searcher: Any, offset: int, impacts: SegmentImpacts, skip: frozenset[int]):
+        self.searcher = searcher
+        self.offset = offset
+        self.impacts = impacts
+        self.skip = skip
+
+
+class Termwise:
+    """Term-at-a-time search over an open Whoosh searcher whose segments have impact files.
+
+    ``deleted`` maps ``id(segment reader)`` to its deleted docnums (the engine hides them
+    from Whoosh). ``available`` is False when a segment has no impact file (an index
+    written before them): then every query goes to Whoosh."""
+
+    def __init__(self, searcher: Any, deleted: dict[int, frozenset[int]]) -> None:
+        self.searcher = searcher
+        self.context = searcher.context()
+        self.leaves: list[_Leaf] = []
+        self._sizes: dict[tuple[str, str], int] = {}  # document frequencies, per search
+        self._scorers: dict[tuple[int, str, str], Callable[[float, int], float]] = {}
+        self.available = True
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            impacts = open_impacts(reader)
+            if impacts is None:
+                self.available = False
+                break
+            self.leaves.append(_Leaf(sub, offset, impacts, deleted.get(id(reader), frozenset())))
+
+    def close(self) -> None:
+        for leaf in self.leaves:
+            with contextlib.suppress(Exception):
+                leaf.impacts.close()
+
+    def search(
+        self,
+        q: Any,
+        limit: int,
+        deadline: float,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> tuple[list[tuple[int, float]], bool, int] | None:
+        """``(hits, timed_out, total)``: the best ``limit`` (docnum, score), best first;
+        ``total`` counts every live match (of the segments searched when timed out).
+        None: the query has a part searched by Whoosh only."""
+        if not self.available or not _supported(q):
+            return None
+        self._sizes.clear()
+        self._scorers.clear()
+        clock = time.perf_counter
+
+        def check() -> None:
+            if clock() > deadline:
+                raise _TimedOut
+            if cancelled is not None and cancelled():
+                raise Cancelled
+
+        best: list[tuple[float, int]] = []  # (score, -global docnum)
+        total = 0
+        timed_out = False
+        for leaf in self.leaves:
+            try:
+                check()
+                if isinstance(q, wq.Term):
+                    top, n = self._top_term(leaf, q, limit)
+                else:
+                    scores = self._eval(leaf, q, check)
+                    for d in leaf.skip & scores.keys():
+                        del scores[d]
+                    n = len(scores)
+                    top = _best(scores, limit)
+            except _TimedOut:
+                timed_out = True
+                break
+            except _Unsupported:
+                return None
+            total += n
+            off = leaf.offset
+            best = heapq.nlargest(limit, [*best, *((s, nd - off) for s, nd in top)])
+        return [(-nd, s) for s, nd in best], timed_out, total
+
+    # -- one term, best first, without a table -------------------------------------------
+    def _top_term(self, leaf: _Leaf, q: Any, limit: int) -> tuple[list[tuple[float, int]], int]:
+        runs = leaf.impacts.runs(q.fieldname, q.text)
+        if runs is None:
+            scores = self._term(leaf, q)
+            for d in leaf.skip & scores.keys():
+                del scores[d]
+            return _best(scores, limit), len(scores)
+        score = self._run_scorer(leaf, q)
+        scored = sorted(((score(w, c), ids) for w, c, ids in runs), key=lambda r: -r[0])
+        skip = leaf.skip
+        n = sum(len(ids) for _s, ids in scored)
+        if skip:
+            every = set().union(*(ids for _s, ids in scored))
+            n -= len(skip & every)
+        top: list[tuple[float, int]] = []
+        i = 0
+        while i < len(scored) and len(top) < limit:
+            # Runs of the same score are one group, docnums ascending (Whoosh's order).
+            s = scored[i][0]
+            group: list[int] = []
+            while i < len(scored) and scored[i][0] == s:
+                group.extend(scored[i][1])
+                i += 1
+            group.sort()
+            for d in group:
+                if d not in skip:
+                    top.append((s, -d))
+                    if len(top) == limit:
+                        break
+        return top, n
+
+    # -- tables ----------------------------------------------------------------------------
+    def _eval(
+        self, leaf: _Leaf, q: Any, check: Callable[[], None], within: Scores | None = None
+    ) -> Scores:
+        """``{docnum: score}`` of the documents of ``leaf`` matching ``q`` (only those in
+        ``within``, when given: an ``And`` narrows its later parts to the earlier ones')."""
+        if isinstance(q, wq.Term):
+            check()
+            return self._term(leaf, q, within)
+        if isinstance(q, wq.And):
+            parts = sorted(q.subqueries, key=self._size)
+            out = self._eval(leaf, parts[0], check, within)
+            for p in parts[1:]:
+                if not out:
+                    break
+                if isinstance(p, wq.Term):
+                    check()
+                    out = self._term(leaf, p, out, add_to=True)
+                else:
+                    other = self._eval(leaf, p, check, out)
+                    keys = other.keys()
+                    out = dict(
+                        zip(keys, map(add, map(out.__getitem__, keys), other.values()), strict=True)
+                    )
+            return out
+        if isinstance(q, wq.Or):
+            out = {}
+            for p in q.subqueries:
+                other = self._eval(leaf, p, check, within)
+                if not out:
+                    out = other
+                    continue
+                both = out.keys() & other.keys()  # all at C speed
+                sums = map(add, map(out.__getitem__, both), map(other.__getitem__, both))
+                summed = dict(zip(both, sums, strict=True))
+                out.update(other)
+                out.update(summed)
+            return out
+        if isinstance(q, wq.AndNot):
+            out = self._eval(leaf, q.a, check, within)
+            if out:
+                for d in self._eval(leaf, q.b, check, out):
+                    del out[d]
+            return out
+        return {}  # NullQuery
+
+    def _term(
+        self, leaf: _Leaf, q: Any, within: Scores | None = None, add_to: bool = False
+    ) -> Scores:
+        """The term's table (over ``within``'s documents when given; ``add_to``: each
+        score added to the document's score in ``within``)."""
+        runs = leaf.impacts.runs(q.fieldname, q.text)
+        out: Scores = {}
+        if runs is not None:
+            score = self._run_scorer(leaf, q)
+            if within is None:
+                for w, c, ids in runs:
+                    out.update(zip(ids, repeat(score(w, c))))
+                return out
+            keys = within.keys()
+            for w, c, ids in runs:
+                common = keys & ids  # all at C speed, over the run
+                if common:
+                    sc = score(w, c)
+                    if add_to:
+                        out.update(
+                            zip(
+                                common,
+                                map(add, map(within.__getitem__, common), repeat(sc)),
+                                strict=False,
+                            )
+                        )
+                    else:
+                        out.update(zip(common, repeat(sc)))
+            return out
+        m = q.matcher(leaf.searcher, self.context)  # a rare term: a block or two
+        while m.is_active():
+            d = m.id()
+            if within is None:
+                out[d] = m.score()
+            elif d in within:
+                out[d] = within[d] + m.score() if add_to else m.score()
+            m.next()
+        return out
+
+    def _run_scorer(self, leaf: _Leaf, q: Any) -> Callable[[float, int], float]:
+        """What a posting of ``q`` scores, from its weight and its document's length code."""
+        key = (id(leaf), q.fieldname, q.text)
+        score = self._scorers.get(key)
+        if score is None:
+            weighting = self.context.weighting
+            fast = getattr(weighting, "weight_scorer", None)
+            score = fast(leaf.searcher, q.fieldname, q.text) if fast is not None else None
+            if score is None:
+                raise _Unsupported(type(weighting).__name__)
+            self._scorers[key] = score
+        return score
+
+    def _size(self, q: Any) -> int:
+        """About how many documents match ``q`` in the whole index (the same order of an
+        ``And``'s parts in every segment: equal scores add up the same everywhere)."""
+        if isinstance(q, wq.Term):
+            key = (q.fieldname, q.text)
+            n = self._sizes.get(key)
+            if n is None:
+                n = self._sizes[key] = int(self.searcher.doc_frequency(q.fieldname, q.text))
+            return n
+        if isinstance(q, wq.And):
+            return min(self._size(p) for p in q.subqueries)
+        if isinstance(q, wq.Or):
+            return sum(self._size(p) for p in q.subqueries)
+        if isinstance(q, wq.AndNot):
+            return self._size(q.a)
+        return 0
+
+
+def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
+    """The best ``limit`` of a table as (score, -docnum), best first: the lowest score
+    that makes it found among the scores alone, then only the documents scoring as much
+    (the selection at C speed: a table may hold tens of thousands)."""
+    if limit <= 0 or not scores:
+        return []
+    values = scores.values()
+    high = max(values)
+    at_high = list(compress(scores, map(eq, values, repeat(high))))
+    if len(at_high) >= limit:  # common: many documents score as the best one
+        return [(high, -d) for d in heapq.nsmallest(limit, at_high)]
+    bar = heapq.nlargest(limit, values)[-1]
+    above = [(scores[d], -d) for d in compress(scores, map(gt, values, repeat(bar)))]
+    at = heapq.nsmallest(limit - len(above), compress(scores, map(eq, values, repeat(bar))))
+    above.sort(reverse=True)
+    return above + [(bar, -d) for d in at]
+
+
+def _supported(q: Any) -> bool:
+    """True when every part of ``q`` is a term, ``And``, ``Or``, ``AndNot`` or nothing,
+    unboosted (Whoosh's matchers would apply a boost; none is used)."""
+    if q is wq.NullQuery:
+        return True
+    if getattr(q, "boost", 1.0) != 1.0:
+        return False
+    if type(q) is wq.Term:
+        return isinstance(q.text, str)
+    if type(q) is wq.Or and (q.minmatch or q.scale):
+        return False
+    if type(q) in (wq.And, wq.Or):
+        return bool(q.subqueries) and all(_supported(p) for p in q.subqueries)
+    if type(q) is wq.AndNot:
+        return _supported(q.a) and _supported(q.b)
+    return False
