@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import calendar
 import difflib
-import functools
 import re
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -43,23 +42,38 @@ def empty(f: Field) -> Any:
     return {"text": "", "texts": (), "ids": (), "quotes": (), "inferred": ()}.get(f.kind)
 
 
-@functools.cache
+# Caches by section name, each entry kept with the table it was made from and used only while
+# SECTIONS still holds that very tuple (an identity check): a tuple of fields as the key would
+# hash every field (a dataclass) on every call, 6% of a load; a name alone would miss a table
+# replaced at run time (a field added, as tests/briefing/test_schema.py does).
+_READABLE: dict[str, tuple[tuple[Field, ...], tuple[Field, ...]]] = {}
+_EMPTIES: dict[tuple[str, frozenset[str]], tuple[tuple[Field, ...], dict[str, Any]]] = {}
+
+
 def _readable(section: str) -> tuple[Field, ...]:
     """The fields of ``section`` that :meth:`ValueReader.fields` reads (not nested lists and
-    sections). Cached by the section's name: a tuple of fields as the key would hash every
-    field (a dataclass) on every call, 6% of a load."""
-    return tuple(
-        f
-        for f in SECTIONS[section]
-        if f.kind != "list" and (f.kind != "section" or f.section == "when")
+    sections)."""
+    fields = SECTIONS[section]
+    hit = _READABLE.get(section)
+    if hit is not None and hit[0] is fields:
+        return hit[1]
+    out = tuple(
+        f for f in fields if f.kind != "list" and (f.kind != "section" or f.section == "when")
     )
+    _READABLE[section] = (fields, out)
+    return out
 
 
-@functools.cache
 def empties(section: str, keep: frozenset[str]) -> dict[str, Any]:
     """The value of each field of ``section`` in ``keep`` that an entry leaves out (shared:
-    all immutable); cached by the section's name, as :func:`_readable`."""
-    return {f.name: empty(f) for f in SECTIONS[section] if f.name in keep}
+    all immutable); cached as :func:`_readable`."""
+    fields = SECTIONS[section]
+    hit = _EMPTIES.get((section, keep))
+    if hit is not None and hit[0] is fields:
+        return hit[1]
+    out = {f.name: empty(f) for f in fields if f.name in keep}
+    _EMPTIES[(section, keep)] = (fields, out)
+    return out
 
 
 def within(number: int, f: Field) -> bool:
