@@ -66,9 +66,18 @@ def article_unchanged(
         if st.S_ISREG(s.st_mode):
             if (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev) != sig:
                 return False
-            folder, name = os.path.split(named)
+            if named[:1] != "/" or os.sep != "/":
+                folder, name = os.path.split(named)
+                real = real_dirs.get(folder)
+                if real is None:
+                    real = real_dirs[folder] = os.path.realpath(folder)
+                return os.path.join(real, name) == resolved
+            # an absolute POSIX name: str methods, a tenth of os.path's cost
+            folder, _, name = named.rpartition("/")
             real = real_dirs.get(folder)
             if real is None:
-                real = real_dirs[folder] = os.path.realpath(folder)
-            return os.path.join(real, name) == resolved
+                real = real_dirs[folder] = os.path.realpath(folder or "/")
+            if real == folder:  # no symlink or ".." on the way: it resolves to itself
+                return named == resolved
+            return (real + "/" + name if real != "/" else "/" + name) == resolved
     return signature(named) == sig and signature(resolved) == sig

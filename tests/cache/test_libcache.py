@@ -463,3 +463,26 @@ def test_an_article_symlink_pointed_elsewhere_is_read_again(lib: Path, snapdir: 
     assert (cache.hits, cache.misses) == (0, 4)
     library, _ = load(lib, snapdir)
     same_as_fresh(library, [lib])
+
+
+def test_article_unchanged_through_each_way_of_naming_it(tmp_path: Path) -> None:
+    """The named path as it resolves: itself, through "..", through a symlinked folder;
+    a signature that differs, or a resolved path that no longer matches, is a change."""
+    from briefing_tui.briefing.files import signature
+    from briefing_tui.cache.diskfile import article_unchanged
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link").symlink_to(real)
+    art = real / "a.txt"
+    art.write_text("text\n", encoding="utf-8")
+    sig = signature(art)
+    assert sig is not None
+    for named in (str(art), f"{tmp_path}/sub/../real/a.txt", f"{tmp_path}/link/a.txt"):
+        dirs: dict[str, str] = {}
+        assert article_unchanged((named, str(art), sig), dirs), named
+        assert article_unchanged((named, str(art), sig), dirs), named  # its folder cached
+        assert not article_unchanged((named, f"{tmp_path}/other/a.txt", sig), {}), named
+        assert not article_unchanged((named, str(art), (*sig[:4], sig[4] + 1)), {}), named
+    assert not article_unchanged(None, {})
