@@ -1,11 +1,15 @@
 """Files on disk for the library snapshot (see :mod:`briefing_tui.cache.snapshot`): whether
-the snapshot may be read, copying results from one file to another without holding them in
-memory, and whether an entry's article is unchanged."""
+the snapshot may be read, where its index lies and appending a new one, copying results from
+one file to another without holding them in memory, and whether an entry's article is
+unchanged."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat as st
+from collections.abc import Iterable
+from pathlib import Path
 
 from briefing_tui.briefing.files import Signature, signature
 
@@ -81,3 +85,106 @@ def article_unchanged(
                 return named == resolved
             return (real + "/" + name if real != "/" else "/" + name) == resolved
     return signature(named) == sig and signature(resolved) == sig
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view, offset = view[n:], offset + n
+
+
+def index_place(fd: int, magic: bytes, size: int, max_index: int) -> tuple[int, int]:
+    """Where the snapshot's index lies (offset, length), as its start says; ValueError when
+    the start is not a snapshot's or points outside the file (``size`` bytes)."""
+    start = os.pread(fd, len(magic) + 16, 0)
+    if len(start) != len(magic) + 16 or start[: len(magic)] != magic:
+        raise ValueError("not a snapshot")
+    at = int.from_bytes(start[len(magic) : len(magic) + 8], "little")
+    length = int.from_bytes(start[len(magic) + 8 :], "little")
+    if length > max_index or at < len(magic) + 16 or at + length > size:
+        raise ValueError("the snapshot's index lies outside it")
+    return at, length
+
+
+def append_index(fd: int, magic: bytes, at: int, head: bytes) -> None:
+    """Write ``head`` (a snapshot's index) at ``at``, then point the file's start at it:
+    everything it names is written before the start says so (a crash in between leaves
+    the index before), and nothing before ``at`` is changed."""
+    _pwrite_all(fd, head, at)
+    _pwrite_all(fd, magic + at.to_bytes(8, "little") + len(head).to_bytes(8, "little"), 0)
+
+
+def open_to_append(
+    path: str | os.PathLike[str], read: int, size: int, max_bytes: int
+) -> int | None:
+    """The snapshot ``path`` open to write and locked (flock, released when closed) when it
+    is still the file open as ``read``, still ``size`` bytes long (no one wrote to it since
+    it was read) and safe (:func:`safe_to_read`); None otherwise (then it is written anew)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another writer at work: write anew
+        s, r = os.fstat(fd), os.fstat(read)
+        same = (s.st_ino, s.st_dev, s.st_size) == (r.st_ino, r.st_dev, size)
+        if same and safe_to_read(fd, max_bytes):
+            return fd
+    except (OSError, ImportError):  # (no fcntl: not POSIX)
+        pass
+    os.close(fd)
+    return None
+
+
+def place_results(
+    entries: Iterable[tuple[str, tuple[object, ...], tuple[int, int, int]]],
+    sources: dict[int, int | None],
+    dst: int,
+    at: int,
+    keep: int | None,
+) -> tuple[dict[str, tuple[object, ...]], int]:
+    """Each entry's result (``(key, fields, (source, offset, length))``) written to ``dst``
+    from ``at`` on, copied from the file ``sources[source]``, each run of results lying one
+    after the other in one file copied in one call (one file edited in 10,000: two or three
+    calls, not 10,000); those whose source is ``keep`` (``dst`` itself) stay where they are.
+    The index of where each lies (``fields + (offset, length)``), and the end written."""
+    index: dict[str, tuple[object, ...]] = {}
+    run: list[int] = []  # [source file, offset, length] of the run so far
+    os.lseek(dst, at, os.SEEK_SET)
+    for key, fields, (where, offset, length) in entries:
+        if where == keep:
+            index[key] = (*fields, offset, length)
+            continue
+        src = sources.get(where)
+        if src is None:
+            raise ValueError("the snapshot is closed")
+        index[key] = (*fields, at, length)
+        at += length
+        if run and run[0] == src and run[1] + run[2] == offset:
+            run[2] += length
+            continue
+        if run:
+            copy_range(run[0], dst, run[1], run[2])
+        run = [src, offset, length]
+    if run:
+        copy_range(run[0], dst, run[1], run[2])
+    return index, at
+
+
+def prune(directory: Path, pattern: str, keep: int, current: Path) -> None:
+    """Keep the ``keep`` most recently written files of ``directory`` named as ``pattern``
+    (``current`` always)."""
+    try:
+        found = []
+        for p in directory.glob(pattern):
+            with contextlib.suppress(OSError):
+                found.append((p.stat().st_mtime_ns, p))
+        found.sort(reverse=True)
+        for _, p in found[keep:]:
+            if p != current:
+                p.unlink()
+    except OSError:
+        pass

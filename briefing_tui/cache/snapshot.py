@@ -67,7 +67,15 @@ from briefing_tui.briefing.library import (
 )
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.cache.diskfile import article_unchanged, copy_range, safe_to_read
+from briefing_tui.cache.diskfile import (
+    append_index,
+    article_unchanged,
+    index_place,
+    open_to_append,
+    place_results,
+    prune,
+    safe_to_read,
+)
 from briefing_tui.cache.loading import (
     _keepable,
     _load,
@@ -80,14 +88,18 @@ from briefing_tui.cache.loading import (
 from briefing_tui.cache.pickles import _unpickle
 from briefing_tui.collector import gc_paused
 
-FORMAT = 5  # bump when the snapshot's layout changes
-# The file: MAGIC, the index's length (8 bytes, little-endian), the index (a pickle of the
-# header, per briefing file its signatures, its summary and where its pickled result lies
-# after the index, and the library's listing (cache/listing.py) or None), then the pickled
-# results one after the other.
-MAGIC = b"BTLIBv5\n"
+FORMAT = 6  # bump when the snapshot's layout changes
+# The file: MAGIC, where the index lies (offset and length, 8 bytes each, little-endian), the
+# pickled results one after the other, then the index (a pickle of the header, per briefing
+# file its signatures, its summary and where its pickled result lies in the file, and the
+# library's listing (cache/listing.py) or None). A save that changes a few files appends
+# their results and a new index and then points the start at it (cache/diskfile.py:
+# append_index); what was appended before is never changed, so a reader holding the file
+# open reads on; the file is written anew when most of it would be left behind.
+MAGIC = b"BTLIBv6\n"
 SUBDIR = "libraries"
 MAX_SNAPSHOTS = 8  # libraries remembered; the oldest go first
+APPEND_SLACK = 1 << 20  # bytes of results no entry uses that a snapshot may hold beyond half
 MAX_INDEX_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
 MAX_SNAPSHOT_BYTES = 64 * MAX_INDEX_BYTES  # the results of 100,000 briefings take ~1 GB
 
@@ -201,7 +213,7 @@ class LibraryCache:
         self.misses = 0  # files loaded (no snapshot entry, or a stale or racy one)
         self.snapshot_error: str | None = None  # why the snapshot was not used, if it was not
         self._old: dict[str, tuple[object, ...]] | None = None  # the index as read
-        self._base = self._end = 0  # where its results start in the file, and its end
+        self._end = 0  # the snapshot file's size as read (its results lie before)
         self._new: dict[str, _Entry] = {}
         self._listing: tuple[list[Path], list[Problem]] | None = None
         self._names: tuple[list[str], list[Problem]] | None = None
@@ -246,14 +258,11 @@ class LibraryCache:
             # kept open: results are read from it when used (os.pread); benchmark rows
             # `first_paint` at 1,000 briefings and `load` (docs/benchmarks.md)
             self._fd = fd
-            start = os.pread(fd, len(MAGIC) + 8, 0)
-            if start[: len(MAGIC)] != MAGIC or len(start) != len(MAGIC) + 8:
-                raise ValueError("not a snapshot")
-            size = int.from_bytes(start[len(MAGIC) :], "little")
-            if size > MAX_INDEX_BYTES:
-                raise ValueError("index too large")
-            head = os.pread(fd, size, len(MAGIC) + 8)
-            base = len(MAGIC) + 8 + size
+            end = os.fstat(fd).st_size
+            at, size = index_place(fd, MAGIC, end, MAX_INDEX_BYTES)
+            head = os.pread(fd, size, at)
+            if len(head) != size:
+                raise ValueError("the snapshot is shorter than its start says")
             header, entries, self._kept_listing = _unpickle(head)
             if header != self._header():
                 self.snapshot_error = "the snapshot is for another version or library"
@@ -262,7 +271,7 @@ class LibraryCache:
                 raise ValueError("malformed index")
             # each entry is made when first looked up (_entry): most runs look up every
             # file, but making 10,000 of them here took half the time of reading the index
-            self._base, self._end = base, os.fstat(fd).st_size
+            self._end = end
             self._old = entries
         except Exception as exc:  # corrupt, truncated, foreign: load everything
             self.snapshot_error = f"unreadable snapshot ({type(exc).__name__})"
@@ -305,66 +314,56 @@ class LibraryCache:
         return (_SPOOL, offset, len(blob))
 
     def save(self) -> bool:
-        """Write the snapshot if anything changed since it was read; False if it could not be."""
+        """Write the snapshot if anything changed since it was read; False if it could not be.
+
+        When the snapshot read is still the file (no one replaced it or wrote to it since)
+        and most of it is still used, only the results loaded since and a new index are
+        appended to it (an edit at 10,000 briefings: kilobytes written, not 80 MB copied and
+        freed); otherwise it is written anew beside and put in its place."""
         if not self._dirty:
             return True
         try:
             self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            index: dict[str, tuple[object, ...]] = {}
-            offset = 0
-            for k, e in self._new.items():
-                length = e.blob[2]
-                index[k] = (e.file, e.source, e.summary, e.origin, offset, length)
-                offset += length
-            head = pickle.dumps(
-                (self._header(), index, self._listing_kept), protocol=pickle.HIGHEST_PROTOCOL
-            )
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
-            try:
-                with os.fdopen(fd, "wb") as fh:  # mkstemp: mode 0600, owned by this user
-                    fh.write(MAGIC + len(head).to_bytes(8, "little") + head)
-                    fh.flush()
-                    # the results are copied file to file, never all held in memory, each
-                    # run of results lying one after the other in one call (one file
-                    # edited in 10,000: two or three calls instead of 10,000)
-                    run: list[int] = []  # [source, offset, length] of the run so far
-                    for e in self._new.values():
-                        where, at, length = e.blob
-                        src = self._fd if where == _OLD else self._spool and self._spool[0]
-                        if src is None:
-                            raise ValueError("the snapshot is closed")
-                        if run and run[0] == src and run[1] + run[2] == at:
-                            run[2] += length
-                            continue
-                        if run:
-                            copy_range(run[0], fh.fileno(), run[1], run[2])
-                        run = [src, at, length]
-                    if run:
-                        copy_range(run[0], fh.fileno(), run[1], run[2])
-                os.replace(tmp, self.file)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            self._write()
         except Exception:  # a read-only or full disk: the next start loads in full again
             return False
         self._dirty = False
         self._prune()
         return True
 
+    def _write(self) -> None:
+        new = self._new
+        live = sum(e.blob[2] for e in new.values())
+        added = sum(e.blob[2] for e in new.values() if e.blob[0] != _OLD)
+        fd, tmp = None, None
+        if self._fd is not None and self._old and self._end + added <= 2 * live + APPEND_SLACK:
+            fd = open_to_append(self.file, self._fd, self._end, MAX_SNAPSHOT_BYTES)
+        if fd is None:  # written anew (mkstemp: mode 0600, owned by this user)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=self.directory)
+        try:
+            try:
+                index, end = place_results(
+                    ((k, (e.file, e.source, e.summary, e.origin), e.blob) for k, e in new.items()),
+                    {_OLD: self._fd, _SPOOL: self._spool[0] if self._spool else None},
+                    fd,
+                    len(MAGIC) + 16 if tmp else self._end,
+                    None if tmp else _OLD,  # appended: what it holds stays where it is
+                )
+                head = (self._header(), index, self._listing_kept)
+                append_index(fd, MAGIC, end, pickle.dumps(head, pickle.HIGHEST_PROTOCOL))
+            finally:
+                os.close(fd)  # (and the lock of one appended to)
+            if tmp:
+                os.replace(tmp, self.file)
+        except BaseException:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise
+
     def _prune(self) -> None:
         """Keep the :data:`MAX_SNAPSHOTS` most recently written snapshots."""
-        try:
-            found = []
-            for p in self.directory.glob("library-*.pickle"):
-                with contextlib.suppress(OSError):
-                    found.append((p.stat().st_mtime_ns, p))
-            found.sort(reverse=True)
-            for _, p in found[MAX_SNAPSHOTS:]:
-                if p != self.file:
-                    p.unlink()
-        except OSError:
-            pass
+        prune(self.directory, "library-*.pickle", MAX_SNAPSHOTS, self.file)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -428,9 +427,9 @@ class LibraryCache:
             ok = offset >= 0 and 0 <= length <= MAX_INDEX_BYTES
         except (TypeError, ValueError):
             return None
-        if not ok or self._base + offset + length > self._end:
+        if not ok or offset < len(MAGIC) or offset + length > self._end:
             return None
-        return _Entry(file, source, (_OLD, self._base + offset, length), summary, origin)
+        return _Entry(file, source, (_OLD, offset, length), summary, origin)
 
     def _unpickled(self, entry: _Entry, path: Path) -> LoadResult | None:
         return self._unpickled_at(entry.blob, path, self._renamed(entry, path))

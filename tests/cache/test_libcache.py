@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import pickle
 import time
@@ -183,7 +184,8 @@ def test_a_damaged_snapshot_means_a_full_load(
 def test_a_damaged_entry_is_loaded_again(lib: Path, snapdir: Path) -> None:
     _, c1 = load(lib, snapdir)
     data = bytearray(c1.file.read_bytes())
-    data[-40:] = b"\x00" * 40  # the end of the last pickled result
+    at = int.from_bytes(data[len(libcache.MAGIC) : len(libcache.MAGIC) + 8], "little")
+    data[at - 40 : at] = b"\x00" * 40  # the end of the last pickled result (the index follows)
     c1.file.write_bytes(bytes(data))
     library, cache = load(lib, snapdir)
     assert (cache.hits, cache.misses) == (3, 1)
@@ -193,9 +195,9 @@ def test_a_damaged_entry_is_loaded_again(lib: Path, snapdir: Path) -> None:
 def test_a_snapshot_cut_short_loads_what_is_missing(lib: Path, snapdir: Path) -> None:
     _, c1 = load(lib, snapdir)
     data = c1.file.read_bytes()
-    c1.file.write_bytes(data[: len(data) * 2 // 3])  # the index whole, results missing
+    c1.file.write_bytes(data[: len(data) * 2 // 3])  # the index (at the end) lost
     library, cache = load(lib, snapdir)
-    assert cache.misses >= 1 and cache.hits + cache.misses == 4
+    assert (cache.hits, cache.misses) == (0, 4) and cache.snapshot_error
     same_as_fresh(library, [lib])
     _, again = load(lib, snapdir)
     assert again.hits == 4
@@ -486,3 +488,73 @@ def test_article_unchanged_through_each_way_of_naming_it(tmp_path: Path) -> None
         assert not article_unchanged((named, f"{tmp_path}/other/a.txt", sig), {}), named
         assert not article_unchanged((named, str(art), (*sig[:4], sig[4] + 1)), {}), named
     assert not article_unchanged(None, {})
+
+
+def edit(lib: Path, n: int) -> None:
+    f = lib / "extra-1.yaml"
+    f.write_text(MINIMAL.format(id="extra-1").replace("A small briefing", f"Edit {n}"), "utf-8")
+    age(f)
+
+
+def test_an_edit_is_appended_to_the_snapshot_not_written_anew(lib: Path, snapdir: Path) -> None:
+    _, c1 = load(lib, snapdir)
+    before = c1.file.stat()
+    edit(lib, 1)
+    _, c2 = load(lib, snapdir)
+    after = c2.file.stat()
+    assert (c2.hits, c2.misses) == (3, 1)
+    assert after.st_ino == before.st_ino and after.st_size > before.st_size  # appended
+    library, c3 = load(lib, snapdir)
+    assert (c3.hits, c3.misses, c3.snapshot_error) == (4, 0, None)
+    assert library.briefing("extra-1").title == "Edit 1"  # type: ignore[union-attr]
+    same_as_fresh(library, [lib])
+    assert [p.name for p in snapdir.iterdir()] == [c1.file.name]
+
+
+def test_a_reader_of_the_snapshot_reads_on_after_another_appends(lib: Path, snapdir: Path) -> None:
+    load(lib, snapdir)
+    reader = LibraryCache([lib], snapdir)
+    files, _ = reader.listing()
+    reader._read_snapshot()  # read as the app reads it, before another process saves
+    edit(lib, 2)
+    load(lib, snapdir)  # appends the edit
+    kept = [f for f in files if f.name != "extra-1.yaml"]
+    assert [reader.result(f) for f in kept] == [
+        r for r in load_library([lib]).results if r.path in kept
+    ]
+    assert reader.hits == len(kept) and reader.misses == 0
+
+
+def test_a_snapshot_mostly_left_behind_is_written_anew(
+    lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Appending stops before the file holds as many unused results as used ones."""
+    monkeypatch.setattr(libcache, "APPEND_SLACK", 0)
+    _, cache = load(lib, snapdir)
+    first = cache.file.stat()
+    seen = []
+    for n in range(12):
+        edit(lib, n)
+        load(lib, snapdir)
+        seen.append(cache.file.stat())
+    assert {s.st_ino for s in seen} - {first.st_ino}  # written anew at least once
+    assert any(a.st_ino == b.st_ino for a, b in itertools.pairwise(seen))  # appended
+    assert max(s.st_size for s in seen) <= 2 * first.st_size + 4096
+    library, c = load(lib, snapdir)
+    assert c.misses == 0
+    same_as_fresh(library, [lib])
+
+
+def test_a_snapshot_another_writer_holds_is_written_anew(lib: Path, snapdir: Path) -> None:
+    import fcntl
+
+    _, c1 = load(lib, snapdir)
+    before = c1.file.stat()
+    with c1.file.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process appending to it
+        edit(lib, 3)
+        _, c2 = load(lib, snapdir)
+    assert c2.file.stat().st_ino != before.st_ino
+    library, c3 = load(lib, snapdir)
+    assert (c3.hits, c3.misses) == (4, 0)
+    same_as_fresh(library, [lib])
