@@ -89,7 +89,9 @@ HOW = {
     "snapshot, no index); warm: the cache the runs before left. Sizes: the bundled library, "
     "the scale sizes (1,000 and 10,000 briefings by default) and 100,000 with `--huge`. "
     "Repeats: 1 for a cold run at 10,000 and more, 2-3 otherwise; from 10,000 on no cold "
-    "search (it is a cold index build plus a warm search, both timed). Query: "
+    "search (it is a cold index build plus a warm search, both timed). Order: cold index, "
+    "warm index, warm searches, then one file touched before each `index` (a run within two "
+    "seconds of an edit parses the edited file again: the racy window). Query: "
     "`security cooperation` (found at every size). See the table of commands by size.",
     "scale": "Issue 15's table, row by row, at each scale size: the commands' figures (above); "
     "idle CPU of the watch loop (as watch_idle, events beside polling); search per keystroke in "
