@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from briefing_tui.briefing.files import RACY_NS, FileStat, is_racy, stat_path
+from briefing_tui.briefing.files import RACY_NS, FileStat, Signature, is_racy, stat_path
 from briefing_tui.briefing.library import (
     Filed,
     Library,
@@ -145,6 +145,17 @@ class Store(Protocol):
     def remembered(self, path: Path | str) -> bool: ...
     def recall(self, path: Path | str) -> LoadResult | None: ...
     def digest_of(self, path: Path | str) -> str | None: ...
+    def kept_signature(self, path: Path | str) -> Signature | None: ...
+    def reuse(self, path: Path, sig: Signature) -> bool: ...
+
+
+class Known(Protocol):
+    """The summaries a watcher made of its files in an earlier run, kept with the store's
+    results (:class:`briefing_tui.cache.summaries.SummaryFile`): name -> (the signature of
+    the file it was made from, the summary, the article's path)."""
+
+    def read(self) -> dict[str, tuple[Signature, Filed, str]]: ...
+    def write(self, kept: dict[str, tuple[Signature, Filed, str]]) -> None: ...
 
 
 class LibraryWatcher:
@@ -166,8 +177,10 @@ class LibraryWatcher:
         clock: Callable[[], int] = time.time_ns,
         loader: Callable[[Path], LoadResult] = load_one,
         store: Store | None = None,
+        known: Known | None = None,
     ) -> None:
         self.paths = tuple(paths)
+        self.known = known if store is not None else None
         self.margin_ns = margin_ns
         self.clock = clock
         self.loader = loader
@@ -196,7 +209,12 @@ class LibraryWatcher:
         now = self.clock()
         self._relist(now)
         store = self.store
+        known = self.known.read() if self.known is not None else {}
+        reused = 0
         for f in self._files:
+            if known and self._reuse(f, known.get(str(f)), now):
+                reused += 1
+                continue
             self._read(f, now)
             if store is not None and f not in self._newer and store.remembered(f):
                 result = self._held[f]
@@ -206,7 +224,41 @@ class LibraryWatcher:
                 if digest is not None:
                     self._digests[f] = digest
         self.library = self._assemble()
+        if self.known is not None and (reused != len(self._files) or len(known) != reused):
+            self.known.write(self._keepable())
         return self.library
+
+    def _reuse(self, path: Path, kept: tuple[Signature, Filed, str] | None, now: int) -> bool:
+        """Take the file as summarised in an earlier run (``kept``), reading nothing, when
+        the store still holds its result made from the same file (see Known)."""
+        store = self.store
+        if kept is None or store is None:
+            return False
+        sig, filed_, source = kept
+        stat = stat_path(path)
+        if stat is None or is_racy(stat, now, self.margin_ns) or not store.reuse(path, sig):
+            return False
+        self._stats[path] = stat
+        self._filed[path] = filed_
+        digest = store.digest_of(path)
+        if digest is not None:
+            self._digests[path] = digest
+        self._note_source(path, Path(source), now)
+        return True
+
+    def _keepable(self) -> dict[str, tuple[Signature, Filed, str]]:
+        """The summaries to keep for the next run: of files the store keeps, read whole
+        (none held for its problems, none newer on disk)."""
+        store = self.store
+        out: dict[str, tuple[Signature, Filed, str]] = {}
+        for f in self._files:
+            source = self._sources.get(f)
+            if store is None or source is None or f in self._held or f in self._newer:
+                continue
+            sig = store.kept_signature(f)
+            if sig is not None:
+                out[str(f)] = (sig, self._filed[f], str(source))
+        return out
 
     def _relist(self, now: int) -> None:
         self._dirs = watched_dirs(self.paths)
@@ -263,16 +315,18 @@ class LibraryWatcher:
         else:
             self._newer[path] = result
         if result.briefing is not None:
-            source = result.briefing.source.path
-            self._sources[path] = source
-            if source not in self._source_stats:
-                # Taken after the article was read: an edit in between leaves it recent
-                # (racy), so the briefing is read again once the interval has passed.
-                stat = stat_path(source)
-                self._source_stats[source] = stat
-                if is_racy(stat, now, self.margin_ns):
-                    self._racy_sources.add(source)
+            self._note_source(path, result.briefing.source.path, now)
         return result
+
+    def _note_source(self, path: Path, source: Path, now: int) -> None:
+        self._sources[path] = source
+        if source not in self._source_stats:
+            # Taken after the article was read: an edit in between leaves it recent
+            # (racy), so the briefing is read again once the interval has passed.
+            stat = stat_path(source)
+            self._source_stats[source] = stat
+            if is_racy(stat, now, self.margin_ns):
+                self._racy_sources.add(source)
 
     def _assemble(self) -> Library:
         problems = list(self._list_problems)

@@ -186,5 +186,7 @@ def prune(directory: Path, pattern: str, keep: int, current: Path) -> None:
         for _, p in found[keep:]:
             if p != current:
                 p.unlink()
+                with contextlib.suppress(OSError):  # what was kept beside it
+                    p.with_suffix(".summaries").unlink()
     except OSError:
         pass

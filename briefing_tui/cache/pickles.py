@@ -13,7 +13,7 @@ import io
 import pickle
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from briefing_tui.briefing import loader as loader_module
 from briefing_tui.briefing import model as model_module
@@ -62,7 +62,7 @@ class _Unpickler(pickle.Unpickler):
     (a result loaded from another working directory, read from this one).
     """
 
-    def __init__(self, file: io.BytesIO, renamed: tuple[str, str] | None = None) -> None:
+    def __init__(self, file: BinaryIO, renamed: tuple[str, str] | None = None) -> None:
         super().__init__(file)
         self._renamed = renamed
 
@@ -128,3 +128,9 @@ def _pickle(obj: object) -> bytes:
 
 def _unpickle(data: bytes, renamed: tuple[str, str] | None = None) -> Any:
     return _Unpickler(io.BytesIO(data), renamed).load()
+
+
+def unpickle_file(f: BinaryIO) -> Any:
+    """What ``f`` holds, read as :func:`_unpickle` reads bytes (only a load result's classes),
+    without holding the whole file in memory at once."""
+    return _Unpickler(f).load()

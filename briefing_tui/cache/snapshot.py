@@ -31,10 +31,9 @@ again, when it is shown, from the snapshot saved after loading (:meth:`LibraryCa
 
 Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
 search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
-answers from those alone, unpickling nothing, for ``briefing-tui search`` and ``index``; many
-files to load are loaded in worker processes (:mod:`briefing_tui.cache.workers`). Results
-loaded in a run are spooled to a temporary file beside the snapshot (never all held in memory)
-and copied file to file into the new snapshot when it is saved.
+answers from those alone for ``search`` and ``index`` (many files to load: worker processes,
+:mod:`briefing_tui.cache.workers`), and the app's load from those and the summaries kept
+beside (:mod:`briefing_tui.cache.summaries`). Results loaded in a run are spooled beside.
 
 ``briefing-tui validate`` does not use it: it always reads and checks every file.
 """
@@ -46,7 +45,6 @@ import dataclasses
 import hashlib
 import os
 import pickle
-import sys
 import tempfile
 import threading
 import time
@@ -55,7 +53,6 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from briefing_tui import __version__
 from briefing_tui.briefing.files import Signature, signature
 from briefing_tui.briefing.library import (
     BriefingReader,
@@ -76,6 +73,7 @@ from briefing_tui.cache.diskfile import (
     prune,
     safe_to_read,
 )
+from briefing_tui.cache.fingerprint import code_fingerprint
 from briefing_tui.cache.loading import (
     _keepable,
     _load,
@@ -102,30 +100,6 @@ MAX_SNAPSHOTS = 8  # libraries remembered; the oldest go first
 APPEND_SLACK = 1 << 20  # bytes of results no entry uses that a snapshot may hold beyond half
 MAX_INDEX_BYTES = 512 * 1024 * 1024  # far beyond any real library: refuse to read more
 MAX_SNAPSHOT_BYTES = 64 * MAX_INDEX_BYTES  # the results of 100,000 briefings take ~1 GB
-
-# The modules whose code decides what a load produces: a change to any of them (a new
-# version, or an edited checkout) makes every snapshot stale.
-_CODE = (
-    "__init__.py",
-    "briefing/schema.py",
-    "briefing/files.py",
-    "briefing/confine.py",
-    "briefing/values.py",
-    "briefing/library.py",
-    "briefing/loader.py",
-    "briefing/attribution.py",  # the attribution rules' problems are part of a load result
-    "briefing/model.py",
-    "briefing/neutral.py",
-    "briefing/problems.py",
-    "briefing/sentences.py",
-    "briefing/text.py",
-    "briefing/yamltree.py",
-    "briefing/yaml_errors.py",
-    "cache/snapshot.py",
-    "cache/pickles.py",
-    "cache/loading.py",
-    "search/schema.py",  # what the search index's digest (a scan's summary) is made of
-)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -157,14 +131,6 @@ class _Entry:
 
 _OLD, _SPOOL = 0, 1
 _RECALL_LOCK = threading.Lock()
-
-
-def _code_fingerprint() -> tuple[object, ...]:
-    here = Path(__file__).resolve().parent.parent  # the briefing_tui package
-    out: list[object] = [__version__, FORMAT, sys.version_info[:3], sys.implementation.name]
-    for name in _CODE:
-        out.append(signature(here / name))
-    return tuple(out)
 
 
 class LibraryCache:
@@ -233,7 +199,7 @@ class LibraryCache:
     # -- the snapshot ---------------------------------------------------------------------
 
     def _header(self) -> tuple[object, ...]:
-        return (FORMAT, self._key, _code_fingerprint())
+        return (FORMAT, self._key, code_fingerprint(FORMAT))
 
     def _read_snapshot(self) -> dict[str, tuple[object, ...]]:
         """The snapshot's index: every entry (as saved: see :meth:`_entry`) but its pickled
@@ -513,6 +479,28 @@ class LibraryCache:
         """The ``digest`` of the file's result as loaded in this run (None if not known)."""
         entry = self._new.get(self._abs(str(path)))
         return entry.summary[1] if entry is not None and entry.summary is not None else None
+
+    def kept_signature(self, path: Path | str) -> Signature | None:
+        """The signature of the file whose result goes into the snapshot saved (None: none)."""
+        entry = self._new.get(self._abs(str(path)))
+        return entry.file if entry is not None else None
+
+    def reuse(self, path: Path, sig: Signature) -> bool:
+        """Take the file as :meth:`result` does without unpickling its result, when its entry
+        still describes it, was made of the file with signature ``sig``, has no problems and
+        its digest if one is wanted (the app's summary of it is kept elsewhere)."""
+        entry = None if self._finished else self._valid(path, signature(path))
+        s = entry.summary if entry is not None and entry.file == sig else None
+        if entry is None or s is None or s[2] or s[3] or (s[1] is None and self.digest):
+            return False
+        self.hits += 1
+        self._new[self._abs(str(path))] = entry
+        return True
+
+    def identity(self) -> tuple[object, ...]:
+        """What a file kept beside the snapshot must have been written for: this code, this
+        library, this working directory (its names and positions depend on it)."""
+        return (*self._header(), self._cwd)
 
     def recall(self, path: Path | str) -> LoadResult | None:
         """The file's result as loaded in this run (before :meth:`finish`), or as the saved

@@ -62,6 +62,7 @@ def index_digest(result: LoadResult) -> str | None:
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     from briefing_tui.cache.snapshot import LibraryCache, open_library
+    from briefing_tui.cache.summaries import SummaryFile
     from briefing_tui.search.background import child_index_factory
 
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
@@ -71,7 +72,7 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     watcher = (
         None
         if getattr(args, "no_watch", False)
-        else LibraryWatcher(paths, loader=cache.result, store=cache)
+        else LibraryWatcher(paths, loader=cache.result, store=cache, known=SummaryFile(cache))
     )
     library, rest = open_library(
         cache, watcher.load if watcher is not None else None, digest=index_digest

@@ -274,7 +274,9 @@ def test_another_version_or_format_does_not_use_the_snapshot(
     lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load(lib, snapdir)
-    monkeypatch.setattr(libcache, "__version__", "999.0")
+    from briefing_tui.cache import fingerprint
+
+    monkeypatch.setattr(fingerprint, "__version__", "999.0")
     _, cache = load(lib, snapdir)
     assert cache.hits == 0
     monkeypatch.setattr(libcache, "FORMAT", libcache.FORMAT + 1)
