@@ -4,7 +4,6 @@ again when one changes, never kept when it could not be trusted."""
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,8 @@ import pytest
 from briefing_tui.briefing.library import briefing_names
 from briefing_tui.cache import listing
 from briefing_tui.cache.snapshot import LibraryCache
+from tests.cache.conftest import age
 from tests.conftest import MINIMAL
-
-OLD = time.time() - 3600  # outside the racy window
-
-
-def age(*paths: Path) -> None:
-    for p in paths:
-        os.utime(p, (OLD, OLD))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ opened again reads no result to summarise it, and any doubt means reading as bef
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -15,25 +14,8 @@ from briefing_tui.cache.snapshot import LibraryCache, open_library
 from briefing_tui.cache.summaries import SummaryFile
 from briefing_tui.collector import gc_paused
 from briefing_tui.watch import LibraryWatcher
+from tests.cache.conftest import age
 from tests.conftest import MINIMAL
-
-OLD = time.time() - 3600  # outside the racy window
-
-
-def age(*paths: Path) -> None:
-    for p in paths:
-        os.utime(p, (OLD, OLD))
-
-
-@pytest.fixture
-def lib(library_dir: Path) -> Path:
-    """The bundled library plus three small briefings, every file an hour old."""
-    for i in range(3):
-        (library_dir / f"extra-{i}.yaml").write_text(MINIMAL.format(id=f"extra-{i}"), "utf-8")
-    for p in library_dir.parent.rglob("*"):
-        if p.is_file():
-            age(p)
-    return library_dir
 
 
 def open_app_library(lib: Path, snapdir: Path) -> tuple[OnDemandLibrary, LibraryWatcher, int]:
