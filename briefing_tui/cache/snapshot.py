@@ -371,16 +371,17 @@ class LibraryCache:
         self, path: Path | str, sig: Signature | None, key: str | None = None
     ) -> _Entry | None:
         """The file's snapshot entry, when it still describes the file (and its article);
-        ``key``: the file's name as the snapshot keys it, when known."""
-        entry = self._entry(self._abs(str(path)) if key is None else key)
-        if (
-            entry is not None
-            and sig is not None
-            and entry.file == sig
-            and article_unchanged(entry.source, self._real_dirs)
-        ):
-            return entry
-        return None
+        ``key``: the file's name as the snapshot keys it, when known. The signature is
+        compared with the entry as saved before anything is made of it (at 10,000 briefings
+        this check is most of a warm `search`: benchmark `commands`)."""
+        key = self._abs(str(path)) if key is None else key
+        raw = self._read_snapshot().get(key)
+        if sig is None or type(raw) is not tuple or not raw or raw[0] != sig:
+            return None
+        entry = self._entry(key)
+        if entry is None or not article_unchanged(entry.source, self._real_dirs):
+            return None
+        return entry
 
     def _entry(self, key: str) -> _Entry | None:
         """The snapshot's entry for ``key`` (an absolute name), None when it has none or
@@ -583,16 +584,8 @@ class LibraryCache:
 
     def _scan_hit(self, key: str, absolute: str) -> Scanned | None:
         """The file's summary from the snapshot; None when the file must be loaded."""
-        # the file's signature compared with the entry as saved before anything is made of
-        # it (at 10,000 briefings this loop is most of a warm `search`: benchmark `commands`)
-        raw = self._read_snapshot().get(absolute)
-        if raw is None:
-            return None
-        sig = signature(key)
-        if sig is None or type(raw) is not tuple or not raw or raw[0] != sig:
-            return None
-        entry = self._entry(absolute)
-        if entry is None or not article_unchanged(entry.source, self._real_dirs):
+        entry = self._valid(key, signature(key), absolute)
+        if entry is None:
             return None
         summary = entry.summary
         if summary is None or (summary[0] and summary[1] is None and self.digest):
