@@ -31,6 +31,7 @@ class _Loaded:
     summary: _Summary
     kept: _Kept | None
     shown: str  # the file's name as its problems give it
+    extra: bytes | None = None  # the caller's by-product of the result (see byproducts.py)
 
 
 def _summarise(result: LoadResult, digest: Callable[[LoadResult], str | None] | None) -> _Summary:
@@ -70,7 +71,11 @@ def _keepable(
         return None
 
 
-def _load(name: str, cwd: str, digest: Callable[[LoadResult], str | None] | None) -> _Loaded:
+Digest = Callable[[LoadResult], str | None]
+Extra = Callable[[LoadResult], bytes | None]
+
+
+def _load(name: str, cwd: str, digest: Digest | None, extra: Extra | None = None) -> _Loaded:
     """Load one file for a scan: the same here and in a worker process."""
     now = time.time_ns()
     sig = signature(name)
@@ -78,19 +83,25 @@ def _load(name: str, cwd: str, digest: Callable[[LoadResult], str | None] | None
     result = load_one(path)
     kept = _keepable(path, sig, now, result, cwd)
     shown = display_path(path) if kept is not None else ""
-    return _Loaded(_summarise(result, digest), kept, shown)
+    summary = _summarise(result, digest)
+    made = None
+    if extra is not None:  # (after the digest, which may have made what it needs)
+        with contextlib.suppress(Exception):  # never a reason for the load to fail
+            made = extra(result)
+    return _Loaded(summary, kept, shown, made)
 
 
-_WORKER: dict[str, Any] = {}  # a worker process's digest
+_WORKER: dict[str, Any] = {}  # a worker process's digest and extra
 
 
-def _start_worker(roots: Sequence[Path], digest: Callable[[LoadResult], str | None] | None) -> None:
+def _start_worker(roots: Sequence[Path], digest: Digest | None, extra: Extra | None) -> None:
     from briefing_tui.briefing.confine import add_library_root
 
     for root in roots:
         add_library_root(root)
     _WORKER["digest"] = digest
+    _WORKER["extra"] = extra
 
 
 def _load_in_worker(name: str) -> _Loaded:
-    return _load(name, os.getcwd(), _WORKER.get("digest"))
+    return _load(name, os.getcwd(), _WORKER.get("digest"), _WORKER.get("extra"))

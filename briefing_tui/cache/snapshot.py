@@ -64,6 +64,7 @@ from briefing_tui.briefing.library import (
 )
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.cache.byproducts import Byproducts, Spot
 from briefing_tui.cache.diskfile import (
     append_index,
     article_unchanged,
@@ -75,6 +76,8 @@ from briefing_tui.cache.diskfile import (
 )
 from briefing_tui.cache.fingerprint import code_fingerprint
 from briefing_tui.cache.loading import (
+    Digest,
+    Extra,
     _keepable,
     _load,
     _load_in_worker,
@@ -112,6 +115,7 @@ class Scanned:
     errors: tuple[str, ...]  # the file's errors, one line each (path:line:col: message)
     warnings: int
     loaded: bool  # parsed in this scan (not taken from the snapshot)
+    extra: Spot | None = None  # where LibraryCache's ``extra`` of the result is kept
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -155,7 +159,8 @@ class LibraryCache:
         directory: Path | None = None,
         *,
         freeze: bool = False,
-        digest: Callable[[LoadResult], str | None] | None = None,
+        digest: Digest | None = None,
+        extra: Extra | None = None,
     ) -> None:
         self.paths = tuple(paths)
         self.freeze = freeze  # see gc_paused
@@ -167,6 +172,9 @@ class LibraryCache:
 
             directory = cache_dir() / SUBDIR
         self.directory = directory
+        # made in the load of each file a scan parses, kept until let go (cache/byproducts.py)
+        self.extra = extra
+        self.byproducts = Byproducts(directory)
         try:
             self._cwd = str(Path.cwd())
         except OSError:
@@ -571,7 +579,7 @@ class LibraryCache:
     def _load_all(self, names: list[str]) -> Iterator[_Loaded]:
         """Each file loaded for the snapshot, in order: in worker processes when many."""
         if len(names) < PARALLEL_FROM or self.digest is None:
-            return (_load(name, self._cwd, self.digest) for name in names)
+            return (_load(name, self._cwd, self.digest, self.extra) for name in names)
         from briefing_tui.briefing.confine import library_roots
         from briefing_tui.cache.workers import ordered_map
 
@@ -579,7 +587,7 @@ class LibraryCache:
             _load_in_worker,
             names,
             initializer=_start_worker,
-            initargs=(library_roots(), self.digest),
+            initargs=(library_roots(), self.digest, self.extra),
         )
 
     def _scan_hit(self, key: str, absolute: str) -> Scanned | None:
@@ -616,7 +624,8 @@ class LibraryCache:
             if where is not None:
                 origin = (self._cwd, loaded.shown)
                 self._new[key] = _Entry(sig, source, where, loaded.summary, origin)
-        return Scanned(name, *loaded.summary, loaded=True)
+        extra = self.byproducts.put(loaded.extra) if loaded.extra is not None else None
+        return Scanned(name, *loaded.summary, loaded=True, extra=extra)
 
     def _remember(
         self,

@@ -17,6 +17,7 @@ id used twice is (the first file keeps it, as in the app).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,16 +27,50 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
 from briefing_tui.cache import snapshot
+from briefing_tui.cache.byproducts import Spot
+from briefing_tui.cache.byproducts import read as read_byproduct
 from briefing_tui.cache.snapshot import LibraryCache, Located, Scanned
 from briefing_tui.search.results import ProgressCallback
-from briefing_tui.search.schema import RawDoc, analysed, briefing_hash, raw_documents
+from briefing_tui.search.schema import (
+    RawDoc,
+    analysed,
+    briefing_hash,
+    docs_of_rows,
+    raw_documents,
+    rows_of,
+)
 from briefing_tui.search.store import IndexPlan, files_key
 
 
 def index_digest(result: LoadResult) -> str | None:
     """A briefing's content hash as the index has it (kept in the library snapshot)."""
     b = result.briefing
-    return briefing_hash(b, raw_documents(b)) if b is not None else None
+    return briefing_hash(b, _documents(result)) if b is not None else None
+
+
+def index_rows(result: LoadResult) -> bytes | None:
+    """A briefing's documents for the index, made where the file was parsed (a scan's
+    ``extra``: see briefing_tui.cache.byproducts), so that a new index needs no briefing
+    read back from the snapshot."""
+    b = result.briefing
+    return rows_of(b.id, _documents(result, last=True)) if b is not None else None
+
+
+# the result last digested and its documents: index_rows, called next, takes them
+_LAST: list[Any] = []
+
+
+def _documents(result: LoadResult, last: bool = False) -> list[RawDoc]:
+    b = result.briefing
+    assert b is not None
+    if _LAST and _LAST[0] is result:
+        docs: list[RawDoc] = _LAST[1]
+    else:
+        docs = raw_documents(b)
+        _LAST[:] = [result, docs]
+    if last:
+        _LAST.clear()
+    return docs
 
 
 @dataclass(frozen=True)
@@ -73,11 +108,12 @@ def scan_library(
 ) -> ScannedLibrary:
     """Scan the library under ``paths`` through its snapshot (in ``snapshot_dir``, default
     the user's cache), saving the snapshot; see the module's docstring."""
-    cache = LibraryCache(paths, snapshot_dir, digest=index_digest)
+    cache = LibraryCache(paths, snapshot_dir, digest=index_digest, extra=index_rows)
     _, problems = cache.names()
     files = cache.scan(progress, keep=True)
     wanted: dict[str, str] = {}
     where: dict[str, str] = {}
+    rows: dict[str, Spot] = {}  # the documents the scan's loads made (new or changed files)
     duplicates: list[str] = []
     for f in files:
         if f.id is None:
@@ -90,18 +126,28 @@ def scan_library(
             )
             continue
         where[f.id] = f.path
+        if f.extra is not None:
+            rows[f.id] = f.extra
         wanted[f.id] = f.digest or ""  # none: never equal to the index's, so re-indexed
     # the results read on demand: from the snapshot as read when it needed no saving (its
     # index is not read twice), else from the one just saved
     reader = cache if cache.kept else LibraryCache(paths, snapshot_dir)
     library = reader.on_demand(where)
+    byproducts = cache.byproducts
 
     def documents(bid: str) -> list[RawDoc]:  # read, used and let go (not kept)
         b = reader.stored(where[bid]).briefing
         return raw_documents(b) if b is not None and b.id == bid else []
 
     def analysed_documents(bids: Sequence[str]) -> Iterable[list[dict[str, Any]]]:
-        tasks = [(bid, where[bid], reader.located(where[bid])) for bid in bids]
+        # (the rows' file is open while ``byproducts`` is: held by this closure)
+        assert byproducts is not None
+        tasks = [
+            (bid, where[bid], rows[bid], None)
+            if bid in rows
+            else (bid, where[bid], None, reader.located(where[bid]))
+            for bid in bids
+        ]
         if len(tasks) < snapshot.PARALLEL_FROM:
             return map(_analysed_of, tasks)
         from briefing_tui.cache.workers import ordered_map
@@ -113,8 +159,16 @@ def scan_library(
     return ScannedLibrary(tuple(files), tuple(problems), tuple(duplicates), plan, library, loaded)
 
 
-def _analysed_of(task: tuple[str, str, Located | None]) -> list[dict[str, Any]]:
-    """The analysed documents of one briefing (its id, file, where its result lies)."""
-    bid, name, where = task
+def _analysed_of(task: tuple[str, str, Spot | None, Located | None]) -> list[dict[str, Any]]:
+    """The analysed documents of one briefing (its id, file, where the documents its scan
+    made lie, where its result lies): from the documents when they read back whole, else
+    from the result."""
+    bid, name, rows, where = task
+    if rows is not None:
+        data = read_byproduct(rows)
+        docs = docs_of_rows(data, bid) if data is not None else None
+        if docs is not None:
+            with contextlib.suppress(Exception):
+                return [analysed(raw) for raw in docs]
     b = snapshot.read_located(Path(name), where).briefing
     return [analysed(raw) for raw in raw_documents(b)] if b is not None and b.id == bid else []

@@ -33,6 +33,7 @@ briefing   exact                    the briefing id
 from __future__ import annotations
 
 import hashlib
+import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -128,6 +129,41 @@ class RawDoc:
             "\x1f".join(a + "=" + "|".join(n) for a, n in self.actors),
         ]
         return "\x1e".join(parts)
+
+
+_ROW = ("ref", "briefing", "kinds", "title", "body", "topics", "months", "status", "actors")
+_ROW_SET = tuple(RawDoc.__dict__[name].__set__ for name in _ROW)  # RawDoc's slots, set directly
+
+
+def rows_of(bid: str, docs: list[RawDoc]) -> bytes:
+    """Briefing ``bid``'s documents as bytes (marshal: strings and tuples only), for
+    :func:`docs_of_rows` in another process of this run."""
+    rows = tuple(
+        (d.ref, d.briefing, d.kinds, d.title, d.body, d.topics, d.months, d.status, d.actors)
+        for d in docs
+    )
+    return marshal.dumps((bid, rows))
+
+
+def docs_of_rows(data: bytes, bid: str) -> list[RawDoc] | None:
+    """The documents :func:`rows_of` made of briefing ``bid``; None when ``data`` is not
+    that (cut short, or another briefing's)."""
+    try:
+        head, rows = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if head != bid or not isinstance(rows, tuple):
+        return None
+    out = []
+    new = object.__new__
+    for row in rows:
+        if not isinstance(row, tuple) or len(row) != len(_ROW):
+            return None
+        d = new(RawDoc)  # (a frozen dataclass's __init__ costs more than the rest)
+        for put, value in zip(_ROW_SET, row, strict=True):
+            put(d, value)
+        out.append(d)
+    return out
 
 
 def ref_of(kind: str, briefing: str, item: str) -> str:

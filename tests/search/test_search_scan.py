@@ -3,6 +3,7 @@ parsed, only changed briefings re-indexed, hits read their briefings on demand."
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -12,8 +13,11 @@ import pytest
 
 from briefing_tui import cli
 from briefing_tui.briefing import library as library_module
+from briefing_tui.briefing.model import Briefing
 from briefing_tui.cache import loading, snapshot
+from briefing_tui.search import scan, schema
 from briefing_tui.search.scan import scan_library
+from briefing_tui.search.schema import rows_of
 from tests.conftest import MINIMAL
 
 OLD = time.time() - 3600  # outside the racy window: the snapshot trusts these files
@@ -146,11 +150,70 @@ def test_unchanged_briefings_are_never_unpickled(
     (lib / "b2.yaml").write_text(briefing("b2", "heron"), "utf-8")
     age(lib / "b2.yaml")
     index(lib, capsys)
-    assert unpickled == [lib / "b2.yaml"]  # parsed, then read back for its documents
+    assert unpickled == []  # parsed: its documents come from the parse, none read back
     unpickled.clear()
     hits = search(lib, capsys, "heron")
     assert [h["briefing"] for h in hits] == ["b2"]
     assert unpickled == [lib / "b2.yaml"]  # the hit's briefing, for its title and snippet
+
+
+def test_a_new_index_takes_each_briefings_documents_from_its_parse(
+    lib: Path,
+    capsys: pytest.CaptureFixture[str],
+    unpickled: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cold index reads no result back from the snapshot: the scan's loads made each
+    briefing's documents (cache/byproducts.py); the answers are those of an index made
+    from the results read back."""
+    queries = (["albatross"], ["pakistan"], ["kind:actor"], ["dunl"], ['"the cormorant"'])
+    assert "built: 5 indexed" in index(lib, capsys)
+    assert unpickled == []
+    answers = [search(lib, capsys, *q) for q in queries]
+    assert all(answers)
+    unpickled.clear()
+    monkeypatch.setattr(scan, "index_rows", lambda result: None)  # no documents made
+    assert "built: 5 indexed" in index_anew(lib, capsys)
+    assert sorted(unpickled) == sorted(lib.glob("*.yaml"))  # read back, each once
+    assert [search(lib, capsys, *q) for q in queries] == answers
+
+
+@pytest.mark.parametrize("damaged", [None, b"not marshal", rows_of("another", [])])
+def test_documents_that_do_not_read_back_are_made_again(
+    lib: Path,
+    capsys: pytest.CaptureFixture[str],
+    parsed: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+    damaged: bytes | None,
+) -> None:
+    expected = search(lib, capsys, "bittern")
+    assert [h["briefing"] for h in expected] == ["b1"]
+    parsed.clear()
+    monkeypatch.setattr(scan, "read_byproduct", lambda spot: damaged)
+    assert "built: 5 indexed" in index_anew(lib, capsys)
+    files = sorted(lib.glob("*.yaml"))
+    assert sorted(parsed) == sorted(files + files)  # scanned, then parsed for its documents
+    assert search(lib, capsys, "bittern") == expected
+
+
+def test_a_briefings_rows_read_back_as_its_documents_and_only_as_its(seed: Briefing) -> None:
+    assert tuple(f.name for f in dataclasses.fields(schema.RawDoc)) == schema._ROW
+    docs = schema.raw_documents(seed)
+    assert docs
+    data = rows_of(seed.id, docs)
+    assert schema.docs_of_rows(data, seed.id) == docs
+    assert schema.docs_of_rows(data, "another") is None
+    assert schema.docs_of_rows(data[: len(data) // 2], seed.id) is None
+    assert schema.docs_of_rows(b"\x00garbage", seed.id) is None
+
+
+def index_anew(lib: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """``index --rebuild`` after removing the library snapshot: every file parsed again."""
+    for snap in Path(os.environ["BRIEFING_TUI_CACHE"]).rglob("library-*"):
+        snap.unlink()
+    cli.main(["index", "--rebuild", str(lib)])
+    out, _ = capsys.readouterr()
+    return out
 
 
 def test_the_scan_summarises_each_file(lib: Path, tmp_path: Path) -> None:
