@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from whoosh import formats
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.system import pack_uint
 
 from briefing_tui.search.impacts import EXT as IMPACTS_EXT
@@ -41,6 +42,12 @@ from briefing_tui.search.whoosh_compat import (
 )
 
 _POSITIONS, _FREQUENCY, _EXISTENCE = 1, 2, 3
+
+# zlib level of the posting blocks (Whoosh's default is 3). A block is a few hundred bytes,
+# and zlib costs most of the time it takes to write one (a cold index of 10,000 briefings
+# writes some 170,000): level 1 writes them about a quarter faster, for 6% more bytes. Any
+# level reads back the same (each block records its own).
+BLOCK_COMPRESSION = 1
 
 # A Positions posting's value for a word at one position, cached by position.
 _ONE_POSITION: dict[int, bytes] = {}
@@ -98,6 +105,7 @@ class FastSegmentWriter(HookedSegmentWriter):
     """
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", W3Codec(compression=BLOCK_COMPRESSION))
         super().__init__(ix, **kwargs)
         self._kinds: dict[str, int] = {}
         for name, field in self.schema.items():
