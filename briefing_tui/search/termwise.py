@@ -37,7 +37,11 @@ from briefing_tui.search.impacts import EXT, SegmentImpacts, Stored, bitmap, doc
 from briefing_tui.search.results import Cancelled
 
 Scores = dict[int, float]
-DENSE = 3  # groups of bitmaps when at most 1/DENSE of the terms' documents are docnums
+# Groups of bitmaps when their pairs are fewer than the documents / DOCS_PER_PAIR, and at
+# least half the documents have bitmaps or the pairs are at most FEW_PAIRS (measured at 10,000
+# briefings: beyond these, tables were quicker on some keys).
+DOCS_PER_PAIR = 128
+FEW_PAIRS = 8
 Groups = dict[float, int]  # a bitmap of the documents of each score (a document in one)
 
 
@@ -253,20 +257,45 @@ class Termwise:
         return self._stored[key]
 
     def _dense(self, leaf: _Leaf, q: Any) -> bool:
-        """True when every term of ``q`` has runs in ``leaf`` and most of their documents
-        are in runs stored as bitmaps too: then :meth:`_groups` is quicker than tables (a
-        run stored as docnums only is made a bitmap bit by bit, ~100 ns a document, where a
-        table intersects it at C speed)."""
-        sparse = total = 0
-        for t in _terms(q):
-            stored = self._runs(leaf, t)
-            if stored is None:
-                return False
-            for _w, _c, docs, bits in stored:
-                total += len(docs)
-                if not bits:
-                    sparse += len(docs)
-        return total > 0 and sparse * DENSE <= total
+        """True when every term of ``q`` has runs in ``leaf`` and :meth:`_groups` is likely
+        quicker than tables. A table costs a fraction of a µs a document, a group's ``&``
+        several µs whatever its size, so groups win when there are few of them for many
+        documents (words with few runs; not several words with ~20 runs each, whose groups
+        multiply while their matches thin out); and a run without a bitmap is made one bit
+        by bit (~0.15 µs a document), so most documents should have bitmaps, unless the pairs
+        are very few (correlated words: the tables of each step would be as large)."""
+        docs = [0, 0]  # documents in runs, of them in runs without a bitmap
+
+        def cost(q: Any) -> tuple[int, int]:  # (at most how many groups, pairs to intersect)
+            if isinstance(q, wq.Term):
+                stored = self._runs(leaf, q)
+                if stored is None:
+                    raise _Unsupported(q.text)
+                docs[0] += sum(len(d) for _w, _c, d, _b in stored) // 4
+                docs[1] += sum(len(d) for _w, _c, d, b in stored if not b) // 4
+                return len(stored), 0
+            if isinstance(q, (wq.And, wq.Or)):
+                parts = (
+                    sorted(q.subqueries, key=self._size) if isinstance(q, wq.And) else q.subqueries
+                )
+                groups, pairs = cost(parts[0])
+                for p in parts[1:]:
+                    g, n = cost(p)
+                    pairs += n + groups * g
+                    groups = groups * g if isinstance(q, wq.And) else groups * g + groups + g
+                return groups, pairs
+            if isinstance(q, wq.AndNot):
+                (groups, pairs), (_g, n) = cost(q.a), cost(q.b)
+                return groups, pairs + n
+            return 0, 0
+
+        try:
+            _n, pairs = cost(q)
+        except _Unsupported:
+            return False
+        every, sparse = docs
+        few = pairs * DOCS_PER_PAIR <= every
+        return every > 0 and few and (sparse * 2 <= every or pairs <= FEW_PAIRS)
 
     # -- tables ----------------------------------------------------------------------------
     def _eval(
