@@ -8,14 +8,18 @@ given its weight and its document's length code (BM25: ``scoring._TextScorer``; 
 field: the weight), so the segment writer also writes, for each term with at least
 ``MIN_POSTINGS`` postings, its documents grouped into *runs* of equal (weight, length code),
 docnums ascending within a run. A search (:mod:`briefing_tui.search.termwise`) scores a run
-at once and reads its documents as one array.
+at once and reads its documents as one array. A run of many documents (its bitmap smaller
+than its docnums) is also stored as a bitmap (a Python int, bit ``d`` for document ``d``), so
+that intersecting two common words is an ``&`` of two ints, at C speed.
 
 File layout (little-endian)::
 
     for each term:  nruns:u32  weights:f32[nruns]  codes:u8[nruns]  counts:u32[nruns]
-                    docnums:u32[sum(counts)]
+                    sizes:u32[nruns]  docnums:u32[sum(counts)]
+                    for each run of size > 0: its bitmap, ``size`` bytes (bit d of byte
+                    d // 8: document d)
     directory:      JSON, [[fieldname, term, offset, nruns, ndocs], ...] (UTF-8)
-    trailer:        directory offset:u64  magic b"BTIMP1\\0\\0"
+    trailer:        directory offset:u64  magic b"BTIMP2\\0\\0"
 
 The file is one of the segment's files (``<segment id>.imp``): it is assembled into the
 compound segment and deleted with it, by Whoosh.
@@ -27,18 +31,24 @@ import json
 import struct
 import sys
 from array import array
+from collections import deque
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 EXT = ".imp"
 MIN_POSTINGS = 256  # fewer: read from Whoosh's own posting blocks (a block or two)
-MAGIC = b"BTIMP1\0\0"
+MAGIC = b"BTIMP2\0\0"
 _TRAILER = struct.Struct("<Q8s")
 _U32 = struct.Struct("<I")
 _SWAP = sys.byteorder != "little"
 
 # (weight, length code, docnums) for each run of a term
 Runs = list[tuple[float, int, "array[int]"]]
+# (weight, length code, bitmap) for each run of a term
+Bitmaps = list[tuple[float, int, int]]
+# (weight, length code, docnums, bitmap or b"") of each run of a term, as stored
+Stored = list[tuple[float, int, bytes, bytes]]
 
 
 def _le(a: array[Any]) -> bytes:
@@ -54,6 +64,26 @@ def _from(typecode: str, data: bytes) -> array[Any]:
     if _SWAP:
         a.byteswap()
     return a
+
+
+def to_bits(ids: Sequence[int]) -> int:
+    """The bitmap of ascending docnums ``ids`` (bit ``d`` set for document ``d``). A few
+    documents bit by bit; many at C speed: a byte per document, then its eight bit planes
+    shifted into place."""
+    if not ids:
+        return 0
+    n = ids[-1] // 8 + 1
+    if len(ids) < n:  # fewer documents than bytes
+        packed = bytearray(n)
+        for d in ids:
+            packed[d >> 3] |= 1 << (d & 7)
+        return int.from_bytes(packed, "little")
+    flags = bytearray(8 * n)
+    deque(map(flags.__setitem__, ids, repeat(1)), maxlen=0)
+    bits = 0
+    for k in range(8):
+        bits |= int.from_bytes(flags[k::8], "little") << k
+    return bits
 
 
 class ImpactWriter:
@@ -105,8 +135,10 @@ class ImpactWriter:
         ws = _le(array("f", [k[0] for k in keys]))
         cs = bytes(k[1] for k in keys)
         ns = _le(array("I", [len(runs[k]) for k in keys]))
+        bitmaps = [_bitmap(runs[k]) for k in keys]
+        sizes = _le(array("I", [len(b) for b in bitmaps]))
         body = b"".join(_le(runs[k]) for k in keys)
-        blob = head + ws + cs + ns + body
+        blob = head + ws + cs + ns + sizes + body + b"".join(bitmaps)
         self._directory[(fieldname, term)] = (self._offset, len(keys), len(ids))
         self._parts.append(blob)
         self._offset += len(blob)
@@ -122,6 +154,12 @@ class ImpactWriter:
         finally:
             f.close()
         self._parts.clear()
+
+
+def _bitmap(ids: array[int]) -> bytes:
+    """A run's bitmap as stored: when smaller than its docnums, else none (b"")."""
+    n = ids[-1] // 8 + 1
+    return to_bits(ids).to_bytes(n, "little") if n < 4 * len(ids) else b""
 
 
 class SegmentImpacts:
@@ -155,23 +193,54 @@ class SegmentImpacts:
 
     def runs(self, fieldname: str, term: str) -> Runs | None:
         """The term's runs, or None when the segment has no runs for it (a rare term)."""
+        stored = self.stored(fieldname, term)
+        if stored is None:
+            return None
+        return [(w, c, docnums(docs)) for w, c, docs, _bits in stored]
+
+    def bitmaps(self, fieldname: str, term: str) -> Bitmaps | None:
+        """The term's runs as bitmaps, or None when the segment has no runs for it."""
+        stored = self.stored(fieldname, term)
+        if stored is None:
+            return None
+        return [(w, c, bitmap(docs, bits)) for w, c, docs, bits in stored]
+
+    def stored(self, fieldname: str, term: str) -> Stored | None:
+        """The term's runs as stored, or None when the segment has no runs for it;
+        :func:`docnums` and :func:`bitmap` read them."""
         entry = self._directory.get((fieldname, term))
         if entry is None:
             return None
         offset, nruns, ndocs = entry
-        data = self._get(offset, 4 + 9 * nruns + 4 * ndocs)
+        head = self._get(offset, 4 + 13 * nruns)
         p = 4
-        weights = _from("f", data[p : p + 4 * nruns])
+        weights = _from("f", head[p : p + 4 * nruns])
         p += 4 * nruns
-        codes = data[p : p + nruns]
+        codes = head[p : p + nruns]
         p += nruns
-        counts = _from("I", data[p : p + 4 * nruns])
+        counts = _from("I", head[p : p + 4 * nruns])
         p += 4 * nruns
-        out: Runs = []
-        for w, c, n in zip(weights, codes, counts, strict=True):
-            out.append((w, c, _from("I", data[p : p + 4 * n])))
+        sizes = _from("I", head[p : p + 4 * nruns])
+        if sum(counts) != ndocs or _U32.unpack(head[:4])[0] != nruns:
+            raise ValueError("impact file damaged")
+        data = self._get(offset + len(head), 4 * ndocs + sum(sizes))
+        out: Stored = []
+        p, q = 0, 4 * ndocs
+        for w, c, n, size in zip(weights, codes, counts, sizes, strict=True):
+            out.append((w, c, data[p : p + 4 * n], data[q : q + size]))
             p += 4 * n
+            q += size
         return out
 
     def close(self) -> None:
         self._f.close()
+
+
+def docnums(docs: bytes) -> array[int]:
+    """The documents of a run as stored (:meth:`SegmentImpacts.stored`), ascending."""
+    return _from("I", docs)
+
+
+def bitmap(docs: bytes, bits: bytes) -> int:
+    """The documents of a run as stored, as a bitmap."""
+    return int.from_bytes(bits, "little") if bits else to_bits(_from("I", docs))

@@ -43,7 +43,7 @@ from briefing_tui.briefing.text import fold
 from briefing_tui.search import analysis
 
 # Bump when the schema, the analysis or the documents change: older indexes are rebuilt.
-INDEX_VERSION = 5  # 5: segments carry impact files (search/impacts.py)
+INDEX_VERSION = 6  # 5: segments carry impact files (search/impacts.py); 6: bitmap runs
 
 # In the text field a title word's weight is TITLE_MARK per occurrence (a body word's 1):
 # the scorer reads "in the title" and the body frequency back out of the weight.

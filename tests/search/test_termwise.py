@@ -110,8 +110,19 @@ def canonical(found: list[tuple[int, float]], limit: int) -> list[tuple[int, flo
     return out[:limit]
 
 
-def test_the_same_hits_scores_and_counts_as_an_exhaustive_search(index: SearchIndex) -> None:
+@pytest.mark.parametrize("way", ["chosen", "bitmaps", "tables"])
+def test_the_same_hits_scores_and_counts_as_an_exhaustive_search(
+    index: SearchIndex, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every way: by groups of bitmaps or by tables as the search chooses, every query of
+    common terms by bitmaps, or every query by tables (as a query with a rare term is)."""
+    from briefing_tui.search import termwise
+
     engine = index._engine
+    monkeypatch.setattr(engine.termwise, "grouped", way != "tables")
+    if way == "bitmaps":
+        monkeypatch.setattr(termwise, "DOCS_PER_PAIR", 0)
+        monkeypatch.setattr(termwise, "FEW_PAIRS", 10**9)
     assert engine.termwise.available
     assert engine.deleted, "the update left deleted documents to skip"
     assert len(engine.termwise.leaves) >= 2
@@ -135,6 +146,39 @@ def test_the_same_hits_scores_and_counts_as_an_exhaustive_search(index: SearchIn
         compared += 1
         matched += bool(count)
     assert compared > 100 and matched > 80
+
+
+def test_common_terms_are_intersected_as_bitmaps_not_tables(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query of words common in a segment (a word and a two-letter prefix) is answered there
+    without a ``{docnum: score}`` table, with the same hits, scores and count as by tables.
+    (This small library's segments are below the thresholds that choose the bitmaps at
+    10,000 briefings; they are lowered.)"""
+    from briefing_tui.search import termwise
+
+    monkeypatch.setattr(termwise, "DOCS_PER_PAIR", 0)
+    monkeypatch.setattr(termwise, "FEW_PAIRS", 10**9)
+    engine = index._engine
+    tw = engine.termwise
+    q = engine.plan(parse("discussions di")).query()
+    common = [leaf for leaf in tw.leaves if tw._dense(leaf, q)]
+    assert common  # (a small segment holds them as rare terms: by tables)
+    monkeypatch.setattr(tw, "grouped", False)
+    by_tables = tw.search(q, 20, float("inf"))
+    monkeypatch.setattr(tw, "grouped", True)
+    tables: list[Any] = []
+    as_table = tw._eval
+
+    def spy(leaf: Any, *args: Any, **kwargs: Any) -> Any:
+        tables.append(leaf)
+        return as_table(leaf, *args, **kwargs)
+
+    monkeypatch.setattr(tw, "_eval", spy)
+    by_groups = tw.search(q, 20, float("inf"))
+    assert by_groups == by_tables
+    assert not any(leaf in common for leaf in tables)
+    assert by_groups is not None and by_groups[2] > 20 and len(by_groups[0]) == 20
 
 
 def test_a_search_counts_its_matches_as_it_finds_them(index: SearchIndex) -> None:
@@ -201,6 +245,33 @@ def test_runs_group_a_terms_postings_by_weight_and_length(tmp_path: Path) -> Non
         assert list(run) == sorted(run)
     assert [(w, list(r)) for w, _c, r in seg.runs("pre", "wo") or []] == [(3.0, ids)]
     seg.close()
+
+
+def test_a_dense_run_is_stored_as_a_bitmap_too(tmp_path: Path) -> None:
+    """A run of many documents is also stored as a bitmap (when that is smaller than its
+    docnums); the same documents read either way."""
+    n = 4 * impacts.MIN_POSTINGS
+    dense = list(range(1, 2 * n, 2))  # every other document: 1 bit each instead of 32
+    sparse = list(range(0, 64 * n, 64))  # 1 document in 64: its docnums are smaller
+    w = impacts.ImpactWriter()
+    w.add("pre", "de", dense, [1.0] * n, None)
+    w.add("pre", "sp", sparse, [1.0] * (n // 2) + [3.0] * (n // 2), None)
+    path = tmp_path / "x.imp"
+    w.write(path.open("wb"))
+    seg = impacts.SegmentImpacts(path.open("rb"))
+    assert [len(bits) for *_, bits in seg.stored("pre", "de") or []] == [n // 4]
+    assert [len(bits) for *_, bits in seg.stored("pre", "sp") or []] == [0, 0]
+    assert [(w, list(r)) for w, _c, r in seg.runs("pre", "de") or []] == [(1.0, dense)]
+    assert [(w, list(r)) for w, _c, r in seg.runs("pre", "sp") or []] == [
+        (1.0, sparse[: n // 2]),
+        (3.0, sparse[n // 2 :]),
+    ]
+    for term in ("de", "sp"):
+        runs, bitmaps = seg.runs("pre", term) or [], seg.bitmaps("pre", term) or []
+        assert [(w, c, sum(1 << d for d in r)) for w, c, r in runs] == bitmaps
+    seg.close()
+    for ids in ([], [0], [7], [8], [5, 9, 1000], list(range(300)), list(range(0, 900, 3))):
+        assert impacts.to_bits(ids) == sum(1 << d for d in ids)
 
 
 @pytest.mark.parametrize("damage", [b"", b"short", b"x" * 64])
