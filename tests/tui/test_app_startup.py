@@ -6,6 +6,9 @@ import asyncio
 import gc
 import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from briefing_tui.briefing.library import Library, assemble
 from briefing_tui.briefing.model import ItemRef
@@ -24,6 +27,7 @@ from tests.tui.helpers import (
 )
 
 WIDE = (160, 48)
+PANES3 = ("navigator", "detail", "source")  # the panes shown at 100 columns
 
 
 def first_alone(library: Library) -> Library:
@@ -161,7 +165,6 @@ async def test_the_footer_follows_the_first_frame_and_comes_with_later_screens(
 async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) -> None:
     """q typed before the footer and the index have come: nothing is mounted on a closing
     screen (it was a MountError, exit 70)."""
-    from typing import Any
 
     import briefing_tui.tui.app
     from briefing_tui.tui.app import BriefingApp
@@ -181,6 +184,46 @@ async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) 
         await pilot.pause()
     assert app.return_code in (0, None)
     assert app._exception is None
+
+
+@aio
+async def test_the_first_frame_is_drawn_once_at_the_screens_width(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the first frame each pane shown is rendered once, at the layout of the
+    terminal's width: not first laid out narrow (the breakpoint class came with the first
+    resize) and not rendered inside the start-up batch, whose frame Textual drops."""
+    from briefing_tui.tui.widgets.lists import BriefList
+
+    renders: list[str] = []
+    render_lines = BriefList.render_lines
+
+    def counted(self: BriefList, crop: Any) -> Any:
+        if not app.first_frame_shown:
+            renders.append(f"{self.id} {self.size.width}")
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(BriefList, "render_lines", counted)
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        widths = {pane: browser(app).query_one(f"#{pane}").size.width for pane in PANES3}
+    assert sorted(renders) == sorted(f"{pane} {widths[pane]}" for pane in PANES3)
+
+
+@aio
+async def test_the_browser_has_its_breakpoint_class_before_its_first_layout(
+    seed_library: Library,
+) -> None:
+    from briefing_tui.tui.screens.browser import BrowserScreen
+
+    for width, name in ((80, "-narrow"), (100, "-wide"), (149, "-wide"), (150, "-widest")):
+        app = make_app(seed_library)
+        async with app.run_test(size=(width, 30)):
+            screen = BrowserScreen(seed_library, app.graph)
+            assert screen.has_class(name)
+            assert not screen.is_mounted
+    assert not BrowserScreen(seed_library, app.graph).classes  # no app: Textual sets it
 
 
 # -- the index built in a child process (briefing_tui.search.background) ---------------------
