@@ -212,6 +212,41 @@ async def test_the_first_frame_is_drawn_once_at_the_screens_width(
 
 
 @aio
+async def test_the_panes_wrap_their_options_once_before_the_first_frame(
+    seed_library: Library,
+) -> None:
+    """Their gutter is kept for the scrollbar until they are first measured: not wrapped at
+    the whole width, then again one column narrower when the scrollbar comes."""
+    from briefing_tui.tui.widgets.lists import BriefList
+    from briefing_tui.tui.widgets.memo import Memo
+
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        for pane in PANES3:
+            widget = browser(app).query_one(f"#{pane}", BriefList)
+            memos = [o.prompt for o in widget.options if isinstance(o.prompt, Memo)]
+            widths = {key[1] for memo in memos for key in memo._segments}
+            assert memos and len(widths) == 1, (pane, widths)
+            assert widget.show_vertical_scrollbar  # they overflow at 100x30
+            assert widget.styles.scrollbar_gutter == "auto"  # Textual's rule, once measured
+
+
+@aio
+async def test_a_pane_that_does_not_overflow_gives_its_gutter_back(seed_library: Library) -> None:
+    from briefing_tui.tui.widgets.lists import BriefList
+
+    app = make_app(seed_library)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        await pilot.pause()
+        navigator = browser(app).query_one("#navigator", BriefList)
+        assert not navigator.show_vertical_scrollbar
+        assert navigator.styles.scrollbar_gutter == "auto"
+        assert navigator.scrollable_content_region.width == navigator.content_region.width
+
+
+@aio
 async def test_the_browser_has_its_breakpoint_class_before_its_first_layout(
     seed_library: Library,
 ) -> None:
