@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from rich.console import RenderableType
-from textual import _widget_navigation
+from textual import _widget_navigation, events
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
@@ -92,10 +92,19 @@ class BatchedScreen(Screen[None]):
     resize and mount, with all that a screen pushed from ``on_mount`` does) and renders it,
     to find at the end that nothing may be shown inside a batch (``App._display`` drops the
     frame). The first frame then renders it all again. Here the render waits for the batch
-    to end: one render, the one shown.
+    to end: one render, the one shown. (And the screen's first resume, which comes right after
+    its mount, does not style all its nodes a second time: ``on_screen_resume``.)
     """
 
     _render_waiting = False
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # (Textual's own handler runs after this one.) The first time, the screen has just
+        # been mounted and styled: styling every node again would change nothing.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _compositor_refresh(self) -> None:
         if in_batch(self.app) and self is self.app.screen:

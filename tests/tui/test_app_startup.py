@@ -247,6 +247,31 @@ async def test_a_pane_that_does_not_overflow_gives_its_gutter_back(seed_library:
 
 
 @aio
+async def test_the_browser_is_styled_again_on_a_resume_but_not_its_first(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its nodes were styled as they mounted, a moment before its first resume."""
+    from textual import events
+    from textual.app import App
+
+    restyled: list[object] = []
+    update_styles = App.update_styles
+
+    def spy(self: App[None], node: Any, animate: bool = True) -> None:
+        restyled.append(node)
+        update_styles(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", spy)
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        screen = browser(app)
+        assert screen not in restyled
+        screen.post_message(events.ScreenResume())  # as a switch back to it sends
+        await until(pilot, lambda: screen in restyled)
+
+
+@aio
 async def test_the_browser_has_its_breakpoint_class_before_its_first_layout(
     seed_library: Library,
 ) -> None:
