@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from rich.console import RenderableType
-from textual import _widget_navigation
+from textual import _widget_navigation, events
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
@@ -36,6 +36,7 @@ PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
     (App, "_batch_count", "attribute"),
     (App, "_notifications", "attribute"),
     (App, "_driver", "attribute"),
+    (Screen, "_compositor_refresh", "method"),
     (OptionList, "_update_lines", "method"),
     (OptionList, "_get_left_gutter_width", "method"),
     (OptionList, "_on_resize", "method"),
@@ -82,6 +83,47 @@ class FrameHookApp(App[None]):
     def default_exception_handling(self, error: Exception) -> None:
         """Textual's own handling: its traceback on the terminal, then exit."""
         super()._handle_exception(error)
+
+
+class BatchedScreen(Screen[None]):
+    """A Screen that draws nothing while the app batches updates.
+
+    Textual lays out a screen mounted inside a batch (the app's start-up is one: its compose,
+    resize and mount, with all that a screen pushed from ``on_mount`` does) and renders it,
+    to find at the end that nothing may be shown inside a batch (``App._display`` drops the
+    frame). The first frame then renders it all again. Here the render waits for the batch
+    to end: one render, the one shown. (And the screen's first resume, which comes right after
+    its mount, does not style all its nodes a second time: ``on_screen_resume``.)
+    """
+
+    _render_waiting = False
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # (Textual's own handler runs after this one.) The first time, the screen has just
+        # been mounted and styled: styling every node again would change nothing.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    def _compositor_refresh(self) -> None:
+        if in_batch(self.app) and self is self.app.screen:
+            if not self._render_waiting:
+                self._render_waiting = True
+                self.app.call_later(self._render_after_batch)
+            return
+        super()._compositor_refresh()
+
+    def _render_after_batch(self) -> None:
+        """Draw what the batch held back (the app's queue runs this once the batch is over,
+        or once more if another one began meanwhile)."""
+        self._render_waiting = False
+        if not self.is_attached:
+            return
+        if in_batch(self.app):
+            self._compositor_refresh()  # waits again
+        else:
+            self.refresh()
 
 
 def in_batch(app: App[Any]) -> bool:

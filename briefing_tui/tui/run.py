@@ -18,7 +18,10 @@ from briefing_tui.tui.app import BriefingApp
 from briefing_tui.watch import LibraryWatcher
 
 if TYPE_CHECKING:
+    from briefing_tui.briefing.library import Library
     from briefing_tui.briefing.loader import LoadResult
+    from briefing_tui.search import ProgressCallback, SearchIndex
+    from briefing_tui.tui.app import IndexFactory
 
 SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
 
@@ -60,10 +63,21 @@ def index_digest(result: LoadResult) -> str | None:
     return digest(result)
 
 
+def child_index(paths: list[Path]) -> IndexFactory:
+    """The app's index factory (briefing_tui.search.background: a large cold index is built
+    in a child process), imported when the index is opened, after the first paint."""
+
+    def factory(library: Library, progress: ProgressCallback) -> SearchIndex:
+        from briefing_tui.search.background import child_index_factory
+
+        return child_index_factory(paths)(library, progress)
+
+    return factory
+
+
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     from briefing_tui.cache.snapshot import LibraryCache, open_library
     from briefing_tui.cache.summaries import SummaryFile
-    from briefing_tui.search.background import child_index_factory
 
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()
     forget_stale_size()
@@ -78,7 +92,7 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
         cache, watcher.load if watcher is not None else None, digest=index_digest
     )
     # A large cold index is built in a child process: the UI keeps its interpreter.
-    index_factory = child_index_factory(paths)
+    index_factory = child_index(paths)
     app = BriefingApp(
         library, ssh_mode=ssh, watcher=watcher, rest=rest, index_factory=index_factory
     )

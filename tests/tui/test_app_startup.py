@@ -6,6 +6,9 @@ import asyncio
 import gc
 import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from briefing_tui.briefing.library import Library, assemble
 from briefing_tui.briefing.model import ItemRef
@@ -24,6 +27,7 @@ from tests.tui.helpers import (
 )
 
 WIDE = (160, 48)
+PANES3 = ("navigator", "detail", "source")  # the panes shown at 100 columns
 
 
 def first_alone(library: Library) -> Library:
@@ -161,7 +165,6 @@ async def test_the_footer_follows_the_first_frame_and_comes_with_later_screens(
 async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) -> None:
     """q typed before the footer and the index have come: nothing is mounted on a closing
     screen (it was a MountError, exit 70)."""
-    from typing import Any
 
     import briefing_tui.tui.app
     from briefing_tui.tui.app import BriefingApp
@@ -181,6 +184,132 @@ async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) 
         await pilot.pause()
     assert app.return_code in (0, None)
     assert app._exception is None
+
+
+@aio
+async def test_the_first_frame_is_drawn_once_at_the_screens_width(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the first frame each pane shown is rendered once, at the layout of the
+    terminal's width: not first laid out narrow (the breakpoint class came with the first
+    resize) and not rendered inside the start-up batch, whose frame Textual drops."""
+    from briefing_tui.tui.widgets.lists import BriefList
+
+    renders: list[str] = []
+    render_lines = BriefList.render_lines
+
+    def counted(self: BriefList, crop: Any) -> Any:
+        if not app.first_frame_shown:
+            renders.append(f"{self.id} {self.size.width}")
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(BriefList, "render_lines", counted)
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        widths = {pane: browser(app).query_one(f"#{pane}").size.width for pane in PANES3}
+    assert sorted(renders) == sorted(f"{pane} {widths[pane]}" for pane in PANES3)
+
+
+@aio
+async def test_the_panes_wrap_their_options_once_before_the_first_frame(
+    seed_library: Library,
+) -> None:
+    """Their gutter is kept for the scrollbar until they are first measured: not wrapped at
+    the whole width, then again one column narrower when the scrollbar comes."""
+    from briefing_tui.tui.widgets.lists import BriefList
+    from briefing_tui.tui.widgets.memo import Memo
+
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        for pane in PANES3:
+            widget = browser(app).query_one(f"#{pane}", BriefList)
+            memos = [o.prompt for o in widget.options if isinstance(o.prompt, Memo)]
+            widths = {key[1] for memo in memos for key in memo._segments}
+            assert memos and len(widths) == 1, (pane, widths)
+            assert widget.show_vertical_scrollbar  # they overflow at 100x30
+            assert widget.styles.scrollbar_gutter == "auto"  # Textual's rule, once measured
+
+
+@aio
+async def test_a_pane_that_does_not_overflow_gives_its_gutter_back(seed_library: Library) -> None:
+    from briefing_tui.tui.widgets.lists import BriefList
+
+    app = make_app(seed_library)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        await pilot.pause()
+        navigator = browser(app).query_one("#navigator", BriefList)
+        assert not navigator.show_vertical_scrollbar
+        assert navigator.styles.scrollbar_gutter == "auto"
+        assert navigator.scrollable_content_region.width == navigator.content_region.width
+
+
+@aio
+async def test_the_browser_is_styled_again_on_a_resume_but_not_its_first(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its nodes were styled as they mounted, a moment before its first resume."""
+    from textual import events
+    from textual.app import App
+
+    restyled: list[object] = []
+    update_styles = App.update_styles
+
+    def spy(self: App[None], node: Any, animate: bool = True) -> None:
+        restyled.append(node)
+        update_styles(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", spy)
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        screen = browser(app)
+        assert screen not in restyled
+        screen.post_message(events.ScreenResume())  # as a switch back to it sends
+        await until(pilot, lambda: screen in restyled)
+
+
+@aio
+async def test_the_browser_has_its_breakpoint_class_before_its_first_layout(
+    seed_library: Library,
+) -> None:
+    from briefing_tui.tui.screens.browser import BrowserScreen
+
+    for width, name in ((80, "-narrow"), (100, "-wide"), (149, "-wide"), (150, "-widest")):
+        app = make_app(seed_library)
+        async with app.run_test(size=(width, 30)):
+            screen = BrowserScreen(seed_library, app.graph)
+            assert screen.has_class(name)
+            assert not screen.is_mounted
+    assert not BrowserScreen(seed_library, app.graph).classes  # no app: Textual sets it
+
+
+def test_run_app_imports_the_index_factory_after_the_first_paint(tmp_path: Path) -> None:
+    """briefing_tui.search.background (the child-process build) is imported when the index
+    is opened, not before the app runs."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "import briefing_tui.tui.run as run\n"
+        "from briefing_tui.paths import bundled_library\n"
+        "def started(app, *args, **kwargs):\n"
+        "    print('background' if 'briefing_tui.search.background' in sys.modules else 'no',"
+        " callable(app.index_factory), flush=True)\n"
+        "    os._exit(0)\n"
+        "run.BriefingApp.run = started\n"
+        "run.run_app([bundled_library()])\n"
+    )
+    env = dict(os.environ, BRIEFING_TUI_CACHE=str(tmp_path / "c"))
+    env["BRIEFING_TUI_STATE"] = str(tmp_path / "s")
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == ["no", "True"], done.stderr
 
 
 # -- the index built in a child process (briefing_tui.search.background) ---------------------

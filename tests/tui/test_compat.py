@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 import briefing_tui
@@ -48,6 +49,7 @@ def test_the_hooks_override_the_private_methods_they_name() -> None:
     assert compat.FrameHookApp._handle_exception is not App._handle_exception
     assert compat.HookedOptionList._update_lines is not OptionList._update_lines
     assert compat.HookedInput._watch_value is not Input._watch_value
+    assert compat.BatchedScreen._compositor_refresh is not Screen._compositor_refresh
 
 
 def private_textual_uses(path: Path) -> list[str]:

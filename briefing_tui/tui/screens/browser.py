@@ -10,6 +10,7 @@ back on Escape.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import MountError, Widget
 from textual.widgets import Static
@@ -29,6 +29,7 @@ from briefing_tui.briefing.coverage import coverage
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Item, ItemRef
+from briefing_tui.tui.compat import BatchedScreen
 from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.detail import DetailPane
@@ -46,6 +47,7 @@ WIDE = 100  # columns from which three panes are side by side (the third: source
 WIDEST = 150  # columns from which all four are
 COUNT_WAIT = 0.012  # seconds new hits wait for their count, to be shown with it in one frame
 PREVIEW_DELAY = 0.12  # seconds a search result stays highlighted before it is previewed
+BREAKPOINTS = ((0, "-narrow"), (WIDE, "-wide"), (WIDEST, "-widest"))  # screen classes by width
 PANES = ("navigator", "detail", "source", "search")
 PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
 
@@ -73,10 +75,15 @@ def section_items(briefing: Briefing, section: str) -> list[str]:
     return [it.id for it in items]
 
 
-class BrowserScreen(Screen[None]):
+def breakpoint_class(width: int) -> str:
+    """The class BrowserScreen.HORIZONTAL_BREAKPOINTS give a screen ``width`` columns wide."""
+    return next(name for edge, name in reversed(BREAKPOINTS) if width >= edge)
+
+
+class BrowserScreen(BatchedScreen):
     """The main screen. Bindings carry ids so a keymap can rebind them."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide"), (WIDEST, "-widest")]
+    HORIZONTAL_BREAKPOINTS = list(BREAKPOINTS)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "pane(1)", "Next pane", show=False, id="browser.next_pane"),
@@ -104,6 +111,11 @@ class BrowserScreen(Screen[None]):
 
     def __init__(self, library: Library, graph: LinkGraph) -> None:
         super().__init__()
+        # The breakpoint class from the start: Textual sets it on the first resize, after a
+        # first layout (and render) of the narrow screen, which the first frame would pay
+        # for and then throw away.
+        with contextlib.suppress(RuntimeError):  # no app running: Textual sets it on resize
+            self.add_class(breakpoint_class(self.app.size.width), update=False)
         self.library = library
         self.graph = graph
         self.briefing: Briefing = library.briefings[0]

@@ -139,6 +139,8 @@ class DetailPane(BriefList):
     Enter follows the row under the cursor when it is a link, a backlink or a quote.
     """
 
+    EXPECTS_SCROLLBAR = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Follow", id="detail.follow"),
         Binding("l", "link(1)", "Next link", show=False, id="detail.next_link"),

@@ -74,6 +74,19 @@ class BriefList(HookedOptionList):
     _sizing = False
     _rendering = False
 
+    # A pane that shows long content from the start (the browser's): its scrollbar is likely.
+    # Until its options are first measured its gutter is kept for the scrollbar, so they are
+    # measured once, at the width they are drawn at; otherwise they are wrapped at the whole
+    # width, the scrollbar comes, and they are all wrapped again, one column narrower.
+    EXPECTS_SCROLLBAR: ClassVar[bool] = False
+    _gutter_kept = False
+
+    def on_mount(self) -> None:
+        if self.EXPECTS_SCROLLBAR and self.styles.scrollbar_size_vertical:
+            self._gutter_kept = True
+            self.styles.scrollbar_gutter = "stable"
+        # (Textual calls OptionList.on_mount after this one)
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # Benchmark row `keystroke` (docs/benchmarks.md) justifies this.
         # OptionList brings its line table up to date before rendering, and again for every
@@ -95,6 +108,11 @@ class BriefList(HookedOptionList):
         # results: new ones on every key) only needs repainting.
         if self.styles.scrollbar_size_vertical or self.styles.auto_dimensions:
             super().rebuild_lines()
+            if self._gutter_kept and self.scrollable_content_region:
+                # measured: Textual's own rule from now on (the scrollbar shows if they
+                # overflow; if not, the gutter goes and they are wrapped at the full width)
+                self._gutter_kept = False
+                self.styles.scrollbar_gutter = "auto"
             return
         self._sizing = True
         try:

@@ -117,6 +117,8 @@ def item_prompt(item: Item) -> Group:
 class Navigator(BriefList):
     """One section of a briefing at a time; ``1``-``4`` (on the screen) switch sections."""
 
+    EXPECTS_SCROLLBAR = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", id="navigator.open"),
     ]

@@ -73,6 +73,8 @@ def sentence_text(s: Sentence, spans: Iterable[tuple[int, int]], mark: Style | s
 class SourcePane(BriefList):
     """The article of one briefing; option ``n`` is sentence ``n`` (option 0 is its heading)."""
 
+    EXPECTS_SCROLLBAR = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Citing items", id="source.citing"),
     ]
