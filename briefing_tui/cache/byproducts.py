@@ -22,6 +22,9 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import IO
+
+from briefing_tui.cache.diskfile import pwrite_all
 
 # where a by-product lies: (the open file, offset, length); readable in a forked worker too
 Spot = tuple[int, int, int]
@@ -32,7 +35,7 @@ class Byproducts:
 
     def __init__(self, directory: Path) -> None:
         self._directory = directory
-        self._file: object | None = None
+        self._file: IO[bytes] | None = None
         self._fd: int | None = None
         self._size = 0
         self._failed = False
@@ -48,9 +51,7 @@ class Byproducts:
                 f = tempfile.TemporaryFile(dir=self._directory, prefix=".byproducts-")  # noqa: SIM115 (kept open until close)
                 self._file, self._fd = f, f.fileno()
             offset = self._size
-            view = memoryview(data)
-            while view:
-                view = view[os.pwrite(self._fd, view, offset + len(data) - len(view)) :]
+            pwrite_all(self._fd, data, offset)
         except OSError:
             self._failed = True
             return None
@@ -61,7 +62,7 @@ class Byproducts:
         f, self._file, self._fd = self._file, None, None
         if f is not None:
             with contextlib.suppress(OSError):
-                f.close()  # type: ignore[attr-defined]
+                f.close()
 
 
 def read(spot: Spot) -> bytes | None:

@@ -87,7 +87,8 @@ def article_unchanged(
     return signature(named) == sig and signature(resolved) == sig
 
 
-def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+def pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    """Write all of ``data`` at ``offset`` of the open file ``fd`` (a write may be short)."""
     view = memoryview(data)
     while view:
         n = os.pwrite(fd, view, offset)
@@ -111,8 +112,8 @@ def append_index(fd: int, magic: bytes, at: int, head: bytes) -> None:
     """Write ``head`` (a snapshot's index) at ``at``, then point the file's start at it:
     everything it names is written before the start says so (a crash in between leaves
     the index before), and nothing before ``at`` is changed."""
-    _pwrite_all(fd, head, at)
-    _pwrite_all(fd, magic + at.to_bytes(8, "little") + len(head).to_bytes(8, "little"), 0)
+    pwrite_all(fd, head, at)
+    pwrite_all(fd, magic + at.to_bytes(8, "little") + len(head).to_bytes(8, "little"), 0)
 
 
 def open_to_append(

@@ -72,6 +72,7 @@ from briefing_tui.cache.diskfile import (
     open_to_append,
     place_results,
     prune,
+    pwrite_all,
     safe_to_read,
 )
 from briefing_tui.cache.fingerprint import code_fingerprint
@@ -279,9 +280,7 @@ class LibraryCache:
                 self._spool, self._spool_size = (fd, name), 0
             fd = self._spool[0]
             offset = self._spool_size
-            view = memoryview(blob)
-            while view:
-                view = view[os.pwrite(fd, view, offset + len(blob) - len(view)) :]
+            pwrite_all(fd, blob, offset)
         except OSError:
             return None
         self._spool_size += len(blob)
