@@ -445,17 +445,6 @@ def _top(groups: Groups, limit: int, skip: int) -> tuple[list[tuple[float, int]]
     return top, n
 
 
-def _terms(q: Any) -> list[Any]:
-    """The terms of ``q`` (a supported query)."""
-    if isinstance(q, wq.Term):
-        return [q]
-    if isinstance(q, (wq.And, wq.Or)):
-        return [t for p in q.subqueries for t in _terms(p)]
-    if isinstance(q, wq.AndNot):
-        return _terms(q.a) + _terms(q.b)
-    return []
-
-
 def _best(scores: Scores, limit: int) -> list[tuple[float, int]]:
     """The best ``limit`` of a table as (score, -docnum), best first: the lowest score
     that makes it found among the scores alone, then only the documents scoring as much
