@@ -34,7 +34,11 @@ class _Loaded:
     extra: bytes | None = None  # the caller's by-product of the result (see byproducts.py)
 
 
-def _summarise(result: LoadResult, digest: Callable[[LoadResult], str | None] | None) -> _Summary:
+Digest = Callable[[LoadResult], str | None]  # a result's digest (LibraryCache's ``digest``)
+Extra = Callable[[LoadResult], bytes | None]  # what a load makes besides (its ``extra``)
+
+
+def _summarise(result: LoadResult, digest: Digest | None) -> _Summary:
     b = result.briefing
     errors = tuple(str(p) for p in result.problems if p.is_error)
     value = None
@@ -69,10 +73,6 @@ def _keepable(
         return sig, (named, str(source.path), source_sig), _pickle(result)
     except Exception:
         return None
-
-
-Digest = Callable[[LoadResult], str | None]
-Extra = Callable[[LoadResult], bytes | None]
 
 
 def _load(name: str, cwd: str, digest: Digest | None, extra: Extra | None = None) -> _Loaded:

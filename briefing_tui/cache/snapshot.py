@@ -740,7 +740,7 @@ PAINT_FIRST_FROM = 32  # files: from this many on, the app paints the first brie
 def open_library(
     cache: LibraryCache,
     whole: Callable[[], Library] | None = None,
-    digest: Callable[[LoadResult], str | None] | None = None,
+    digest: Digest | None = None,
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 

@@ -133,15 +133,15 @@ def scan_library(
     # index is not read twice), else from the one just saved
     reader = cache if cache.kept else LibraryCache(paths, snapshot_dir)
     library = reader.on_demand(where)
-    byproducts = cache.byproducts
 
     def documents(bid: str) -> list[RawDoc]:  # read, used and let go (not kept)
         b = reader.stored(where[bid]).briefing
         return raw_documents(b) if b is not None and b.id == bid else []
 
-    def analysed_documents(bids: Sequence[str]) -> Iterable[list[dict[str, Any]]]:
-        # (the rows' file is open while ``byproducts`` is: held by this closure)
-        assert byproducts is not None
+    def analysed_documents(
+        bids: Sequence[str], _rows_file: object = cache.byproducts
+    ) -> Iterable[list[dict[str, Any]]]:
+        # (``_rows_file``: the file ``rows`` lie in, held open as long as this plan is)
         tasks = [
             (bid, where[bid], rows[bid], None)
             if bid in rows

@@ -36,6 +36,7 @@ import hashlib
 import marshal
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from briefing_tui.briefing.model import Actor, Briefing, Precision
@@ -132,17 +133,14 @@ class RawDoc:
 
 
 _ROW = ("ref", "briefing", "kinds", "title", "body", "topics", "months", "status", "actors")
+_ROW_GET = attrgetter(*_ROW)  # a document's fields as a tuple, in _ROW's order
 _ROW_SET = tuple(RawDoc.__dict__[name].__set__ for name in _ROW)  # RawDoc's slots, set directly
 
 
 def rows_of(bid: str, docs: list[RawDoc]) -> bytes:
     """Briefing ``bid``'s documents as bytes (marshal: strings and tuples only), for
     :func:`docs_of_rows` in another process of this run."""
-    rows = tuple(
-        (d.ref, d.briefing, d.kinds, d.title, d.body, d.topics, d.months, d.status, d.actors)
-        for d in docs
-    )
-    return marshal.dumps((bid, rows))
+    return marshal.dumps((bid, tuple(map(_ROW_GET, docs))))
 
 
 def docs_of_rows(data: bytes, bid: str) -> list[RawDoc] | None:
