@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
-from briefing_tui.briefing.library import Library
+from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.browser import BrowserScreen
-from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD
+from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD, OTHERS, OTHERS_PAGE
+from tests.conftest import SEED_ARTICLE, SEED_BRIEFING
 from tests.tui.helpers import SEED_ID, aio, browser, make_app, started
 
 WIDE = (160, 48)
@@ -102,3 +105,90 @@ async def test_evidence_is_listed_in_sentence_order(seed_library: Library) -> No
             await pilot.pause()
             firsts = [t.sentence for t in screen.detail.targets if t and t.label == "quote"]
             assert firsts == sorted(firsts, key=lambda n: n if n is not None else 1 << 30)
+
+
+COPIES = OTHERS + OTHERS_PAGE + 3  # other briefings naming the seed's actors
+
+
+@pytest.fixture
+def seed_and_copies(tmp_path: Path) -> Library:
+    """The seed briefing and COPIES copies of it under other ids: each of its actors is in
+    COPIES other briefings, with the same items naming it there."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / SEED_ARTICLE.name).write_bytes(SEED_ARTICLE.read_bytes())
+    data = tmp_path / "data"
+    data.mkdir()
+    text = SEED_BRIEFING.read_text(encoding="utf-8")
+    (data / SEED_BRIEFING.name).write_text(text, encoding="utf-8")
+    for n in range(COPIES):
+        copy = text.replace(f"id: {SEED_ID}\n", f"id: copy-{n:02}\n", 1)
+        assert copy != text
+        (data / f"copy-{n:02}.yaml").write_text(copy, encoding="utf-8")
+    library = load_library([data])
+    assert not library.problems, [str(p) for p in library.problems]
+    assert len(library.briefings) == COPIES + 1
+    return library
+
+
+def rows_after(texts: list[str], start: int) -> list[str]:
+    """The rows after ``start`` up to the next group head, section or ``… more`` row."""
+    out = []
+    for t in texts[start + 1 :]:
+        if " ← in " in t or "more briefings" in t or t.startswith(("Also in", "Links")):
+            break
+        out.append(t)
+    return out
+
+
+@aio
+async def test_an_actor_in_many_briefings_shows_the_first_and_pages_through_the_rest(
+    seed_and_copies: Library,
+) -> None:
+    async with item_shown(seed_and_copies, "pakistan") as (pilot, app, screen):
+        detail = screen.detail
+        backlinks = app.graph.backlinks(ItemRef(SEED_ID, "pakistan"))
+        texts = [plain(o.prompt) for o in detail.options]
+        assert f"Backlinks ({len(backlinks)})" in texts  # the count is every backlink
+        # "made ←": this briefing's group, then the first OTHERS other briefings' groups,
+        # then one row for the rest.
+        made = [i for i, t in enumerate(texts) if t.startswith("made ← in ")]
+        assert texts[made[0]].startswith("made ← in this briefing")
+        assert len(made) == 1 + OTHERS
+        more = next(i for i in range(made[-1], len(texts)) if "more briefings" in texts[i])
+        rest = COPIES - OTHERS
+        assert f"… {rest} more briefings (Enter shows {OTHERS_PAGE} more)" in texts[more]
+        assert detail.targets[more] is not None
+        # "Also in": the first OTHERS briefings, then one row for the rest.
+        also = texts.index(f"Also in ({COPIES})")
+        listed = rows_after(texts, also)
+        assert len(listed) == OTHERS
+        assert f"… {rest} more briefings" in texts[also + OTHERS + 1]
+
+        screen.focus_pane("detail")
+        detail.highlighted = more
+        await pilot.press("enter")
+        await pilot.pause()
+        assert detail.highlighted == more  # the cursor stays: on the first group shown now
+        texts = [plain(o.prompt) for o in detail.options]
+        assert texts[more].startswith("made ← in ")
+        made = [i for i, t in enumerate(texts) if t.startswith("made ← in ")]
+        assert len(made) == 1 + OTHERS + OTHERS_PAGE
+        last = COPIES - OTHERS - OTHERS_PAGE
+        more = next(i for i in range(made[-1], len(texts)) if "more briefings" in texts[i])
+        assert f"… {last} more briefings (Enter shows {last} more)" in texts[more]
+        detail.highlighted = more
+        await pilot.press("enter")
+        await pilot.pause()
+        texts = [plain(o.prompt) for o in detail.options]
+        made = [i for i, t in enumerate(texts) if t.startswith("made ← in ")]
+        assert len(made) == 1 + COPIES  # every briefing now
+        after_made = made[-1] + 1 + len(rows_after(texts, made[-1]))
+        assert "more briefings" not in texts[after_made]  # no row for the rest now
+        also = texts.index(f"Also in ({COPIES})")
+        assert len(rows_after(texts, also)) == OTHERS  # "Also in" is still cut short
+
+        # Another item starts from the first page again.
+        screen.go_to_item(ItemRef(SEED_ID, "united-states"))
+        await pilot.pause()
+        texts = [plain(o.prompt) for o in screen.detail.options]
+        assert any("more briefings" in t for t in texts)

@@ -6,6 +6,7 @@ quote opens the source at its sentence, Enter on a link or backlink goes to that
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -47,6 +48,11 @@ UNCERTAIN_MARK = "?"  # after an attribution that is likely or uncertain
 FIELD_LABELS = {"description": "about", "text": "text"}
 LABEL_WIDTH = 11
 FOLD = 5  # a backlink group longer than this shows its first rows and "… N more"
+# Of a relation's backlink groups from other briefings (and of the briefings under "Also
+# in"), the first OTHERS are shown, then a row that shows OTHERS_PAGE more: an actor named
+# in a thousand briefings would otherwise make thousands of rows on every move to it.
+OTHERS = 10
+OTHERS_PAGE = 50
 # Backlink groups by relation in this order (what the item did, received, took part in ...).
 BACK_ORDER = ("made", "received", "involved in", "related from", "noted in", "affiliated")
 
@@ -161,6 +167,9 @@ class DetailPane(BriefList):
         self.ref: ItemRef | None = None
         self.targets: list[Target | None] = []
         self.unfolded: set[str] = set()  # backlink groups shown in full (for this item)
+        # how many other briefings' groups of a relation ("made:*"), or briefings under
+        # "Also in" ("also:*"), are shown (for this item; OTHERS when not in here)
+        self.pages: dict[str, int] = {}
 
     @property
     def item(self) -> Item | None:
@@ -171,6 +180,7 @@ class DetailPane(BriefList):
         ref = ItemRef(briefing.id, item.id) if item else None
         if ref != self.ref:
             self.unfolded = set()
+            self.pages = {}
         self.ref = ref
         options: list[Option] = []
         targets: list[Target | None] = []
@@ -253,30 +263,50 @@ class DetailPane(BriefList):
             rank = BACK_ORDER.index(key[0]) if key[0] in BACK_ORDER else len(BACK_ORDER)
             return (rank, key[0], key[1] != briefing.id, title.casefold() if title else key[1])
 
-        for key in sorted(groups, key=order):
-            label, where = key
-            refs = groups[key]
-            place = "this briefing" if where == briefing.id else (titles(where) or where)
-            head = Text(f"{label} ← ", style="dim")
-            head.append(f"in {one_line(place)}", style="italic")
-            head.append(f" ({len(refs)})", style="dim")
-            add(head)
-            name = f"{label}:{where}"
-            shown = refs if name in self.unfolded or len(refs) <= FOLD + 1 else refs[:FOLD]
-            for source in shown:
-                found = self.graph.title(source)
-                text = Text(one_line(found) if found is not None else source.item)
-                add(hanging(Text("  "), text), Target(ref=source, label=label))
-            if len(shown) < len(refs):
-                more = Text(f"  … {len(refs) - len(shown)} more (Enter shows them)", style="dim")
-                add(more, Target(label=f"unfold:{name}"))
+        for label, keys in itertools.groupby(sorted(groups, key=order), key=lambda k: k[0]):
+            # this briefing's group first, then the other briefings' (by title)
+            same = list(keys)
+            others = sum(1 for k in same if k[1] != briefing.id)
+            shown_others = min(others, self.pages.get(f"{label}:*", OTHERS))
+            for key in same[: len(same) - (others - shown_others)]:
+                self._add_group(briefing, key, groups[key], add)
+            self._add_more(others - shown_others, f"{label}:*", add)
         if isinstance(item, Actor):
-            others = [r for r in self.graph.appearances(item.id) if r.briefing != briefing.id]
-            if others:
-                add(Text(f"Also in ({len(others)})", style="bold underline"))
-                for other in others:
+            others_in = [r for r in self.graph.appearances(item.id) if r.briefing != briefing.id]
+            if others_in:
+                add(Text(f"Also in ({len(others_in)})", style="bold underline"))
+                limit = self.pages.get("also:*", OTHERS)
+                for other in others_in[:limit]:
                     also = titles(other.briefing) or other.briefing
                     add(Text(one_line(also)), Target(ref=other))
+                self._add_more(len(others_in) - limit, "also:*", add)
+
+    def _add_group(
+        self, briefing: Briefing, key: tuple[str, str], refs: list[ItemRef], add: _Add
+    ) -> None:
+        """One backlink group: its head, then its rows (folded when long)."""
+        label, where = key
+        place = "this briefing" if where == briefing.id else (self.library.title(where) or where)
+        head = Text(f"{label} ← ", style="dim")
+        head.append(f"in {one_line(place)}", style="italic")
+        head.append(f" ({len(refs)})", style="dim")
+        add(head)
+        name = f"{label}:{where}"
+        shown = refs if name in self.unfolded or len(refs) <= FOLD + 1 else refs[:FOLD]
+        for source in shown:
+            found = self.graph.title(source)
+            text = Text(one_line(found) if found is not None else source.item)
+            add(hanging(Text("  "), text), Target(ref=source, label=label))
+        if len(shown) < len(refs):
+            more = Text(f"  … {len(refs) - len(shown)} more (Enter shows them)", style="dim")
+            add(more, Target(label=f"unfold:{name}"))
+
+    def _add_more(self, hidden: int, name: str, add: _Add) -> None:
+        """The row under a list of other briefings cut short: ``… N more briefings``."""
+        if hidden > 0:
+            page = min(hidden, OTHERS_PAGE)
+            more = Text(f"  … {hidden:,} more briefings (Enter shows {page:,} more)", style="dim")
+            add(more, Target(label=f"more:{name}"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select":
@@ -288,17 +318,30 @@ class DetailPane(BriefList):
         if target is not None and target.label.startswith("unfold:"):
             self.unfold(target.label.removeprefix("unfold:"))
             return
+        if target is not None and target.label.startswith("more:"):
+            self.show_more(target.label.removeprefix("more:"))
+            return
         super().action_select()
 
     def unfold(self, group: str) -> None:
         """Show a folded backlink group in full; the cursor stays on the row it was on."""
+        self.unfolded.add(group)
+        self._show_again()
+
+    def show_more(self, name: str) -> None:
+        """Show OTHERS_PAGE more of the other briefings cut short under ``name``
+        (``made:*``, ``also:*``); the cursor stays on the row it was on (now the first of
+        them)."""
+        self.pages[name] = self.pages.get(name, OTHERS) + OTHERS_PAGE
+        self._show_again()
+
+    def _show_again(self) -> None:
         item, at = self.item, self.highlighted
         if item is None or self.ref is None:
             return
         briefing = self.library.briefing(self.ref.briefing)
         if briefing is None:
             return
-        self.unfolded.add(group)
         self.show_item(briefing, item)
         self.highlighted = at
 
