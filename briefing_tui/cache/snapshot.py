@@ -518,6 +518,12 @@ class LibraryCache:
         if not self._finished:
             entry = self._new.get(key)
             return self._unpickled(entry, Path(path)) if entry is not None else None
+        reader = self._saved()
+        spot = self._spots.get(key)
+        return reader._unpickled_at(spot[0], Path(path), spot[1]) if spot is not None else None
+
+    def _saved(self) -> LibraryCache:
+        """The saved snapshot, opened for :meth:`recall` (once; after :meth:`finish`)."""
         with _RECALL_LOCK:
             reader = self._reader
             if reader is None:
@@ -530,8 +536,7 @@ class LibraryCache:
                     if e is not None:
                         self._spots[k] = (e.blob, reader._renamed(e, k))
                 reader._old = {}
-        spot = self._spots.get(key)
-        return reader._unpickled_at(spot[0], Path(path), spot[1]) if spot is not None else None
+            return reader
 
     def _summary(self, result: LoadResult) -> _Summary:
         return _summarise(result, self.digest)
@@ -772,6 +777,11 @@ def open_library(
         cache.finish(library.paths)
         if isinstance(library, OnDemandLibrary) and first is not None:
             library.reader.seed(first.results)  # shown already: the same objects
+            # In this thread, not on the first briefing read back: that is a search's
+            # hits (or a visit), and opening the saved snapshot (reading where each of
+            # 10,000 results lies) took ~130 ms (benchmark row `keystroke`).
+            with gc_paused(cache.freeze):
+                cache._saved()
         return library
 
     first: Library | None = None

@@ -1,9 +1,9 @@
 """Every private Textual name the app relies on, in one place.
 
 Textual's public API does not (yet) offer these: a hook on the frame handed to the terminal,
-the exception boundary, the app's pending notifications and driver, OptionList's line
-tables and its relayout on new options, Input's per-key value watcher, and the "next
-enabled option" helpers. The app uses them only through this module, and
+the exception boundary, the app's pending notifications and driver, the compositor's choice
+of the widgets a partial update draws, OptionList's line tables and its relayout on new
+options, Input's per-key value watcher, and the "next enabled option" helpers. The app uses them only through this module, and
 tests/tui/test_compat.py checks that each name still exists on the installed Textual, so an
 upgrade that renames one fails there, loudly, in one place.
 
@@ -13,13 +13,16 @@ private method into a public, documented hook the rest of the UI overrides inste
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from rich.console import RenderableType
 from textual import _widget_navigation, events
+from textual._compositor import Compositor
 from textual.app import App
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Input, OptionList
 from textual.widgets import _footer as textual_footer
 from textual.widgets.option_list import Option
@@ -37,6 +40,8 @@ PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
     (App, "_notifications", "attribute"),
     (App, "_driver", "attribute"),
     (Screen, "_compositor_refresh", "method"),
+    (Screen, "_compositor", "attribute"),
+    (Compositor, "_get_renders", "method"),
     (OptionList, "_update_lines", "method"),
     (OptionList, "_get_left_gutter_width", "method"),
     (OptionList, "_on_resize", "method"),
@@ -85,6 +90,38 @@ class FrameHookApp(App[None]):
         super()._handle_exception(error)
 
 
+class CroppedCompositor(Compositor):
+    """A Compositor whose partial updates draw only the widgets they change.
+
+    For a partial update (a key echoed in the search box, a page of results) Textual asks
+    every widget whose container overlaps the updated region for its lines, and only then
+    cuts them to that region: each pane of the screen, redrawn from its cache, for a line
+    of the search box (benchmark row `keystroke`, docs/benchmarks.md). Here a widget whose
+    visible part (its region within its clip) does not overlap the update is left out: it
+    has nothing in the updated cells, so what is written is the same
+    (tests/tui/test_compat.py compares the bytes).
+    """
+
+    def _get_renders(
+        self, crop: Region | None = None
+    ) -> Iterable[tuple[Region, Region, list[Strip]]]:
+        if crop is None:
+            yield from super()._get_renders(crop)
+            return
+        overlaps = crop.overlaps
+        intersection = Region.intersection
+        for widget, (region, clip) in list(self.visible_widgets.items()):
+            shown = intersection(region, clip)
+            if not overlaps(shown):
+                continue
+            if clip.contains_region(region):
+                lines = widget.render_lines(Region(0, 0, region.width, region.height))
+            else:
+                x, y, width, height = shown
+                lines = widget.render_lines(Region(x - region.x, y - region.y, width, height))
+            yield region, clip, lines
+
+
 class BatchedScreen(Screen[None]):
     """A Screen that draws nothing while the app batches updates.
 
@@ -98,6 +135,12 @@ class BatchedScreen(Screen[None]):
 
     _render_waiting = False
     _resumed = False
+
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._compositor = CroppedCompositor()  # (Textual's is made in __init__, unused yet)
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # (Textual's own handler runs after this one.) The first time, the screen has just

@@ -66,6 +66,29 @@ def test_the_library_is_summarised_not_held(generated: Path, tmp_path: Path) -> 
     assert library.reader.reads == 1
 
 
+def test_the_saved_snapshot_is_opened_with_the_rest_not_on_the_first_read(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rest of the library loads in a thread; the first briefing read back after it is
+    # a keystroke's search hits, which must not wait for the saved snapshot to be opened
+    # (at 10,000 briefings: ~130 ms, where each result lies).
+    library, _ = on_demand(generated, tmp_path / "snap")
+    opened: list[LibraryCache] = []
+    read = LibraryCache._read_snapshot
+
+    def counted(self: LibraryCache) -> dict[str, tuple[object, ...]]:
+        if self._old is None:
+            opened.append(self)
+        return read(self)
+
+    monkeypatch.setattr(LibraryCache, "_read_snapshot", counted)
+    whole = load_library([generated])
+    for b in whole.briefings[-3:]:  # (not the first: read with the first screen)
+        assert library.briefing(b.id) == b
+    assert library.reader.reads == 3
+    assert opened == []
+
+
 def test_only_a_few_briefings_are_kept(generated: Path, tmp_path: Path) -> None:
     library, _ = on_demand(generated, tmp_path / "snap")
     first = library.ids[0]

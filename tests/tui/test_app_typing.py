@@ -133,3 +133,80 @@ async def test_results_that_fill_the_list_or_stop_filling_it_ask_for_no_layout(
         assert layouts[0] == 0
         await pilot.press("pagedown")  # the results still scroll
         await until(pilot, lambda: results.scroll_offset.y > 0)
+
+
+@contextmanager
+def updates_compared() -> Iterator[list[tuple[str, str]]]:
+    """Each partial update of the browser, as written to the terminal by the app's
+    compositor (which draws only the widgets it changes) and by Textual's own, for the same
+    changes: pairs of the text written."""
+    from rich.console import Console
+    from textual._compositor import Compositor
+
+    from briefing_tui.tui.compat import CroppedCompositor
+
+    pairs: list[tuple[str, str]] = []
+    console = Console(width=100, height=30, force_terminal=True, color_system="truecolor")
+    original = CroppedCompositor.render_partial_update
+
+    def both(self: Compositor) -> object:
+        regions = set(self._dirty_regions)
+        ours = original(self)
+        self._dirty_regions = regions  # as they were, for Textual's own
+        self.__class__ = Compositor
+        try:
+            theirs = Compositor.render_partial_update(self)
+        finally:
+            self.__class__ = CroppedCompositor
+        if ours is not None and theirs is not None:
+            pairs.append((ours.render_segments(console), theirs.render_segments(console)))
+        return ours
+
+    CroppedCompositor.render_partial_update = both  # type: ignore[method-assign]
+    try:
+        yield pairs
+    finally:
+        CroppedCompositor.render_partial_update = original  # type: ignore[method-assign]
+
+
+@aio
+async def test_a_key_draws_only_what_it_changes_and_writes_what_textual_would(
+    seed_library: Library,
+) -> None:
+    """A key echoed in the search box, and its results, are drawn without asking the panes
+    they do not touch (the navigator, the detail) for their lines; the bytes written are
+    the same as with Textual's own compositor."""
+    from briefing_tui.tui.compat import CroppedCompositor
+
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        pane = screen.search
+        assert type(screen._compositor) is CroppedCompositor
+        await pilot.press("slash")
+        await settle(pilot)
+        asked: list[str] = []
+        for pane_widget in (screen.navigator, screen.detail):
+            original = pane_widget.render_lines
+
+            def counting(
+                crop: object, original: object = original, name: str = str(pane_widget.id)
+            ) -> object:
+                if type(screen._compositor) is CroppedCompositor:  # (not Textual's, compared)
+                    asked.append(name)
+                return original(crop)  # type: ignore[operator]
+
+            pane_widget.render_lines = counting  # type: ignore[method-assign,assignment]
+        with updates_compared() as pairs:
+            for query in ("pakistan", "pakistan sec"):
+                await type_text(pilot, query[len(pane.query_text) :])
+                await until(
+                    pilot, lambda q=query: pane.result is not None and pane.result.query == q
+                )
+                await pilot.pause()
+            await pilot.press("down")
+            await pilot.pause()
+        assert len(pairs) >= 3
+        assert all(ours == theirs for ours, theirs in pairs)
+        assert asked == []

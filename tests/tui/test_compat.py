@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual._compositor import Compositor
 from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
@@ -50,6 +51,7 @@ def test_the_hooks_override_the_private_methods_they_name() -> None:
     assert compat.HookedOptionList._update_lines is not OptionList._update_lines
     assert compat.HookedInput._watch_value is not Input._watch_value
     assert compat.BatchedScreen._compositor_refresh is not Screen._compositor_refresh
+    assert compat.CroppedCompositor._get_renders is not Compositor._get_renders
 
 
 def private_textual_uses(path: Path) -> list[str]:
