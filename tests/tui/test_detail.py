@@ -14,7 +14,8 @@ from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.browser import BrowserScreen
-from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD, OTHERS, OTHERS_PAGE
+from briefing_tui.tui.widgets import detail as detail_module
+from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD
 from tests.conftest import SEED_ARTICLE, SEED_BRIEFING
 from tests.tui.helpers import SEED_ID, aio, browser, make_app, started
 
@@ -107,13 +108,18 @@ async def test_evidence_is_listed_in_sentence_order(seed_library: Library) -> No
             assert firsts == sorted(firsts, key=lambda n: n if n is not None else 1 << 30)
 
 
-COPIES = OTHERS + OTHERS_PAGE + 3  # other briefings naming the seed's actors
+# Smaller than the app's (10 and 50) so that the library stays small: the same code.
+OTHERS, OTHERS_PAGE = 3, 4
+COPIES = OTHERS + OTHERS_PAGE + 2  # other briefings naming the seed's actors
 
 
 @pytest.fixture
-def seed_and_copies(tmp_path: Path) -> Library:
+def seed_and_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
     """The seed briefing and COPIES copies of it under other ids: each of its actors is in
-    COPIES other briefings, with the same items naming it there."""
+    COPIES other briefings, with the same items naming it there. The detail pane shows
+    OTHERS other briefings, then OTHERS_PAGE more per Enter."""
+    monkeypatch.setattr(detail_module, "OTHERS", OTHERS)
+    monkeypatch.setattr(detail_module, "OTHERS_PAGE", OTHERS_PAGE)
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / SEED_ARTICLE.name).write_bytes(SEED_ARTICLE.read_bytes())
     data = tmp_path / "data"
