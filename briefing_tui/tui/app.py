@@ -303,7 +303,7 @@ class BriefingApp(FrameHookApp):
             self._start_watching()
         browser = self.browser
         if browser is not None:
-            self.call_next(browser.mount_footer)
+            self.call_next(browser.mount_deferred)
         if self.rest is not None:
             self._load_rest()
         elif self.library.briefings:

@@ -323,6 +323,8 @@ class SearchPane(Vertical):
         yield results
 
     def on_mount(self) -> None:
+        if host(self.app).ssh_mode:
+            self.input.cursor_blink = False
         self.border_title = "Search"
         self.set_status("Type to search. Enter opens a result.")
         self.show_recent()

@@ -1,0 +1,114 @@
+"""Start-up: what the first frame does not show comes after it (the search pane where it is
+hidden, the footer), and works as if it had been there from the start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from briefing_tui.briefing.library import Library
+from briefing_tui.tui.screens.browser import BrowserScreen
+from briefing_tui.tui.widgets.search_pane import SearchInput, SearchPane
+from tests.tui.helpers import aio, browser, make_app, settle, until
+
+
+def search_mounted(app: Any) -> bool:
+    return bool(browser(app).query(SearchPane))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@aio
+async def test_a_hidden_search_pane_is_mounted_after_the_first_frame(
+    seed_library: Library, size: tuple[int, int]
+) -> None:
+    mounted_at_first_frame: list[bool] = []
+    app = make_app(seed_library)
+    display = app.frame_displayed
+
+    def spy(screen: Any, renderable: Any) -> None:
+        first = not app.first_frame_shown
+        display(screen, renderable)
+        if first and app.first_frame_shown:
+            mounted_at_first_frame.append(search_mounted(app))
+
+    app.frame_displayed = spy  # type: ignore[method-assign]
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        assert mounted_at_first_frame == [False]
+        await until(pilot, lambda: search_mounted(app))
+        pane = browser(app).search
+        assert pane.parent is browser(app).query_one("#body")
+        assert [w.id for w in pane.parent.children] == ["navigator", "detail", "source", "search"]
+        await settle(pilot)
+        assert "Type to search" in str(pane.query_one("#search-status").render())
+
+
+@aio
+async def test_the_search_pane_shows_in_the_first_frame_where_all_four_panes_do(
+    seed_library: Library,
+) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        pane = browser(app).search
+        assert pane.is_mounted and pane.region.width > 0
+
+
+def never_deferred(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deferred mount never comes by itself: the pane is mounted when first opened."""
+
+    async def nothing(self: BrowserScreen) -> None:
+        return None
+
+    monkeypatch.setattr(BrowserScreen, "mount_deferred", nothing)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@aio
+async def test_slash_before_the_search_pane_is_mounted_opens_it_and_the_keys_land_in_it(
+    seed_library: Library, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never_deferred(monkeypatch)
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        await settle(pilot)
+        assert not search_mounted(app)
+        await pilot.press("slash", "n", "a", "r", "c")  # one burst, as a paste
+        screen = browser(app)
+        assert search_mounted(app)
+        assert isinstance(screen.focused, SearchInput)
+        assert screen.search.query_text == "narc"
+        assert screen.current_pane() == "search"
+        await until(pilot, lambda: bool(screen.search.hits))
+        assert screen.search.input.cursor_blink is False  # ssh_mode, as from the start
+        await pilot.press("escape")
+        assert screen.current_pane() == "navigator"
+
+
+@aio
+async def test_tab_to_the_search_pane_before_it_is_mounted_opens_it(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never_deferred(monkeypatch)
+    app = make_app(seed_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab", "u", "s")
+        screen = browser(app)
+        assert screen.current_pane() == "search"
+        assert screen.search.has_class("-shown") and screen.search.region.width == 80
+        assert screen.search.query_text == "us"
+        await pilot.press("tab")  # round to the navigator
+        assert screen.current_pane() == "navigator"
+        assert not screen.search.has_class("-shown")
+
+
+@aio
+async def test_widening_to_four_panes_shows_the_search_pane(seed_library: Library) -> None:
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(160, 40)
+        await until(pilot, lambda: browser(app).search.region.width > 0)
