@@ -3,6 +3,8 @@ hidden, the footer), and works as if it had been there from the start."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -112,3 +114,17 @@ async def test_widening_to_four_panes_shows_the_search_pane(seed_library: Librar
         await settle(pilot)
         await pilot.resize_terminal(160, 40)
         await until(pilot, lambda: browser(app).search.region.width > 0)
+
+
+def test_importing_the_app_leaves_the_footer_widgets_for_later() -> None:
+    """Textual's footer (and its label) are imported when the footer is mounted, after the
+    first frame."""
+    code = (
+        "import sys, briefing_tui.tui.app, briefing_tui.tui.run; "
+        "print(sorted(m for m in ('textual.widgets._footer', 'briefing_tui.tui.widgets.footer')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"

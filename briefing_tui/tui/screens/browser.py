@@ -33,7 +33,6 @@ from briefing_tui.tui.compat import BatchedScreen
 from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.detail import DetailPane
-from briefing_tui.tui.widgets.footer import BriefFooter
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
 from briefing_tui.tui.widgets.search_pane import SearchPane
@@ -179,6 +178,8 @@ class BrowserScreen(BatchedScreen):
         """What the first frame does not show: the footer (a widget per key, a fifth of the
         time the first screen takes to draw; it shows the keys of the moment), and the
         search pane where it is hidden (an input and a list, their styles and their CSS)."""
+        from briefing_tui.tui.widgets.footer import BriefFooter
+
         if self._footer_mounted or not self.is_mounted:
             return  # (or the app is closing already: a q typed before the first frame)
         self._footer_mounted = True
