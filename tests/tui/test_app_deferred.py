@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,3 +129,35 @@ def test_importing_the_app_leaves_the_footer_widgets_for_later() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_library_opened_from_its_snapshot_leaves_the_loader_unimported(
+    tmp_path: Path,
+) -> None:
+    """The app, run on a library its snapshot holds, imports neither the loader's parsing
+    and checking (briefing_tui.briefing.loader, the schema, the attribution rules) nor
+    YAML nor json before it runs: a load result is briefing_tui.briefing.results."""
+    import os
+
+    code = (
+        "import os, sys\n"
+        "import briefing_tui.tui.run as run\n"
+        "from briefing_tui.paths import bundled_library\n"
+        "def started(app, *args, **kwargs):\n"
+        "    names = ('briefing_tui.briefing.loader', 'briefing_tui.briefing.schema',\n"
+        "             'briefing_tui.briefing.attribution', 'yaml', 'json')\n"
+        "    print(sorted(n for n in names if n in sys.modules), flush=True)\n"
+        "    os._exit(0)\n"
+        "run.BriefingApp.run = started\n"
+        "run.run_app([bundled_library()], None)\n"
+    )
+    env = dict(os.environ, BRIEFING_TUI_CACHE=str(tmp_path / "c"))
+    env["BRIEFING_TUI_STATE"] = str(tmp_path / "s")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        )
+        for _ in range(2)  # the first reads the YAML (and writes the snapshot)
+    ]
+    assert "yaml" in runs[0].stdout, runs[0].stderr
+    assert runs[1].stdout.strip() == "[]", runs[1].stderr
