@@ -161,3 +161,22 @@ def test_a_library_opened_from_its_snapshot_leaves_the_loader_unimported(
     ]
     assert "yaml" in runs[0].stdout, runs[0].stderr
     assert runs[1].stdout.strip() == "[]", runs[1].stderr
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@aio
+async def test_leaving_while_the_search_pane_is_being_mounted_is_clean(
+    seed_library: Library, size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app leaves right after the first frame (an SSH link dropped, as
+    tests/e2e/test_exit.py drops it): the pane on its way is mounted without its input and
+    list, and sets nothing up (it was NoMatches, a crash log and exit 70)."""
+    never_deferred(monkeypatch)
+    app = make_app(seed_library)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        browser(app).mount_search()
+        app.exit()
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert app._exception is None
