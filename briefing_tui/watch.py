@@ -50,8 +50,8 @@ from briefing_tui.briefing.library import (
     filed,
     load_one,
 )
-from briefing_tui.briefing.loader import LoadResult
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.results import LoadResult
 
 Stats = Mapping[Path, FileStat | None]
 

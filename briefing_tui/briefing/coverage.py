@@ -23,8 +23,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.model import (
     Actor,
     Briefing,
@@ -36,8 +36,11 @@ from briefing_tui.briefing.model import (
     Sentence,
 )
 from briefing_tui.briefing.problems import Problem, Severity
+from briefing_tui.briefing.results import LoadResult, display_path
 from briefing_tui.briefing.text import fold_ws, straighten_quotes
-from briefing_tui.briefing.yamltree import YMap, YNode, YScalar, YSeq, parse, read_file
+
+if TYPE_CHECKING:  # the YAML tree: for TODO markers (validate), not for the app
+    from briefing_tui.briefing.yamltree import YNode
 
 TODO = "TODO"
 STUB_MARKER = "TODO review"  # in an actor's note: a candidate still to review
@@ -385,6 +388,8 @@ def coverage_warnings(briefing: Briefing, cov: Coverage, display: str) -> list[P
 
 
 def _item_label(section: str, node: YNode, index: int) -> str:
+    from briefing_tui.briefing.yamltree import YMap, YScalar
+
     kind = _SECTION_KINDS[section]
     if isinstance(node, YMap):
         ident = node.entries.get("id")
@@ -400,6 +405,8 @@ def todo_markers(path: Path, display: str | None = None) -> list[Problem]:
     ``TODO review`` note is left to :func:`coverage_warnings` (the stub warning).
     Files that cannot be read or parsed give no markers (the loader reports them).
     """
+    from briefing_tui.briefing.yamltree import YMap, YScalar, YSeq, parse, read_file
+
     name = display or str(path)
     text = read_file(path, name)
     if isinstance(text, Problem) or TODO not in text:

@@ -6,7 +6,6 @@ file is sound enough to show) and every problem found, each with its position.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +35,8 @@ from briefing_tui.briefing.model import (
 )
 from briefing_tui.briefing.neutral import neutral_result
 from briefing_tui.briefing.problems import Problem, Severity
+from briefing_tui.briefing.results import LoadResult as LoadResult
+from briefing_tui.briefing.results import display_path as display_path
 from briefing_tui.briefing.schema import (
     FORMAT_VERSION,
     FORMATS,
@@ -95,38 +96,6 @@ ACTOR_RELATIONS = frozenset(
 def _plain(f: Field, value: Any) -> Any:
     """A read value as the model holds it: references without their positions."""
     return tuple(x for x, _ in value) if f.kind == "ids" else value
-
-
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    """A briefing (``None`` when it could not be read at all) and its problems."""
-
-    path: Path
-    briefing: Briefing | None
-    problems: tuple[Problem, ...]
-    # where the briefing's id is written, and each reference (item id, relation, target):
-    # the library reports its own problems (a reused briefing id, a reference to another
-    # briefing's item that does not exist) there
-    id_pos: Pos | None = None
-    ref_pos: dict[tuple[str, str, str], Pos] = field(default_factory=dict, compare=False)
-    # curation notes for ``validate`` (warnings there): a format 1 briefing lacks attribution
-    notes: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.briefing is not None and not any(p.is_error for p in self.problems)
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it.
-
-    Control characters in the name are shown as symbols, so a problem stays one safe line.
-    """
-    try:
-        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
-        shown = str(path)
-    return visible(shown)  # a file name may hold escape sequences or line breaks
 
 
 def load_briefing(path: Path, display: str | None = None) -> LoadResult:

@@ -20,6 +20,7 @@ _CODE = (
     "briefing/values.py",
     "briefing/library.py",
     "briefing/loader.py",
+    "briefing/results.py",  # the load result
     "briefing/attribution.py",  # the attribution rules' problems are part of a load result
     "briefing/model.py",
     "briefing/neutral.py",

@@ -14,7 +14,7 @@ from typing import Any
 
 from briefing_tui.briefing.files import RACY_NS, Signature, signature
 from briefing_tui.briefing.library import load_one
-from briefing_tui.briefing.loader import LoadResult, display_path
+from briefing_tui.briefing.results import LoadResult, display_path
 from briefing_tui.cache.pickles import _pickle
 
 # A file's summary as the snapshot's index keeps it (plain values: read without unpickling

@@ -15,14 +15,14 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, BinaryIO, ClassVar
 
-from briefing_tui.briefing import loader as loader_module
 from briefing_tui.briefing import model as model_module
 from briefing_tui.briefing import problems as problems_module
+from briefing_tui.briefing import results as results_module
 from briefing_tui.briefing.model import Pos
 
 _ALLOWED_MODULES = frozenset(
     {
-        "briefing_tui.briefing.loader",
+        "briefing_tui.briefing.results",
         "briefing_tui.briefing.model",
         "briefing_tui.briefing.problems",
         "pathlib",
@@ -48,7 +48,7 @@ def _own_classes(module: Any) -> set[tuple[str, str]]:
 # ``os.system`` as an attribute path from the module).
 _ALLOWED_CLASSES = frozenset(
     {("builtins", name) for name in _ALLOWED_BUILTINS}
-    | _own_classes(loader_module)
+    | _own_classes(results_module)
     | _own_classes(model_module)
     | _own_classes(problems_module)
     | {("pathlib", name) for name in ("Path", "PosixPath", "PurePath", "PurePosixPath")}

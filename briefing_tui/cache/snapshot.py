@@ -62,8 +62,8 @@ from briefing_tui.briefing.library import (
     first_files,
     load_one,
 )
-from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.results import LoadResult, display_path
 from briefing_tui.cache.byproducts import Byproducts, Spot
 from briefing_tui.cache.diskfile import (
     append_index,

@@ -30,9 +30,9 @@ from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
-from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import Briefing, ItemRef
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.results import display_path
 from briefing_tui.briefing.text import defang, one_line
 from briefing_tui.collector import gc_after_start_up, gc_paused
 from briefing_tui.tui import compat
@@ -303,7 +303,7 @@ class BriefingApp(FrameHookApp):
             self._start_watching()
         browser = self.browser
         if browser is not None:
-            self.call_next(browser.mount_footer)
+            self.call_next(browser.mount_deferred)
         if self.rest is not None:
             self._load_rest()
         elif self.library.briefings:

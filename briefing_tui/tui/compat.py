@@ -14,7 +14,7 @@ private method into a public, documented hook the rest of the UI overrides inste
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.console import RenderableType
 from textual import _widget_navigation, events
@@ -24,8 +24,10 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList
-from textual.widgets import _footer as textual_footer
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from textual.widgets._footer import FooterKey
 
 # (class, name, kind): what this module touches; tests/tui/test_compat.py checks each.
 # kind "method": defined on the class; "attribute": set on every instance by __init__.
@@ -53,12 +55,18 @@ PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
 PRIVATE_FUNCTIONS = (
     (_widget_navigation, "find_next_enabled_no_wrap"),
     (_widget_navigation, "find_first_enabled"),
-    (textual_footer, "FooterKey"),
 )
+# (module, name) of those imported only when first used: not before the first frame.
+PRIVATE_LATER = (("textual.widgets._footer", "FooterKey"),)
 
-# The footer's key widget (the app's footer, briefing_tui.tui.widgets.footer, composes its
-# own row of them: which keys, in which order, at which width).
-FooterKey = textual_footer.FooterKey
+
+def footer_key() -> type[FooterKey]:
+    """The footer's key widget (the app's footer, briefing_tui.tui.widgets.footer, composes
+    its own row of them: which keys, in which order, at which width). Imported here, when
+    the footer is, after the first frame (Textual's footer module: a few milliseconds)."""
+    from textual.widgets import _footer
+
+    return _footer.FooterKey
 
 
 # -- the app ---------------------------------------------------------------------------------

@@ -414,16 +414,16 @@ def test_validate_names_every_broken_file_and_no_good_one(
 def test_an_unexpected_failure_in_one_file_does_not_stop_the_library(
     mixed_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefing_tui.briefing.library as library_module
+    import briefing_tui.briefing.loader as loader_module  # the library imports it when loading
 
-    real = library_module.load_briefing
+    real = loader_module.load_briefing
 
     def flaky(path: Path, display: str | None = None):  # type: ignore[no-untyped-def]
         if path.name == "good-baseline.yaml":
             raise RuntimeError("simulated bug")
         return real(path, display)
 
-    monkeypatch.setattr(library_module, "load_briefing", flaky)
+    monkeypatch.setattr(loader_module, "load_briefing", flaky)
     library = load_library([mixed_library])
     ids = {b.id for b in library.briefings}
     assert "catalogue-baseline" not in ids and "catalogue-multilingual" in ids

@@ -7,6 +7,7 @@ deep in the app.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,11 @@ def test_each_private_name_still_exists(cls: type[Any], name: str, kind: str) ->
 @pytest.mark.parametrize(("module", "name"), compat.PRIVATE_FUNCTIONS)
 def test_each_private_function_still_exists(module: Any, name: str) -> None:
     assert callable(getattr(module, name, None)), f"{module.__name__}.{name} is gone"
+
+
+@pytest.mark.parametrize(("module", "name"), compat.PRIVATE_LATER)
+def test_each_private_name_imported_later_still_exists(module: str, name: str) -> None:
+    assert callable(getattr(importlib.import_module(module), name, None)), f"{module}.{name}"
 
 
 def test_the_hooks_override_the_private_methods_they_name() -> None:

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widget import MountError, Widget
+from textual.widget import AwaitMount, MountError, Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -33,7 +33,6 @@ from briefing_tui.tui.compat import BatchedScreen
 from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.detail import DetailPane
-from briefing_tui.tui.widgets.footer import BriefFooter
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
 from briefing_tui.tui.widgets.search_pane import SearchPane
@@ -132,6 +131,12 @@ class BrowserScreen(BatchedScreen):
         self._preview_timer: Timer | None = None
         self._pending_answer: SearchAnswered | None = None  # hits waiting for their count
         self._answer_timer: Timer | None = None
+        # The search pane is composed with the rest only where it shows from the start (all
+        # four panes side by side); elsewhere it is hidden, and mounted after the first frame
+        # (or when first opened, if that is sooner): see mount_deferred.
+        self._search_pane = SearchPane(library.titles(), id="search", classes="pane")
+        self._search_pane.inferred_years = inferred_years(library)
+        self._search_mount: AwaitMount | None = None
 
     @property
     def briefing_app(self) -> Host:
@@ -146,39 +151,54 @@ class BrowserScreen(BatchedScreen):
             yield Navigator(id="navigator", classes="pane -shown")  # as on_mount shows it
             yield DetailPane(self.library, self.graph, id="detail", classes="pane")
             yield SourcePane(self.graph, id="source", classes="pane")
-            titles = self.library.titles()
-            pane = SearchPane(titles, id="search", classes="pane")
-            pane.inferred_years = inferred_years(self.library)
-            yield pane
-        # The footer (a widget per key) comes right after the first paint: see on_mount.
+            if self.has_class("-widest"):
+                yield self._search_pane
+        # The footer (a widget per key) comes right after the first paint (and so does the
+        # search pane where it is hidden): see on_mount.
 
     navigator = getters.query_one("#navigator", Navigator)
     detail = getters.query_one("#detail", DetailPane)
     source = getters.query_one("#source", SourcePane)
-    search = getters.query_one("#search", SearchPane)
+
+    @property
+    def search(self) -> SearchPane:
+        """The search pane (not mounted yet before the first frame, unless it shows then)."""
+        return self._search_pane
 
     def on_mount(self) -> None:
         if getattr(self.app, "first_frame_shown", True):
-            self.call_after_refresh(self.mount_footer)
-        # else the app calls mount_footer once its first frame is out
-        if self.briefing_app.ssh_mode:
-            self.search.input.cursor_blink = False
+            self.call_after_refresh(self.mount_deferred)
+        # else the app calls mount_deferred once its first frame is out
         self._show_main(self.main_pane)
         current = self.history.current
         assert current is not None
         self._go(current)
 
-    async def mount_footer(self) -> None:
-        """The footer: after the first frame (a widget per key, a fifth of the time the first
-        screen takes to draw); it shows the keys of the moment."""
+    async def mount_deferred(self) -> None:
+        """What the first frame does not show: the footer (a widget per key, a fifth of the
+        time the first screen takes to draw; it shows the keys of the moment), and the
+        search pane where it is hidden (an input and a list, their styles and their CSS)."""
+        from briefing_tui.tui.widgets.footer import BriefFooter
+
         if self._footer_mounted or not self.is_mounted:
             return  # (or the app is closing already: a q typed before the first frame)
         self._footer_mounted = True
         try:
+            search = self.mount_search()
             await self.mount(BriefFooter())
-        except MountError:  # closing while the footer was on its way
+            await search
+        except MountError:  # closing while they were on their way
             return
         self.refresh_bindings()
+
+    def mount_search(self) -> AwaitMount:
+        """Mount the search pane if it is not yet; awaited, until it is (its input too)."""
+        if self._search_mount is None:
+            if self._search_pane.parent is None:
+                self._search_mount = self.query_one("#body").mount(self._search_pane)
+            else:  # composed with the screen
+                self._search_mount = AwaitMount(self, [])
+        return self._search_mount
 
     @property
     def wide(self) -> bool:
@@ -188,7 +208,8 @@ class BrowserScreen(BatchedScreen):
         """Choose the pane shown below WIDE columns (all four are shown above)."""
         self.main_pane = pane
         for name in PANES:
-            self.query_one(f"#{name}").set_class(name == pane, "-shown")
+            widget = self._search_pane if name == "search" else self.query_one(f"#{name}")
+            widget.set_class(name == pane, "-shown")
         self._update_tabs()
 
     def _update_tabs(self) -> None:
@@ -682,9 +703,12 @@ class BrowserScreen(BatchedScreen):
             return True if self.navigator.highlighted_item is not None else None
         return True
 
-    def action_pane(self, delta: int) -> None:
+    async def action_pane(self, delta: int) -> None:
         i = PANES.index(self.current_pane())
-        self.focus_pane(PANES[(i + delta) % len(PANES)])
+        pane = PANES[(i + delta) % len(PANES)]
+        if pane == "search":
+            await self.mount_search()
+        self.focus_pane(pane)
 
     def action_section(self, section: str) -> None:
         if section in SECTIONS:
@@ -696,7 +720,10 @@ class BrowserScreen(BatchedScreen):
     def action_source(self) -> None:
         self.focus_pane("source")
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
+        # (before the first frame the pane may not be mounted yet: the keys typed after "/"
+        # wait for it, and land in its box)
+        await self.mount_search()
         box = self.pane_widget("search")
         if self.focused is box:  # a "/" typed in the query is a character of the query
             box.insert_text_at_cursor("/")  # type: ignore[attr-defined]

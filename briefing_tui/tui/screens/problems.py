@@ -30,9 +30,9 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from briefing_tui.briefing.library import Library
-from briefing_tui.briefing.loader import display_path
 from briefing_tui.briefing.model import ItemRef
 from briefing_tui.briefing.problems import Problem
+from briefing_tui.briefing.results import display_path
 from briefing_tui.briefing.text import excerpt, neutralise, one_line
 from briefing_tui.tui.screens.dialog import DialogScreen
 from briefing_tui.tui.widgets.lists import BriefList

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets.option_list import Option
@@ -33,6 +32,7 @@ from briefing_tui.briefing.model import (
     When,
 )
 from briefing_tui.briefing.text import one_line
+from briefing_tui.tui.widgets.gridrow import Cell, GridRow
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.memo import Memo
 
@@ -71,20 +71,13 @@ class _Add(Protocol):
 
 
 def field_row(label: str, value: str) -> Memo:
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(width=LABEL_WIDTH, style="dim", no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(label), Text(value))
-    return Memo(grid)
+    row = [Cell(Text(label), LABEL_WIDTH, style="dim", no_wrap=True), Cell(Text(value))]
+    return Memo(GridRow(row, gap=1))
 
 
 def hanging(lead: Text, body: Text) -> Memo:
     """``lead`` then ``body``, the body's wrapped lines indented under its start."""
-    grid = Table.grid(padding=(0, 0), expand=True)
-    grid.add_column(width=max(1, lead.cell_len), no_wrap=True)
-    grid.add_column(ratio=1)
-    grid.add_row(lead, body)
-    return Memo(grid)
+    return Memo(GridRow([Cell(lead, max(1, lead.cell_len), no_wrap=True), Cell(body)]))
 
 
 def item_fields(item: Item, library: Library) -> list[tuple[str, str]]:

@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
-from briefing_tui.tui.compat import FooterKey
+from briefing_tui.tui.compat import footer_key
+
+FooterKey = footer_key()
 
 # Actions by importance (lower first); the focused pane's own keys (Enter) come before all.
 IMPORTANCE = {

@@ -323,6 +323,11 @@ class SearchPane(Vertical):
         yield results
 
     def on_mount(self) -> None:
+        if not self.query(SearchInput):
+            return  # the app closed while the pane was on its way (mounted after the first
+            # frame, see BrowserScreen.mount_deferred): its input and list never came
+        if host(self.app).ssh_mode:
+            self.input.cursor_blink = False
         self.border_title = "Search"
         self.set_status("Type to search. Enter opens a result.")
         self.show_recent()

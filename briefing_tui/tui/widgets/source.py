@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets.option_list import Option
@@ -23,6 +22,7 @@ from briefing_tui.briefing.coverage import Coverage, coverage, number_ranges
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Certainty, Sentence
 from briefing_tui.briefing.text import neutral_spaces, one_line
+from briefing_tui.tui.widgets.gridrow import Cell, GridRow
 from briefing_tui.tui.widgets.lists import BriefList
 from briefing_tui.tui.widgets.memo import Memo
 
@@ -103,11 +103,6 @@ class SourcePane(BriefList):
         assert self.briefing is not None
         count = self.graph.cite_count(self.briefing.id, s.number)
         uncited = self.get_component_rich_style("source--uncited", partial=True)
-        grid = Table.grid(padding=(0, 0), expand=True)
-        grid.add_column(width=3, justify="right", style="dim", no_wrap=True)
-        grid.add_column(width=4, justify="right", no_wrap=True)
-        grid.add_column(width=3, no_wrap=True)
-        grid.add_column(ratio=1)
         mention = self.get_component_rich_style("source--mention", partial=True)
         body = sentence_text(s, self._unlinked.get(s.number, ()), mention)
         if marked:
@@ -121,13 +116,15 @@ class SourcePane(BriefList):
             mark = Text(f" {EVIDENCE_MARK} " if marked else "   ", style="bold")
         else:
             mark = Text(f" {UNCITED_MARK} ", style=uncited)
-        grid.add_row(
-            Text(str(s.number)),
-            Text(f"{count}×") if count else Text("0", style=uncited),
-            mark,
-            body,
-        )
-        return Memo(grid)
+        row = [
+            Cell(Text(str(s.number)), 3, "right", "dim", no_wrap=True),
+            Cell(
+                Text(f"{count}×") if count else Text("0", style=uncited), 4, "right", no_wrap=True
+            ),
+            Cell(mark, 3, no_wrap=True),
+            Cell(body),
+        ]
+        return Memo(GridRow(row))
 
     def _heading(self, briefing: Briefing, cov: Coverage) -> Text:
         src = briefing.source
