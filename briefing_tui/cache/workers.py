@@ -8,8 +8,7 @@ flight, so memory stays bounded however many items there are.
 Workers are forked (they start at once, with the parent's modules and state: no main module
 run again, as ``spawn`` would); a process with other threads running is never forked (a
 lock held by one would stay held in the child), so there, and where ``fork`` is missing,
-the items are mapped in this process: :func:`can_fork` says which (a thread that only waits
-in a system call, started by :func:`start_fork_safe_thread`, does not count).
+the items are mapped in this process: :func:`can_fork` says which.
 
 The workers ignore Ctrl+C (the terminal sends it to the whole process group): the parent
 gets it, stops the pool (cancelling what has not started) and lets the exception through.
@@ -38,34 +37,15 @@ _IN_WORKER: list[bool] = []  # set in a worker process: it starts no workers of 
 _PARENT: list[int] = []  # a worker's parent process
 
 
-# Threads that hold no lock a forked worker could need (see start_fork_safe_thread).
-_FORK_SAFE: set[int] = set()
-
-
-def start_fork_safe_thread(target: Callable[..., object], *args: object) -> threading.Thread:
-    """Start a daemon thread that does not keep this process from forking workers.
-
-    Only for a thread that waits in a system call and holds no lock while it waits (the
-    background build's watch on its parent: a blocking ``os.read``, then setting an event
-    no worker uses); a worker forked meanwhile has no copy of it, and nothing it needs is
-    left locked."""
-    thread = threading.Thread(target=target, args=args, daemon=True)
-    thread.start()
-    if thread.ident is not None:
-        _FORK_SAFE.add(thread.ident)
-    return thread
-
-
 def can_fork() -> bool:
-    """Whether :func:`ordered_map` and :func:`run_all` may use worker processes here: not
-    in a worker, with ``fork``, and no thread running but this one (and those started by
-    :func:`start_fork_safe_thread`)."""
+    """Whether :func:`ordered_map` and :func:`run_all` may use worker processes here."""
     import multiprocessing
 
-    if _IN_WORKER or "fork" not in multiprocessing.get_all_start_methods():
-        return False
-    me = threading.current_thread()
-    return all(t is me or t.ident in _FORK_SAFE for t in threading.enumerate())
+    return (
+        not _IN_WORKER
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
 
 
 def worker_count() -> int:

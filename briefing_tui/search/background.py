@@ -247,7 +247,6 @@ def _watch_parent(fd: int, stop: threading.Event) -> None:
 def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
     """The child: read the request, build the index, say how it went."""
     from briefing_tui.cache.snapshot import SUBDIR, LibraryCache
-    from briefing_tui.cache.workers import start_fork_safe_thread
     from briefing_tui.search import store
 
     request = json.loads(stdin.readline() or b"{}")
@@ -255,8 +254,7 @@ def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
     cache_dir = Path(request["cache_dir"])
     stop = _Stop()
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    # (a thread that only waits in os.read: the build may still use worker processes)
-    start_fork_safe_thread(_watch_parent, stdin.fileno(), stop)
+    threading.Thread(target=_watch_parent, args=(stdin.fileno(), stop), daemon=True).start()
     with contextlib.suppress(OSError):
         os.nice(5)  # the app's interpreter comes first on a busy machine
     library = LibraryCache(paths, cache_dir / SUBDIR).load()

@@ -4,28 +4,25 @@ is ever left behind."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from briefing_tui.briefing.library import Library
-from briefing_tui.cache import workers
 from briefing_tui.cache.snapshot import load_library
-from briefing_tui.search import BuildCancelled, SearchIndex, background, store
+from briefing_tui.search import BuildCancelled, SearchIndex, background
 from briefing_tui.search.background import (
     BackgroundBuildFailed,
     build_in_child,
     child_index_factory,
     missing_from_index,
 )
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
 
 
 def gone(pid: int) -> bool:
@@ -216,53 +213,3 @@ def test_stopping_the_child_before_it_builds_ends_it_at_once_and_later_stops_the
     )
     assert building.returncode == 0
     assert building.stdout.strip() == "still here, stop requested: True"  # the build stops
-
-
-def test_a_thread_waiting_in_a_system_call_leaves_the_build_its_workers() -> None:
-    """The child watches its parent from a thread; that thread must not make the build run
-    in one process (a cold build of 10,000 briefings took 197 s so, against ~85 s)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("no fork on this system: builds never use worker processes here")
-    read, write = os.pipe()
-    ordinary = threading.Event()
-    try:
-        assert workers.can_fork()
-        workers.start_fork_safe_thread(os.read, read, 1)
-        assert workers.can_fork()  # the watch on the parent does not count
-        other = threading.Thread(target=ordinary.wait, daemon=True)
-        other.start()
-        assert not workers.can_fork()  # any other thread does
-        ordinary.set()
-        other.join()
-        assert workers.can_fork()
-    finally:
-        ordinary.set()
-        os.write(write, b"x")  # the waiting thread returns
-        os.close(write)
-        os.close(read)
-
-
-def test_the_child_builds_a_large_library_with_worker_processes(tmp_path: Path) -> None:
-    """From PARALLEL_FROM briefings on, the child's build is spread over worker processes
-    (each writes segments of its own; one process writes one segment here)."""
-    if workers.worker_count() < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("one core (or no fork): the build runs in one process")
-    n = store.PARALLEL_FROM
-    make = str(ROOT / "benchmarks" / "make_library.py")
-    subprocess.run(
-        [sys.executable, make, "--briefings", str(n), str(tmp_path / "lib")],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    lib = tmp_path / "lib" / "briefings"
-    cache = tmp_path / "cache"
-    library = load_library([lib], cache / "libraries")
-    assert missing_from_index(library, cache) == n
-
-    assert build_in_child([lib], cache, None) == "built"
-
-    assert missing_from_index(library, cache) == 0
-    published = store.library_dir(cache, library)
-    current = (published / store.CURRENT).read_text(encoding="utf-8").strip()
-    assert len(list((published / current).glob("*.seg"))) >= 2  # by two workers or more
