@@ -40,6 +40,16 @@ async def item_shown(
         yield pilot, app, screen
 
 
+def rows_after(texts: list[str], start: int) -> list[str]:
+    """The rows after ``start`` up to the next group head, section or ``… more`` row."""
+    out = []
+    for t in texts[start + 1 :]:
+        if " ← in " in t or "more briefings" in t or t.startswith(("Also in", "Links", "Evidence")):
+            break
+        out.append(t)
+    return out
+
+
 @aio
 async def test_l_and_L_jump_from_link_to_link(seed_library: Library) -> None:
     async with item_shown(seed_library, "mohsin-naqvi") as (pilot, _, screen):
@@ -86,12 +96,7 @@ async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
         assert detail.highlighted == more  # the cursor stays; the rows are now there
         texts = [plain(o.prompt) for o in detail.options]
         assert not any(f"{long} ← " in t for t in texts[more:] if "more" in t)
-        rows = 0
-        for t in texts[start + 1 :]:
-            if " ← in " in t or t.startswith(("Also in", "Links", "Evidence")):
-                break
-            rows += 1
-        assert rows == by_label[long]
+        assert len(rows_after(texts, start)) == by_label[long]
 
 
 @aio
@@ -134,16 +139,6 @@ def seed_and_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
     assert not library.problems, [str(p) for p in library.problems]
     assert len(library.briefings) == COPIES + 1
     return library
-
-
-def rows_after(texts: list[str], start: int) -> list[str]:
-    """The rows after ``start`` up to the next group head, section or ``… more`` row."""
-    out = []
-    for t in texts[start + 1 :]:
-        if " ← in " in t or "more briefings" in t or t.startswith(("Also in", "Links")):
-            break
-        out.append(t)
-    return out
 
 
 @aio

@@ -260,15 +260,15 @@ class DetailPane(BriefList):
             # this briefing's group first, then the other briefings' (by title)
             same = list(keys)
             others = sum(1 for k in same if k[1] != briefing.id)
-            shown_others = min(others, self.pages.get(f"{label}:*", OTHERS))
-            for key in same[: len(same) - (others - shown_others)]:
+            hidden = max(0, others - self._shown(f"{label}:*"))
+            for key in same[: len(same) - hidden]:
                 self._add_group(briefing, key, groups[key], add)
-            self._add_more(others - shown_others, f"{label}:*", add)
+            self._add_more(hidden, f"{label}:*", add)
         if isinstance(item, Actor):
             others_in = [r for r in self.graph.appearances(item.id) if r.briefing != briefing.id]
             if others_in:
                 add(Text(f"Also in ({len(others_in)})", style="bold underline"))
-                limit = self.pages.get("also:*", OTHERS)
+                limit = self._shown("also:*")
                 for other in others_in[:limit]:
                     also = titles(other.briefing) or other.briefing
                     add(Text(one_line(also)), Target(ref=other))
@@ -293,6 +293,10 @@ class DetailPane(BriefList):
         if len(shown) < len(refs):
             more = Text(f"  … {len(refs) - len(shown)} more (Enter shows them)", style="dim")
             add(more, Target(label=f"unfold:{name}"))
+
+    def _shown(self, name: str) -> int:
+        """How many other briefings are listed under ``name`` (``made:*``, ``also:*``)."""
+        return self.pages.get(name, OTHERS)
 
     def _add_more(self, hidden: int, name: str, add: _Add) -> None:
         """The row under a list of other briefings cut short: ``… N more briefings``."""
@@ -325,7 +329,7 @@ class DetailPane(BriefList):
         """Show OTHERS_PAGE more of the other briefings cut short under ``name``
         (``made:*``, ``also:*``); the cursor stays on the row it was on (now the first of
         them)."""
-        self.pages[name] = self.pages.get(name, OTHERS) + OTHERS_PAGE
+        self.pages[name] = self._shown(name) + OTHERS_PAGE
         self._show_again()
 
     def _show_again(self) -> None:
