@@ -42,6 +42,7 @@ PRIVATE_NAMES: tuple[tuple[type[Any], str, str], ...] = (
     (App, "_notifications", "attribute"),
     (App, "_driver", "attribute"),
     (Screen, "_compositor_refresh", "method"),
+    (Screen, "_on_resize", "method"),
     (Screen, "_compositor", "attribute"),
     (Compositor, "_get_renders", "method"),
     (OptionList, "_update_lines", "method"),
@@ -78,7 +79,14 @@ class FrameHookApp(App[None]):
     ``frame_displayed(screen, renderable)``: a frame was handed to the terminal's writer.
     ``unexpected_exception(error)``: an exception escaped a handler or a worker; the default
     is Textual's own handling (:meth:`default_exception_handling`).
+
+    Its screens are laid out at the terminal's size, whatever size a resize event brings
+    (:func:`lay_out_screens_at_the_terminal_size`).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        lay_out_screens_at_the_terminal_size()
+        super().__init__(*args, **kwargs)
 
     def _display(self, screen: Screen[Any], renderable: RenderableType | None) -> None:
         super()._display(screen, renderable)
@@ -201,6 +209,36 @@ def fail(app: App[Any], error: Exception, return_code: int) -> None:
     if app._exception is None:
         app._exception = error
         app._exception_event.set()
+
+
+# -- screens -------------------------------------------------------------------------------
+
+_textual_screen_on_resize = Screen._on_resize
+
+
+async def _on_resize_at_the_terminal_size(self: Screen[Any], event: events.Resize) -> None:
+    """Screen's resize handler, given the terminal's size now when ``event`` is stale."""
+    size = self.app.size
+    if event.size != size and not self.app.is_inline:
+        event = events.Resize(size, size, size)
+    await _textual_screen_on_resize(self, event)
+
+
+def lay_out_screens_at_the_terminal_size() -> None:
+    """Make every screen (Textual's own too: the default screen, the command palette) lay
+    itself out at the terminal's size now, not at the size a resize event brings.
+
+    When the terminal is resized faster than the app keeps up, a screen can hold resize events
+    of sizes the terminal no longer has. Textual's handler lays the screen out at the event's
+    size, and a layout that changes the screen's size posts the screen a resize event of that
+    size: two stale sizes then post each other forever (the screen relaid out, 34x1, 78x53,
+    34x1...), the event loop never idles, and the app stops drawing and reading keys
+    (tests/e2e/test_resize.py, tests/tui/test_terminal_behaviour.py). At the terminal's size
+    a stale event changes nothing, so nothing is posted again. Installed once, by
+    :class:`FrameHookApp`; Textual 8.2.8 has no public way to say this.
+    """
+    if Screen.__dict__["_on_resize"] is not _on_resize_at_the_terminal_size:
+        Screen._on_resize = _on_resize_at_the_terminal_size  # type: ignore[method-assign]
 
 
 # -- lists -----------------------------------------------------------------------------------

@@ -4,17 +4,24 @@ a hung-up terminal (briefing_tui.tui.shutdown), and the too-small screen's place
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import pty
+import random
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import pytest
+from textual import events
+from textual.geometry import Size
 from textual.notifications import Notification
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from briefing_tui.briefing.library import Library
@@ -24,7 +31,7 @@ from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import forget_stale_size, ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
-from tests.tui.helpers import aio, make_app, settle, started, until
+from tests.tui.helpers import aio, browser, make_app, settle, started, until
 
 NARROW = (80, 24)
 
@@ -177,6 +184,57 @@ async def test_too_small_from_the_start_sits_above_the_browser(seed_library: Lib
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: isinstance(app.screen, BrowserScreen))
         assert TooSmallScreen not in [type(s) for s in app.screen_stack]
+
+
+class ResizeLoop(Exception):
+    """A screen handled more resize events than a storm sent: they feed themselves."""
+
+
+@contextlib.contextmanager
+def resize_loop_caught(limit: int) -> Iterator[None]:
+    """Every screen's resize handler, counting: past ``limit`` events on one screen it
+    raises ResizeLoop, which ends the app (a resize loop never idles, so no timeout could
+    fire: this is how it shows instead of hanging the test)."""
+    handler = Screen.__dict__["_on_resize"]
+    counts: Counter[int] = Counter()
+
+    async def counting(screen: Screen[Any], event: events.Resize) -> None:
+        counts[id(screen)] += 1
+        if counts[id(screen)] > limit:
+            raise ResizeLoop(f"{type(screen).__name__} handled {limit} resize events")
+        await handler(screen, event)
+
+    Screen._on_resize = counting  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Screen._on_resize = handler  # type: ignore[method-assign]
+
+
+@aio
+async def test_a_resize_storm_settles_at_the_last_size(seed_library: Library) -> None:
+    """Sizes arriving faster than the app keeps up (a window dragged, tmux resized in a
+    loop), across the too-small limit and the breakpoints: the app ends laid out at the
+    last one, every screen idle. (Before, two stale sizes could post each other to a screen
+    forever: the app stopped drawing and reading keys.)"""
+    app = make_app(seed_library)
+    rng = random.Random(5)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        with resize_loop_caught(limit=2000):
+            for _ in range(6):  # (before the fix, the second storm looped)
+                for width, height in [(rng.randint(1, 200), rng.randint(1, 60)) for _ in range(6)]:
+                    app.post_message(events.Resize(Size(width, height), Size(width, height)))
+                    await asyncio.sleep(rng.random() * 0.004)
+                app.post_message(events.Resize(Size(100, 30), Size(100, 30)))
+                await until(pilot, lambda: isinstance(app.screen, BrowserScreen))
+                await pilot.pause()
+                screen = browser(app)
+                assert (screen.size, app.size) == (Size(100, 30), Size(100, 30))
+                assert screen.has_class("-wide") and not screen.has_class("-narrow")
+            await pilot.press("j")  # and it still reads keys
+            await pilot.pause()
+    assert app.return_code in (None, 0)
 
 
 # -- stale COLUMNS and LINES ----------------------------------------------------------------
