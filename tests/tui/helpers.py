@@ -6,6 +6,10 @@ import asyncio
 import contextlib
 import functools
 import io
+import os
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
@@ -188,3 +192,25 @@ def with_stand_in_index(library: Library, index_type: Callable[[Library], Any]) 
         return made[0]
 
     return make_app(library, index_factory=factory), made
+
+
+def run_app_probed(tmp_path: Path, probe: str) -> subprocess.CompletedProcess[str]:
+    """``run_app`` on the bundled library in a fresh interpreter (its cache and state in
+    ``tmp_path``), ``BriefingApp.run`` replaced by ``probe``: Python run where the app would
+    start, with the app as ``app`` and ``sys`` imported. What it prints is the stdout."""
+    code = (
+        "import os, sys\n"
+        "import briefing_tui.tui.run as run\n"
+        "from briefing_tui.paths import bundled_library\n"
+        "def started(app, *args, **kwargs):\n"
+        + textwrap.indent(textwrap.dedent(probe).strip("\n"), "    ")
+        + "\n    sys.stdout.flush()\n"
+        "    os._exit(0)\n"
+        "run.BriefingApp.run = started\n"
+        "run.run_app([bundled_library()])\n"
+    )
+    env = dict(os.environ, BRIEFING_TUI_CACHE=str(tmp_path / "c"))
+    env["BRIEFING_TUI_STATE"] = str(tmp_path / "s")
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )

@@ -13,7 +13,7 @@ import pytest
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.widgets.search_pane import SearchInput, SearchPane
-from tests.tui.helpers import aio, browser, make_app, settle, until
+from tests.tui.helpers import aio, browser, make_app, run_app_probed, settle, until
 
 
 def search_mounted(app: Any) -> bool:
@@ -137,28 +137,13 @@ def test_a_library_opened_from_its_snapshot_leaves_the_loader_unimported(
     """The app, run on a library its snapshot holds, imports neither the loader's parsing
     and checking (briefing_tui.briefing.loader, the schema, the attribution rules) nor
     YAML nor json before it runs: a load result is briefing_tui.briefing.results."""
-    import os
-
-    code = (
-        "import os, sys\n"
-        "import briefing_tui.tui.run as run\n"
-        "from briefing_tui.paths import bundled_library\n"
-        "def started(app, *args, **kwargs):\n"
-        "    names = ('briefing_tui.briefing.loader', 'briefing_tui.briefing.schema',\n"
-        "             'briefing_tui.briefing.attribution', 'yaml', 'json')\n"
-        "    print(sorted(n for n in names if n in sys.modules), flush=True)\n"
-        "    os._exit(0)\n"
-        "run.BriefingApp.run = started\n"
-        "run.run_app([bundled_library()], None)\n"
-    )
-    env = dict(os.environ, BRIEFING_TUI_CACHE=str(tmp_path / "c"))
-    env["BRIEFING_TUI_STATE"] = str(tmp_path / "s")
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
-        )
-        for _ in range(2)  # the first reads the YAML (and writes the snapshot)
-    ]
+    probe = """
+        names = ('briefing_tui.briefing.loader', 'briefing_tui.briefing.schema',
+                 'briefing_tui.briefing.attribution', 'yaml', 'json')
+        print(sorted(n for n in names if n in sys.modules))
+    """
+    # the first reads the YAML (and writes the snapshot)
+    runs = [run_app_probed(tmp_path, probe) for _ in range(2)]
     assert "yaml" in runs[0].stdout, runs[0].stderr
     assert runs[1].stdout.strip() == "[]", runs[1].stderr
 

@@ -21,6 +21,7 @@ from tests.tui.helpers import (
     aio,
     browser,
     make_app,
+    run_app_probed,
     screen_text,
     two_briefing_library,
     until,
@@ -289,26 +290,11 @@ async def test_the_browser_has_its_breakpoint_class_before_its_first_layout(
 def test_run_app_imports_the_index_factory_after_the_first_paint(tmp_path: Path) -> None:
     """briefing_tui.search.background (the child-process build) is imported when the index
     is opened, not before the app runs."""
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        "import os, sys\n"
-        "import briefing_tui.tui.run as run\n"
-        "from briefing_tui.paths import bundled_library\n"
-        "def started(app, *args, **kwargs):\n"
-        "    print('background' if 'briefing_tui.search.background' in sys.modules else 'no',"
-        " callable(app.index_factory), flush=True)\n"
-        "    os._exit(0)\n"
-        "run.BriefingApp.run = started\n"
-        "run.run_app([bundled_library()])\n"
-    )
-    env = dict(os.environ, BRIEFING_TUI_CACHE=str(tmp_path / "c"))
-    env["BRIEFING_TUI_STATE"] = str(tmp_path / "s")
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
-    )
+    probe = """
+        loaded = 'briefing_tui.search.background' in sys.modules
+        print('background' if loaded else 'no', callable(app.index_factory))
+    """
+    done = run_app_probed(tmp_path, probe)
     assert done.stdout.split() == ["no", "True"], done.stderr
 
 
