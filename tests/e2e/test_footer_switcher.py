@@ -49,9 +49,14 @@ def test_switcher_filters_a_generated_library(private_env: dict[str, str], tmp_p
         t.wait_for("[1/200]", timeout=60, what="the first briefing of 200")
         t.press("b", "200 briefings · by date, newest first", what="the switcher")
         t.type("argentina")
-        screen = t.wait_for(lambda s: "of 200 match" in s, what="the filtered list")
-        rows = [line for line in screen.splitlines() if "▶" in line and "talks on" in line]
-        assert rows and "Argentina" in rows[0], screen
+
+        def filtered(screen: str) -> bool:
+            rows = [line for line in screen.splitlines() if "▶" in line and "talks on" in line]
+            return "of 200 match" in screen and bool(rows) and "Argentina" in rows[0]
+
+        # (the whole frame, not its status line alone: under load tmux was once read while
+        # the frame was half written, the new count above the old rows)
+        t.wait_for(filtered, what="the filtered list, the cursor on an Argentina briefing")
         t.press("Enter", lambda s: "Argentina" in s.splitlines()[0], what="the chosen briefing")
         assert "of 200 match" not in t.screen()
         session.quit_app(t)
