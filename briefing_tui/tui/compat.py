@@ -2,10 +2,11 @@
 
 Textual's public API does not (yet) offer these: a hook on the frame handed to the terminal,
 the exception boundary, the app's pending notifications and driver, the compositor's choice
-of the widgets a partial update draws, OptionList's line tables and its relayout on new
-options, Input's per-key value watcher, and the "next enabled option" helpers. The app uses them only through this module, and
-tests/tui/test_compat.py checks that each name still exists on the installed Textual, so an
-upgrade that renames one fails there, loudly, in one place.
+of the widgets a partial update draws, a screen's resize handler, OptionList's line tables
+and its relayout on new options, Input's per-key value watcher, and the "next enabled
+option" helpers. The app uses them only through this module, and tests/tui/test_compat.py
+checks that each name still exists on the installed Textual, so an upgrade that renames one
+fails there, loudly, in one place.
 
 Overriding classes here (``FrameHookApp``, ``HookedOptionList``, ``HookedInput``) turn a
 private method into a public, documented hook the rest of the UI overrides instead.
