@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,18 @@ def generated_library(out: Path, briefings: int) -> Library:
     library = load_library([out])
     assert len(library.briefings) == briefings
     return library
+
+
+@contextlib.contextmanager
+def replaced(owner: type, name: str, value: object) -> Iterator[None]:
+    """``owner.name`` (a class's method, say) is ``value`` while the block runs, and what it
+    was again after."""
+    original = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
 
 
 @contextlib.asynccontextmanager

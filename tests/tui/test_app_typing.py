@@ -15,6 +15,7 @@ from tests.tui.helpers import (
     browser,
     index_when,
     make_app,
+    replaced,
     screen_text,
     settle,
     started,
@@ -33,11 +34,8 @@ def layouts_counted() -> Iterator[list[int]]:
         count[0] += 1
         original(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    Screen._refresh_layout = counting  # type: ignore[method-assign]
-    try:
+    with replaced(Screen, "_refresh_layout", counting):
         yield count
-    finally:
-        Screen._refresh_layout = original  # type: ignore[method-assign]
 
 
 @aio
@@ -162,11 +160,8 @@ def updates_compared() -> Iterator[list[tuple[str, str]]]:
             pairs.append((ours.render_segments(console), theirs.render_segments(console)))
         return ours
 
-    CroppedCompositor.render_partial_update = both  # type: ignore[method-assign]
-    try:
+    with replaced(CroppedCompositor, "render_partial_update", both):
         yield pairs
-    finally:
-        CroppedCompositor.render_partial_update = original  # type: ignore[method-assign]
 
 
 @aio

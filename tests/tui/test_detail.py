@@ -15,7 +15,7 @@ from briefing_tui.briefing.model import ItemRef
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.widgets import detail as detail_module
-from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD
+from briefing_tui.tui.widgets.detail import BACK_ORDER, FOLD, DetailPane
 from tests.conftest import SEED_ARTICLE, SEED_BRIEFING
 from tests.tui.helpers import SEED_ID, aio, browser, make_app, started
 
@@ -24,6 +24,11 @@ WIDE = (160, 48)
 
 def plain(prompt: object) -> str:
     return str(getattr(prompt, "plain", ""))
+
+
+def row_texts(detail: DetailPane) -> list[str]:
+    """The detail pane's rows, as plain text."""
+    return [plain(o.prompt) for o in detail.options]
 
 
 @contextlib.asynccontextmanager
@@ -79,7 +84,7 @@ async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
         by_label: dict[str, int] = {}
         for link in backlinks:
             by_label[link.back_label] = by_label.get(link.back_label, 0) + 1
-        texts = [plain(o.prompt) for o in detail.options]
+        texts = row_texts(detail)
         heads = [t for t in texts if " ← in " in t]
         labels = [h.split(" ← ")[0] for h in heads]
         assert labels == sorted(labels, key=BACK_ORDER.index)  # a fixed, meaningful order
@@ -94,7 +99,7 @@ async def test_backlinks_are_grouped_by_relation_and_long_groups_fold(
         await pilot.press("enter")
         await pilot.pause()
         assert detail.highlighted == more  # the cursor stays; the rows are now there
-        texts = [plain(o.prompt) for o in detail.options]
+        texts = row_texts(detail)
         assert not any(f"{long} ← " in t for t in texts[more:] if "more" in t)
         assert len(rows_after(texts, start)) == by_label[long]
 
@@ -148,7 +153,7 @@ async def test_an_actor_in_many_briefings_shows_the_first_and_pages_through_the_
     async with item_shown(seed_and_copies, "pakistan") as (pilot, app, screen):
         detail = screen.detail
         backlinks = app.graph.backlinks(ItemRef(SEED_ID, "pakistan"))
-        texts = [plain(o.prompt) for o in detail.options]
+        texts = row_texts(detail)
         assert f"Backlinks ({len(backlinks)})" in texts  # the count is every backlink
         # "made ←": this briefing's group, then the first OTHERS other briefings' groups,
         # then one row for the rest.
@@ -170,7 +175,7 @@ async def test_an_actor_in_many_briefings_shows_the_first_and_pages_through_the_
         await pilot.press("enter")
         await pilot.pause()
         assert detail.highlighted == more  # the cursor stays: on the first group shown now
-        texts = [plain(o.prompt) for o in detail.options]
+        texts = row_texts(detail)
         assert texts[more].startswith("made ← in ")
         made = [i for i, t in enumerate(texts) if t.startswith("made ← in ")]
         assert len(made) == 1 + OTHERS + OTHERS_PAGE
@@ -180,7 +185,7 @@ async def test_an_actor_in_many_briefings_shows_the_first_and_pages_through_the_
         detail.highlighted = more
         await pilot.press("enter")
         await pilot.pause()
-        texts = [plain(o.prompt) for o in detail.options]
+        texts = row_texts(detail)
         made = [i for i, t in enumerate(texts) if t.startswith("made ← in ")]
         assert len(made) == 1 + COPIES  # every briefing now
         after_made = made[-1] + 1 + len(rows_after(texts, made[-1]))
@@ -191,5 +196,5 @@ async def test_an_actor_in_many_briefings_shows_the_first_and_pages_through_the_
         # Another item starts from the first page again.
         screen.go_to_item(ItemRef(SEED_ID, "united-states"))
         await pilot.pause()
-        texts = [plain(o.prompt) for o in screen.detail.options]
+        texts = row_texts(screen.detail)
         assert any("more briefings" in t for t in texts)

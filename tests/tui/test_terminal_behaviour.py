@@ -31,7 +31,7 @@ from briefing_tui.tui.compat import notifications
 from briefing_tui.tui.run import forget_stale_size, ssh_session
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.screens.too_small import TooSmallScreen
-from tests.tui.helpers import aio, browser, make_app, settle, started, until
+from tests.tui.helpers import aio, browser, make_app, replaced, settle, started, until
 
 NARROW = (80, 24)
 
@@ -195,7 +195,7 @@ def resize_loop_caught(limit: int) -> Iterator[None]:
     """Every screen's resize handler, counting: past ``limit`` events on one screen it
     raises ResizeLoop, which ends the app (a resize loop never idles, so no timeout could
     fire: this is how it shows instead of hanging the test)."""
-    handler = Screen.__dict__["_on_resize"]
+    handler = Screen._on_resize
     counts: Counter[int] = Counter()
 
     async def counting(screen: Screen[Any], event: events.Resize) -> None:
@@ -204,11 +204,8 @@ def resize_loop_caught(limit: int) -> Iterator[None]:
             raise ResizeLoop(f"{type(screen).__name__} handled {limit} resize events")
         await handler(screen, event)
 
-    Screen._on_resize = counting  # type: ignore[method-assign]
-    try:
+    with replaced(Screen, "_on_resize", counting):
         yield
-    finally:
-        Screen._on_resize = handler  # type: ignore[method-assign]
 
 
 @aio
