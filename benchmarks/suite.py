@@ -412,7 +412,8 @@ from pathlib import Path
 prof = cProfile.Profile()
 prof.enable()
 from briefing_tui.tui.app import BriefingApp
-from briefing_tui.cache.snapshot import LibraryCache, open_library
+from briefing_tui.cache.opening import open_library
+from briefing_tui.cache.snapshot import LibraryCache
 
 # as run_app opens a library: through its snapshot, the first briefing first when large
 library, rest = open_library(LibraryCache([Path(sys.argv[1])]))
@@ -515,7 +516,7 @@ t0 = time.perf_counter()
 out, path = sys.argv[1], sys.argv[2]
 marks = {}
 import briefing_tui.tui.app as A
-import briefing_tui.cache.snapshot as LC
+import briefing_tui.cache.opening as LC
 marks["imports"] = time.perf_counter() - t0
 _open = LC.open_library
 def open_library(*args, **kwargs):

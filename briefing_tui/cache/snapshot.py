@@ -26,8 +26,9 @@ may write (unpickling runs code: a snapshot anyone else could have written is ig
 briefing-tui's own classes are accepted). Any problem with a snapshot (missing, corrupt,
 stale, unsafe, unwritable) means a full load: the cache can make loading faster, never fail.
 
-The app's library (:func:`open_library`) keeps a summary of each briefing and reads a briefing
-again, when it is shown, from the snapshot saved after loading (:meth:`LibraryCache.recall`).
+The app's library (:func:`briefing_tui.cache.opening.open_library`) keeps a summary of each
+briefing and reads a briefing again, when it is shown, from the snapshot saved after loading
+(:meth:`LibraryCache.recall`).
 
 Each entry also keeps the file's summary (its briefing's id, a digest given by the caller (the
 search index's content hash), its error lines and how many warnings): :meth:`LibraryCache.scan`
@@ -49,7 +50,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,6 @@ from briefing_tui.briefing.files import Signature, signature
 from briefing_tui.briefing.library import (
     BriefingReader,
     Library,
-    OnDemandLibrary,
     assemble,
     first_files,
     load_one,
@@ -737,58 +736,3 @@ def load_library(paths: Sequence[Path], directory: Path | None = None) -> Librar
     """:func:`briefing_tui.briefing.library.load_library` through the snapshot cache (never fails
     because of the cache: any trouble with it means a full load)."""
     return LibraryCache(paths, directory).load()
-
-
-PAINT_FIRST_FROM = 32  # files: from this many on, the app paints the first briefing first
-
-
-def open_library(
-    cache: LibraryCache,
-    whole: Callable[[], Library] | None = None,
-    digest: Digest | None = None,
-) -> tuple[Library, Callable[[], Library] | None]:
-    """What the app shows first, and how to load the rest (None when that is all).
-
-    ``whole`` loads the whole library through ``cache``: a
-    :class:`~briefing_tui.watch.LibraryWatcher`'s ``load`` with ``cache.result`` as its
-    loader and ``cache`` as its store, so that the library keeps a summary of each briefing
-    and reads the briefing itself from the saved snapshot when asked for (by default such a
-    watcher, never polled). A small library is loaded whole. From :data:`PAINT_FIRST_FROM`
-    files on, only the first file that loads a briefing is, so the first screen (which shows
-    one briefing) paints without waiting for the others; the returned function loads the
-    whole library (the same first briefing included), to be called in a thread after the
-    first paint.
-
-    ``digest``: the search index's content hash of a result, kept for each briefing (see
-    :attr:`LibraryCache.digest`) when the rest is loaded in that thread, so that opening
-    the index need not read every briefing.
-    """
-
-    def load() -> Library:
-        if digest is not None and first is not None:
-            cache.digest = digest  # (not before the first paint: it imports the search)
-        loader = whole
-        if loader is None:
-            from briefing_tui.watch import LibraryWatcher
-
-            loader = LibraryWatcher(cache.paths, loader=cache.result, store=cache).load
-        with gc_paused(cache.freeze):
-            library = loader()
-        cache.finish(library.paths)
-        if isinstance(library, OnDemandLibrary) and first is not None:
-            library.reader.seed(first.results)  # shown already: the same objects
-            # In this thread, not on the first briefing read back: that is a search's
-            # hits (or a visit), and opening the saved snapshot (reading where each of
-            # 10,000 results lies) took ~130 ms (benchmark row `keystroke`).
-            with gc_paused(cache.freeze):
-                cache._saved()
-        return library
-
-    first: Library | None = None
-    found = first_files(cache.paths)  # walked once: counted, then the first read
-    head = list(islice(found, PAINT_FIRST_FROM))
-    if len(head) >= PAINT_FIRST_FROM:
-        first = cache.first(chain(head, found))
-        if first is not None:
-            return first, load
-    return load(), None

@@ -76,7 +76,8 @@ def child_index(paths: list[Path]) -> IndexFactory:
 
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
-    from briefing_tui.cache.snapshot import LibraryCache, open_library
+    from briefing_tui.cache.opening import open_library
+    from briefing_tui.cache.snapshot import LibraryCache
     from briefing_tui.cache.summaries import SummaryFile
 
     ssh = bool(getattr(args, "ssh", False)) or ssh_session()

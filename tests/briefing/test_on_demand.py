@@ -12,7 +12,8 @@ import pytest
 from briefing_tui.briefing.library import READ_CACHE, Library, OnDemandLibrary, load_library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import ItemRef
-from briefing_tui.cache.snapshot import LibraryCache, open_library
+from briefing_tui.cache.opening import open_library
+from briefing_tui.cache.snapshot import LibraryCache
 from briefing_tui.collector import gc_paused
 from briefing_tui.watch import LibraryWatcher
 

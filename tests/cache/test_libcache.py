@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from briefing_tui.briefing.library import Library, load_library
-from briefing_tui.cache import listing
+from briefing_tui.cache import listing, opening
 from briefing_tui.cache import snapshot as libcache
-from briefing_tui.cache.snapshot import LibraryCache, open_library
+from briefing_tui.cache.opening import open_library
+from briefing_tui.cache.snapshot import LibraryCache
 from briefing_tui.collector import gc_paused
 from tests.cache.conftest import age
 from tests.conftest import MINIMAL
@@ -317,7 +318,7 @@ def test_a_small_library_is_opened_whole(lib: Path, snapdir: Path) -> None:
 def test_a_large_library_paints_its_first_briefing_first(
     lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(libcache, "PAINT_FIRST_FROM", 2)
+    monkeypatch.setattr(opening, "PAINT_FIRST_FROM", 2)
     broken = lib / "000-broken.yaml"  # first in library order, loads no briefing
     broken.write_text("- just a list\n", "utf-8")
     age(broken)

@@ -10,7 +10,8 @@ import pytest
 
 from briefing_tui.briefing.library import OnDemandLibrary, load_library
 from briefing_tui.cache import snapshot as libcache
-from briefing_tui.cache.snapshot import LibraryCache, open_library
+from briefing_tui.cache.opening import open_library
+from briefing_tui.cache.snapshot import LibraryCache
 from briefing_tui.cache.summaries import SummaryFile
 from briefing_tui.collector import gc_paused
 from briefing_tui.watch import LibraryWatcher
