@@ -47,6 +47,7 @@ from briefing_tui.briefing.library import Library
 from briefing_tui.search.results import BuildCancelled
 from briefing_tui.search.schema import (
     INDEX_VERSION,
+    SENTENCE_KIND,
     RawDoc,
     analysed,
     briefing_hash,
@@ -310,6 +311,8 @@ def _open_generation(path: Path) -> OpenIndex:
     docs = manifest.get("docs")
     if not isinstance(briefings, dict) or not isinstance(docs, int):
         raise ValueError("malformed manifest")
+    if not set(map(type, briefings.values())) <= {str}:  # (JSON's keys are strings)
+        raise ValueError("malformed manifest")
     # the vocabulary (typo search) is checked like the other files: present, and as long
     # as written (an index written before its size was recorded: not empty with documents)
     words_size = os.stat(path / WORDS).st_size
@@ -329,9 +332,11 @@ def _open_generation(path: Path) -> OpenIndex:
     try:
         if s.doc_count() != docs:
             raise ValueError(f"index holds {s.doc_count()} documents, manifest says {docs}")
-        # Touch the term index and the stored fields of the first and last documents.
-        list(s.reader().most_frequent_terms("kind", 3))
+        # Touch the term index (one term of every segment: listing a field's terms read
+        # thousands of entries at 10,000 briefings) and the stored fields of the first and
+        # last documents.
         r = s.reader()
+        r.doc_frequency("kind", SENTENCE_KIND)
         n = r.doc_count_all()
         live = (d for d in range(n) if not r.is_deleted(d))
         back = (d for d in range(n - 1, -1, -1) if not r.is_deleted(d))
@@ -341,8 +346,7 @@ def _open_generation(path: Path) -> OpenIndex:
     except BaseException:
         s.close()
         raise
-    briefings_ = {str(k): str(v) for k, v in briefings.items()}
-    return OpenIndex(ix, s, briefings_, docs, path, "cached")
+    return OpenIndex(ix, s, briefings, docs, path, "cached")
 
 
 def _searcher(ix: Any) -> Any:
