@@ -44,7 +44,8 @@ from briefing_tui.briefing.text import fold
 from briefing_tui.search import analysis
 
 # Bump when the schema, the analysis or the documents change: older indexes are rebuilt.
-INDEX_VERSION = 6  # 5: segments carry impact files (search/impacts.py); 6: bitmap runs
+INDEX_VERSION = 7  # 5: segments carry impact files (search/impacts.py); 6: bitmap runs;
+# 7: the impact files' directory is a JSON object
 
 # In the text field a title word's weight is TITLE_MARK per occurrence (a body word's 1):
 # the scorer reads "in the title" and the body frequency back out of the weight.

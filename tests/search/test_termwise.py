@@ -4,6 +4,7 @@ index has several segments and deleted documents."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -280,3 +281,26 @@ def test_a_damaged_impact_file_is_refused(tmp_path: Path, damage: bytes) -> None
     path.write_bytes(damage)
     with pytest.raises(ValueError), path.open("rb") as f:
         impacts.SegmentImpacts(f)
+
+
+def test_a_directory_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
+    """The directory of impact files written before version 3 (a list of rows) is refused."""
+    path = tmp_path / "old.imp"
+    rows = json.dumps([["text", "word", 0, 1, 300]]).encode()
+    path.write_bytes(rows + impacts._TRAILER.pack(0, impacts.MAGIC))
+    with pytest.raises(ValueError), path.open("rb") as f:
+        impacts.SegmentImpacts(f)
+
+
+@pytest.mark.parametrize("entry", [[0, 1], "0,1,2", [0, -1, 300], [0, 1, "300"], [0, 1, 2.5]])
+def test_a_damaged_directory_entry_is_refused_when_looked_up(tmp_path: Path, entry: object) -> None:
+    path = tmp_path / "bad.imp"
+    table = json.dumps({"text\0word": entry}).encode()
+    path.write_bytes(table + impacts._TRAILER.pack(0, impacts.MAGIC))
+    seg = impacts.SegmentImpacts(path.open("rb"))
+    assert seg.size("text", "other") is None  # the rest of the directory is still read
+    with pytest.raises(ValueError, match="damaged"):
+        seg.size("text", "word")
+    with pytest.raises(ValueError, match="damaged"):
+        seg.stored("text", "word")
+    seg.close()
