@@ -72,12 +72,17 @@ def list_library(
 
 
 def _holds(kept: object, cwd: str, given: tuple[str, ...]) -> bool:
-    """Whether ``kept`` is a listing of these paths, from this directory, whose folders are
-    all as they were."""
+    """Whether ``kept`` is a listing of these paths (from this directory, when any is
+    relative) whose folders are all as they were."""
     if not (isinstance(kept, tuple) and len(kept) == 4):
         return False
     k_cwd, k_given, folders, names = kept
-    if k_cwd != cwd or k_given != given or not isinstance(names, tuple):
+    if k_given != given or not isinstance(names, tuple):
+        return False
+    # names listed under relative paths are relative to the directory they were listed from;
+    # under absolute ones they are the same from anywhere (at 10,000 briefings, listing
+    # again cost a search run from another folder 55 ms: benchmark `commands`)
+    if k_cwd != cwd and not all(os.path.isabs(p) for p in given):
         return False
     try:
         return all(folder_signature(f) == sig for f, sig in folders)

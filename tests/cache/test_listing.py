@@ -119,3 +119,16 @@ def test_another_working_directory_lists_again(
     monkeypatch.chdir(lib / "sub")
     found, _ = names(Path(".."), tmp_path / "snap")
     assert found == briefing_names([Path("..")])[0]
+
+
+def test_absolute_paths_reuse_the_listing_from_another_working_directory(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert lib.is_absolute()
+    monkeypatch.chdir(lib)
+    first, _ = names(lib, tmp_path / "snap")
+    monkeypatch.chdir(tmp_path)
+    not_listed(monkeypatch)
+    again, cache = names(lib, tmp_path / "snap")
+    assert again == first == briefing_names([lib])[0]
+    assert cache.hits == 4
