@@ -305,7 +305,8 @@ def markdown(ctx: Context, argv: Sequence[str], elapsed: float) -> str:
         "Figures from one run of the benchmark suite: every benchmark is measured beside its "
         "reference in the same run (alternating runs where that applies) and reported as "
         "medians (and p95 where the target says) with the ratio to the reference. This file is "
-        "written by `benchmarks/run.py`; do not edit it by hand.",
+        "written by `benchmarks/run.py`; do not edit it by hand. Figures measured by hand, and "
+        "earlier runs with what changed between them, are in docs/benchmarks-history.md.",
         "",
         f"Run: `{cmd}` on {_dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, "
         f"{'quick' if s.quick else 'full'} mode, {elapsed:.0f} s in all.",
