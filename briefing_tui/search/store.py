@@ -30,6 +30,7 @@ an index that is not is rebuilt, or kept in memory when its folders are not.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -576,6 +577,10 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
             if writer is not None and postings >= flush:
                 segments.append(finish_segment(writer))
                 writer, postings = None, 0
+                # A finished Whoosh writer sits in reference cycles, and a worker runs with
+                # the collector off (cache/workers.py): collected now, not kept with what it
+                # held until the worker exits (a share of 100,000 briefings writes dozens).
+                gc.collect()
         if writer is not None:
             segments.append(finish_segment(writer))
     except BaseException:

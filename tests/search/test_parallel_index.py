@@ -4,12 +4,16 @@ half-written index or snapshot."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +21,7 @@ from briefing_tui import cli
 from briefing_tui.cache import snapshot, workers
 from briefing_tui.search import SearchIndex, store
 from briefing_tui.search.scan import scan_library
+from briefing_tui.search.writer import FastSegmentWriter
 from tests.conftest import ROOT
 
 QUERIES = (
@@ -156,3 +161,43 @@ def test_ctrl_c_while_workers_write_the_index_leaves_nothing_half_written(
     index = SearchIndex(scanned.library, tmp_path / "ix", plan=scanned.plan)
     assert index.status == "built" and len(index.reindexed) == 60
     index.close()
+
+
+def test_a_worker_frees_each_writer_whose_segment_it_finished(
+    generated: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Workers run with the collector off (cache/workers.py), and a finished Whoosh writer
+    sits in reference cycles: each is collected once its segment is written, not kept (with
+    what it held) until the worker exits. The shares run here in this process, as forked
+    workers would, with the collector off."""
+    mode(monkeypatch, tmp_path, parallel=True)
+    monkeypatch.setattr(store, "FLUSH_POSTINGS", 10_000)  # a segment every 5,000 postings
+    made: list[weakref.ref[FastSegmentWriter]] = []
+    init = FastSegmentWriter.__init__
+
+    def tracked(self: FastSegmentWriter, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made.append(weakref.ref(self))
+
+    monkeypatch.setattr(FastSegmentWriter, "__init__", tracked)
+    alive: list[int] = []  # writers still in memory after each share
+
+    def in_process(fn: Callable[[int], Any], n: int, **_: Any) -> list[Any]:
+        gc.disable()
+        try:
+            out = []
+            for k in range(n):
+                out.append(fn(k))
+                alive.append(sum(r() is not None for r in made))
+            return out
+        finally:
+            gc.enable()
+
+    monkeypatch.setattr(workers, "run_all", in_process)
+    code, _, _ = run(capsys, "index", str(generated))
+    assert code == 1  # the broken file is reported; the others are indexed
+    assert len(alive) >= 2 and len(made) >= 3 * len(alive)  # several segments per share
+    assert alive[-1] <= len(alive)  # at most each share's last writer (the worker exits)
