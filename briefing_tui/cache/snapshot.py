@@ -50,7 +50,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any, NamedTuple
 
 from briefing_tui.briefing.files import Signature, signature
@@ -398,10 +397,9 @@ class LibraryCache:
             return None
         try:
             file, source, summary, origin, offset, length = raw
-            ok = offset >= 0 and 0 <= length <= MAX_INDEX_BYTES
         except (TypeError, ValueError):
             return None
-        if not ok or offset < len(MAGIC) or offset + length > self._end:
+        if not _lies_within(offset, length, self._end):
             return None
         return _Entry(file, source, (_OLD, offset, length), summary, origin)
 
@@ -601,8 +599,6 @@ class LibraryCache:
         `search`'s scan (benchmark `commands`). Anything else is left to :meth:`_scan_hit`."""
         snap = self._read_snapshot()
         real_dirs, new, end, digest = self._real_dirs, self._new, self._end, self.digest
-        stat, isreg, unchanged = os.stat, S_ISREG, article_unchanged
-        low, high = len(MAGIC), MAX_INDEX_BYTES
         out: list[Scanned | None] = []
         hits = 0
         for name, key in zip(files, keys, strict=True):
@@ -613,20 +609,16 @@ class LibraryCache:
             except (TypeError, ValueError):
                 out.append(self._scan_hit(name, key))
                 continue
-            try:
-                s = stat(name)
-            except (OSError, ValueError):
+            now = signature(name)
+            if now is None:  # gone, or not a regular file
                 out.append(None)
                 continue
             if (
                 errors
                 or (bid and found is None and digest)
-                or not isreg(s.st_mode)
-                or (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev) != sig
-                or type(offset) is not int
-                or type(length) is not int
-                or not (low <= offset and 0 <= length <= high and offset + length <= end)
-                or not unchanged(source, real_dirs)
+                or now != sig
+                or not _lies_within(offset, length, end)
+                or not article_unchanged(source, real_dirs)
             ):
                 out.append(self._scan_hit(name, key))
                 continue
@@ -748,6 +740,18 @@ class LibraryCache:
 
 
 PARALLEL_FROM = 200  # files to load: from this many on, a scan loads them in workers
+
+
+def _lies_within(offset: object, length: object, end: int) -> bool:
+    """Whether a snapshot entry's result (``offset``, ``length``, as saved) lies between the
+    snapshot's start and ``end``, the size it was read at."""
+    return (
+        type(offset) is int
+        and type(length) is int
+        and len(MAGIC) <= offset
+        and 0 <= length <= MAX_INDEX_BYTES
+        and offset + length <= end
+    )
 
 
 # (the snapshot's open file, offset, length, the file's name to replace or None)
