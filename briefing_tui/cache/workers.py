@@ -7,8 +7,9 @@ flight, so memory stays bounded however many items there are.
 
 Workers are forked (they start at once, with the parent's modules and state: no main module
 run again, as ``spawn`` would); a process with other threads running is never forked (a
-lock held by one would stay held in the child), so there, and where ``fork`` is missing,
-the items are mapped in this process: :func:`can_fork` says which.
+lock held by one would stay held in the child; a thread that only waits in a system call,
+marked :func:`fork_safe`, holds none), so there, and where ``fork`` is missing, the items are
+mapped in this process: :func:`can_fork` says which.
 
 The workers ignore Ctrl+C (the terminal sends it to the whole process group): the parent
 gets it, stops the pool (cancelling what has not started) and lets the exception through.
@@ -21,6 +22,7 @@ import gc
 import os
 import signal
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,15 +39,26 @@ _IN_WORKER: list[bool] = []  # set in a worker process: it starts no workers of 
 _PARENT: list[int] = []  # a worker's parent process
 
 
+_QUIET_THREADS: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def fork_safe(thread: threading.Thread) -> threading.Thread:
+    """Mark ``thread`` as one that holds no lock a worker could need: it only waits in a
+    system call (as the index child's watch on its stdin does). Its process may still fork
+    workers while it runs (:func:`can_fork`)."""
+    _QUIET_THREADS.add(thread)
+    return thread
+
+
 def can_fork() -> bool:
-    """Whether :func:`ordered_map` and :func:`run_all` may use worker processes here."""
+    """Whether :func:`ordered_map` and :func:`run_all` may use worker processes here: not in
+    a worker, and no thread running besides this one but those marked :func:`fork_safe`."""
     import multiprocessing
 
-    return (
-        not _IN_WORKER
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
+    others = threading.active_count() - 1
+    if others:
+        others -= sum(1 for t in list(_QUIET_THREADS) if t.is_alive())
+    return not _IN_WORKER and "fork" in multiprocessing.get_all_start_methods() and others == 0
 
 
 def worker_count() -> int:

@@ -244,6 +244,18 @@ def _watch_parent(fd: int, stop: threading.Event) -> None:
     stop.set()
 
 
+def watch_parent(fd: int, stop: threading.Event) -> threading.Thread:
+    """In the child: start the thread that stops the build when the parent closes ``fd`` (or
+    dies). It only waits in ``os.read``, so it is marked
+    :func:`~briefing_tui.cache.workers.fork_safe`: the build still forks its workers (a cold
+    build at 10,000 briefings written in one process took 54 s instead of 33 s)."""
+    from briefing_tui.cache.workers import fork_safe
+
+    thread = fork_safe(threading.Thread(target=_watch_parent, args=(fd, stop), daemon=True))
+    thread.start()
+    return thread
+
+
 def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
     """The child: read the request, build the index, say how it went."""
     from briefing_tui.cache.snapshot import SUBDIR, LibraryCache
@@ -254,7 +266,7 @@ def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
     cache_dir = Path(request["cache_dir"])
     stop = _Stop()
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    threading.Thread(target=_watch_parent, args=(stdin.fileno(), stop), daemon=True).start()
+    watch_parent(stdin.fileno(), stop)
     with contextlib.suppress(OSError):
         os.nice(5)  # the app's interpreter comes first on a busy machine
     library = LibraryCache(paths, cache_dir / SUBDIR).load()

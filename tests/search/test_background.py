@@ -213,3 +213,34 @@ def test_stopping_the_child_before_it_builds_ends_it_at_once_and_later_stops_the
     )
     assert building.returncode == 0
     assert building.stdout.strip() == "still here, stop requested: True"  # the build stops
+
+
+def test_the_child_still_forks_its_workers_while_it_watches_its_parent() -> None:
+    # The watch on stdin only waits in os.read: the build may fork beside it (written in one
+    # process, a cold build at 10,000 briefings took 54 s instead of 33 s). Another thread,
+    # not known to be quiet, still forbids forking. (In a fresh process: a test runner's own
+    # threads would forbid it here.)
+    script = textwrap.dedent(
+        """
+        import os, threading
+        from briefing_tui.cache.workers import can_fork
+        from briefing_tui.search.background import watch_parent
+        before = can_fork()
+        read, write = os.pipe()
+        stop = threading.Event()
+        watcher = watch_parent(read, stop)
+        beside_watch = can_fork()
+        other = threading.Event()
+        threading.Thread(target=other.wait, daemon=True).start()
+        beside_another = can_fork()
+        other.set()
+        os.close(write)  # the parent gone: the watch sets stop and ends
+        watcher.join(10)
+        print(before, watcher.is_alive() is False and stop.is_set(), beside_watch, beside_another)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True", "False"]
