@@ -1,4 +1,5 @@
-"""Pickling load results for the library snapshot (see :mod:`briefing_tui.cache.snapshot`).
+"""Pickling load results for the library snapshot (see :mod:`briefing_tui.cache.snapshot`),
+and reading one back from where it lies in the snapshot's file.
 
 Unpickling runs code: only the classes a load result is made of are accepted (exactly those
 (module, name) pairs), and the model's frozen dataclasses are pickled as calls of their class
@@ -10,15 +11,19 @@ from __future__ import annotations
 import dataclasses
 import enum
 import io
+import os
 import pickle
 from collections.abc import Callable
 from operator import attrgetter
+from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
 from briefing_tui.briefing import model as model_module
 from briefing_tui.briefing import problems as problems_module
 from briefing_tui.briefing import results as results_module
+from briefing_tui.briefing.library import load_one
 from briefing_tui.briefing.model import Pos
+from briefing_tui.briefing.results import LoadResult
 
 _ALLOWED_MODULES = frozenset(
     {
@@ -134,3 +139,29 @@ def unpickle_file(f: BinaryIO) -> Any:
     """What ``f`` holds, read as :func:`_unpickle` reads bytes (only a load result's classes),
     without holding the whole file in memory at once."""
     return _Unpickler(f).load()
+
+
+# (the snapshot's open file, offset, length, the file's name to replace or None)
+Located = tuple[int, int, int, tuple[str, str] | None]
+
+
+def read_located(path: Path, where: Located | None) -> LoadResult:
+    """The file's load result from where
+    :meth:`briefing_tui.cache.snapshot.LibraryCache.located` said it lies (loaded now when
+    that is None or does not hold it)."""
+    loaded = _result_at(*where[:3], path, where[3]) if where is not None else None
+    return loaded if loaded is not None else load_one(path)
+
+
+def _result_at(
+    fd: int, offset: int, length: int, path: Path, renamed: tuple[str, str] | None
+) -> LoadResult | None:
+    """The load result of ``path`` pickled at ``offset`` in the open file ``fd`` (its
+    problems naming the file anew when ``renamed``); None when it is not there: cut short,
+    unreadable, or another file's."""
+    try:
+        blob = os.pread(fd, length, offset)
+        loaded = _unpickle(blob, renamed) if len(blob) == length else None
+    except Exception:
+        return None
+    return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None

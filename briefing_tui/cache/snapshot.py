@@ -85,7 +85,7 @@ from briefing_tui.cache.loading import (
     _summarise,
     _Summary,
 )
-from briefing_tui.cache.pickles import _unpickle
+from briefing_tui.cache.pickles import Located, _result_at, _unpickle
 from briefing_tui.collector import gc_paused
 
 FORMAT = 6  # bump when the snapshot's layout changes
@@ -460,8 +460,8 @@ class LibraryCache:
 
     def located(self, path: Path | str) -> Located | None:
         """Where the file's pickled result lies in the snapshot as it was read, when its
-        entry still describes the file: for :func:`read_located` (in this process or in a
-        worker forked from it, which shares the open file)."""
+        entry still describes the file: for :func:`~briefing_tui.cache.pickles.read_located`
+        (in this process or in a worker forked from it, which shares the open file)."""
         entry = self._valid(path, signature(path))
         if entry is None or entry.blob[0] != _OLD or self._fd is None:
             return None
@@ -752,31 +752,6 @@ def _lies_within(offset: object, length: object, end: int) -> bool:
         and 0 <= length <= MAX_INDEX_BYTES
         and offset + length <= end
     )
-
-
-# (the snapshot's open file, offset, length, the file's name to replace or None)
-Located = tuple[int, int, int, tuple[str, str] | None]
-
-
-def read_located(path: Path, where: Located | None) -> LoadResult:
-    """The file's load result from where :meth:`LibraryCache.located` said it lies (loaded
-    now when that is None or does not hold it)."""
-    loaded = _result_at(*where[:3], path, where[3]) if where is not None else None
-    return loaded if loaded is not None else load_one(path)
-
-
-def _result_at(
-    fd: int, offset: int, length: int, path: Path, renamed: tuple[str, str] | None
-) -> LoadResult | None:
-    """The load result of ``path`` pickled at ``offset`` in the open file ``fd`` (its
-    problems naming the file anew when ``renamed``); None when it is not there: cut short,
-    unreadable, or another file's."""
-    try:
-        blob = os.pread(fd, length, offset)
-        loaded = _unpickle(blob, renamed) if len(blob) == length else None
-    except Exception:
-        return None
-    return loaded if isinstance(loaded, LoadResult) and loaded.path == path else None
 
 
 def load_library(paths: Sequence[Path], directory: Path | None = None) -> Library:

@@ -26,10 +26,11 @@ from typing import Any
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.loader import LoadResult, display_path
 from briefing_tui.briefing.problems import Problem
-from briefing_tui.cache import snapshot
+from briefing_tui.cache import pickles, snapshot
 from briefing_tui.cache.byproducts import Spot
 from briefing_tui.cache.byproducts import read as read_byproduct
-from briefing_tui.cache.snapshot import LibraryCache, Located, Scanned
+from briefing_tui.cache.pickles import Located
+from briefing_tui.cache.snapshot import LibraryCache, Scanned
 from briefing_tui.search.results import ProgressCallback
 from briefing_tui.search.schema import (
     RawDoc,
@@ -170,5 +171,5 @@ def _analysed_of(task: tuple[str, str, Spot | None, Located | None]) -> list[dic
         if docs is not None:
             with contextlib.suppress(Exception):
                 return [analysed(raw) for raw in docs]
-    b = snapshot.read_located(Path(name), where).briefing
+    b = pickles.read_located(Path(name), where).briefing
     return [analysed(raw) for raw in raw_documents(b)] if b is not None and b.id == bid else []

@@ -14,7 +14,7 @@ import pytest
 from briefing_tui import cli
 from briefing_tui.briefing import library as library_module
 from briefing_tui.briefing.model import Briefing
-from briefing_tui.cache import loading, snapshot
+from briefing_tui.cache import loading, pickles, snapshot
 from briefing_tui.search import scan, schema
 from briefing_tui.search.scan import scan_library
 from briefing_tui.search.schema import rows_of
@@ -57,6 +57,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(snapshot, "load_one", counting)
     monkeypatch.setattr(loading, "load_one", counting)  # what a scan loads
+    monkeypatch.setattr(pickles, "load_one", counting)  # a result not read back
     return calls
 
 
@@ -72,14 +73,14 @@ def unpickled(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         return real(self, entry, path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(snapshot.LibraryCache, "_unpickled", counting)
-    read = snapshot.read_located
+    read = pickles.read_located
 
     def reading(path: Path, where: object) -> object:  # the documents of a briefing indexed
         if where is not None:
             calls.append(path)
         return read(path, where)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(snapshot, "read_located", reading)
+    monkeypatch.setattr(pickles, "read_located", reading)
     return calls
 
 
