@@ -24,6 +24,7 @@ def open_library(
     cache: LibraryCache,
     whole: Callable[[], Library] | None = None,
     digest: Digest | None = None,
+    prepare: Callable[[LibraryCache], None] | None = None,
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 
@@ -40,9 +41,14 @@ def open_library(
     ``digest``: the search index's content hash of a result, kept for each briefing (see
     :attr:`LibraryCache.digest`) when the rest is loaded in that thread, so that opening
     the index need not read every briefing.
+
+    ``prepare(cache)``: called first in that thread (the app: a child process reads a cold
+    library in its workers and saves the snapshot, which ``cache`` then reads anew).
     """
 
     def load() -> Library:
+        if prepare is not None and first is not None:
+            prepare(cache)
         if digest is not None and first is not None:
             cache.digest = digest  # (not before the first paint: it imports the search)
         loader = whole

@@ -701,6 +701,23 @@ class LibraryCache:
                     return assemble([r])
         return None
 
+    def unknown(self) -> int:
+        """How many of the library's files the snapshot has no entry for: every one when
+        there is no snapshot, or one of other code (a cold load parses them all). Read as
+        :meth:`load` reads it: nothing is read twice."""
+        names, _ = self.names()
+        snap = self._read_snapshot()
+        return sum(1 for name in names if self._abs(name) not in snap)
+
+    def reread(self) -> None:
+        """Forget the snapshot and listing as read: another process has saved them since
+        (:meth:`unknown`). Only before anything is loaded through this instance."""
+        if self._new or self._finished:
+            raise RuntimeError("results were loaded through this snapshot already")
+        self._close()
+        self._old = self._names = self._listing = self._kept_listing = None
+        self._end, self._listing_kept, self._real_dirs, self.snapshot_error = 0, None, {}, None
+
     def load(self) -> Library:
         """The whole library, as :func:`briefing_tui.briefing.library.load_library` loads it.
 

@@ -11,8 +11,9 @@ The protocol, one line at a time:
 
 * parent -> child (stdin): a JSON object ``{"paths": [...], "cache_dir": "..."}``; stdin then
   stays open, and its end (the parent gone) stops the child;
-* child -> parent (stdout, with stderr merged): ``progress DONE TOTAL``, then ``done STATUS``;
-  any other line is the child's own output (a warning, a traceback), kept for the error.
+* child -> parent (stdout, with stderr merged): ``read`` once it has read the library (and
+  saved its snapshot), ``progress DONE TOTAL`` while it builds, then ``done STATUS``; any
+  other line is the child's own output (a warning, a traceback), kept for the error.
 
 Stopping: the parent closes stdin and sends SIGTERM; the child stops at its next briefing
 (the store removes its work directory, nothing is published) and exits. A child that does
@@ -40,6 +41,7 @@ from briefing_tui.briefing.text import visible
 from briefing_tui.search.results import BuildCancelled, ProgressCallback
 
 if TYPE_CHECKING:
+    from briefing_tui.cache.snapshot import LibraryCache
     from briefing_tui.search import SearchIndex
 
 MODULE = "briefing_tui.search.background"
@@ -106,71 +108,115 @@ def build_in_child(
     been waited for) when this returns or raises. ``command`` replaces the child's command
     line (tests).
     """
-    argv, env = _child_command()
-    if command is not None:
-        argv = list(command)
-    request = json.dumps({"paths": [str(p) for p in paths], "cache_dir": str(cache_dir)})
-    child = subprocess.Popen(
-        argv,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,  # never the terminal: the app's screen is on it
-        env=env,
-        close_fds=True,
-        start_new_session=True,  # a ^C or hang-up of the terminal is the app's to handle
-    )
-    assert child.stdin is not None and child.stdout is not None
+    child = ChildBuild(paths, cache_dir, command=command)
     try:
+        child.start()
+        return child.finish(progress)
+    finally:
+        child.stop()
+
+
+class ChildBuild:
+    """One child process building the index of the library under ``paths``: started, then
+    followed (by one thread at a time) until it has read the library (:meth:`read`) and
+    until it ends (:meth:`finish`); :meth:`stop` ends it and waits for it."""
+
+    def __init__(
+        self, paths: Sequence[Path], cache_dir: Path, *, command: Sequence[str] | None = None
+    ) -> None:
+        self.paths = list(paths)
+        self.cache_dir = cache_dir
+        self.command = command
+        self.child: subprocess.Popen[bytes] | None = None
+        self.has_read = False  # it said it has read the library (its snapshot is saved)
+        self.status: str | None = None  # what its `done` line said
+        self._figures = (0, 0)
+        self._tail: list[str] = []
+        self._pending = b""
+        self._eof = False
+
+    def start(self) -> None:
+        argv, env = _child_command()
+        if self.command is not None:
+            argv = list(self.command)
+        request = {"paths": [str(p) for p in self.paths], "cache_dir": str(self.cache_dir)}
+        child = self.child = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,  # never the terminal: the app's screen is on it
+            env=env,
+            close_fds=True,
+            start_new_session=True,  # a ^C or hang-up of the terminal is the app's to handle
+        )
+        assert child.stdin is not None and child.stdout is not None
+        os.set_blocking(child.stdout.fileno(), False)
         try:
-            child.stdin.write(request.encode("utf-8") + b"\n")
+            child.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             child.stdin.flush()
         except OSError:
             pass  # it died already: its output says why
-        return _relay(child, progress)
-    finally:
-        _stop(child)
 
+    def read(self, progress: ProgressCallback | None = None) -> None:
+        """Wait until the child has read the library (and saved its snapshot): the library
+        then loads through the snapshot without parsing a file. Raises as :meth:`finish`
+        does if the child ends first."""
+        self._follow(progress, until_read=True)
+        if not self.has_read:
+            self._ended()
 
-def _relay(child: subprocess.Popen[bytes], progress: ProgressCallback | None) -> str:
-    """Read the child's lines until it ends, calling ``progress``; its final status."""
-    assert child.stdout is not None
-    out = child.stdout
-    os.set_blocking(out.fileno(), False)
-    figures = (0, 0)
-    status: str | None = None
-    tail: list[str] = []
-    pending = b""
-    with selectors.DefaultSelector() as sel:
-        sel.register(out, selectors.EVENT_READ)
-        eof = False
-        while not eof:
-            if sel.select(TICK):
-                chunk = out.read()
-                if chunk == b"":
-                    eof = True
-                pending += chunk or b""
-                *lines, pending = pending.split(b"\n")
-                for raw in lines:
-                    line = raw.decode("utf-8", "replace").rstrip()
-                    word, _, rest = line.partition(" ")
-                    parsed = rest.split()
-                    if word == "progress" and len(parsed) == 2 and all(p.isdigit() for p in parsed):
-                        figures = (int(parsed[0]), int(parsed[1]))
-                    elif word == "done" and rest:
-                        status = rest
-                    elif line:
-                        tail = [*tail, line][-TAIL_LINES:]
-            if progress is not None:
-                try:
-                    progress(*figures)
-                except Exception as exc:
-                    raise BuildCancelled(str(exc) or type(exc).__name__) from exc
-    code = child.wait()
-    if pending.strip():
-        tail = [*tail, pending.decode("utf-8", "replace").rstrip()][-TAIL_LINES:]
-    if status is not None and code == 0:
-        return status
-    raise BackgroundBuildFailed(_failure(code, tail))
+    def finish(self, progress: ProgressCallback | None = None) -> str:
+        """Wait until the child ends; its status (see :func:`build_in_child`)."""
+        self._follow(progress, until_read=False)
+        return self._ended()
+
+    def stop(self) -> None:
+        if self.child is not None:
+            _stop(self.child)
+
+    def _follow(self, progress: ProgressCallback | None, *, until_read: bool) -> None:
+        """Read the child's lines until it ends (or has read the library), calling
+        ``progress``."""
+        assert self.child is not None and self.child.stdout is not None
+        out = self.child.stdout
+        with selectors.DefaultSelector() as sel:
+            sel.register(out, selectors.EVENT_READ)
+            while not self._eof and not (until_read and self.has_read):
+                if sel.select(TICK):
+                    chunk = out.read()
+                    if chunk == b"":
+                        self._eof = True
+                    self._pending += chunk or b""
+                    *lines, self._pending = self._pending.split(b"\n")
+                    for raw in lines:
+                        self._take(raw.decode("utf-8", "replace").rstrip())
+                if progress is not None:
+                    try:
+                        progress(*self._figures)
+                    except Exception as exc:
+                        raise BuildCancelled(str(exc) or type(exc).__name__) from exc
+
+    def _take(self, line: str) -> None:
+        word, _, rest = line.partition(" ")
+        parsed = rest.split()
+        if word == "progress" and len(parsed) == 2 and all(p.isdigit() for p in parsed):
+            self._figures = (int(parsed[0]), int(parsed[1]))
+        elif line == "read":
+            self.has_read = True
+        elif word == "done" and rest:
+            self.status = rest
+        elif line:
+            self._tail = [*self._tail, line][-TAIL_LINES:]
+
+    def _ended(self) -> str:
+        assert self.child is not None
+        code = self.child.wait()
+        if self._pending.strip():
+            self._tail = [*self._tail, self._pending.decode("utf-8", "replace").rstrip()]
+            self._tail, self._pending = self._tail[-TAIL_LINES:], b""
+        if self.status is not None and code == 0:
+            return self.status
+        raise BackgroundBuildFailed(_failure(code, self._tail))
 
 
 def _failure(code: int, tail: list[str]) -> str:
@@ -220,6 +266,60 @@ def child_index_factory(
     return factory
 
 
+class ColdStart:
+    """The app's child builds of the library under ``paths``.
+
+    When the library's snapshot lacks many of its files (a first start, or the first after
+    an upgrade), :meth:`prepare` starts the child while the library loads: it parses them in
+    its worker processes (the app's own process, with Textual's threads running, never
+    forks) and saves the snapshot, which the app then loads through without parsing a file;
+    the index (:meth:`factory`) then waits for the same child. Otherwise the index is built
+    as :func:`child_index_factory` builds it. ``cache_dir``: as for that function."""
+
+    def __init__(self, paths: Sequence[Path], cache_dir: Callable[[], Path] | None = None) -> None:
+        self.paths = list(paths)
+        self.cache_dir = cache_dir
+        self.child: ChildBuild | None = None  # started by prepare, for the index to wait for
+
+    def root(self) -> Path:
+        from briefing_tui.paths import cache_dir
+
+        return self.cache_dir() if self.cache_dir is not None else cache_dir()
+
+    def prepare(self, cache: LibraryCache) -> None:
+        """In the loading thread, before the library loads through ``cache``."""
+        from briefing_tui.cache.snapshot import SUBDIR
+
+        root = self.root()
+        # (POSIX only, as the index's child; the child saves the snapshot where it reads it)
+        if os.name != "posix" or cache.directory != root / SUBDIR:
+            return
+        if cache.unknown() < CHILD_FROM:
+            return
+        child = ChildBuild(self.paths, root)
+        try:
+            child.start()
+            child.read()
+        except (OSError, BackgroundBuildFailed):
+            child.stop()
+            return  # the library is parsed here, as without a child; the index tries again
+        self.child = child
+        cache.reread()
+
+    def factory(self, library: Library, progress: ProgressCallback) -> SearchIndex:
+        """The app's index factory (``BriefingApp(index_factory=...)``)."""
+        child, self.child = self.child, None
+        if child is None:
+            return child_index_factory(self.paths, self.root)(library, progress)
+        from briefing_tui import search  # imports Whoosh
+
+        try:
+            child.finish(progress)
+        finally:
+            child.stop()
+        return search.SearchIndex.open(library, cache_dir=self.root(), progress=progress)
+
+
 # -- the child -------------------------------------------------------------------------------
 
 
@@ -257,9 +357,12 @@ def watch_parent(fd: int, stop: threading.Event) -> threading.Thread:
 
 
 def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
-    """The child: read the request, build the index, say how it went."""
-    from briefing_tui.cache.snapshot import SUBDIR, LibraryCache
+    """The child: read the request, read the library (through its snapshot, parsing what
+    it does not hold in worker processes, and saving it), say so, build the index, say how
+    it went."""
+    from briefing_tui.cache.snapshot import SUBDIR
     from briefing_tui.search import store
+    from briefing_tui.search.scan import scan_library
 
     request = json.loads(stdin.readline() or b"{}")
     paths = [Path(p) for p in request["paths"]]
@@ -269,7 +372,9 @@ def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
     watch_parent(stdin.fileno(), stop)
     with contextlib.suppress(OSError):
         os.nice(5)  # the app's interpreter comes first on a busy machine
-    library = LibraryCache(paths, cache_dir / SUBDIR).load()
+    scanned = scan_library(paths, cache_dir / SUBDIR)  # as the `index` command reads it
+    stdout.write("read\n")
+    stdout.flush()
     stop.building = True  # from now on, stopping removes the work directory first
     if stop.is_set():
         return 3
@@ -285,7 +390,7 @@ def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
             stdout.flush()
 
     try:
-        opened = store.open_or_build(library, cache_dir, report)
+        opened = store.open_or_build(scanned.library, cache_dir, report, plan=scanned.plan)
     except BuildCancelled:
         return 3
     opened.searcher.close()

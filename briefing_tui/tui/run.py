@@ -11,6 +11,7 @@ import contextlib
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -20,7 +21,9 @@ from briefing_tui.watch import LibraryWatcher
 if TYPE_CHECKING:
     from briefing_tui.briefing.library import Library
     from briefing_tui.briefing.loader import LoadResult
+    from briefing_tui.cache.snapshot import LibraryCache
     from briefing_tui.search import ProgressCallback, SearchIndex
+    from briefing_tui.search.background import ColdStart
     from briefing_tui.tui.app import IndexFactory
 
 SSH_SETTING = "BRIEFING_TUI_SSH"  # 1/yes/on: always quiet; 0/no/off: never (even over SSH)
@@ -63,16 +66,26 @@ def index_digest(result: LoadResult) -> str | None:
     return digest(result)
 
 
-def child_index(paths: list[Path]) -> IndexFactory:
-    """The app's index factory (briefing_tui.search.background: a large cold index is built
-    in a child process), imported when the index is opened, after the first paint."""
+def cold_start(paths: list[Path]) -> tuple[Callable[[LibraryCache], None], IndexFactory]:
+    """The app's child builds (:class:`briefing_tui.search.background.ColdStart`: a cold
+    library is read, and a large cold index built, in a child process), made when first
+    used, after the first paint: (what prepares the library's load, the index factory)."""
+    made: list[ColdStart] = []
+
+    def builds() -> ColdStart:
+        if not made:
+            from briefing_tui.search.background import ColdStart
+
+            made.append(ColdStart(paths))
+        return made[0]
+
+    def prepare(cache: LibraryCache) -> None:
+        builds().prepare(cache)
 
     def factory(library: Library, progress: ProgressCallback) -> SearchIndex:
-        from briefing_tui.search.background import child_index_factory
+        return builds().factory(library, progress)
 
-        return child_index_factory(paths)(library, progress)
-
-    return factory
+    return prepare, factory
 
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
@@ -89,11 +102,12 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
         if getattr(args, "no_watch", False)
         else LibraryWatcher(paths, loader=cache.result, store=cache, known=SummaryFile(cache))
     )
+    # A cold library is read, and a large cold index built, in a child process: the UI
+    # keeps its interpreter.
+    prepare, index_factory = cold_start(paths)
     library, rest = open_library(
-        cache, watcher.load if watcher is not None else None, digest=index_digest
+        cache, watcher.load if watcher is not None else None, index_digest, prepare
     )
-    # A large cold index is built in a child process: the UI keeps its interpreter.
-    index_factory = child_index(paths)
     app = BriefingApp(
         library, ssh_mode=ssh, watcher=watcher, rest=rest, index_factory=index_factory
     )

@@ -9,15 +9,19 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from briefing_tui.briefing.library import Library
-from briefing_tui.cache.snapshot import load_library
+from briefing_tui.cache import opening
+from briefing_tui.cache.snapshot import LibraryCache, load_library
 from briefing_tui.search import BuildCancelled, SearchIndex, background
 from briefing_tui.search.background import (
     BackgroundBuildFailed,
+    ChildBuild,
+    ColdStart,
     build_in_child,
     child_index_factory,
     missing_from_index,
@@ -244,3 +248,94 @@ def test_the_child_still_forks_its_workers_while_it_watches_its_parent() -> None
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", "True", "False"]
+
+
+# -- the app's cold start (ColdStart): the child reads a cold library, the index waits for it
+
+
+@pytest.fixture
+def cold_library(
+    write_briefing: Callable[..., Path], library_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Six briefings, an hour old; the app paints the first one alone, and a child reads
+    the rest of a cold library, from two files on (the real thresholds are 32 and 200)."""
+    for k in range(5):
+        write_briefing(name=f"extra-{k}.yaml", id=f"extra-{k}")
+    old = time.time() - 3600  # not written a moment ago: a snapshot trusts them
+    for p in library_dir.parent.rglob("*"):
+        os.utime(p, (old, old))
+    monkeypatch.setattr(opening, "PAINT_FIRST_FROM", 2)
+    monkeypatch.setattr(background, "CHILD_FROM", 2)
+    return library_dir
+
+
+def open_as_the_app(lib: Path, cache: Path, cold: ColdStart) -> tuple[LibraryCache, Library]:
+    """The first briefing, then the rest in full, as run_app opens a library."""
+    from briefing_tui.search.scan import index_digest
+
+    snapshots = LibraryCache([lib], cache / "libraries")
+    first, rest = opening.open_library(snapshots, None, index_digest, cold.prepare)
+    assert rest is not None and len(first.briefings) == 1
+    return snapshots, rest()
+
+
+def test_a_cold_library_is_read_by_a_child_and_its_index_waits_for_that_child(
+    cold_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cold = ColdStart([cold_library], lambda: cache)
+    started: list[ChildBuild] = []
+    real_start = ChildBuild.start
+
+    def start(self: ChildBuild) -> None:
+        started.append(self)
+        real_start(self)
+
+    monkeypatch.setattr(ChildBuild, "start", start)
+    snapshots, library = open_as_the_app(cold_library, cache, cold)
+    assert len(library.briefings) == 6 and not library.errors
+    # the child read every file and saved the snapshot; the app parsed none of them
+    assert (snapshots.hits, snapshots.misses) == (6, 0)
+    assert len(started) == 1 and started[0].has_read and cold.child is started[0]
+    calls: list[tuple[int, int]] = []
+    index = cold.factory(library, lambda done, total: calls.append((done, total)))
+    try:
+        assert len(started) == 1  # the index waited for the same child
+        assert started[0].status == "built" and started[0].child is not None
+        assert started[0].child.returncode == 0 and cold.child is None
+        assert (6, 6) in calls  # its progress, relayed
+        assert index.status == "cached"  # published by the child, opened here
+        assert {h.briefing for h in index.search("Pakistan", limit=50).hits} == set(library.ids)
+        assert missing_from_index(library, cache) == 0
+    finally:
+        index.close()
+
+
+def test_a_library_the_snapshot_holds_starts_no_child_to_read_it(
+    cold_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    load_library([cold_library], cache / "libraries")  # saved already (the index is not)
+    cold = ColdStart([cold_library], lambda: cache)
+
+    def refused(self: ChildBuild) -> None:
+        raise AssertionError("no child should read a library its snapshot holds")
+
+    monkeypatch.setattr(ChildBuild, "start", refused)
+    snapshots, library = open_as_the_app(cold_library, cache, cold)
+    assert (snapshots.hits, snapshots.misses, len(library.briefings)) == (6, 0, 6)
+    assert cold.child is None
+
+
+def test_a_child_that_fails_to_read_the_library_leaves_it_to_be_read_here(
+    cold_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    cold = ColdStart([cold_library], lambda: cache)
+    failing = [sys.executable, "-c", "print('cannot read it'); raise SystemExit(1)"]
+    monkeypatch.setattr(background, "_child_command", lambda: (failing, dict(os.environ)))
+    snapshots, library = open_as_the_app(cold_library, cache, cold)
+    assert (snapshots.misses, len(library.briefings)) == (6, 6)  # parsed here: none lost
+    assert cold.child is None
+    with pytest.raises(BackgroundBuildFailed, match="cannot read it"):
+        cold.factory(library, lambda done, total: None)  # a child is tried again for the index
