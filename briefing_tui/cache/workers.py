@@ -62,12 +62,22 @@ def can_fork() -> bool:
 
 
 def worker_count() -> int:
-    """How many worker processes to use: the cores this process may run on (at most 8)."""
+    """How many worker processes to use: the cores this process may run on (at most 8), one
+    fewer after :func:`spare_a_core`."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+    return max(1, min(cores - len(_SPARED), 8))
+
+
+_SPARED: list[bool] = []
+
+
+def spare_a_core() -> None:
+    """From now on, in this process, leave one core to the others (at least one worker):
+    the app's interface, beside the index being built for it."""
+    _SPARED[:] = [True]
 
 
 def _start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:

@@ -339,3 +339,26 @@ def test_a_child_that_fails_to_read_the_library_leaves_it_to_be_read_here(
     assert cold.child is None
     with pytest.raises(BackgroundBuildFailed, match="cannot read it"):
         cold.factory(library, lambda done, total: None)  # a child is tried again for the index
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux: sched_setaffinity")
+def test_the_index_child_leaves_a_core_to_the_app() -> None:
+    # spare_a_core (called by the child once it has read the library): one worker fewer for
+    # the index, never none. (In a fresh process: it holds for the rest of the process.)
+    script = textwrap.dedent(
+        """
+        import os
+        from briefing_tui.cache import workers
+        before = workers.worker_count()
+        workers.spare_a_core()
+        spared = workers.worker_count()
+        os.sched_setaffinity(0, {next(iter(os.sched_getaffinity(0)))})  # one core only
+        print(before, spared, workers.worker_count())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    before, spared, alone = map(int, done.stdout.split())
+    assert (spared, alone) == (max(1, before - 1), 1)
