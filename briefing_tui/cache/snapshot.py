@@ -151,7 +151,7 @@ class LibraryCache:
 
     _fd: int | None = None  # the snapshot file, open while its results may be read
     kept = False  # finish(keep=True) kept the snapshot as read open
-    _spool: tuple[int, str] | None = None  # results loaded since: (fd, temporary file)
+    _spool: tuple[int, str] | None = None  # results loaded since: (fd, its name or '')
 
     def __init__(
         self,
@@ -262,8 +262,9 @@ class LibraryCache:
             self._spool = None
             with contextlib.suppress(OSError):
                 os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(name)
+            if name:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
 
     def __del__(self) -> None:
         self._close()
@@ -276,6 +277,9 @@ class LibraryCache:
             if self._spool is None:
                 self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
                 fd, name = tempfile.mkstemp(prefix=".spool-", dir=self.directory)
+                if os.name == "posix":  # read and written through fd: no name left behind
+                    os.unlink(name)  # when the process is killed (as an app quit mid-load)
+                    name = ""
                 self._spool, self._spool_size = (fd, name), 0
             fd = self._spool[0]
             offset = self._spool_size

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 import time
 import weakref
 from collections.abc import Callable
@@ -201,3 +202,31 @@ def test_a_worker_frees_each_writer_whose_segment_it_finished(
     assert code == 1  # the broken file is reported; the others are indexed
     assert len(alive) >= 2 and len(made) >= 3 * len(alive)  # several segments per share
     assert alive[-1] <= len(alive)  # at most each share's last writer (the worker exits)
+
+
+def test_a_killed_load_leaves_no_spool_behind(generated: Path, tmp_path: Path) -> None:
+    # A cold load keeps what it parsed in a spool file until the snapshot is saved; on POSIX
+    # the file has no name from the start, so a process killed mid-load (an app quit while
+    # it loads: it ends with os._exit) leaves nothing in the cache.
+    snapdir = tmp_path / "snap"
+    script = textwrap.dedent(
+        f"""
+        import os
+        from pathlib import Path
+        from briefing_tui.cache.snapshot import LibraryCache
+        cache = LibraryCache([Path({str(generated)!r})], Path({str(snapdir)!r}))
+        files, _ = cache.listing()
+        for f in files[:10]:
+            cache.result(f)
+        assert cache.misses == 10 and cache._spool is not None  # spooled, not saved
+        print(sorted(p.name for p in Path({str(snapdir)!r}).iterdir()), flush=True)
+        os._exit(0)  # killed, as it were: nothing closed or removed
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert list(snapdir.iterdir()) == []
+    assert scan_library([generated], snapdir).loaded == 61  # and a full load still works
