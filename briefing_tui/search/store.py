@@ -37,7 +37,6 @@ import logging
 import os
 import secrets
 import shutil
-import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +53,14 @@ from briefing_tui.search.schema import (
     briefing_hash,
     make_schema,
     raw_documents,
+)
+from briefing_tui.search.trust import (
+    UntrustedIndex,
+    check_generation,
+    distrust,
+    distrust_folders,
+    make_private,
+    private_dirs,
 )
 
 log = logging.getLogger(__name__)
@@ -193,97 +200,6 @@ def wanted_hashes(library: Library) -> dict[str, str]:
 # kept in memory where it is not.
 
 
-class UntrustedIndex(ValueError):
-    """An index file or directory another user owns or may write."""
-
-
-def distrust(path: Path, *, directory: bool) -> str | None:
-    """Why ``path`` may not be trusted (None when it may): not ours, writable by others,
-    not the kind expected (symlinks are never followed)."""
-    try:
-        s = os.lstat(path)
-    except OSError as exc:
-        return f"cannot check {path}: {exc.strerror or exc}"
-    if directory and not stat.S_ISDIR(s.st_mode):
-        return f"{path} is not a directory"
-    if not directory and not stat.S_ISREG(s.st_mode):
-        return f"{path} is not a regular file"
-    if hasattr(os, "getuid") and s.st_uid != os.getuid():
-        return f"{path} belongs to another user"
-    if s.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"{path} may be written by other users"
-    return None
-
-
-def distrust_folders(cache_dir: Path, base: Path, tightened: list[str] | None = None) -> str | None:
-    """Why the folders from ``cache_dir`` down to ``base`` may not be trusted (None: they
-    may, or do not exist yet).
-
-    A folder of this user that others may write (made by an older version under a umask
-    such as 002) is made private first (its name added to ``tightened``): once it is, no
-    one else can change what is in it, and every file in it is still checked on its own.
-    A folder of another user, or a symlink, is never trusted.
-    """
-    try:
-        below = base.relative_to(cache_dir).parts
-    except ValueError:
-        below = ()
-    folder = cache_dir
-    for part in ("", *below):
-        folder = folder / part if part else folder
-        if not os.path.lexists(folder):
-            return None
-        why = distrust(folder, directory=True)
-        if why is not None and why.endswith("may be written by other users"):
-            try:
-                mode = stat.S_IMODE(os.lstat(folder).st_mode)
-                os.chmod(folder, mode & ~(stat.S_IWGRP | stat.S_IWOTH))
-            except OSError:
-                return why
-            if tightened is not None:
-                tightened.append(str(folder))
-            why = distrust(folder, directory=True)
-        if why is not None:
-            return why
-    return None
-
-
-def _check_generation(path: Path) -> None:
-    """Raise :class:`UntrustedIndex` unless the generation and every file in it is trusted."""
-    why = distrust(path, directory=True)
-    if why is None:
-        with os.scandir(path) as it:
-            for entry in it:
-                why = distrust(Path(entry.path), directory=False)
-                if why is not None:
-                    break
-    if why is not None:
-        raise UntrustedIndex(why)
-
-
-def _make_private(folder: Path) -> None:
-    """Only this user may read or write what is in ``folder`` (before it is published)."""
-    os.chmod(folder, 0o700)
-    with os.scandir(folder) as it:
-        for entry in it:
-            if entry.is_file(follow_symlinks=False):
-                os.chmod(entry.path, 0o600)
-
-
-def _private_dirs(cache_dir: Path | None, base: Path) -> None:
-    """Create ``base`` and the folders above it up to ``cache_dir``, each 0700."""
-    missing = []
-    folder = base
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        if cache_dir is not None and folder == cache_dir:
-            break
-        folder = folder.parent
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
-
-
 # -- opening -------------------------------------------------------------------------------
 
 
@@ -303,7 +219,7 @@ def _open_generation(path: Path) -> OpenIndex:
     """Open a published generation read-only and check it; raises when it is unusable."""
     from whoosh.filedb.filestore import FileStorage
 
-    _check_generation(path)  # before anything in it is read: its TOC is a pickle
+    check_generation(path)  # before anything in it is read: its TOC is a pickle
     with (path / MANIFEST).open(encoding="utf-8") as f:
         manifest = json.load(f)
     if not isinstance(manifest, dict) or manifest.get("version") != INDEX_VERSION:
@@ -559,6 +475,7 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
     from briefing_tui.search.writer import FastSegmentWriter
 
     ix, plan, counts, flush = _JOB["ix"], _JOB["plan"], _JOB["counts"], _JOB["flush"]
+
     segments: list[Any] = []
     vocabulary: set[str] = set()
     writer = None  # made for the first document of each segment
@@ -723,7 +640,7 @@ def _bring_up_to_date(
     if base is not None and wanted:
         work: Path | None = None
         try:
-            _private_dirs(cache_dir, base)
+            private_dirs(cache_dir, base)
             work = base / _new_name("tmp")
             work.mkdir(mode=0o700)
         except OSError as exc:
@@ -788,7 +705,7 @@ def _build_on_disk(
     # (~1.3 GB at 100,000 briefings, after the workers had kept it near 280 MB)
     docs = sum(seg.doc_count() for seg in TOC.read(ix.storage, ix.indexname).segments)
     _write_meta(work, plan.wanted, docs, vocabulary)
-    _make_private(work)
+    make_private(work)
     gen = _publish(base, work)
     cleanup(base, keep=(gen.name,))
     opened = _open_generation(gen)
