@@ -476,6 +476,10 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
 
     ix, plan, counts, flush = _JOB["ix"], _JOB["plan"], _JOB["counts"], _JOB["flush"]
 
+    def check(done: int, total: int) -> None:  # while a segment is written: seconds long
+        if stopped():
+            raise BuildCancelled("stopped")
+
     segments: list[Any] = []
     vocabulary: set[str] = set()
     writer = None  # made for the first document of each segment
@@ -487,6 +491,7 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
             for doc in docs:
                 if writer is None:
                     writer = FastSegmentWriter(ix, _lk=False)  # no lock: the parent commits
+                    writer.progress = check
                 vocabulary.update(doc.pop("_words"))
                 writer.add_document(**doc)
                 postings += len(doc["pre"]) + len(doc["text"])

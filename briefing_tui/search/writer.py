@@ -238,7 +238,7 @@ class FastSegmentWriter(HookedSegmentWriter):
         schema = self.schema
         pool = self.pool
         total = sum(len(t) for t in pool.posts.values())
-        done = 0
+        done = postings = 0
         progress = self.progress
         impacts = ImpactWriter()  # common terms' postings by score (search/impacts.py)
         for fieldname in sorted(pool.posts):
@@ -271,8 +271,11 @@ class FastSegmentWriter(HookedSegmentWriter):
                 fw.finish_term()
                 impacts.add(fieldname, term, ids, weights, lengths)
                 done += 1
-                if progress is not None and not done & 4095:
+                postings += len(ids)
+                # every 1,024 terms or 65,536 postings (a common word's can take 0.1 s)
+                if progress is not None and (not done & 1023 or postings >= 65536):
                     progress(done, total)
+                    postings = 0
             fw.finish_field()
         fw.close()
         impacts.write(self.newsegment.create_file(self.storage, IMPACTS_EXT))

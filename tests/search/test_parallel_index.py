@@ -20,7 +20,8 @@ import pytest
 
 from briefing_tui import cli
 from briefing_tui.cache import snapshot, workers
-from briefing_tui.search import SearchIndex, store
+from briefing_tui.search import BuildCancelled, SearchIndex, store
+from briefing_tui.search import writer as writer_module
 from briefing_tui.search.scan import scan_library
 from briefing_tui.search.writer import FastSegmentWriter
 from tests.conftest import ROOT
@@ -230,3 +231,41 @@ def test_a_killed_load_leaves_no_spool_behind(generated: Path, tmp_path: Path) -
     assert done.stdout.strip() == "[]"
     assert list(snapdir.iterdir()) == []
     assert scan_library([generated], snapdir).loaded == 61  # and a full load still works
+
+
+def test_a_worker_stops_within_the_segment_it_is_writing(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing out a segment takes seconds at 10,000 briefings: a worker asked to stop then
+    stops within it (every 1,024 terms), not after it. (Before, the app's child, waiting for
+    its worker, was killed after its grace period and left its work directory behind.) The
+    shares run here in this process, as forked workers would."""
+    mode(monkeypatch, tmp_path, parallel=True)
+    scanned = scan_library([generated], tmp_path / "snap")
+    terms = {"written": 0, "asked": -1}  # terms written, and how many when stop was asked
+    real_fill = writer_module.fill_blocks
+
+    def fill(*args: Any) -> None:
+        terms["written"] += 1
+        if terms["asked"] < 0 and terms["written"] >= 100:  # well into the segment
+            terms["asked"] = terms["written"]
+        real_fill(*args)
+
+    monkeypatch.setattr(writer_module, "fill_blocks", fill)
+    monkeypatch.setattr(workers, "stopped", lambda: terms["asked"] >= 0)
+
+    def in_process(fn: Callable[[int], Any], n: int, **_: Any) -> list[Any]:
+        return [fn(k) for k in range(n)]
+
+    monkeypatch.setattr(workers, "run_all", in_process)
+    with pytest.raises(BuildCancelled):
+        SearchIndex(scanned.library, tmp_path / "ix", plan=scanned.plan)
+    assert 0 < terms["written"] - terms["asked"] <= 1024  # stopped within the segment
+    base = store.library_dir(tmp_path / "ix", scanned.plan.key)
+    assert not (base / store.CURRENT).exists()
+    assert list(base.glob("tmp-*")) == []  # the work directory removed
+    # (without the stop, the same segment is written to its end: 1,411 terms here)
+    monkeypatch.setattr(workers, "stopped", lambda: False)
+    terms.update(written=0, asked=10**9)
+    SearchIndex(scanned.library, tmp_path / "ix", plan=scanned.plan).close()
+    assert terms["written"] > 2 * 1024
