@@ -58,6 +58,10 @@ Stats = Mapping[Path, FileStat | None]
 log = logging.getLogger(__name__)
 
 
+class LoadStopped(Exception):
+    """The library's load was stopped (the app is exiting)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StatDiff:
     """How two snapshots differ: paths that appeared, went away, or changed."""
@@ -204,14 +208,19 @@ class LibraryWatcher:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def load(self) -> Library:
-        """Load the whole library (stat first, then read: no edit can slip between)."""
+    def load(self, stop: threading.Event | None = None) -> Library:
+        """Load the whole library (stat first, then read: no edit can slip between).
+
+        ``stop`` set (the app is exiting) ends the load within a few files, raising
+        :class:`LoadStopped`."""
         now = self.clock()
         self._relist(now)
         store = self.store
         known = self.known.read() if self.known is not None else {}
         reused = 0
-        for f in self._files:
+        for k, f in enumerate(self._files):
+            if stop is not None and not k % 32 and stop.is_set():
+                raise LoadStopped("the library's load was stopped")
             if known and self._reuse(f, known.get(str(f)), now):
                 reused += 1
                 continue

@@ -18,6 +18,7 @@ from briefing_tui.watch import (
     TRIGGER_EVENTS,
     TRIGGER_INTERVAL,
     LibraryWatcher,
+    LoadStopped,
     Reload,
     StatDiff,
     WatchLoop,
@@ -149,6 +150,32 @@ def test_load_matches_load_library(library_dir: Path, write_briefing: Callable[.
     assert w.library.problems == expected.problems
     assert w.reads == 2
     assert w.files == (library_dir / "extra.yaml", seed_path(library_dir))  # sorted
+
+
+def test_a_load_stops_when_asked_to_reading_no_more_files(
+    library_dir: Path, write_briefing: Callable[..., Path]
+) -> None:
+    # The app exiting while a large library loads (in a thread) stops the load: else the
+    # process waits for that thread to finish before it can end (at 10,000 briefings on a
+    # first start, 35 s after the q). Checked every 32 files.
+    for k in range(40):
+        write_briefing(name=f"extra-{k:02}.yaml", id=f"extra-{k:02}")
+    stop = threading.Event()
+    w = LibraryWatcher([library_dir], margin_ns=0)
+    reads: list[Path] = []
+    real = w.loader
+
+    def reading(path: Path) -> LoadResult:
+        reads.append(path)
+        if len(reads) == 5:
+            stop.set()  # asked while the load is under way
+        return real(path)
+
+    w.loader = reading
+    with pytest.raises(LoadStopped):
+        w.load(stop=stop)
+    assert len(reads) == 32  # the next check, not the end (41 files)
+    assert len(LibraryWatcher([library_dir], margin_ns=0).load().briefings) == 41
 
 
 def test_idle_poll_reads_nothing(library_dir: Path, write_briefing: Callable[..., Path]) -> None:

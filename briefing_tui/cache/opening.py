@@ -9,7 +9,9 @@ first paint.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from functools import partial
 from itertools import chain, islice
 
 from briefing_tui.briefing.library import Library, OnDemandLibrary, first_files
@@ -25,6 +27,7 @@ def open_library(
     whole: Callable[[], Library] | None = None,
     digest: Digest | None = None,
     prepare: Callable[[LibraryCache], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
 
@@ -44,6 +47,7 @@ def open_library(
 
     ``prepare(cache)``: called first in that thread (the app: a child process reads a cold
     library in its workers and saves the snapshot, which ``cache`` then reads anew).
+    ``stop``: when set (the app exits), the default watcher's load stops.
     """
 
     def load() -> Library:
@@ -55,7 +59,9 @@ def open_library(
         if loader is None:
             from briefing_tui.watch import LibraryWatcher
 
-            loader = LibraryWatcher(cache.paths, loader=cache.result, store=cache).load
+            loader = partial(
+                LibraryWatcher(cache.paths, loader=cache.result, store=cache).load, stop=stop
+            )
         with gc_paused(cache.freeze):
             library = loader()
         cache.finish(library.paths)

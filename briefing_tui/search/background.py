@@ -274,11 +274,18 @@ class ColdStart:
     its worker processes (the app's own process, with Textual's threads running, never
     forks) and saves the snapshot, which the app then loads through without parsing a file;
     the index (:meth:`factory`) then waits for the same child. Otherwise the index is built
-    as :func:`child_index_factory` builds it. ``cache_dir``: as for that function."""
+    as :func:`child_index_factory` builds it. ``cache_dir``: as for that function; ``stop``:
+    set when the app exits, which stops the child reading the library within a tick."""
 
-    def __init__(self, paths: Sequence[Path], cache_dir: Callable[[], Path] | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        cache_dir: Callable[[], Path] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.paths = list(paths)
         self.cache_dir = cache_dir
+        self.stop = stop  # set when the app exits: a child reading the library is stopped
         self.child: ChildBuild | None = None  # started by prepare, for the index to wait for
 
     def root(self) -> Path:
@@ -299,12 +306,19 @@ class ColdStart:
         child = ChildBuild(self.paths, root)
         try:
             child.start()
-            child.read()
+            child.read(self._check)
         except (OSError, BackgroundBuildFailed):
             child.stop()
             return  # the library is parsed here, as without a child; the index tries again
+        except BaseException:  # stopped (the app exits): so is the child
+            child.stop()
+            raise
         self.child = child
         cache.reread()
+
+    def _check(self, done: int, total: int) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise BuildCancelled("the app is exiting")
 
     def factory(self, library: Library, progress: ProgressCallback) -> SearchIndex:
         """The app's index factory (``BriefingApp(index_factory=...)``)."""

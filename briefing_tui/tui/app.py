@@ -149,9 +149,11 @@ class BriefingApp(FrameHookApp):
         rest: Callable[[], Library] | None = None,
         watcher: LibraryWatcher | None = None,
         watch_interval: float = 0.5,
+        exiting: threading.Event | None = None,
     ) -> None:
         """``rest``: when ``library`` is only the start of the library (its first briefing,
-        to paint sooner), loads the whole of it; called in a thread after the first paint."""
+        to paint sooner), loads the whole of it; called in a thread after the first paint.
+        ``exiting``: set when the app exits (what ``rest`` watches to stop loading)."""
         super().__init__()
         self.library = library
         self.rest = rest
@@ -165,7 +167,7 @@ class BriefingApp(FrameHookApp):
         self._index_opened = asyncio.Event()
         self._started_up = threading.Event()  # the index opened (or will not): start-up is over
         self._search_lock = threading.Lock()
-        self._exiting = threading.Event()
+        self._exiting = exiting if exiting is not None else threading.Event()
         self._last_pct = -1
         self._exit_loop: asyncio.AbstractEventLoop | None = None
         self._pending_exit: int | None = None
@@ -434,6 +436,8 @@ class BriefingApp(FrameHookApp):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.name == "library" and event.state == WorkerState.ERROR:
+            if self._exiting.is_set():
+                return  # stopped as the app exits (see run_app): nothing to say
             # a bug (loading never raises for bad input): keep the part shown, say so
             self.rest = None
             self.index_error = "the library did not load"

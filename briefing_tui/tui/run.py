@@ -11,7 +11,9 @@ import contextlib
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -66,7 +68,9 @@ def index_digest(result: LoadResult) -> str | None:
     return digest(result)
 
 
-def cold_start(paths: list[Path]) -> tuple[Callable[[LibraryCache], None], IndexFactory]:
+def cold_start(
+    paths: list[Path], stop: threading.Event
+) -> tuple[Callable[[LibraryCache], None], IndexFactory]:
     """The app's child builds (:class:`briefing_tui.search.background.ColdStart`: a cold
     library is read, and a large cold index built, in a child process), made when first
     used, after the first paint: (what prepares the library's load, the index factory)."""
@@ -76,7 +80,7 @@ def cold_start(paths: list[Path]) -> tuple[Callable[[LibraryCache], None], Index
         if not made:
             from briefing_tui.search.background import ColdStart
 
-            made.append(ColdStart(paths))
+            made.append(ColdStart(paths, stop=stop))
         return made[0]
 
     def prepare(cache: LibraryCache) -> None:
@@ -104,12 +108,17 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     )
     # A cold library is read, and a large cold index built, in a child process: the UI
     # keeps its interpreter.
-    prepare, index_factory = cold_start(paths)
-    library, rest = open_library(
-        cache, watcher.load if watcher is not None else None, index_digest, prepare
-    )
+    exiting = threading.Event()  # set by the app as it exits: loading the library stops
+    prepare, index_factory = cold_start(paths, exiting)
+    whole = partial(watcher.load, stop=exiting) if watcher is not None else None
+    library, rest = open_library(cache, whole, index_digest, prepare, exiting)
     app = BriefingApp(
-        library, ssh_mode=ssh, watcher=watcher, rest=rest, index_factory=index_factory
+        library,
+        ssh_mode=ssh,
+        watcher=watcher,
+        rest=rest,
+        index_factory=index_factory,
+        exiting=exiting,
     )
     if os.name != "posix":
         app.run()

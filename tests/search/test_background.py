@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -362,3 +363,30 @@ def test_the_index_child_leaves_a_core_to_the_app() -> None:
     assert done.returncode == 0, done.stderr
     before, spared, alone = map(int, done.stdout.split())
     assert (spared, alone) == (max(1, before - 1), 1)
+
+
+def test_the_app_exiting_stops_the_child_reading_the_library(
+    cold_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loading thread waits for the child: the app exiting (its event set) ends that wait
+    # within a tick, and the child with it; the process can end at once.
+    cache = tmp_path / "cache"
+    stop = threading.Event()
+    cold = ColdStart([cold_library], lambda: cache, stop)
+    started: list[ChildBuild] = []
+    real_start = ChildBuild.start
+
+    def start(self: ChildBuild) -> None:
+        real_start(self)
+        started.append(self)
+        stop.set()  # the app quits as soon as the child is on its way
+
+    monkeypatch.setattr(ChildBuild, "start", start)
+    snapshots = LibraryCache([cold_library], cache / "libraries")
+    t0 = time.monotonic()
+    with pytest.raises(BuildCancelled):
+        cold.prepare(snapshots)
+    assert time.monotonic() - t0 < 5  # (the child takes its grace at most)
+    child = started[0].child
+    assert child is not None and child.returncode is not None and gone(child.pid)
+    assert cold.child is None and not started[0].has_read
