@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat as st
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -191,3 +192,19 @@ def prune(directory: Path, pattern: str, keep: int, current: Path) -> None:
                     p.with_suffix(".summaries").unlink()
     except OSError:
         pass
+
+
+ABANDONED_AFTER = 3600  # seconds: a temporary file this old was left by a killed process
+
+
+def remove_abandoned(directory: Path, prefixes: tuple[str, ...]) -> None:
+    """Remove the temporary files of ``directory`` (names starting with one of
+    ``prefixes``) unchanged for :data:`ABANDONED_AFTER` seconds: left by a process killed
+    while it wrote them (one writing now changes its file all the time)."""
+    cutoff = time.time() - ABANDONED_AFTER
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.startswith(prefixes) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)

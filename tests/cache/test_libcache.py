@@ -538,3 +538,27 @@ def test_a_snapshot_another_writer_holds_is_written_anew(lib: Path, snapdir: Pat
     library, c3 = load(lib, snapdir)
     assert (c3.hits, c3.misses) == (4, 0)
     same_as_fresh(library, [lib])
+
+
+def test_saving_a_snapshot_removes_what_a_killed_writer_left(
+    library_dir: Path, tmp_path: Path
+) -> None:
+    # A process killed while it wrote a snapshot (or its summaries) leaves its temporary
+    # file (80 MB at 10,000 briefings); the next save removes those an hour old, not the
+    # one another process may be writing now, nor anything else.
+    snapdir = tmp_path / "snap"
+    snapdir.mkdir()
+    old = snapdir / ".tmp-abandoned.pickle"
+    spool = snapdir / ".spool-abandoned"
+    fresh = snapdir / ".tmp-being-written.pickle"
+    other = snapdir / "notes.txt"
+    for p in (old, spool, fresh, other):
+        p.write_bytes(b"x")
+    an_hour_ago = os.stat(old).st_mtime - 3700
+    for p in (old, spool, other):
+        os.utime(p, (an_hour_ago, an_hour_ago))
+    LibraryCache([library_dir], snapdir).load()  # a first load: saved
+    assert sorted(p.name for p in snapdir.iterdir() if p.name.startswith((".", "n"))) == [
+        fresh.name,
+        other.name,
+    ]
