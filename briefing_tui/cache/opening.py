@@ -26,7 +26,7 @@ def open_library(
     cache: LibraryCache,
     whole: Callable[[], Library] | None = None,
     digest: Digest | None = None,
-    prepare: Callable[[LibraryCache], None] | None = None,
+    prepare: Callable[[LibraryCache], Callable[[], None]] | None = None,
     stop: threading.Event | None = None,
 ) -> tuple[Library, Callable[[], Library] | None]:
     """What the app shows first, and how to load the rest (None when that is all).
@@ -46,13 +46,21 @@ def open_library(
     the index need not read every briefing.
 
     ``prepare(cache)``: called first in that thread (the app: a child process reads a cold
-    library in its workers and saves the snapshot, which ``cache`` then reads anew).
+    library in its workers and saves the snapshot, which ``cache`` then reads anew); it
+    returns what to call should the load then fail.
     ``stop``: when set (the app exits), the default watcher's load stops.
     """
 
     def load() -> Library:
-        if prepare is not None and first is not None:
-            prepare(cache)
+        undo = prepare(cache) if prepare is not None and first is not None else None
+        try:
+            return loaded()
+        except BaseException:
+            if undo is not None:
+                undo()  # (the app: the child started for this load is stopped)
+            raise
+
+    def loaded() -> Library:
         if digest is not None and first is not None:
             cache.digest = digest  # (not before the first paint: it imports the search)
         loader = whole

@@ -84,6 +84,7 @@ def _start(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -
     import random
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (not a handler of the parent's)
     gc.disable()  # a worker's objects are freed by reference counting as it goes
     _IN_WORKER.append(True)
     _PARENT[:] = [os.getppid()]

@@ -15,10 +15,11 @@ The protocol, one line at a time:
   saved its snapshot), ``progress DONE TOTAL`` while it builds, then ``done STATUS``; any
   other line is the child's own output (a warning, a traceback), kept for the error.
 
-Stopping: the parent closes stdin and sends SIGTERM; the child stops at its next briefing
-(the store removes its work directory, nothing is published) and exits. A child that does
-not exit within :data:`STOP_GRACE` seconds is killed. The child is always waited for: no
-zombie is left behind.
+Stopping: the parent closes stdin and signals the child's process group (SIGTERM). Before
+``read`` the child ends at once; while it builds, it and its workers stop within the segment
+being written (the store removes its work directory, nothing is published). A child that
+does not exit within :data:`STOP_GRACE` seconds is killed. The child is always waited for:
+no zombie is left behind.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
     from briefing_tui.search import SearchIndex
 
 MODULE = "briefing_tui.search.background"
-CHILD_FROM = 200  # briefings to index: from this many on, the build runs in a child
+# briefings to index, or files the snapshot lacks: from this many on, a child does the work
+CHILD_FROM = 200
 STOP_GRACE = 2.0  # seconds a stopped child has to exit before it is killed
 TICK = 0.1  # seconds: progress is called at least this often while the child runs
 TAIL_LINES = 20  # lines of the child's own output kept for an error message
@@ -234,14 +236,22 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
             if stream is not None:
                 stream.close()
     if child.poll() is None:
-        with contextlib.suppress(OSError):
-            child.terminate()
+        _signal(child, signal.SIGTERM)
         try:
             child.wait(STOP_GRACE)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                child.kill()
+            _signal(child, signal.SIGKILL)
             child.wait()
+
+
+def _signal(child: subprocess.Popen[bytes], signum: int) -> None:
+    """Signal the child and its worker processes: its process group (it leads a session of
+    its own). Workers outlive it otherwise where the kernel does not end them with it."""
+    with contextlib.suppress(OSError):
+        if os.name == "posix":
+            os.killpg(child.pid, signum)
+        else:  # pragma: no cover - no child on Windows
+            child.send_signal(signum)
 
 
 def child_index_factory(
@@ -258,7 +268,7 @@ def child_index_factory(
         from briefing_tui.paths import cache_dir as default_cache_dir
 
         root = cache_dir() if cache_dir is not None else default_cache_dir()
-        # (POSIX only: the relay selects on a pipe)
+        # (POSIX only: the child's output is read by selecting on a pipe)
         if os.name == "posix" and missing_from_index(library, root) >= CHILD_FROM:
             build_in_child(paths, root, progress)
         return search.SearchIndex.open(library, cache_dir=root, progress=progress)
@@ -293,28 +303,37 @@ class ColdStart:
 
         return self.cache_dir() if self.cache_dir is not None else cache_dir()
 
-    def prepare(self, cache: LibraryCache) -> None:
-        """In the loading thread, before the library loads through ``cache``."""
+    def prepare(self, cache: LibraryCache) -> Callable[[], None]:
+        """In the loading thread, before the library loads through ``cache``; returns what
+        to call if that load fails (:meth:`close`)."""
         from briefing_tui.cache.snapshot import SUBDIR
 
         root = self.root()
         # (POSIX only, as the index's child; the child saves the snapshot where it reads it)
         if os.name != "posix" or cache.directory != root / SUBDIR:
-            return
-        if cache.unknown() < CHILD_FROM:
-            return
+            return self.close
+        self._check(0, 0)  # (the app exiting already: no child)
+        if cache.unknown() < CHILD_FROM or not _writable(cache.directory):
+            return self.close  # (a snapshot that cannot be saved would be read here again)
         child = ChildBuild(self.paths, root)
         try:
             child.start()
             child.read(self._check)
+            cache.reread()
         except (OSError, BackgroundBuildFailed):
             child.stop()
-            return  # the library is parsed here, as without a child; the index tries again
+            return self.close  # parsed here, as without a child; the index tries again
         except BaseException:  # stopped (the app exits): so is the child
             child.stop()
             raise
         self.child = child
-        cache.reread()
+        return self.close
+
+    def close(self) -> None:
+        """Stop the child if no index waits for it (the load failed, or the app exits)."""
+        child, self.child = self.child, None
+        if child is not None:
+            child.stop()
 
     def _check(self, done: int, total: int) -> None:
         if self.stop is not None and self.stop.is_set():
@@ -332,6 +351,15 @@ class ColdStart:
         finally:
             child.stop()
         return search.SearchIndex.open(library, cache_dir=self.root(), progress=progress)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files can be made in ``folder`` (made now if missing, private)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 # -- the child -------------------------------------------------------------------------------
@@ -404,7 +432,7 @@ def child_main(stdin: IO[bytes], stdout: IO[str]) -> int:
         if stop.is_set():
             raise BuildCancelled("stopped by the app")
         now = time.monotonic()
-        if now - last[0] >= 0.05 or done == total:
+        if now - last[0] >= TICK or done == total:  # (unread until the app's index waits)
             last[0] = now
             stdout.write(f"progress {done} {total}\n")
             stdout.flush()

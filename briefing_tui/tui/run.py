@@ -70,10 +70,11 @@ def index_digest(result: LoadResult) -> str | None:
 
 def cold_start(
     paths: list[Path], stop: threading.Event
-) -> tuple[Callable[[LibraryCache], None], IndexFactory]:
+) -> tuple[Callable[[LibraryCache], Callable[[], None]], IndexFactory, Callable[[], None]]:
     """The app's child builds (:class:`briefing_tui.search.background.ColdStart`: a cold
     library is read, and a large cold index built, in a child process), made when first
-    used, after the first paint: (what prepares the library's load, the index factory)."""
+    used, after the first paint: (what prepares the library's load, the index factory, what
+    stops a child nothing waits for)."""
     made: list[ColdStart] = []
 
     def builds() -> ColdStart:
@@ -83,13 +84,17 @@ def cold_start(
             made.append(ColdStart(paths, stop=stop))
         return made[0]
 
-    def prepare(cache: LibraryCache) -> None:
-        builds().prepare(cache)
+    def prepare(cache: LibraryCache) -> Callable[[], None]:
+        return builds().prepare(cache)
 
     def factory(library: Library, progress: ProgressCallback) -> SearchIndex:
         return builds().factory(library, progress)
 
-    return prepare, factory
+    def close() -> None:
+        if made:
+            made[0].close()
+
+    return prepare, factory, close
 
 
 def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
@@ -109,7 +114,7 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     # A cold library is read, and a large cold index built, in a child process: the UI
     # keeps its interpreter.
     exiting = threading.Event()  # set by the app as it exits: loading the library stops
-    prepare, index_factory = cold_start(paths, exiting)
+    prepare, index_factory, close_builds = cold_start(paths, exiting)
     whole = partial(watcher.load, stop=exiting) if watcher is not None else None
     library, rest = open_library(cache, whole, index_digest, prepare, exiting)
     app = BriefingApp(
@@ -122,6 +127,7 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     )
     if os.name != "posix":
         app.run()
+        close_builds()
         gc.enable()  # (on already if the app painted)
         if app.crash_message:  # the terminal is restored by now
             print(app.crash_message, file=sys.stderr)
@@ -132,6 +138,7 @@ def run_app(paths: list[Path], args: argparse.Namespace | None = None) -> int:
     # (terminal modes restored, index closed), and the process within a second.
     with ExitGuard(app.request_exit) as guard:
         app.run()
+    close_builds()  # (a child still reading or indexing, should nothing have waited for it)
     gc.enable()  # (on already if the app painted)
     if app.crash_message:  # the terminal is restored by now
         print(app.crash_message, file=sys.stderr)

@@ -386,7 +386,99 @@ def test_the_app_exiting_stops_the_child_reading_the_library(
     t0 = time.monotonic()
     with pytest.raises(BuildCancelled):
         cold.prepare(snapshots)
-    assert time.monotonic() - t0 < 5  # (the child takes its grace at most)
+    assert time.monotonic() - t0 < 3  # (a tick, and the child's exit)
     child = started[0].child
     assert child is not None and child.returncode is not None and gone(child.pid)
     assert cold.child is None and not started[0].has_read
+
+
+def test_stopping_the_child_stops_its_workers_too(tmp_path: Path) -> None:
+    # The child leads a process group of its own; its workers are in it. Stopping it signals
+    # the group: where the kernel does not end workers with their parent (not Linux), they
+    # would stay behind, holding its output open.
+    worker_pid = tmp_path / "worker"
+    command = fake_child(
+        tmp_path,
+        f"""
+        import subprocess
+        worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        open({str(worker_pid)!r}, "w").write(str(worker.pid))
+        print("progress 1 2", flush=True)
+        time.sleep(60)
+        """,
+    )
+
+    def progress(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("stop")
+
+    with pytest.raises(BuildCancelled):
+        build_in_child([DATA], tmp_path / "cache", progress, command=command)
+    assert gone(child_pid(tmp_path))
+    pid = int(worker_pid.read_text(encoding="utf-8"))
+    for _ in range(50):  # (reaped by init once it has ended)
+        if gone(pid) or _zombie(pid):
+            break
+        time.sleep(0.1)
+    assert gone(pid) or _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
+
+
+def test_a_load_that_fails_after_the_child_read_the_library_stops_the_child(
+    cold_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No index will wait for the child then: it is stopped (and waited for) at once, not
+    # left to build and end as a zombie, its output unread.
+    cache = tmp_path / "cache"
+    cold = ColdStart([cold_library], lambda: cache)
+    started: list[ChildBuild] = []
+    real_start = ChildBuild.start
+
+    def start(self: ChildBuild) -> None:
+        real_start(self)
+        started.append(self)
+
+    def failing(self: object, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the load")
+
+    monkeypatch.setattr(ChildBuild, "start", start)
+    monkeypatch.setattr(LibraryCache, "finish", failing)  # after every file is read
+    with pytest.raises(RuntimeError, match="a bug in the load"):
+        open_as_the_app(cold_library, cache, cold)
+    assert len(started) == 1 and started[0].has_read  # it had read the library
+    child = started[0].child
+    assert child is not None and child.returncode is not None and gone(child.pid)
+    assert cold.child is None
+
+
+def test_no_child_reads_a_library_whose_snapshot_cannot_be_saved(
+    cold_library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It would parse the library for nothing: the app would find no snapshot and parse it
+    # again. (A folder that cannot be made is one that cannot be written.)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    assert not background._writable(blocker / "cache")
+    assert background._writable(tmp_path / "new" / "cache")
+    cache = tmp_path / "cache"
+    cold = ColdStart([cold_library], lambda: cache)
+
+    def refused(self: ChildBuild) -> None:
+        raise AssertionError("no child should start")
+
+    monkeypatch.setattr(ChildBuild, "start", refused)
+    monkeypatch.setattr(background, "_writable", lambda folder: False)
+    snapshots, library = open_as_the_app(cold_library, cache, cold)
+    assert (snapshots.misses, len(library.briefings)) == (6, 6)  # read here, as before
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(BuildCancelled):  # the app exiting already: no child either
+        ColdStart([cold_library], lambda: cache, stop).prepare(
+            LibraryCache([cold_library], cache / "libraries")
+        )
