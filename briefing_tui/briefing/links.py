@@ -185,10 +185,18 @@ class LinkGraph:
                     if at != here:
                         other = ItemRef(across.summaries[at].id, ref.item)
                         out.extend(lk for lk, _ in across.into.get(other, ()))
+        # Ordered by strings, not by the refs themselves: comparing dataclasses runs Python
+        # code per comparison (an actor named in 1,119 briefings at 10,000: 9.7 -> 5.5 ms).
+        here_id = ref.briefing
         return tuple(
             sorted(
                 set(out),
-                key=lambda lk: (lk.source.briefing != ref.briefing, lk.source, lk.relation),
+                key=lambda lk: (
+                    lk.source.briefing != here_id,
+                    lk.source.briefing,
+                    lk.source.item,
+                    lk.relation,
+                ),
             )
         )
 

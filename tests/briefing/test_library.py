@@ -61,3 +61,18 @@ def test_backlinks_cross_briefings(write_briefing: Callable[..., Path]) -> None:
         ItemRef(SEED_ID, "mohsin-naqvi"),
         ItemRef("second", "mohsin-naqvi"),
     )
+
+
+def test_backlinks_come_from_this_briefing_first_then_by_item_and_relation(
+    write_briefing: Callable[..., Path],
+) -> None:
+    # (sorted by strings, as the refs order themselves: briefing, then item)
+    path = write_briefing(SECOND, name="second.yaml")
+    graph = LinkGraph(load_library([path.parent]))
+    back = graph.backlinks(ItemRef(SEED_ID, "mohsin-naqvi"))
+    expected = sorted(
+        set(back), key=lambda lk: (lk.source.briefing != SEED_ID, lk.source, lk.relation)
+    )
+    assert list(back) == expected
+    wheres = [lk.source.briefing for lk in back]
+    assert wheres[0] == SEED_ID and wheres[-1] == "second" and len(back) >= 3
