@@ -213,9 +213,9 @@ class ChildBuild:
     def _ended(self) -> str:
         assert self.child is not None
         code = self.child.wait()
-        if self._pending.strip():
-            self._tail = [*self._tail, self._pending.decode("utf-8", "replace").rstrip()]
-            self._tail, self._pending = self._tail[-TAIL_LINES:], b""
+        if self._pending.strip():  # a last line without its newline
+            last = self._pending.decode("utf-8", "replace").rstrip()
+            self._tail, self._pending = [*self._tail, last][-TAIL_LINES:], b""
         if self.status is not None and code == 0:
             return self.status
         raise BackgroundBuildFailed(_failure(code, self._tail))

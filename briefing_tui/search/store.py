@@ -476,7 +476,8 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
 
     ix, plan, counts, flush = _JOB["ix"], _JOB["plan"], _JOB["counts"], _JOB["flush"]
 
-    def check(done: int, total: int) -> None:  # while a segment is written: seconds long
+    # at each briefing, and as the writer's progress while a segment is written (seconds)
+    def check(done: int = 0, total: int = 0) -> None:
         if stopped():
             raise BuildCancelled("stopped")
 
@@ -486,8 +487,7 @@ def _write_share(k: int) -> tuple[list[Any], set[str]]:
     postings = 0
     try:
         for docs in plan.analysed_documents(_JOB["shares"][k]):
-            if stopped():
-                raise BuildCancelled("stopped")
+            check()
             for doc in docs:
                 if writer is None:
                     writer = FastSegmentWriter(ix, _lk=False)  # no lock: the parent commits
