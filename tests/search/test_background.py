@@ -55,6 +55,12 @@ def child_pid(tmp_path: Path) -> int:
     return int((tmp_path / "pid").read_text(encoding="utf-8"))
 
 
+def stop_at_first_figures(done: int, total: int) -> None:
+    """A progress callback that stops the build once the child reports any progress."""
+    if done:
+        raise RuntimeError("stop")
+
+
 def test_the_child_builds_and_publishes_the_index_with_progress(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     library = load_library([DATA], cache / "libraries")  # what the app loaded (and saved)
@@ -133,12 +139,8 @@ def test_a_child_deaf_to_sigterm_is_killed(tmp_path: Path, monkeypatch: pytest.M
         """,
     )
 
-    def progress(done: int, total: int) -> None:
-        if done:
-            raise RuntimeError("stop")
-
     with pytest.raises(BuildCancelled):
-        build_in_child([DATA], tmp_path / "cache", progress, command=command)
+        build_in_child([DATA], tmp_path / "cache", stop_at_first_figures, command=command)
     assert gone(child_pid(tmp_path))
 
 
@@ -181,12 +183,8 @@ def test_the_real_child_stopped_mid_build_publishes_nothing(
     library: Library = load_library([library_dir], cache / "libraries")
     assert len(library.briefings) > 120
 
-    def progress(done: int, total: int) -> None:
-        if done:
-            raise RuntimeError("stop")
-
     with pytest.raises(BuildCancelled):
-        build_in_child([library_dir], cache, progress)
+        build_in_child([library_dir], cache, stop_at_first_figures)
     assert missing_from_index(library, cache) == len(library.briefings)  # nothing published
     leftovers = (
         [p.name for p in (cache / "index").rglob("tmp-*")] if (cache / "index").exists() else []
@@ -270,6 +268,23 @@ def cold_library(
     return library_dir
 
 
+def record_starts(
+    monkeypatch: pytest.MonkeyPatch, then: Callable[[], None] | None = None
+) -> list[ChildBuild]:
+    """The children started from now on (each once it runs; ``then`` called after each)."""
+    started: list[ChildBuild] = []
+    real_start = ChildBuild.start
+
+    def start(self: ChildBuild) -> None:
+        real_start(self)
+        started.append(self)
+        if then is not None:
+            then()
+
+    monkeypatch.setattr(ChildBuild, "start", start)
+    return started
+
+
 def open_as_the_app(lib: Path, cache: Path, cold: ColdStart) -> tuple[LibraryCache, Library]:
     """The first briefing, then the rest in full, as run_app opens a library."""
     from briefing_tui.search.scan import index_digest
@@ -285,14 +300,7 @@ def test_a_cold_library_is_read_by_a_child_and_its_index_waits_for_that_child(
 ) -> None:
     cache = tmp_path / "cache"
     cold = ColdStart([cold_library], lambda: cache)
-    started: list[ChildBuild] = []
-    real_start = ChildBuild.start
-
-    def start(self: ChildBuild) -> None:
-        started.append(self)
-        real_start(self)
-
-    monkeypatch.setattr(ChildBuild, "start", start)
+    started = record_starts(monkeypatch)
     snapshots, library = open_as_the_app(cold_library, cache, cold)
     assert len(library.briefings) == 6 and not library.errors
     # the child read every file and saved the snapshot; the app parsed none of them
@@ -373,15 +381,7 @@ def test_the_app_exiting_stops_the_child_reading_the_library(
     cache = tmp_path / "cache"
     stop = threading.Event()
     cold = ColdStart([cold_library], lambda: cache, stop)
-    started: list[ChildBuild] = []
-    real_start = ChildBuild.start
-
-    def start(self: ChildBuild) -> None:
-        real_start(self)
-        started.append(self)
-        stop.set()  # the app quits as soon as the child is on its way
-
-    monkeypatch.setattr(ChildBuild, "start", start)
+    started = record_starts(monkeypatch, then=stop.set)  # the app quits as the child starts
     snapshots = LibraryCache([cold_library], cache / "libraries")
     t0 = time.monotonic()
     with pytest.raises(BuildCancelled):
@@ -408,12 +408,8 @@ def test_stopping_the_child_stops_its_workers_too(tmp_path: Path) -> None:
         """,
     )
 
-    def progress(done: int, total: int) -> None:
-        if done:
-            raise RuntimeError("stop")
-
     with pytest.raises(BuildCancelled):
-        build_in_child([DATA], tmp_path / "cache", progress, command=command)
+        build_in_child([DATA], tmp_path / "cache", stop_at_first_figures, command=command)
     assert gone(child_pid(tmp_path))
     pid = int(worker_pid.read_text(encoding="utf-8"))
     for _ in range(50):  # (reaped by init once it has ended)
@@ -437,17 +433,11 @@ def test_a_load_that_fails_after_the_child_read_the_library_stops_the_child(
     # left to build and end as a zombie, its output unread.
     cache = tmp_path / "cache"
     cold = ColdStart([cold_library], lambda: cache)
-    started: list[ChildBuild] = []
-    real_start = ChildBuild.start
-
-    def start(self: ChildBuild) -> None:
-        real_start(self)
-        started.append(self)
+    started = record_starts(monkeypatch)
 
     def failing(self: object, *args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug in the load")
 
-    monkeypatch.setattr(ChildBuild, "start", start)
     monkeypatch.setattr(LibraryCache, "finish", failing)  # after every file is read
     with pytest.raises(RuntimeError, match="a bug in the load"):
         open_as_the_app(cold_library, cache, cold)
