@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from briefing_tui.briefing.coverage import coverage, curation_report, number_ranges, todo_markers
+from briefing_tui.briefing.coverage import (
+    cited_label,
+    coverage,
+    curation_report,
+    number_ranges,
+    todo_markers,
+)
 from briefing_tui.briefing.loader import load_briefing
 from briefing_tui.briefing.model import Briefing
 from briefing_tui.briefing.problems import Severity
@@ -91,6 +97,14 @@ def test_coverage_figures_and_uncited_sentences(tmp_path: Path) -> None:
     assert cov.is_cited(2) and not cov.is_cited(3)
 
 
+def test_the_title_bar_label_is_the_coverage_label(tmp_path: Path, seed: Briefing) -> None:
+    """cited_label (the first frame's, without looking for mentions) says what
+    coverage(...).label() says."""
+    half = load(write(tmp_path, ACTORS + NOT_ABOUT_ALICE))
+    assert cited_label(half) == coverage(half).label() == "2/4 sentences cited (50%)"
+    assert cited_label(seed) == coverage(seed).label()
+
+
 def test_percent_never_rounds_up_to_full(tmp_path: Path) -> None:
     article = "".join(f"Sentence number {n} is here.\n" for n in range(1, 201))
     body = """\
@@ -105,6 +119,7 @@ actors:
     assert (len(cov.cited), cov.total) == (199, 200)
     assert cov.percent == 99  # 99.5% is not shown as 100%
     assert cov.uncited == (200,)
+    assert cited_label(load(write(tmp_path, body, article))).endswith("(99%)")
 
 
 def test_unlinked_mention_positive(tmp_path: Path) -> None:

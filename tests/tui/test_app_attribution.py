@@ -172,10 +172,9 @@ def test_the_citation_says_who_says_it_and_that_the_year_is_inferred(
 
 def test_search_results_mark_the_inferred_year(seed_library: Library) -> None:
     from briefing_tui.search import Hit
-    from briefing_tui.tui.screens.browser import inferred_years
     from briefing_tui.tui.widgets.search_pane import hit_prompt
 
-    years = inferred_years(seed_library)
+    years = seed_library.inferred_years()
     assert years == {SEED_ID: 2025}
     hit = Hit(SEED_ID, "event", "naqvi-baker-meeting", "Naqvi and Baker", "2025-11", "", (), 1.0)
     console = Console(width=120, record=True, color_system=None)

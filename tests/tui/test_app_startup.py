@@ -191,9 +191,10 @@ async def test_leaving_right_at_the_first_frame_is_clean(seed_library: Library) 
 async def test_the_first_frame_is_drawn_once_at_the_screens_width(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Before the first frame each pane shown is rendered once, at the layout of the
+    """Before the first frame the navigator is rendered once, at the layout of the
     terminal's width: not first laid out narrow (the breakpoint class came with the first
-    resize) and not rendered inside the start-up batch, whose frame Textual drops."""
+    resize) and not rendered inside the start-up batch, whose frame Textual drops. The
+    detail and the source, filled after it, are not drawn empty before it."""
     from briefing_tui.tui.widgets.lists import BriefList
 
     renders: list[str] = []
@@ -208,22 +209,29 @@ async def test_the_first_frame_is_drawn_once_at_the_screens_width(
     app = make_app(seed_library)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.first_frame_shown)
-        widths = {pane: browser(app).query_one(f"#{pane}").size.width for pane in PANES3}
-    assert sorted(renders) == sorted(f"{pane} {widths[pane]}" for pane in PANES3)
+        width = browser(app).navigator.size.width
+    assert renders == [f"navigator {width}"]
+
+
+def pane_filled(app: BriefingApp, pane: str) -> bool:
+    from briefing_tui.tui.widgets.lists import BriefList
+
+    return browser(app).query_one(f"#{pane}", BriefList).option_count > 0
 
 
 @aio
-async def test_the_panes_wrap_their_options_once_before_the_first_frame(
-    seed_library: Library,
-) -> None:
+async def test_the_panes_wrap_their_options_once_at_their_width(seed_library: Library) -> None:
     """Their gutter is kept for the scrollbar until they are first measured: not wrapped at
-    the whole width, then again one column narrower when the scrollbar comes."""
+    the whole width, then again one column narrower when the scrollbar comes (the navigator
+    before the first frame, the detail and the source right after it)."""
     from briefing_tui.tui.widgets.lists import BriefList
     from briefing_tui.tui.widgets.memo import Memo
 
     app = make_app(seed_library)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.first_frame_shown)
+        await until(pilot, lambda: all(pane_filled(app, pane) for pane in PANES3))
+        await pilot.pause()
         for pane in PANES3:
             widget = browser(app).query_one(f"#{pane}", BriefList)
             memos = [o.prompt for o in widget.options if isinstance(o.prompt, Memo)]
@@ -231,6 +239,80 @@ async def test_the_panes_wrap_their_options_once_before_the_first_frame(
             assert memos and len(widths) == 1, (pane, widths)
             assert widget.show_vertical_scrollbar  # they overflow at 100x30
             assert widget.styles.scrollbar_gutter == "auto"  # Textual's rule, once measured
+
+
+@aio
+async def test_the_first_frame_shows_the_navigator_and_the_other_panes_follow(
+    seed_library: Library,
+) -> None:
+    """The first frame draws the title bar (coverage included) and the navigator; the
+    detail and the source are filled and drawn right after it, with the first actor and
+    its evidence, as if they had been there from the start."""
+    from briefing_tui.briefing.coverage import coverage
+
+    at_first_frame: list[tuple[bool, bool, bool, str]] = []
+    app = make_app(seed_library)
+    display = app.frame_displayed
+
+    def spy(screen: Any, renderable: Any) -> None:
+        first = not app.first_frame_shown
+        display(screen, renderable)
+        if first and app.first_frame_shown:
+            screen = browser(app)
+            filled = pane_filled(app, "detail"), pane_filled(app, "source")
+            drawn = screen.detail.visible or screen.source.visible
+            at_first_frame.append((*filled, drawn, title_text(app)))
+
+    app.frame_displayed = spy  # type: ignore[method-assign]
+    briefing = seed_library.briefings[0]
+    label = coverage(briefing).label()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.first_frame_shown)
+        [(detail, source, drawn, title)] = at_first_frame
+        assert (detail, source, drawn) == (False, False, False)  # not drawn empty either
+        assert briefing.title[:20] in title and label in title
+        screen = browser(app)
+        assert screen.navigator.option_count > 5
+        await until(pilot, lambda: pane_filled(app, "detail") and pane_filled(app, "source"))
+        first = briefing.actors[0]
+        assert screen.detail.ref == ItemRef(briefing.id, first.id)
+        assert screen.source.briefing is briefing
+        assert screen.source.evidence == {n for ev in first.evidence for n in ev.sentences}
+        assert label in title_text(app)
+        assert screen.detail.visible and screen.source.visible
+
+
+@aio
+async def test_a_move_before_the_other_panes_are_filled_shows_in_them(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys that come before the detail and the source are filled move the navigator; the
+    panes then show where it is, filled at once when a key goes to one of them."""
+    from briefing_tui.tui.screens.browser import BrowserScreen
+
+    held: list[BrowserScreen] = []
+    mount_deferred = BrowserScreen.mount_deferred
+
+    async def later(self: BrowserScreen) -> None:
+        held.append(self)  # run by the test, after its keys
+
+    monkeypatch.setattr(BrowserScreen, "mount_deferred", later)
+    app = make_app(seed_library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: bool(held))
+        await pilot.press("j", "j")
+        screen = browser(app)
+        assert not pane_filled(app, "detail")
+        moved = screen.navigator.highlighted_item
+        assert moved is not None and moved.id != seed_library.briefings[0].actors[0].id
+        await pilot.press("tab")  # to the detail: it is filled now, not left blank
+        assert screen.current_pane() == "detail"
+        ref = ItemRef(seed_library.briefings[0].id, moved.id)
+        assert screen.detail.ref == ref and screen.detail.visible
+        assert pane_filled(app, "source") and screen.source.visible
+        await mount_deferred(screen)  # the rest of the deferred work comes late: same place
+        await pilot.pause()
+        assert screen.detail.ref == ref and screen.current_pane() == "detail"
 
 
 @aio

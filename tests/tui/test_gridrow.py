@@ -95,7 +95,8 @@ async def test_the_first_screen_measures_no_table(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The detail and source panes' rows are grid rows: nothing measures their cells (a
-    table measures each, to size columns whose widths it knows)."""
+    table measures each, to size columns whose widths it knows). They are filled right
+    after the first frame."""
     measured: list[str] = []
     get = Measurement.get
 
@@ -106,7 +107,7 @@ async def test_the_first_screen_measures_no_table(
     monkeypatch.setattr(Measurement, "get", spy)
     app = make_app(seed_library)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: app.first_frame_shown)
-        for pane in ("detail", "source"):
-            assert browser(app).query_one(f"#{pane}", BriefList).option_count > 5
+        panes = [browser(app).query_one(f"#{pane}", BriefList) for pane in ("detail", "source")]
+        await until(pilot, lambda: all(pane.option_count > 5 for pane in panes))
+        await pilot.pause()
     assert measured == []

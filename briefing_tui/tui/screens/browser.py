@@ -19,13 +19,12 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.timer import Timer
 from textual.widget import AwaitMount, MountError, Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from briefing_tui.briefing.coverage import coverage
+from briefing_tui.briefing.coverage import cited_label, coverage
 from briefing_tui.briefing.library import Library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import Briefing, Item, ItemRef
@@ -34,8 +33,14 @@ from briefing_tui.tui.history import History, Location
 from briefing_tui.tui.host import Host, host
 from briefing_tui.tui.widgets.detail import DetailPane
 from briefing_tui.tui.widgets.lists import BriefList
-from briefing_tui.tui.widgets.navigator import SECTION_TITLES, SECTIONS, Navigator, section_of
-from briefing_tui.tui.widgets.search_pane import SearchPane
+from briefing_tui.tui.widgets.navigator import (
+    SECTION_TITLES,
+    SECTIONS,
+    Navigator,
+    section_items,
+    section_of,
+)
+from briefing_tui.tui.widgets.search_pane import SearchAnswered, SearchPane
 from briefing_tui.tui.widgets.source import SourcePane
 from briefing_tui.tui.widgets.titlebar import TitleBar
 
@@ -49,29 +54,6 @@ PREVIEW_DELAY = 0.12  # seconds a search result stays highlighted before it is p
 BREAKPOINTS = ((0, "-narrow"), (WIDE, "-wide"), (WIDEST, "-widest"))  # screen classes by width
 PANES = ("navigator", "detail", "source", "search")
 PANE_TITLES = {"detail": "Detail", "source": "Source", "search": "Search"}
-
-
-def inferred_years(library: Library) -> dict[str, int]:
-    """Each briefing's inferred year (its dating), for marking dates ``Nov 2025*``."""
-    return library.inferred_years()
-
-
-class SearchAnswered(Message):
-    """The hits of search ``gen`` (posted by its worker, which counts the rest after)."""
-
-    def __init__(self, gen: int, result: SearchResult, counting: bool) -> None:
-        super().__init__()
-        self.gen = gen
-        self.result = result
-        self.counting = counting  # the worker counts the matches beyond the hits next
-
-
-def section_items(briefing: Briefing, section: str) -> list[str]:
-    """The ids of a navigator section's items, in the order it lists them."""
-    if section == "context":
-        return [ev.id for group in briefing.context_by_month() for ev in group.events]
-    items: tuple[Item, ...] = getattr(briefing, section, ())
-    return [it.id for it in items]
 
 
 def breakpoint_class(width: int) -> str:
@@ -110,11 +92,14 @@ class BrowserScreen(BatchedScreen):
 
     def __init__(self, library: Library, graph: LinkGraph) -> None:
         super().__init__()
+        self._panes_pending = False
         # The breakpoint class from the start: Textual sets it on the first resize, after a
-        # first layout (and render) of the narrow screen, which the first frame would pay
-        # for and then throw away.
+        # layout and a render of the narrow screen, which the first frame would throw away.
         with contextlib.suppress(RuntimeError):  # no app running: Textual sets it on resize
             self.add_class(breakpoint_class(self.app.size.width), update=False)
+            if not getattr(self.app, "first_frame_shown", True):  # see mount_deferred
+                self._panes_pending = True
+                self.add_class("-filling", update=False)
         self.library = library
         self.graph = graph
         self.briefing: Briefing = library.briefings[0]
@@ -131,11 +116,10 @@ class BrowserScreen(BatchedScreen):
         self._preview_timer: Timer | None = None
         self._pending_answer: SearchAnswered | None = None  # hits waiting for their count
         self._answer_timer: Timer | None = None
-        # The search pane is composed with the rest only where it shows from the start (all
-        # four panes side by side); elsewhere it is hidden, and mounted after the first frame
-        # (or when first opened, if that is sooner): see mount_deferred.
+        # composed with the rest where all four panes show, else mounted after the first
+        # frame (or when first opened, if that is sooner): see mount_deferred
         self._search_pane = SearchPane(library.titles(), id="search", classes="pane")
-        self._search_pane.inferred_years = inferred_years(library)
+        self._search_pane.inferred_years = library.inferred_years()
         self._search_mount: AwaitMount | None = None
 
     @property
@@ -153,8 +137,7 @@ class BrowserScreen(BatchedScreen):
             yield SourcePane(self.graph, id="source", classes="pane")
             if self.has_class("-widest"):
                 yield self._search_pane
-        # The footer (a widget per key) comes right after the first paint (and so does the
-        # search pane where it is hidden): see on_mount.
+        # (the footer, and the search pane where it is hidden: see mount_deferred)
 
     navigator = getters.query_one("#navigator", Navigator)
     detail = getters.query_one("#detail", DetailPane)
@@ -166,22 +149,22 @@ class BrowserScreen(BatchedScreen):
         return self._search_pane
 
     def on_mount(self) -> None:
-        if getattr(self.app, "first_frame_shown", True):
+        if getattr(self.app, "first_frame_shown", True):  # (else: after the app's first frame)
             self.call_after_refresh(self.mount_deferred)
-        # else the app calls mount_deferred once its first frame is out
         self._show_main(self.main_pane)
         current = self.history.current
         assert current is not None
         self._go(current)
 
     async def mount_deferred(self) -> None:
-        """What the first frame does not show: the footer (a widget per key, a fifth of the
-        time the first screen takes to draw; it shows the keys of the moment), and the
-        search pane where it is hidden (an input and a list, their styles and their CSS)."""
+        """What the first frame does not show: what the detail and the source show (half the
+        time from start-up to the first frame; the title bar and the navigator show the
+        briefing), the footer (a widget per key), and the search pane where it is hidden."""
         from briefing_tui.tui.widgets.footer import BriefFooter
 
         if self._footer_mounted or not self.is_mounted:
             return  # (or the app is closing already: a q typed before the first frame)
+        self._fill_panes()
         self._footer_mounted = True
         try:
             search = self.mount_search()
@@ -190,6 +173,14 @@ class BrowserScreen(BatchedScreen):
         except MountError:  # closing while they were on their way
             return
         self.refresh_bindings()
+
+    def _fill_panes(self) -> None:
+        """The detail and the source, if the first frame went without them: where the
+        navigator is now (keys may have moved it)."""
+        if self._panes_pending:
+            self._panes_pending = False
+            self._show_item(self.navigator.highlighted_item)
+            self.remove_class("-filling")
 
     def mount_search(self) -> AwaitMount:
         """Mount the search pane if it is not yet; awaited, until it is (its input too)."""
@@ -236,6 +227,8 @@ class BrowserScreen(BatchedScreen):
         return "navigator"
 
     def focus_pane(self, pane: str) -> None:
+        if pane in ("detail", "source"):
+            self._fill_panes()  # (a key came before they were filled after the first frame)
         if pane != self.main_pane:
             self._show_main(pane)
         # Focus now, not after the keys already queued (Widget.focus defers): "/narcotics" typed
@@ -262,7 +255,8 @@ class BrowserScreen(BatchedScreen):
     def _open_briefing(self, briefing: Briefing) -> None:
         self.briefing = briefing
         self.navigator.show_briefing(briefing)
-        self.source.show_source(briefing, coverage(briefing))
+        if not self._panes_pending:
+            self.source.show_source(briefing, coverage(briefing))
         self._update_title()
 
     # -- live reload ------------------------------------------------------------------------
@@ -277,13 +271,13 @@ class BrowserScreen(BatchedScreen):
         """
         here = self._capture()
         old_ids = list(self.library.ids)
-        old_items = section_items(self.briefing, here.section)
+        old_items = [it.id for it in section_items(self.briefing, here.section)]
         self.library = library
         self.graph = graph
         self.detail.library, self.detail.graph = library, graph
         self.source.graph = graph
         self.search.titles = library.titles()
-        self.search.inferred_years = inferred_years(library)
+        self.search.inferred_years = library.inferred_years()
         path = self.briefing.path
         briefing = library.briefing(here.briefing) or next(
             (library.briefing(s.id) for s in library.summaries if s.path == str(path)),
@@ -303,7 +297,7 @@ class BrowserScreen(BatchedScreen):
             loc = here.with_(briefing=briefing.id)
             if here.item is not None and briefing.item(here.item) is None:
                 at = old_items.index(here.item) if here.item in old_items else 0
-                items = section_items(briefing, here.section)
+                items = [it.id for it in section_items(briefing, here.section)]
                 loc = loc.with_(item=items[min(at, len(items) - 1)] if items else None)
             if loc.briefing != here.briefing:
                 self.history.replace(loc)
@@ -326,8 +320,9 @@ class BrowserScreen(BatchedScreen):
         if n > 1 and index is not None:
             pos = f"[{index + 1}/{n}]"
         cov = self.source.coverage
+        label = cov.label() if cov is not None and cov.briefing == b.id else cited_label(b)
         stale = b.path in getattr(self.app, "kept_paths", ())
-        self.query_one(TitleBar).show(b, pos, cov.label() if cov else "", stale)
+        self.query_one(TitleBar).show(b, pos, label, stale)
 
     def index_updated(self) -> None:
         """Called by the app when the index took in a reload: search again (not when the
@@ -350,6 +345,8 @@ class BrowserScreen(BatchedScreen):
         if ref is not None and ref == self.detail.ref and not self._previewing:
             return
         self._cancel_preview()
+        if self._panes_pending:
+            return  # shown right after the first frame (see _fill_panes)
         if self.source.briefing is not self.briefing:  # a preview showed another article
             self.source.show_source(self.briefing, coverage(self.briefing))
         self.detail.show_item(self.briefing, item)

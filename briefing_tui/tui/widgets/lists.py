@@ -108,9 +108,10 @@ class BriefList(HookedOptionList):
         # results: new ones on every key) only needs repainting.
         if self.styles.scrollbar_size_vertical or self.styles.auto_dimensions:
             super().rebuild_lines()
-            if self._gutter_kept and self.scrollable_content_region:
-                # measured: Textual's own rule from now on (the scrollbar shows if they
-                # overflow; if not, the gutter goes and they are wrapped at the full width)
+            if self._gutter_kept and self.scrollable_content_region and self.options:
+                # measured (with options: a pane filled after the first frame is empty in
+                # it): Textual's own rule from now on (the scrollbar shows if they overflow;
+                # if not, the gutter goes and they are wrapped at the full width)
                 self._gutter_kept = False
                 self.styles.scrollbar_gutter = "auto"
             return

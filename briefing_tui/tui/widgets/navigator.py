@@ -114,6 +114,21 @@ def item_prompt(item: Item) -> Group:
     return Group(text, line)
 
 
+def section_items(b: Briefing, section: str) -> tuple[Item, ...]:
+    """A section's items, in the order the navigator lists them."""
+    if section == "actors":
+        return b.actors
+    if section == "commitments":
+        return b.commitments
+    if section == "context":
+        return tuple(ev for group in b.context_by_month() for ev in group.events)
+    if section == "assessments":
+        return b.assessments
+    if section == "speakers":
+        return tuple(it for g in speaker_groups(b) for it in g.items)
+    return b.notes
+
+
 class Navigator(BriefList):
     """One section of a briefing at a time; ``1``-``4`` (on the screen) switch sections."""
 
@@ -155,20 +170,7 @@ class Navigator(BriefList):
         self.show_section("actors")
 
     def items_of(self, section: str) -> tuple[Item, ...]:
-        b = self.briefing
-        if b is None:
-            return ()
-        if section == "actors":
-            return b.actors
-        if section == "commitments":
-            return b.commitments
-        if section == "context":
-            return tuple(ev for group in b.context_by_month() for ev in group.events)
-        if section == "assessments":
-            return b.assessments
-        if section == "speakers":
-            return tuple(it for g in speaker_groups(b) for it in g.items)
-        return b.notes
+        return section_items(self.briefing, section) if self.briefing is not None else ()
 
     def _speaker_options(self, b: Briefing) -> list[Option]:
         options: list[Option] = []

@@ -272,6 +272,17 @@ class SearchInput(HookedInput):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
+class SearchAnswered(Message):
+    """The hits of search ``gen`` (posted by the browser's search worker, which counts the
+    rest after)."""
+
+    def __init__(self, gen: int, result: SearchResult, counting: bool) -> None:
+        super().__init__()
+        self.gen = gen
+        self.result = result
+        self.counting = counting  # the worker counts the matches beyond the hits next
+
+
 class SearchPane(Vertical):
     """Search, always on screen at 100 columns and more; the main area at 80x24."""
 
