@@ -31,7 +31,10 @@ HOW = {
     "notification; after each one the pane is captured (through the same client, no polling "
     "loop) and first paint is the time from the launch request to the output after which the "
     "library is on tmux's screen: a briefing title or an actor name (their first 16 characters; "
-    "for the reference, its one line of text). The first non-blank frame is reported too. "
+    "for the reference, its one line of text). The first non-blank frame is reported too, "
+    "and the whole screen: the app's first frame has the title bar and the navigator, the "
+    "detail, the source and the footer come right after it (the time until the source's "
+    "title and the footer's Quit are on screen). "
     "A fresh tmux server per run; app and reference alternate (ABBA), after one warm-up run of "
     "each (none with --quick). The index cache is built beforehand with `briefing-tui index PATH` (or, without that "
     "command, in process with `SearchIndex.open(library, cache_dir)` into the app's cache "
@@ -252,9 +255,10 @@ def _why(row: Row, ctx: Context) -> str:
                 f"{fmt_s(phases['library'])}, and from mount to the first frame "
                 f"{fmt_s(phases['frame_after_mount'])} where the minimal app draws its one line "
                 f"in {fmt_s(phases['frame_after_mount_ref'])}: composing, styling, laying out "
-                "and drawing the first screen's widgets (title bar, four panes with their lists, "
-                "the search box) is where the difference lies, spread over Textual's compose, "
-                "CSS and render code (see the start-up profile below)"
+                "and drawing the first screen's widgets (the title bar and the navigator; the "
+                "detail and the source are filled right after the first frame) is where the "
+                "difference lies, spread over Textual's compose, CSS and render code (see the "
+                "start-up profile below)"
             )
         if load_n is not None and str(n) in row.what.replace(",", ""):
             parts.append(
