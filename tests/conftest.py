@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -20,6 +22,24 @@ SEEDS = ROOT / "seeds"
 SEED_BRIEFING = DATA / "pakistan-us-security-talks.yaml"
 SEED_ARTICLE = SEEDS / "pakistan-us-security-narcotics-immigration-talks.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seeds" / "000_721318118e9d10fc.txt"
+
+
+def auto_workers(cores: int, override: str | None = None) -> int:
+    """``-n auto``'s worker count: the cores and as many more, up to four more.
+
+    A third of the suite's time is spent waiting: on tmux and SSH sessions, child processes,
+    timers. On 2 cores, 2 workers ran it in 322 s, 3 in 254 s, 4 in 241 s (all passed).
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set, as in xdist.
+    """
+    if override:
+        with contextlib.suppress(ValueError):
+            return max(1, int(override))
+    return cores + min(cores, 4)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return auto_workers(cores or 1, os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"))
 
 
 def make_library_module() -> ModuleType:

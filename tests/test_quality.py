@@ -33,3 +33,11 @@ def test_ruff(args: list[str]) -> None:
 def test_mypy_strict_on_the_core() -> None:
     proc = subprocess.run([tool("mypy")], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_n_auto_runs_more_workers_than_cores_as_the_suite_waits_a_third_of_the_time() -> None:
+    from tests.conftest import auto_workers
+
+    assert [auto_workers(n) for n in (1, 2, 4, 16)] == [2, 4, 8, 20]
+    assert auto_workers(2, "3") == 3  # xdist's own setting still decides
+    assert auto_workers(2, "many") == 4

@@ -7,13 +7,15 @@ import contextlib
 import functools
 import io
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from rich.console import Console
@@ -22,6 +24,9 @@ from textual.pilot import Pilot
 from briefing_tui.briefing.library import Library, load_library
 from briefing_tui.tui.app import BriefingApp
 from briefing_tui.tui.screens.browser import BrowserScreen
+
+if TYPE_CHECKING:
+    from briefing_tui.search import ProgressCallback, SearchIndex
 
 
 def aio(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -77,8 +82,35 @@ def two_briefing_library(library_dir: Path) -> Library:
     return library
 
 
+# Per test process: a library (kept, so that its id is not reused) and a copy of the search
+# index built for it the first time an app opened it.
+_BUILT: dict[int, tuple[Library, Path]] = {}
+
+
+def reused_index(library: Library, progress: ProgressCallback) -> SearchIndex:
+    """The apps' index factory in the UI tests: the index of a library is built the first
+    time in a test process, then copied into each test's own cache (0.1 s of building for
+    each of some hundreds of tests). The app opens it as it would its own index."""
+    from briefing_tui.paths import cache_dir
+    from briefing_tui.tui.app import default_index_factory
+
+    target = cache_dir() / "index"
+    built = _BUILT.get(id(library))
+    if built is not None and not target.exists():
+        shutil.copytree(built[1], target)
+    index = default_index_factory(library, progress)
+    if built is None and target.is_dir():
+        keep = Path(tempfile.mkdtemp(prefix="briefing-tui-test-index-")) / "index"
+        shutil.copytree(target, keep)
+        _BUILT[id(library)] = (library, keep)
+    return index
+
+
 def make_app(library: Library, **kwargs: object) -> BriefingApp:
-    kwargs.setdefault("ssh_mode", True)  # no cursor blink: stable screens
+    """The app as the UI tests run it: in ssh_mode (no cursor blink: stable screens), with
+    the index built once per test process for each library (:func:`reused_index`)."""
+    kwargs.setdefault("ssh_mode", True)
+    kwargs.setdefault("index_factory", reused_index)
     return BriefingApp(library, **kwargs)  # type: ignore[arg-type]
 
 
