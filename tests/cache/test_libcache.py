@@ -505,6 +505,57 @@ def test_a_reader_of_the_snapshot_reads_on_after_another_appends(lib: Path, snap
     assert reader.hits == len(kept) and reader.misses == 0
 
 
+class Killed(BaseException):
+    """A writer killed where it raises this (nothing after it runs, as after SIGKILL)."""
+
+
+def _killed_before_the_index(fd: int, magic: bytes, at: int, head: bytes) -> None:
+    raise Killed  # the results are appended, no index names them
+
+
+def _killed_before_the_start(fd: int, magic: bytes, at: int, head: bytes) -> None:
+    from briefing_tui.cache.diskfile import pwrite_all
+
+    pwrite_all(fd, head, at)
+    raise Killed  # the new index is there, the file's start still names the old one
+
+
+def _killed_in_the_start(fd: int, magic: bytes, at: int, head: bytes) -> None:
+    from briefing_tui.cache.diskfile import pwrite_all
+
+    pwrite_all(fd, head, at)
+    start = magic + at.to_bytes(8, "little") + len(head).to_bytes(8, "little")
+    pwrite_all(fd, start[: len(magic) + 3], 0)  # a torn write: the offset's low bytes only
+    raise Killed
+
+
+@pytest.mark.parametrize(
+    "killed", [_killed_before_the_index, _killed_before_the_start, _killed_in_the_start]
+)
+def test_a_writer_killed_while_appending_loses_only_its_edit(
+    lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch, killed: Callable[..., None]
+) -> None:
+    """The next start loads the library right (the edit parsed again), and saves a snapshot
+    that every later start reads in full."""
+    _, c1 = load(lib, snapdir)
+    edit(lib, 4)
+    with monkeypatch.context() as m:
+        m.setattr(libcache, "append_index", killed)
+        with pytest.raises(Killed):
+            load(lib, snapdir)
+    assert c1.file.stat().st_size > 0
+    library, c2 = load(lib, snapdir)
+    if killed is _killed_in_the_start:  # the start names no index: read as no snapshot
+        assert (c2.hits, c2.misses) == (0, 4) and c2.snapshot_error
+    else:  # the old index, whose entry for the edited file its signature no longer matches
+        assert (c2.hits, c2.misses, c2.snapshot_error) == (3, 1, None)
+    assert library.briefing("extra-1").title == "Edit 4"  # type: ignore[union-attr]
+    same_as_fresh(library, [lib])
+    again, c3 = load(lib, snapdir)
+    assert (c3.hits, c3.misses, c3.snapshot_error) == (4, 0, None)
+    same_as_fresh(again, [lib])
+
+
 def test_a_snapshot_mostly_left_behind_is_written_anew(
     lib: Path, snapdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
