@@ -630,8 +630,8 @@ def _startup_phases(ctx: Context, path: Path, label: str, reps: int) -> None:
         f"the library opened (snapshot checked, first briefing, or the whole library when "
         f"small) in {fmt_ms(med('app', 'library'))}; mounted at "
         f"{fmt_ms(med('app', 'mount'))} (minimal {fmt_ms(med('minimal', 'mount'))}); from "
-        f"mount to the first frame (compose, styles, layout and the first render of the four "
-        f"panes) {fmt_ms(med('app', 'frame', 'mount'))} (minimal, one line of text: "
+        f"mount to the first frame (compose, styles, layout and the first render of the title "
+        f"bar and the navigator) {fmt_ms(med('app', 'frame', 'mount'))} (minimal, one line of text: "
         f"{fmt_ms(med('minimal', 'frame', 'mount'))}); first frame at "
         f"{fmt_ms(med('app', 'frame'))} (minimal {fmt_ms(med('minimal', 'frame'))}).",
     )
