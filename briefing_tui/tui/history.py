@@ -23,6 +23,7 @@ SECTIONS = ("actors", "commitments", "context", "notes")
 class Location:
     """Where the reader is: a briefing, a navigator section and item, and the focused pane.
 
+    ``item`` is an item's id, or ``#5`` for a sentence row of the Speakers section.
     ``index`` is the cursor in the focused pane (a link in the detail pane, a result in the
     search pane); ``sentence`` the source sentence under the cursor; ``query`` the search
     text when the search pane is focused.

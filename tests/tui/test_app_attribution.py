@@ -95,14 +95,19 @@ async def test_the_speakers_section(seed_library: Library) -> None:
         while nav.highlighted_sentence is None:
             await pilot.press("j")
         number = nav.highlighted_sentence
+        row = nav.highlighted
         assert screen.source.evidence == frozenset({number})
         await pilot.press("enter")
         await pilot.pause()
         assert screen.current_pane() == "source" and screen.source.sentence == number
-        # back returns to the Speakers section
+        # the navigator stays on the sentence's row, which stays marked in the source
+        assert (nav.highlighted, nav.highlighted_sentence) == (row, number)
+        assert screen.source.evidence == frozenset({number})
+        # back returns to the Speakers section, on that row
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert screen.navigator.section == "speakers"
+        assert screen.current_pane() == "navigator" and nav.highlighted == row
 
 
 @aio

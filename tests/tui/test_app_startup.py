@@ -329,6 +329,58 @@ async def test_a_pane_that_does_not_overflow_gives_its_gutter_back(seed_library:
         assert navigator.scrollable_content_region.width == navigator.content_region.width
 
 
+def hold_deferred(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], Any]:
+    """BrowserScreen.mount_deferred held back (run by the test): (the screens that asked for
+    it, the real one)."""
+    from briefing_tui.tui.screens.browser import BrowserScreen
+
+    held: list[Any] = []
+    mount_deferred = BrowserScreen.mount_deferred
+
+    async def later(self: BrowserScreen) -> None:
+        held.append(self)
+
+    monkeypatch.setattr(BrowserScreen, "mount_deferred", later)
+    return held, mount_deferred
+
+
+async def to_a_speakers_sentence(pilot: Any, app: BriefingApp) -> int:
+    """The Speakers section (6), the cursor on a sentence row past the third."""
+    screen = browser(app)
+    await pilot.press("6")
+    for _ in range(40):
+        if (screen.navigator.highlighted_sentence or 0) > 3:
+            break
+        await pilot.press("j")
+    number = screen.navigator.highlighted_sentence
+    assert number is not None and number > 3
+    return number
+
+
+@pytest.mark.parametrize("enter", [False, True])
+@aio
+async def test_a_speakers_sentence_chosen_before_the_panes_are_filled_shows_in_the_source(
+    seed_library: Library, monkeypatch: pytest.MonkeyPatch, enter: bool
+) -> None:
+    """On a sentence row the source marks the sentence; Enter opens it there (the panes
+    filled first, not after, which would put the source back at its start)."""
+    held, mount_deferred = hold_deferred(monkeypatch)
+    app = make_app(seed_library)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: bool(held))
+        screen = browser(app)
+        number = await to_a_speakers_sentence(pilot, app)
+        if enter:
+            await pilot.press("enter")
+            assert screen.current_pane() == "source" and screen.source.sentence == number
+        await mount_deferred(screen)
+        await pilot.pause()
+        assert screen.source.evidence == {number} and screen.source.visible
+        assert screen.navigator.highlighted_sentence == number
+        if enter:
+            assert screen.current_pane() == "source" and screen.source.sentence == number
+
+
 @aio
 async def test_the_browser_is_styled_again_on_a_resume_but_not_its_first(
     seed_library: Library, monkeypatch: pytest.MonkeyPatch

@@ -179,8 +179,10 @@ class BrowserScreen(BatchedScreen):
         navigator is now (keys may have moved it)."""
         if self._panes_pending:
             self._panes_pending = False
-            self._show_item(self.navigator.highlighted_item)
-            self.remove_class("-filling")
+            try:
+                self._show_navigated()
+            finally:
+                self.remove_class("-filling")
 
     def mount_search(self) -> AwaitMount:
         """Mount the search pane if it is not yet; awaited, until it is (its input too)."""
@@ -227,7 +229,7 @@ class BrowserScreen(BatchedScreen):
         return "navigator"
 
     def focus_pane(self, pane: str) -> None:
-        if pane in ("detail", "source"):
+        if pane != "navigator":
             self._fill_panes()  # (a key came before they were filled after the first frame)
         if pane != self.main_pane:
             self._show_main(pane)
@@ -295,7 +297,7 @@ class BrowserScreen(BatchedScreen):
             self.history.replace(loc)
         else:
             loc = here.with_(briefing=briefing.id)
-            if here.item is not None and briefing.item(here.item) is None:
+            if here.item and here.item[0] != "#" and briefing.item(here.item) is None:
                 at = old_items.index(here.item) if here.item in old_items else 0
                 items = [it.id for it in section_items(briefing, here.section)]
                 loc = loc.with_(item=items[min(at, len(items) - 1)] if items else None)
@@ -320,7 +322,7 @@ class BrowserScreen(BatchedScreen):
         if n > 1 and index is not None:
             pos = f"[{index + 1}/{n}]"
         cov = self.source.coverage
-        label = cov.label() if cov is not None and cov.briefing == b.id else cited_label(b)
+        label = cov.label() if cov is not None and self.source.briefing is b else cited_label(b)
         stale = b.path in getattr(self.app, "kept_paths", ())
         self.query_one(TitleBar).show(b, pos, label, stale)
 
@@ -358,7 +360,6 @@ class BrowserScreen(BatchedScreen):
     def _capture(self) -> Location:
         """Where the reader is now, for the history."""
         pane = self.current_pane()
-        item = self.navigator.highlighted_item
         index: int | None = None
         if pane == "detail":
             index = self.detail.highlighted
@@ -367,7 +368,7 @@ class BrowserScreen(BatchedScreen):
         return Location(
             self.briefing.id,
             self.navigator.section,
-            item.id if item is not None else None,
+            self.navigator.highlighted_target,
             pane,
             self.source.sentence,
             index,
@@ -380,7 +381,9 @@ class BrowserScreen(BatchedScreen):
         if briefing is not self.briefing or self.navigator.briefing is None:
             self._open_briefing(briefing)
         self.navigator.show_section(loc.section, loc.item)
-        self._show_item(self.navigator.highlighted_item)
+        if loc.pane != "navigator" or loc.sentence is not None:
+            self._fill_panes()  # before their cursors are set
+        self._show_navigated()
         if loc.pane == "detail" and loc.index is not None:
             self.detail.highlighted = loc.index
         if loc.sentence is not None:
@@ -436,6 +439,10 @@ class BrowserScreen(BatchedScreen):
 
     @on(BriefList.OptionHighlighted, "#navigator")
     def _nav_moved(self, event: BriefList.OptionHighlighted) -> None:
+        self._show_navigated()
+
+    def _show_navigated(self) -> None:
+        """Show what the navigator's cursor is on: an item, or a speaker's sentence."""
         sentence = self.navigator.highlighted_sentence
         if sentence is not None:  # Speakers: a sentence of the speaker's
             self._show_item(None)
@@ -762,29 +769,22 @@ class BrowserScreen(BatchedScreen):
     def action_copy(self) -> None:
         from briefing_tui.briefing.export import citation  # (json, the exporters: when used)
 
+        briefing, item, sentence = self.briefing, self.navigator.highlighted_item, None
         pane = self.current_pane()
-        item = self.navigator.highlighted_item
-        sentence = None
         if pane == "source" and self.source.sentence is not None:
             item, sentence = None, self.source.sentence
         elif pane == "detail" and self.detail.item is not None:
             item = self.detail.item
         elif pane == "search":
             hit, _ = self.search.highlighted_choice()
-            if hit is not None:
-                found = self.library.item(hit.ref)
-                if found is not None:
-                    briefing = self.library.briefing(hit.briefing) or self.briefing
-                    self._copy(citation(self.library, briefing, found, None))
-                    return
-                if hit.sentence is not None and self.library.briefing(hit.briefing):
-                    briefing = self.library.briefing(hit.briefing) or self.briefing
-                    self._copy(citation(self.library, briefing, None, hit.sentence))
-                    return
+            shown = self.library.briefing(hit.briefing) if hit is not None else None
+            if hit is not None and shown is not None:  # the hit's item, or its sentence
+                briefing, item = shown, self.library.item(hit.ref)
+                sentence = hit.sentence if item is None else None
         if item is None and sentence is None:
             self.app.bell()
             return
-        self._copy(citation(self.library, self.briefing, item, sentence))
+        self._copy(citation(self.library, briefing, item, sentence))
 
     def _copy(self, text: str) -> None:
         self.app.copy_to_clipboard(text)

@@ -250,6 +250,16 @@ class Navigator(BriefList):
         return self.briefing.item(option.id)
 
     @property
+    def highlighted_target(self) -> str | None:
+        """What :meth:`select_item` takes to come back here: the item's id, or ``#5`` on a
+        sentence row of the Speakers section."""
+        sentence = self.highlighted_sentence
+        if sentence is not None:
+            return f"#{sentence}"
+        item = self.highlighted_item
+        return item.id if item is not None else None
+
+    @property
     def highlighted_sentence(self) -> int | None:
         """In the Speakers section, the sentence under the cursor (``speaker/#5``)."""
         option = self.highlighted_option
