@@ -400,8 +400,9 @@ def _first_paint(
         found = term.wait_for_screens(predicates, since=t0, timeout=ctx.settings.paint_timeout)
         frame, content = found[0], found[1]
         if content is None or found[-1] is None:
+            what = "nothing expected" if content is None else f"not all of {whole}"
             raise RuntimeError(
-                f"{name}: nothing expected appeared within {ctx.settings.paint_timeout} s; "
+                f"{name}: {what} appeared within {ctx.settings.paint_timeout} s; "
                 f"the screen was:\n{term.screen()}"
             )
         hwm = vm_hwm(term.pane_pid())

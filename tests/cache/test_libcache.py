@@ -525,7 +525,7 @@ def _killed_in_the_start(fd: int, magic: bytes, at: int, head: bytes) -> None:
 
     pwrite_all(fd, head, at)
     start = magic + at.to_bytes(8, "little") + len(head).to_bytes(8, "little")
-    pwrite_all(fd, start[: len(magic) + 3], 0)  # a torn write: the offset's low bytes only
+    pwrite_all(fd, start[: len(magic) + 1], 0)  # torn: the new offset's low byte only
     raise Killed
 
 

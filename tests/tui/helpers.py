@@ -82,27 +82,31 @@ def two_briefing_library(library_dir: Path) -> Library:
     return library
 
 
-# Per test process: a library (kept, so that its id is not reused) and a copy of the search
-# index built for it the first time an app opened it.
-_BUILT: dict[int, tuple[Library, Path]] = {}
+# Per test process: each library an app opened (kept, so that its id is not reused), and a
+# copy of its search index once it was opened a second time. The copies are removed when the
+# process ends.
+_SEEN: dict[int, Library] = {}
+_BUILT: dict[int, Path] = {}
+_COPIES = tempfile.TemporaryDirectory(prefix="briefing-tui-test-index-")
 
 
 def reused_index(library: Library, progress: ProgressCallback) -> SearchIndex:
-    """The apps' index factory in the UI tests: the index of a library is built the first
-    time in a test process, then copied into each test's own cache (0.1 s of building for
-    each of some hundreds of tests). The app opens it as it would its own index."""
+    """The apps' index factory in the UI tests: a library opened more than once in a test
+    process (the session's seed library, by hundreds of tests) has its index copied into
+    each test's own cache rather than built again (0.1 s each). The app opens the copy as it
+    would its own index, checking each briefing's content hash."""
     from briefing_tui.paths import cache_dir
     from briefing_tui.tui.app import default_index_factory
 
     target = cache_dir() / "index"
     built = _BUILT.get(id(library))
     if built is not None and not target.exists():
-        shutil.copytree(built[1], target)
+        shutil.copytree(built, target)
     index = default_index_factory(library, progress)
-    if built is None and target.is_dir():
-        keep = Path(tempfile.mkdtemp(prefix="briefing-tui-test-index-")) / "index"
-        shutil.copytree(target, keep)
-        _BUILT[id(library)] = (library, keep)
+    if built is None and id(library) in _SEEN and target.is_dir():
+        _BUILT[id(library)] = Path(_COPIES.name) / str(len(_BUILT))
+        shutil.copytree(target, _BUILT[id(library)])
+    _SEEN.setdefault(id(library), library)
     return index
 
 
