@@ -511,6 +511,35 @@ async def test_y_copies_a_citation_with_evidence_source_and_date(seed_library: L
         assert f"sentence {n}" in app.clipboard
 
 
+@aio
+async def test_copy_in_search_copies_the_highlighted_hit(seed_library: Library) -> None:
+    """Copy (the palette's command: y types a letter in the search box) with the focus in
+    search: an item hit's citation, a sentence hit's sentence; with no hit, the selected
+    item's."""
+    app = make_app(seed_library)
+    b = seed_library.briefings[0]
+    async with app.run_test(size=NARROW, notifications=True) as pilot:
+        await settle(pilot)
+        screen = browser(app)
+        await pilot.press("slash", *"narcotics")
+        await until(pilot, lambda: bool(screen.search.hits))
+        hit, _ = screen.search.highlighted_choice()
+        assert hit is not None and hit.kind != "sentence"
+        screen.action_copy()
+        item = seed_library.item(hit.ref)
+        assert item is not None and item.title in app.clipboard  # type: ignore[union-attr]
+        while (hit := screen.search.highlighted_choice()[0]) and hit.kind != "sentence":
+            await pilot.press("down")
+        assert hit is not None and hit.sentence is not None
+        screen.action_copy()
+        assert f"sentence {hit.sentence}" in app.clipboard
+        assert b.source.sentence(hit.sentence).text in app.clipboard
+        await pilot.press(*["backspace"] * 9, *"zzqqxx")
+        await until(pilot, lambda: "No results" in screen_text(app))
+        screen.action_copy()  # no hit: the selected item, the navigator's
+        assert app.clipboard.startswith(f"{b.actors[0].name} (actor)")
+
+
 def test_citation_of_an_actor_names_its_description(seed_library: Library) -> None:
     b = seed_library.briefings[0]
     actor = b.actors[0]
