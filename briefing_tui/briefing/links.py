@@ -43,6 +43,7 @@ class Link:
 
 
 LOCAL_GRAPHS = 16  # briefings whose own graph is kept (the shown one, recent visits)
+BACKLINKS_KEPT = 64  # items whose backlinks are kept (recent visits)
 
 
 class _Local:
@@ -124,6 +125,7 @@ class LinkGraph:
         self._across: _Across | None = None
         self._titles: dict[ItemRef, str] = {}  # of the items other briefings' links come from
         self._lock = threading.Lock()
+        self._backlinks: OrderedDict[ItemRef, tuple[Link, ...]] = OrderedDict()
 
     def _own(self, briefing_id: str) -> _Local | None:
         with self._lock:
@@ -169,7 +171,22 @@ class LinkGraph:
         """Every item that names this one, in this briefing and others.
 
         For an actor, the items in other briefings that name the same actor id count too.
+        The last :data:`BACKLINKS_KEPT` answers are kept: moving back and forth over an
+        actor named in 1,119 briefings (at 10,000) collected and sorted them on every visit.
         """
+        with self._lock:
+            kept = self._backlinks.get(ref)
+            if kept is not None:
+                self._backlinks.move_to_end(ref)
+                return kept
+        found = self._find_backlinks(ref)
+        with self._lock:
+            self._backlinks[ref] = found
+            while len(self._backlinks) > BACKLINKS_KEPT:
+                self._backlinks.popitem(last=False)
+        return found
+
+    def _find_backlinks(self, ref: ItemRef) -> tuple[Link, ...]:
         item = self.library.item(ref)
         if item is None:
             return ()

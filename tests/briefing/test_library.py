@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from briefing_tui.briefing.library import load_library
 from briefing_tui.briefing.links import LinkGraph
 from briefing_tui.briefing.model import ItemRef
@@ -76,3 +78,23 @@ def test_backlinks_come_from_this_briefing_first_then_by_item_and_relation(
     assert list(back) == expected
     wheres = [lk.source.briefing for lk in back]
     assert wheres[0] == SEED_ID and wheres[-1] == "second" and len(back) >= 3
+
+
+def test_backlinks_asked_again_are_the_kept_answer_and_a_few_are_kept(
+    write_briefing: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_tui.briefing import links
+
+    path = write_briefing(SECOND, name="second.yaml")
+    library = load_library([path.parent])
+    graph = LinkGraph(library)
+    naqvi = ItemRef(SEED_ID, "mohsin-naqvi")
+    first = graph.backlinks(naqvi)
+    assert graph.backlinks(naqvi) is first  # not collected and sorted again
+    assert first == LinkGraph(library).backlinks(naqvi)
+    monkeypatch.setattr(links, "BACKLINKS_KEPT", 2)
+    refs = [ItemRef(SEED_ID, a.id) for a in library.briefings[0].actors[:4]]
+    answers = [graph.backlinks(r) for r in refs]
+    assert len(graph._backlinks) == 2
+    assert graph.backlinks(refs[-1]) is answers[-1]  # among the last two
+    assert graph.backlinks(refs[0]) == answers[0]  # forgotten, found again
