@@ -45,6 +45,27 @@ def test_a_library_opened_again_reads_no_result(lib: Path, tmp_path: Path) -> No
     assert again.briefing("extra-1") == whole.briefing("extra-1")  # read from the snapshot
 
 
+def test_summaries_kept_in_several_pickles_read_back_whole(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written CHUNK files to a pickle (one unpickling call never holds the interpreter
+    long); a file that ends before its last pickle is not used."""
+    from briefing_tui.cache import summaries
+
+    monkeypatch.setattr(summaries, "CHUNK", 3)  # 4 files: two pickles after the header
+    first, _, _ = open_app_library(lib, tmp_path / "snap")
+    kept = SummaryFile(LibraryCache([lib], tmp_path / "snap"))
+    assert len(kept.read()) == 4
+    again, _, reads = open_app_library(lib, tmp_path / "snap")
+    assert reads == 0
+    same_library(first, again)
+    data = kept.path.read_bytes()
+    kept.path.write_bytes(data[: len(data) - 40])  # the second pickle cut short
+    assert kept.read() == {}
+    _, _, reads = open_app_library(lib, tmp_path / "snap")
+    assert reads == 4
+
+
 def test_an_edited_file_is_summarised_anew(lib: Path, tmp_path: Path) -> None:
     open_app_library(lib, tmp_path / "snap")
     edited = lib / "extra-1.yaml"
