@@ -152,7 +152,9 @@ def _search(
                     _skipped(problems, entry.path, message + "skipped; fix or remove it")
 
     walk(str(root), ())
-    found.sort()
+    # As the name tuples sort (no name holds a NUL), comparing strings: one sort of 10,000
+    # tuples of tuples held the interpreter for 13-20 ms, while the app took keys.
+    found.sort(key=lambda f: "\0".join(f[0]))
     return [
         (path, os.path.realpath(path) if link else os.path.join(real_root, *names))
         for names, path, link in found
