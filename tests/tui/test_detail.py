@@ -198,3 +198,29 @@ async def test_an_actor_in_many_briefings_shows_the_first_and_pages_through_the_
         await pilot.pause()
         texts = row_texts(screen.detail)
         assert any("more briefings" in t for t in texts)
+
+
+@aio
+async def test_an_item_shown_again_keeps_its_rows_until_what_they_show_changes(
+    seed_library: Library,
+) -> None:
+    """Back on an item: the same prompts (whose lines are kept per width), so nothing is
+    measured again; another link graph (a reload) makes them anew."""
+    async with item_shown(seed_library, "mohsin-naqvi") as (pilot, _, screen):
+        detail = screen.detail
+        naqvi = ItemRef(SEED_ID, "mohsin-naqvi")
+        first = [o.prompt for o in detail.options]
+        screen.go_to_item(ItemRef(SEED_ID, "natalie-baker"))
+        await pilot.pause()
+        assert [o.prompt for o in detail.options] != first
+        screen.go_to_item(naqvi)
+        await pilot.pause()
+        again = [o.prompt for o in detail.options]
+        assert len(again) == len(first) and all(a is b for a, b in zip(again, first, strict=True))
+        assert row_texts(detail) == [plain(p) for p in first]
+        detail.graph = type(detail.graph)(detail.library)  # as a reload brings
+        detail.show_item(seed_library.briefings[0], seed_library.item(naqvi))
+        anew = [o.prompt for o in detail.options]
+        assert len(anew) == len(first)
+        assert not any(a is b for a, b in zip(anew, first, strict=True))
+        assert [plain(p) for p in anew] == [plain(p) for p in first]

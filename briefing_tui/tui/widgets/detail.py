@@ -7,6 +7,7 @@ quote opens the source at its sentence, Enter on a link or backlink goes to that
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
@@ -64,6 +65,18 @@ class Target:
     ref: ItemRef | None = None
     sentence: int | None = None
     label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """An item's rows in the detail pane, and what they were made from (by identity)."""
+
+    made: tuple[object, ...]  # the item, its briefing, the library, the link graph
+    prompts: tuple[RenderableType, ...]
+    targets: tuple[Target | None, ...]
+
+
+ROWS_KEPT = 16  # items whose rows are kept (recent visits)
 
 
 class _Add(Protocol):
@@ -163,6 +176,10 @@ class DetailPane(BriefList):
         # how many other briefings' groups of a relation ("made:*"), or briefings under
         # "Also in" ("also:*"), are shown (for this item; OTHERS when not in here)
         self.pages: dict[str, int] = {}
+        # The rows of the items shown last, made again only when what they show changed:
+        # their prompts keep their lines at each width, so going back to an item measures
+        # nothing again (an actor named in 1,119 briefings at 10,000: most of a key's time).
+        self._kept: OrderedDict[tuple[object, ...], _Rows] = OrderedDict()
 
     @property
     def item(self) -> Item | None:
@@ -175,11 +192,26 @@ class DetailPane(BriefList):
             self.unfolded = set()
             self.pages = {}
         self.ref = ref
-        options: list[Option] = []
+        key = (ref, frozenset(self.unfolded), frozenset(self.pages.items()))
+        kept = self._kept.get(key)
+        made = (item, briefing, self.library, self.graph)
+        if kept is None or any(a is not b for a, b in zip(kept.made, made, strict=True)):
+            kept = self._kept[key] = self._rows(briefing, item, made)
+            while len(self._kept) > ROWS_KEPT:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(key)
+        self.targets = list(kept.targets)
+        self.highlighted = None
+        self.set_options([Option(prompt) for prompt in kept.prompts])
+        self.border_title = "Detail"
+        self.highlighted = 0
+
+    def _rows(self, briefing: Briefing, item: Item | None, made: tuple[object, ...]) -> _Rows:
+        prompts: list[RenderableType] = []
         targets: list[Target | None] = []
 
         def add(prompt: RenderableType, target: Target | None = None) -> None:
-            options.append(Option(prompt))
+            prompts.append(prompt)
             targets.append(target)
 
         if item is None:
@@ -195,11 +227,7 @@ class DetailPane(BriefList):
             self._add_evidence(briefing, item, add)
             self._add_links(briefing, item, add)
             self._add_inferred(briefing, item, add)  # the legend of the marks: last
-        self.targets = targets
-        self.highlighted = None
-        self.set_options(options)
-        self.border_title = "Detail"
-        self.highlighted = 0
+        return _Rows(made, tuple(prompts), tuple(targets))
 
     def _add_inferred(self, briefing: Briefing, item: Item, add: _Add) -> None:
         """The legend of the inferred marks: each inferred value and its basis."""
