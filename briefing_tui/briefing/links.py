@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from briefing_tui.briefing.library import BriefingSummary, Library
 from briefing_tui.briefing.model import Briefing, ItemRef
@@ -44,6 +45,9 @@ class Link:
 
 LOCAL_GRAPHS = 16  # briefings whose own graph is kept (the shown one, recent visits)
 BACKLINKS_KEPT = 64  # items whose backlinks are kept (recent visits)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class _Local:
@@ -127,21 +131,30 @@ class LinkGraph:
         self._lock = threading.Lock()
         self._backlinks: OrderedDict[ItemRef, tuple[Link, ...]] = OrderedDict()
 
-    def _own(self, briefing_id: str) -> _Local | None:
+    def _recent(
+        self, kept: OrderedDict[K, V], key: K, make: Callable[[], V | None], size: int
+    ) -> V | None:
+        """``kept[key]``, else what ``make`` gives (made outside the lock, kept unless None);
+        ``kept`` holds the ``size`` most recently asked for."""
         with self._lock:
-            found = self._local.get(briefing_id)
+            found = kept.get(key)
             if found is not None:
-                self._local.move_to_end(briefing_id)
+                kept.move_to_end(key)
                 return found
-        b = self.library.briefing(briefing_id)
-        if b is None:
-            return None
-        made = _Local(self.library, b)
-        with self._lock:
-            self._local[briefing_id] = made
-            while len(self._local) > LOCAL_GRAPHS:
-                self._local.popitem(last=False)
+        made = make()
+        if made is not None:
+            with self._lock:
+                kept[key] = made
+                while len(kept) > size:
+                    kept.popitem(last=False)
         return made
+
+    def _own(self, briefing_id: str) -> _Local | None:
+        def make() -> _Local | None:
+            b = self.library.briefing(briefing_id)
+            return _Local(self.library, b) if b is not None else None
+
+        return self._recent(self._local, briefing_id, make, LOCAL_GRAPHS)
 
     def prepare(self) -> LinkGraph:
         """Work out the links across briefings now (off the UI thread), not when first asked."""
@@ -174,17 +187,10 @@ class LinkGraph:
         The last :data:`BACKLINKS_KEPT` answers are kept: moving back and forth over an
         actor named in 1,119 briefings (at 10,000) collected and sorted them on every visit.
         """
-        with self._lock:
-            kept = self._backlinks.get(ref)
-            if kept is not None:
-                self._backlinks.move_to_end(ref)
-                return kept
-        found = self._find_backlinks(ref)
-        with self._lock:
-            self._backlinks[ref] = found
-            while len(self._backlinks) > BACKLINKS_KEPT:
-                self._backlinks.popitem(last=False)
-        return found
+        found = self._recent(
+            self._backlinks, ref, lambda: self._find_backlinks(ref), BACKLINKS_KEPT
+        )
+        return found if found is not None else ()  # (never None: an empty answer is kept)
 
     def _find_backlinks(self, ref: ItemRef) -> tuple[Link, ...]:
         item = self.library.item(ref)
