@@ -110,6 +110,20 @@ def reused_index(library: Library, progress: ProgressCallback) -> SearchIndex:
     return index
 
 
+def at_first_frame(app: BriefingApp, then: Callable[[], None]) -> None:
+    """Call ``then`` as the app hands its first frame to the terminal (in its
+    ``frame_displayed``, right after the app marks the first frame shown)."""
+    display = app.frame_displayed
+
+    def spy(screen: Any, renderable: Any) -> None:
+        first = not app.first_frame_shown
+        display(screen, renderable)
+        if first and app.first_frame_shown:
+            then()
+
+    app.frame_displayed = spy  # type: ignore[method-assign]
+
+
 def make_app(library: Library, **kwargs: object) -> BriefingApp:
     """The app as the UI tests run it: in ssh_mode (no cursor blink: stable screens), with
     the index built once per test process for each library (:func:`reused_index`)."""

@@ -13,7 +13,15 @@ import pytest
 from briefing_tui.briefing.library import Library
 from briefing_tui.tui.screens.browser import BrowserScreen
 from briefing_tui.tui.widgets.search_pane import SearchInput, SearchPane
-from tests.tui.helpers import aio, browser, make_app, run_app_probed, settle, until
+from tests.tui.helpers import (
+    aio,
+    at_first_frame,
+    browser,
+    make_app,
+    run_app_probed,
+    settle,
+    until,
+)
 
 
 def search_mounted(app: Any) -> bool:
@@ -27,15 +35,7 @@ async def test_a_hidden_search_pane_is_mounted_after_the_first_frame(
 ) -> None:
     mounted_at_first_frame: list[bool] = []
     app = make_app(seed_library)
-    display = app.frame_displayed
-
-    def spy(screen: Any, renderable: Any) -> None:
-        first = not app.first_frame_shown
-        display(screen, renderable)
-        if first and app.first_frame_shown:
-            mounted_at_first_frame.append(search_mounted(app))
-
-    app.frame_displayed = spy  # type: ignore[method-assign]
+    at_first_frame(app, lambda: mounted_at_first_frame.append(search_mounted(app)))
     async with app.run_test(size=size) as pilot:
         await until(pilot, lambda: app.first_frame_shown)
         assert mounted_at_first_frame == [False]

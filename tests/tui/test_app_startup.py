@@ -19,6 +19,7 @@ from briefing_tui.tui.widgets.titlebar import TitleBar
 from tests.tui.helpers import (
     SEED_ID,
     aio,
+    at_first_frame,
     browser,
     make_app,
     run_app_probed,
@@ -250,25 +251,21 @@ async def test_the_first_frame_shows_the_navigator_and_the_other_panes_follow(
     its evidence, as if they had been there from the start."""
     from briefing_tui.briefing.coverage import coverage
 
-    at_first_frame: list[tuple[bool, bool, bool, str]] = []
+    seen: list[tuple[bool, bool, bool, str]] = []
     app = make_app(seed_library)
-    display = app.frame_displayed
 
-    def spy(screen: Any, renderable: Any) -> None:
-        first = not app.first_frame_shown
-        display(screen, renderable)
-        if first and app.first_frame_shown:
-            screen = browser(app)
-            filled = pane_filled(app, "detail"), pane_filled(app, "source")
-            drawn = screen.detail.visible or screen.source.visible
-            at_first_frame.append((*filled, drawn, title_text(app)))
+    def look() -> None:
+        screen = browser(app)
+        filled = pane_filled(app, "detail"), pane_filled(app, "source")
+        drawn = screen.detail.visible or screen.source.visible
+        seen.append((*filled, drawn, title_text(app)))
 
-    app.frame_displayed = spy  # type: ignore[method-assign]
+    at_first_frame(app, look)
     briefing = seed_library.briefings[0]
     label = coverage(briefing).label()
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.first_frame_shown)
-        [(detail, source, drawn, title)] = at_first_frame
+        [(detail, source, drawn, title)] = seen
         assert (detail, source, drawn) == (False, False, False)  # not drawn empty either
         assert briefing.title[:20] in title and label in title
         screen = browser(app)
